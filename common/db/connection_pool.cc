@@ -1,0 +1,197 @@
+#include "common/db/connection_pool.h"
+
+#include <atomic>
+#include <mutex>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/db/sql_error.h"
+#include "common/status/errors.h"
+#include "cppconn/driver.h"
+#include "cppconn/exception.h"
+#include "cppconn/resultset.h"
+#include "mysql_driver.h"
+#include "spdlog/spdlog.h"
+
+namespace ladder::db {
+namespace {
+
+// A session idle longer than this is pinged before use.
+constexpr absl::Duration kValidateAfterIdle = absl::Seconds(1);
+
+sql::Driver* Driver() {
+  // The driver's first use initialises the client library, which is not thread-safe.
+  static std::once_flag once;
+  static sql::Driver* driver = nullptr;
+  std::call_once(once, [] { driver = sql::mysql::get_mysql_driver_instance(); });
+  return driver;
+}
+
+int Seconds(absl::Duration d) { return static_cast<int>(absl::ToInt64Seconds(d)); }
+
+// During an outage every call fails to connect; one line a second tells operations as
+// much as thousands would.
+bool ShouldLogConnectFailure() {
+  static std::atomic<int64_t> last_logged_ms{0};
+  const int64_t now = absl::ToUnixMillis(absl::Now());
+  int64_t last = last_logged_ms.load(std::memory_order_relaxed);
+  return now - last >= 1000 &&
+         last_logged_ms.compare_exchange_strong(last, now, std::memory_order_relaxed);
+}
+
+}  // namespace
+
+Connection::Connection(std::unique_ptr<sql::Connection> native) : native_(std::move(native)) {}
+
+Connection::~Connection() {
+  statements_.clear();
+  plain_.reset();
+  try {
+    if (native_ != nullptr && !broken_) native_->close();
+  } catch (const sql::SQLException&) {
+    // Closing a dead session fails; there is nothing left to release.
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DatabaseOptions& options,
+                                                            bool use_database) {
+  sql::ConnectOptionsMap props;
+  props["hostName"] = options.socket.empty()
+                          ? sql::SQLString(absl::StrCat("tcp://", options.host, ":", options.port))
+                          : sql::SQLString(absl::StrCat("unix://", options.socket));
+  props["userName"] = sql::SQLString(options.user);
+  props["password"] = sql::SQLString(options.password);
+  if (use_database) props["schema"] = sql::SQLString(options.database);
+  props["OPT_CONNECT_TIMEOUT"] = Seconds(options.connect_timeout);
+  props["OPT_READ_TIMEOUT"] = Seconds(options.io_timeout);
+  props["OPT_WRITE_TIMEOUT"] = Seconds(options.io_timeout);
+  props["OPT_RECONNECT"] = false;
+  props["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+  try {
+    std::unique_ptr<sql::Connection> native(Driver()->connect(props));
+    auto connection = std::unique_ptr<Connection>(new Connection(std::move(native)));
+    // Each statement sees the latest committed data; the quota checks rely on it together
+    // with the county row lock. Strict mode turns silent truncation into errors.
+    connection->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    connection->Execute(
+        "SET SESSION time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
+        "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+    return connection;
+  } catch (const sql::SQLException& e) {
+    absl::Status status = FromSqlException(e, "connecting to the database");
+    if (ShouldLogConnectFailure()) {
+      spdlog::warn("event=db_connect_failed url={} errno={} error=\"{}\"", RedactedUrl(options),
+                   e.getErrorCode(), e.what());
+    }
+    if (status.code() == absl::StatusCode::kInternal) {
+      // Access denied, unknown database and the like: the service cannot serve either way.
+      return ErrorWithReason(absl::StatusCode::kUnavailable, reason::kDatabaseUnavailable,
+                             "the database refused the connection; retry later");
+    }
+    return status;
+  }
+}
+
+sql::PreparedStatement& Connection::Prepare(absl::string_view sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    std::unique_ptr<sql::PreparedStatement> statement(
+        native_->prepareStatement(sql::SQLString(std::string(sql))));
+    it = statements_.emplace(std::string(sql), std::move(statement)).first;
+  }
+  return *it->second;
+}
+
+void Connection::Execute(absl::string_view sql) {
+  if (plain_ == nullptr) plain_.reset(native_->createStatement());
+  plain_->execute(sql::SQLString(std::string(sql)));
+}
+
+int64_t Connection::LastInsertId() {
+  std::unique_ptr<sql::ResultSet> rows(Prepare("SELECT LAST_INSERT_ID()").executeQuery());
+  rows->next();
+  return rows->getInt64(1);
+}
+
+bool Connection::IsAlive() {
+  try {
+    return native_->isValid();
+  } catch (const sql::SQLException&) {
+    return false;
+  }
+}
+
+ConnectionLease::~ConnectionLease() {
+  if (connection_ != nullptr) pool_->Release(std::move(connection_));
+}
+
+ConnectionPool::ConnectionPool(DatabaseOptions options) : options_(std::move(options)) {
+  Driver();
+}
+
+ConnectionPool::~ConnectionPool() {
+  absl::MutexLock lock(&mu_);
+  idle_.clear();
+}
+
+absl::StatusOr<ConnectionLease> ConnectionPool::Acquire() {
+  std::unique_ptr<Connection> connection;
+  {
+    absl::MutexLock lock(&mu_);
+    auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return !idle_.empty() || open_count_ < options_.pool_size;
+    };
+    if (!mu_.AwaitWithTimeout(absl::Condition(&available), options_.acquire_timeout)) {
+      return ErrorWithReason(
+          absl::StatusCode::kUnavailable, reason::kDatabaseUnavailable,
+          absl::StrCat("all ", options_.pool_size, " database connections stayed busy for ",
+                       absl::FormatDuration(options_.acquire_timeout), "; retry later"));
+    }
+    if (!idle_.empty()) {
+      connection = std::move(idle_.back());
+      idle_.pop_back();
+    } else {
+      ++open_count_;  // Reserve the slot before opening outside the lock.
+    }
+  }
+  if (connection != nullptr && absl::Now() - connection->last_used_ > kValidateAfterIdle &&
+      !connection->IsAlive()) {
+    connection->MarkBroken();
+    connection.reset();  // Its slot stays reserved for the replacement below.
+  }
+  if (connection == nullptr) {
+    absl::StatusOr<std::unique_ptr<Connection>> opened = Connection::Open(options_);
+    if (!opened.ok()) {
+      absl::MutexLock lock(&mu_);
+      --open_count_;
+      return opened.status();
+    }
+    connection = *std::move(opened);
+  }
+  return ConnectionLease(this, std::move(connection));
+}
+
+void ConnectionPool::Release(std::unique_ptr<Connection> connection) {
+  if (connection->broken()) {
+    connection.reset();
+    absl::MutexLock lock(&mu_);
+    --open_count_;
+    return;
+  }
+  connection->last_used_ = absl::Now();
+  absl::MutexLock lock(&mu_);
+  idle_.push_back(std::move(connection));
+}
+
+absl::Status ConnectionPool::Ping() {
+  absl::StatusOr<ConnectionLease> lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  if (!(*lease)->IsAlive()) {
+    (*lease)->MarkBroken();
+    return ErrorWithReason(absl::StatusCode::kUnavailable, reason::kDatabaseUnavailable,
+                           "the database does not answer");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ladder::db

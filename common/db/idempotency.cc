@@ -1,0 +1,98 @@
+#include "common/db/idempotency.h"
+
+#include <istream>
+#include <memory>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "common/db/sql_error.h"
+#include "common/status/errors.h"
+#include "common/util/stable_hash.h"
+#include "cppconn/exception.h"
+#include "cppconn/resultset.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+
+namespace ladder::db {
+
+std::string RequestFingerprint(const google::protobuf::Message& request) {
+  std::unique_ptr<google::protobuf::Message> copy(request.New());
+  copy->CopyFrom(request);
+  if (const auto* field = copy->GetDescriptor()->FindFieldByName("request_id")) {
+    copy->GetReflection()->ClearField(copy.get(), field);
+  }
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    copy->SerializeToCodedStream(&coded);
+  }
+  return StableHashHex(bytes);
+}
+
+RequestKey RequestKeyFor(absl::string_view method, const google::protobuf::Message& request) {
+  RequestKey key;
+  key.method = std::string(method);
+  if (const auto* field = request.GetDescriptor()->FindFieldByName("request_id")) {
+    key.request_id = request.GetReflection()->GetString(request, field);
+  }
+  if (!key.request_id.empty()) key.fingerprint = RequestFingerprint(request);
+  return key;
+}
+
+absl::Status ValidateRequestId(absl::string_view request_id, absl::string_view field) {
+  if (request_id.size() > 64) {
+    return InvalidFieldError(field, "must be at most 64 characters; a UUID is a good choice");
+  }
+  for (unsigned char c : request_id) {
+    if (c < 0x21 || c > 0x7e) {
+      return InvalidFieldError(field, "must be printable ASCII without spaces");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection,
+                                                         const RequestKey& key) {
+  sql::PreparedStatement& select = connection.Prepare(
+      "SELECT method, fingerprint, response FROM request_log WHERE request_id = ?");
+  select.setString(1, key.request_id);
+  std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+  if (!rows->next()) return std::nullopt;
+  if (rows->getString(1) != key.method || rows->getString(2) != key.fingerprint) {
+    return ErrorWithReason(
+        absl::StatusCode::kInvalidArgument, reason::kRequestIdReused,
+        absl::StrCat("request_id: '", key.request_id,
+                     "' was already used for a different request; use a new id for a new "
+                     "request and the same request for a retry"),
+        {{"field", "request_id"}});
+  }
+  std::unique_ptr<std::istream> blob(rows->getBlob(3));
+  std::ostringstream bytes;
+  bytes << blob->rdbuf();
+  return std::optional<std::string>(bytes.str());
+}
+
+absl::Status RecordResponse(Connection& connection, const RequestKey& key,
+                            const std::string& response) {
+  sql::PreparedStatement& insert = connection.Prepare(
+      "INSERT INTO request_log (request_id, method, fingerprint, response, created_at) "
+      "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))");
+  std::istringstream blob(response);
+  insert.setString(1, key.request_id);
+  insert.setString(2, key.method);
+  insert.setString(3, key.fingerprint);
+  insert.setBlob(4, &blob);
+  try {
+    insert.executeUpdate();
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() != kErrDuplicateEntry) throw;
+    return MarkRetryable(absl::AbortedError(
+        absl::StrCat("request ", key.request_id, " is being handled by a concurrent call")));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ladder::db

@@ -1,0 +1,74 @@
+#pragma once
+
+// Request-id idempotency (AIP-155). A mutating call that repeats a request_id gets the
+// first call's response and changes nothing more; the same id with a different request is
+// refused. The response is stored in `request_log` in the same transaction as the effect,
+// so either both are committed or neither is.
+
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "common/db/connection_pool.h"
+#include "common/db/transaction.h"
+#include "google/protobuf/message.h"
+
+namespace ladder::db {
+
+struct RequestKey {
+  // Empty: the call is not idempotent and nothing is recorded.
+  std::string request_id;
+  // The full RPC name, so an id reused for another method is caught.
+  std::string method;
+  // RequestFingerprint of the request.
+  std::string fingerprint;
+};
+
+// A hash of the request without its `request_id` field, stable across processes.
+std::string RequestFingerprint(const google::protobuf::Message& request);
+
+// The key for `request`, read from its string field `request_id`.
+RequestKey RequestKeyFor(absl::string_view method, const google::protobuf::Message& request);
+
+// Checks a request id: empty, or 1–64 printable ASCII characters.
+absl::Status ValidateRequestId(absl::string_view request_id, absl::string_view field);
+
+// Within an open transaction: the stored response for the key's request id, nullopt if
+// the id is new, INVALID_ARGUMENT (REQUEST_ID_REUSED) if it was used for another request.
+absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection,
+                                                         const RequestKey& key);
+
+// Within an open transaction: records the response. If a concurrent call with the same id
+// committed first, returns a retryable ABORTED, so the transaction runs again and finds it.
+absl::Status RecordResponse(Connection& connection, const RequestKey& key,
+                            const std::string& response);
+
+// Runs `body` in a transaction at most once per request id and returns its response, or
+// the stored one on a repeat.
+template <typename Response>
+absl::StatusOr<Response> RunIdempotent(ConnectionPool& pool, const RequestKey& key,
+                                       absl::FunctionRef<absl::StatusOr<Response>(Connection&)> body) {
+  return RunInTransaction<Response>(
+      pool, [&](Connection& connection) -> absl::StatusOr<Response> {
+        if (key.request_id.empty()) return body(connection);
+        absl::StatusOr<std::optional<std::string>> stored = LookupResponse(connection, key);
+        if (!stored.ok()) return stored.status();
+        if (stored->has_value()) {
+          Response response;
+          if (!response.ParseFromString(**stored)) {
+            return absl::InternalError("stored response of request " + key.request_id +
+                                       " does not parse");
+          }
+          return response;
+        }
+        absl::StatusOr<Response> response = body(connection);
+        if (!response.ok()) return response.status();
+        absl::Status recorded = RecordResponse(connection, key, response->SerializeAsString());
+        if (!recorded.ok()) return recorded;
+        return response;
+      });
+}
+
+}  // namespace ladder::db

@@ -1,0 +1,75 @@
+#include "common/db/sql_error.h"
+
+#include <string>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
+
+namespace ladder::db {
+namespace {
+
+constexpr absl::string_view kErrnoPayload = "ladder.db/mysql-errno";
+constexpr absl::string_view kRetryablePayload = "ladder.db/retryable";
+
+}  // namespace
+
+bool IsConnectionError(int mysql_errno) {
+  switch (mysql_errno) {
+    case 1040:  // too many connections
+    case 1053:  // server shutdown in progress
+    case 1927:  // connection killed
+    case 2002:  // can't connect through socket
+    case 2003:  // can't connect to host
+    case 2005:  // unknown host
+    case 2006:  // server has gone away
+    case 2013:  // lost connection during query
+    case 2055:  // lost connection at reading
+    case 4031:  // disconnected for inactivity
+      return true;
+    default:
+      return false;
+  }
+}
+
+absl::Status FromSqlException(const sql::SQLException& e, absl::string_view context) {
+  const int code = e.getErrorCode();
+  std::string text = absl::StrCat(context, ": MySQL error ", code, " (", e.getSQLState(), "): ",
+                                   e.what());
+  absl::Status status;
+  if (code == kErrDeadlock || code == kErrLockWaitTimeout) {
+    status = MarkRetryable(ErrorWithReason(
+        absl::StatusCode::kAborted, reason::kConcurrentUpdate,
+        "the request collided with a concurrent change; retry it with the same request_id"));
+  } else if (code == kErrDuplicateEntry) {
+    status = absl::AlreadyExistsError(text);
+  } else if (IsConnectionError(code)) {
+    status = ErrorWithReason(absl::StatusCode::kUnavailable, reason::kDatabaseUnavailable,
+                             "the database is unavailable; retry later");
+  } else {
+    status = absl::InternalError(text);
+  }
+  status.SetPayload(kErrnoPayload, absl::Cord(absl::StrCat(code)));
+  return status;
+}
+
+std::optional<int> MysqlErrno(const absl::Status& status) {
+  auto payload = status.GetPayload(kErrnoPayload);
+  int code = 0;
+  if (!payload.has_value() || !absl::SimpleAtoi(std::string(*payload), &code)) {
+    return std::nullopt;
+  }
+  return code;
+}
+
+absl::Status MarkRetryable(absl::Status status) {
+  status.SetPayload(kRetryablePayload, absl::Cord("1"));
+  return status;
+}
+
+bool IsRetryable(const absl::Status& status) {
+  return status.GetPayload(kRetryablePayload).has_value();
+}
+
+}  // namespace ladder::db

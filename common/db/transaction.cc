@@ -1,0 +1,90 @@
+#include "common/db/transaction.h"
+
+#include <random>
+
+#include "common/db/sql_error.h"
+#include "cppconn/exception.h"
+#include "spdlog/spdlog.h"
+
+namespace ladder::db {
+namespace {
+
+// Runs `fn`, turning a Connector/C++ exception into a status and discarding the session
+// when the exception says it is gone.
+absl::Status Guarded(Connection& connection, absl::string_view context,
+                     absl::FunctionRef<absl::Status()> fn) {
+  try {
+    return fn();
+  } catch (const sql::SQLException& e) {
+    // Error 0 comes from the driver itself (e.g. a closed session): trust nothing after it.
+    if (IsConnectionError(e.getErrorCode()) || e.getErrorCode() == 0) connection.MarkBroken();
+    return FromSqlException(e, context);
+  }
+}
+
+absl::Duration Jittered(absl::Duration backoff) {
+  thread_local std::mt19937 generator{std::random_device{}()};
+  std::uniform_real_distribution<double> factor(0.5, 1.5);
+  return backoff * factor(generator);
+}
+
+absl::Status RunOnce(ConnectionPool& pool, absl::FunctionRef<absl::Status(Connection&)> body) {
+  absl::StatusOr<ConnectionLease> lease = pool.Acquire();
+  if (!lease.ok()) return lease.status();
+  Connection& connection = **lease;
+
+  absl::Status status = Guarded(connection, "starting a transaction", [&] {
+    connection.Execute("START TRANSACTION");
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+
+  status = Guarded(connection, "in a transaction", [&] { return body(connection); });
+  if (status.ok()) {
+    status = Guarded(connection, "committing", [&] {
+      connection.Execute("COMMIT");
+      return absl::OkStatus();
+    });
+    if (status.ok()) return status;
+  }
+  if (!connection.broken()) {
+    absl::Status rollback = Guarded(connection, "rolling back", [&] {
+      connection.Execute("ROLLBACK");
+      return absl::OkStatus();
+    });
+    if (!rollback.ok()) connection.MarkBroken();
+  }
+  return status;
+}
+
+}  // namespace
+
+absl::Status RunInTransaction(ConnectionPool& pool,
+                              absl::FunctionRef<absl::Status(Connection&)> body,
+                              const TransactionOptions& options) {
+  absl::Duration backoff = options.initial_backoff;
+  absl::Status status;
+  for (int attempt = 1; attempt <= options.max_attempts; ++attempt) {
+    status = RunOnce(pool, body);
+    if (status.ok() || !IsRetryable(status)) return status;
+    if (attempt < options.max_attempts) {
+      spdlog::debug("event=transaction_retry attempt={} errno={}", attempt,
+                    MysqlErrno(status).value_or(0));
+      absl::SleepFor(Jittered(backoff));
+      backoff = backoff * 2;
+    }
+  }
+  spdlog::warn("event=transaction_gave_up attempts={} status=\"{}\"", options.max_attempts,
+               status.ToString());
+  return status;
+}
+
+absl::Status WithConnection(ConnectionPool& pool,
+                            absl::FunctionRef<absl::Status(Connection&)> body) {
+  absl::StatusOr<ConnectionLease> lease = pool.Acquire();
+  if (!lease.ok()) return lease.status();
+  Connection& connection = **lease;
+  return Guarded(connection, "reading", [&] { return body(connection); });
+}
+
+}  // namespace ladder::db

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <optional>
+#include <utility>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/db/connection_pool.h"
+
+namespace ladder::db {
+
+struct TransactionOptions {
+  // Attempts in all when the database reports a deadlock (1213) or a lock-wait timeout
+  // (1205); after the last one the call fails ABORTED.
+  int max_attempts = 6;
+  // Doubled after each attempt, with jitter, so colliding transactions drift apart.
+  absl::Duration initial_backoff = absl::Milliseconds(4);
+};
+
+// Runs `body` in one transaction on a pooled connection: commits when it returns OK and
+// rolls back otherwise. The whole body runs again on a retryable error, so it must not
+// have effects outside the database. Connector/C++ exceptions thrown by the body become
+// statuses (see sql_error.h); a connection error discards the session.
+absl::Status RunInTransaction(ConnectionPool& pool,
+                              absl::FunctionRef<absl::Status(Connection&)> body,
+                              const TransactionOptions& options = {});
+
+template <typename T>
+absl::StatusOr<T> RunInTransaction(ConnectionPool& pool,
+                                   absl::FunctionRef<absl::StatusOr<T>(Connection&)> body,
+                                   const TransactionOptions& options = {}) {
+  std::optional<T> result;
+  absl::Status status = RunInTransaction(
+      pool,
+      [&](Connection& connection) -> absl::Status {
+        absl::StatusOr<T> value = body(connection);
+        if (!value.ok()) return value.status();
+        result = *std::move(value);
+        return absl::OkStatus();
+      },
+      options);
+  if (!status.ok()) return status;
+  return *std::move(result);
+}
+
+// Runs `body` on a pooled connection in autocommit mode: one statement, one round trip.
+// For reads that need no snapshot across statements.
+absl::Status WithConnection(ConnectionPool& pool,
+                            absl::FunctionRef<absl::Status(Connection&)> body);
+
+template <typename T>
+absl::StatusOr<T> WithConnection(ConnectionPool& pool,
+                                 absl::FunctionRef<absl::StatusOr<T>(Connection&)> body) {
+  std::optional<T> result;
+  absl::Status status = WithConnection(pool, [&](Connection& connection) -> absl::Status {
+    absl::StatusOr<T> value = body(connection);
+    if (!value.ok()) return value.status();
+    result = *std::move(value);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return *std::move(result);
+}
+
+}  // namespace ladder::db

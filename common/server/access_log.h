@@ -1,0 +1,14 @@
+#pragma once
+
+#include <memory>
+
+#include "grpcpp/support/server_interceptor.h"
+
+namespace ladder::server {
+
+// One log line per call: method, code, duration and peer. Successful calls log at debug,
+// callers' mistakes (bad input, refused rules) at info, server-side failures at warn, so
+// the default level shows what operations must look at.
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> MakeAccessLogFactory();
+
+}  // namespace ladder::server

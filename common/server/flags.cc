@@ -1,0 +1,56 @@
+#include "common/server/flags.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "address:port to serve gRPC on");
+ABSL_FLAG(std::string, database, "",
+          "database URL, mysql://user:password@host:port/database?socket=/path");
+ABSL_FLAG(std::string, policy_dir, "config/policy", "directory of policy *.textproto files");
+ABSL_FLAG(std::string, log_level, "info", "trace, debug, info, warn or error");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
+          "on SIGTERM, time given to calls in flight before they are cancelled");
+ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(2),
+          "how often the database is probed for the health service");
+ABSL_FLAG(bool, migrate, true, "apply schema migrations at start");
+ABSL_FLAG(bool, migrate_only, false, "apply schema migrations, then exit");
+
+namespace ladder::server {
+namespace {
+
+constexpr std::pair<const char*, const char*> kEnvironment[] = {
+    {"LADDER_LISTEN", "listen"},
+    {"LADDER_DATABASE_URL", "database"},
+    {"LADDER_POLICY_DIR", "policy_dir"},
+    {"LADDER_LOG_LEVEL", "log_level"},
+    {"LADDER_SHUTDOWN_GRACE", "shutdown_grace"},
+    {"LADDER_HEALTH_INTERVAL", "health_interval"},
+    {"LADDER_MIGRATE", "migrate"},
+};
+
+}  // namespace
+
+void ParseFlags(int argc, char** argv, absl::string_view usage) {
+  absl::SetProgramUsageMessage(usage);
+  for (const auto& [variable, flag_name] : kEnvironment) {
+    const char* value = std::getenv(variable);
+    if (value == nullptr) continue;
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(flag_name);
+    std::string error;
+    if (flag == nullptr || !flag->ParseFrom(value, &error)) {
+      std::fprintf(stderr, "%s: invalid value: %s\n", variable, error.c_str());
+      std::exit(2);
+    }
+  }
+  absl::ParseCommandLine(argc, argv);
+}
+
+const char* DatabasePasswordFromEnvironment() { return std::getenv("LADDER_DATABASE_PASSWORD"); }
+
+}  // namespace ladder::server

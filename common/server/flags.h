@@ -1,0 +1,39 @@
+#pragma once
+
+// Flags every Ladder server takes. Each can also come from the environment (the name in
+// brackets), which is how Kubernetes passes them; a flag on the command line wins.
+//   --listen            [LADDER_LISTEN]          address:port to serve on
+//   --database          [LADDER_DATABASE_URL]    mysql://user@host:port/db?socket=…
+//                       [LADDER_DATABASE_PASSWORD] overrides the URL's password (a Secret)
+//   --policy_dir        [LADDER_POLICY_DIR]      directory of policy *.textproto files
+//   --log_level         [LADDER_LOG_LEVEL]       trace, debug, info, warn, error
+//   --shutdown_grace    [LADDER_SHUTDOWN_GRACE]  time given to calls in flight on SIGTERM
+//   --health_interval   [LADDER_HEALTH_INTERVAL] how often the database is probed
+//   --migrate           [LADDER_MIGRATE]         apply schema migrations at start
+//   --migrate_only                               apply migrations and exit (a Job)
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/flags/declare.h"
+#include "absl/time/time.h"
+
+ABSL_DECLARE_FLAG(std::string, listen);
+ABSL_DECLARE_FLAG(std::string, database);
+ABSL_DECLARE_FLAG(std::string, policy_dir);
+ABSL_DECLARE_FLAG(std::string, log_level);
+ABSL_DECLARE_FLAG(absl::Duration, shutdown_grace);
+ABSL_DECLARE_FLAG(absl::Duration, health_interval);
+ABSL_DECLARE_FLAG(bool, migrate);
+ABSL_DECLARE_FLAG(bool, migrate_only);
+
+namespace ladder::server {
+
+// Applies LADDER_* environment variables to the flags above, then parses the command
+// line. Exits with a message on a malformed value.
+void ParseFlags(int argc, char** argv, absl::string_view usage);
+
+// The database password from LADDER_DATABASE_PASSWORD, if set.
+const char* DatabasePasswordFromEnvironment();
+
+}  // namespace ladder::server

@@ -1,0 +1,20 @@
+#include "common/server/logging.h"
+
+#include <memory>
+#include <string>
+
+#include "spdlog/sinks/stdout_sinks.h"
+#include "spdlog/spdlog.h"
+
+namespace ladder::server {
+
+void InitLogging(absl::string_view service, absl::string_view level) {
+  auto logger = std::make_shared<spdlog::logger>(
+      std::string(service), std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  logger->set_pattern("ts=%Y-%m-%dT%H:%M:%S.%fZ level=%l service=%n %v", spdlog::pattern_time_type::utc);
+  logger->set_level(spdlog::level::from_str(std::string(level)));
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(std::move(logger));
+}
+
+}  // namespace ladder::server

@@ -1,0 +1,112 @@
+#include "common/server/server_runner.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "common/server/access_log.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "spdlog/spdlog.h"
+
+namespace ladder::server {
+namespace {
+
+sigset_t ShutdownSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  return signals;
+}
+
+void SetServing(grpc::Server& server, const ServerConfig& config, bool serving) {
+  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
+  if (health == nullptr) return;
+  health->SetServingStatus(serving);
+  for (const std::string& name : config.health_service_names) {
+    health->SetServingStatus(name, serving);
+  }
+}
+
+}  // namespace
+
+void BlockShutdownSignals() {
+  sigset_t signals = ShutdownSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
+                                          const std::vector<grpc::Service*>& services) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  StartedServer started;
+  // Plaintext until transport security is configured; see the security section of the README.
+  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &started.port);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
+  factories.push_back(MakeAccessLogFactory());
+  builder.experimental().SetInterceptorCreators(std::move(factories));
+  started.server = builder.BuildAndStart();
+  if (started.server == nullptr || started.port == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
+  }
+  // Not serving until the first readiness probe passes.
+  SetServing(*started.server, config, false);
+  return started;
+}
+
+HealthMonitor::HealthMonitor(const ServerConfig& config, grpc::Server& server,
+                             std::function<absl::Status()> readiness)
+    : config_(config), server_(server), readiness_(std::move(readiness)) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+HealthMonitor::~HealthMonitor() {
+  stopping_.Notify();
+  thread_.join();
+}
+
+void HealthMonitor::Run() {
+  bool serving = false;
+  bool first = true;
+  do {
+    absl::Status status = readiness_();
+    if (status.ok() != serving || first) {
+      serving = status.ok();
+      SetServing(server_, config_, serving);
+      if (serving) {
+        spdlog::info("event=health status=SERVING");
+      } else {
+        spdlog::warn("event=health status=NOT_SERVING reason=\"{}\"", status.ToString());
+      }
+    }
+    first = false;
+  } while (!stopping_.WaitForNotificationWithTimeout(config_.health_interval));
+}
+
+void RunUntilSignalled(const ServerConfig& config, grpc::Server& server,
+                       const std::function<absl::Status()>& readiness) {
+  {
+    HealthMonitor monitor(config, server, readiness);
+    sigset_t signals = ShutdownSignals();
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    spdlog::info("event=shutdown_started signal={} grace_s={}", signal_number,
+                 absl::ToInt64Seconds(config.shutdown_grace));
+  }
+  // Load balancers and probes see NOT_SERVING while calls in flight finish.
+  server.GetHealthCheckService()->Shutdown();
+  server.Shutdown(std::chrono::system_clock::now() +
+                  absl::ToChronoSeconds(config.shutdown_grace));
+  server.Wait();
+  spdlog::info("event=shutdown_complete");
+}
+
+}  // namespace ladder::server

@@ -1,0 +1,152 @@
+// A database outage under load: calls fail fast with UNAVAILABLE, health turns NOT_SERVING,
+// and when the database returns the service serves again without a restart, with no
+// transaction half-applied.
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "services/personnel/migrations.h"
+#include "tests/services/personnel/personnel_test_base.h"
+#include "tests/support/mariadb_process.h"
+
+namespace ladder::testing {
+namespace {
+
+using ::grpc::health::v1::Health;
+using ::grpc::health::v1::HealthCheckRequest;
+using ::grpc::health::v1::HealthCheckResponse;
+
+HealthCheckResponse::ServingStatus HealthOf(Health::Stub& health) {
+  HealthCheckRequest request;
+  request.set_service("ladder.personnel.v1.PersonnelService");
+  HealthCheckResponse response;
+  auto context = CallContext(absl::Seconds(2));
+  if (!health.Check(context.get(), request, &response).ok()) return HealthCheckResponse::UNKNOWN;
+  return response.status();
+}
+
+// Polls `condition` until it holds or `timeout` passes; true if it held.
+bool Eventually(absl::Duration timeout, const std::function<bool()>& condition) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    if (condition()) return true;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return condition();
+}
+
+TEST(DatabaseOutageTest, FailsFastWhileDownAndRecoversWithoutRestart) {
+  const std::string directory =
+      absl::StrCat(::testing::TempDir(), "ladder-outage-", getpid());
+  std::filesystem::remove_all(directory);
+  auto mariadb = MariaDbProcess::Start(directory);
+  ASSERT_TRUE(mariadb.ok()) << mariadb.status();
+  db::DatabaseOptions options = (*mariadb)->Options("ladder_outage");
+  options.connect_timeout = absl::Seconds(1);
+  options.io_timeout = absl::Seconds(3);
+  options.acquire_timeout = absl::Seconds(1);
+  ASSERT_TRUE(db::ApplyMigrations(options, personnel::Migrations()).ok());
+  auto server = PersonnelTestServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = (*server)->NewStub();
+  auto health = Health::NewStub((*server)->channel());
+  ASSERT_TRUE(Eventually(absl::Seconds(10), [&] { return HealthOf(*health) == HealthCheckResponse::SERVING; }));
+
+  // Set-up: a county and a manager whose level the load keeps changing.
+  pv1::CreateOrgUnitRequest city_request;
+  city_request.mutable_org_unit()->set_display_name("city");
+  city_request.mutable_org_unit()->set_kind(pv1::OrgUnit::KIND_CITY_BRANCH);
+  pv1::OrgUnit city, county;
+  ASSERT_TRUE(stub->CreateOrgUnit(CallContext().get(), city_request, &city).ok());
+  pv1::CreateOrgUnitRequest county_request;
+  county_request.mutable_org_unit()->set_display_name("county");
+  county_request.mutable_org_unit()->set_kind(pv1::OrgUnit::KIND_COUNTY);
+  county_request.mutable_org_unit()->set_parent(city.name());
+  ASSERT_TRUE(stub->CreateOrgUnit(CallContext().get(), county_request, &county).ok());
+
+  // Load: creates with request ids; each failed one is retried after the outage.
+  std::atomic<int> next{0}, ok_calls{0}, unavailable{0}, other_errors{0};
+  std::atomic<int64_t> slowest_failure_ms{0};
+  absl::Mutex mu;
+  std::vector<pv1::CreateEmployeeRequest> failed;
+  absl::Notification stop;
+  auto load = [&] {
+    auto client = (*server)->NewStub();
+    while (!stop.HasBeenNotified()) {
+      const int i = next++;
+      pv1::CreateEmployeeRequest request;
+      request.set_request_id(absl::StrCat("outage-", i));
+      pv1::Employee* e = request.mutable_employee();
+      e->set_employee_number(absl::StrCat("OUT", i));
+      e->set_display_name("负载");
+      e->set_county(county.name());
+      e->set_role(pv1::ROLE_CUSTOMER_MANAGER);
+      e->set_entry_channel(pv1::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT);
+      e->mutable_hire_date()->set_year(2024);
+      e->mutable_hire_date()->set_month(1);
+      e->mutable_hire_date()->set_day(1);
+      pv1::Employee created;
+      const absl::Time start = absl::Now();
+      grpc::Status status = client->CreateEmployee(CallContext(absl::Seconds(20)).get(), request, &created);
+      if (status.ok()) {
+        ++ok_calls;
+        continue;
+      }
+      const int64_t ms = absl::ToInt64Milliseconds(absl::Now() - start);
+      int64_t seen = slowest_failure_ms.load();
+      while (ms > seen && !slowest_failure_ms.compare_exchange_weak(seen, ms)) {
+      }
+      (status.error_code() == grpc::StatusCode::UNAVAILABLE ? unavailable : other_errors)++;
+      absl::MutexLock lock(&mu);
+      failed.push_back(request);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) threads.emplace_back(load);
+  ASSERT_TRUE(Eventually(absl::Seconds(10), [&] { return ok_calls.load() > 20; }));
+
+  ASSERT_TRUE((*mariadb)->Kill().ok());
+  EXPECT_TRUE(Eventually(absl::Seconds(10), [&] { return unavailable.load() > 5; }))
+      << "calls did not fail with UNAVAILABLE";
+  EXPECT_TRUE(Eventually(absl::Seconds(10),
+                         [&] { return HealthOf(*health) == HealthCheckResponse::NOT_SERVING; }));
+
+  ASSERT_TRUE((*mariadb)->Restart().ok());
+  EXPECT_TRUE(Eventually(absl::Seconds(30),
+                         [&] { return HealthOf(*health) == HealthCheckResponse::SERVING; }));
+  const int ok_before = ok_calls.load();
+  EXPECT_TRUE(Eventually(absl::Seconds(30), [&] { return ok_calls.load() > ok_before + 20; }))
+      << "the service did not serve again after the database returned";
+  stop.Notify();
+  for (auto& thread : threads) thread.join();
+
+  EXPECT_EQ(other_errors.load(), 0);
+  // Failing fast: well under the 20 s deadline the clients gave.
+  EXPECT_LT(slowest_failure_ms.load(), 8000);
+
+  // Every call that failed is retried with its request id; afterwards each employee number
+  // exists exactly once, whether or not the failed attempt had committed.
+  for (const auto& request : failed) {
+    pv1::Employee created;
+    grpc::Status status = stub->CreateEmployee(CallContext().get(), request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+  }
+  auto connection = db::Connection::Open(options);
+  ASSERT_TRUE(connection.ok());
+  std::unique_ptr<sql::ResultSet> rows((*connection)->Prepare(
+      "SELECT COUNT(*), COUNT(DISTINCT employee_number), "
+      "(SELECT COUNT(*) FROM request_log WHERE request_id LIKE 'outage-%') FROM employees").executeQuery());
+  ASSERT_TRUE(rows->next());
+  EXPECT_EQ(rows->getInt(1), next.load());
+  EXPECT_EQ(rows->getInt(2), next.load());
+  // Each employee row committed together with its request record: none without the other.
+  EXPECT_EQ(rows->getInt(3), next.load());
+  server->reset();
+}
+
+}  // namespace
+}  // namespace ladder::testing
