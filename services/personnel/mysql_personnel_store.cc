@@ -359,40 +359,45 @@ absl::StatusOr<Page<Team>> MySqlPersonnelStore::ListTeams(const TeamQuery& query
   });
 }
 
-absl::StatusOr<Team> MySqlPersonnelStore::UpdateTeam(const Team& team,
+absl::StatusOr<Team> MySqlPersonnelStore::UpdateTeam(int64_t id, const TeamPatch& patch,
                                                      const MutationContext& context) {
   return db::RunIdempotent<Team>(*pool_, context.request, [&](Connection& connection)
                                                               -> absl::StatusOr<Team> {
-    LADDER_ASSIGN_OR_RETURN(Team current, ReadTeam(connection, IdOf(team.name())));
-    if (!team.supervisor().empty()) {
-      absl::StatusOr<Employee> supervisor = ReadEmployee(connection, IdOf(team.supervisor()), false);
-      if (!supervisor.ok() || supervisor->role() != Role::ROLE_GROUP_DATA_SUPERVISOR ||
-          supervisor->status() == EmploymentStatus::EMPLOYMENT_STATUS_SEPARATED ||
-          supervisor->county() != current.county()) {
-        if (!supervisor.ok() && !absl::IsNotFound(supervisor.status())) return supervisor.status();
-        return InvalidFieldError("team.supervisor",
-                                 "must be an active group data supervisor of the team's county");
-      }
-    }
-    if (team.display_name() != current.display_name()) {
+    sql::PreparedStatement& lock = connection.Prepare("SELECT id FROM teams WHERE id = ? FOR UPDATE");
+    lock.setInt64(1, id);
+    if (ResultSetPtr row(lock.executeQuery()); !row->next()) return NotFoundError(FormatName("teams", id));
+    LADDER_ASSIGN_OR_RETURN(Team team, ReadTeam(connection, id));
+    if (patch.display_name.has_value() && *patch.display_name != team.display_name()) {
       sql::PreparedStatement& duplicate = connection.Prepare(
           "SELECT id FROM teams WHERE county_id = ? AND display_name = ? AND id <> ?");
-      duplicate.setInt64(1, IdOf(current.county()));
-      duplicate.setString(2, team.display_name());
-      duplicate.setInt64(3, IdOf(current.name()));
+      duplicate.setInt64(1, IdOf(team.county()));
+      duplicate.setString(2, *patch.display_name);
+      duplicate.setInt64(3, id);
       if (ResultSetPtr row(duplicate.executeQuery()); row->next()) {
         return ErrorWithReason(absl::StatusCode::kAlreadyExists, reason::kAlreadyExists,
                                "team.display_name: another team of the county has this name",
                                {{"field", "team.display_name"}});
       }
+      team.set_display_name(*patch.display_name);
     }
+    if (patch.supervisor.has_value() && !patch.supervisor->empty()) {
+      absl::StatusOr<Employee> supervisor = ReadEmployee(connection, IdOf(*patch.supervisor), false);
+      if (!supervisor.ok() && !absl::IsNotFound(supervisor.status())) return supervisor.status();
+      if (!supervisor.ok() || supervisor->role() != Role::ROLE_GROUP_DATA_SUPERVISOR ||
+          supervisor->status() == EmploymentStatus::EMPLOYMENT_STATUS_SEPARATED ||
+          supervisor->county() != team.county()) {
+        return InvalidFieldError("team.supervisor",
+                                 "must be an active group data supervisor of the team's county");
+      }
+    }
+    if (patch.supervisor.has_value()) team.set_supervisor(*patch.supervisor);
     sql::PreparedStatement& update = connection.Prepare(
         "UPDATE teams SET display_name = ?, supervisor_id = ? WHERE id = ?");
     update.setString(1, team.display_name());
     update.setInt64(2, IdOf(team.supervisor()));
-    update.setInt64(3, IdOf(current.name()));
+    update.setInt64(3, id);
     update.executeUpdate();
-    return ReadTeam(connection, IdOf(current.name()));
+    return team;
   });
 }
 

@@ -26,7 +26,8 @@ class MySqlPersonnelStore final : public PersonnelStore {
   absl::StatusOr<Team> CreateTeam(const Team& team, const MutationContext& context) override;
   absl::StatusOr<Team> GetTeam(int64_t id) override;
   absl::StatusOr<Page<Team>> ListTeams(const TeamQuery& query) override;
-  absl::StatusOr<Team> UpdateTeam(const Team& team, const MutationContext& context) override;
+  absl::StatusOr<Team> UpdateTeam(int64_t id, const TeamPatch& patch,
+                                  const MutationContext& context) override;
 
   absl::StatusOr<Employee> CreateEmployee(const Employee& employee,
                                           const MutationContext& context) override;

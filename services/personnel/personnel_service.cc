@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/field_mask.h"
 #include "common/api/pagination.h"
 #include "common/api/resource_name.h"
 #include "common/auth/caller.h"
@@ -159,17 +160,13 @@ grpc::Status PersonnelServiceImpl::UpdateTeam(ServerContext* context,
                                               const v1::UpdateTeamRequest* request,
                                               v1::Team* response) {
   if (absl::Status s = ValidateUpdateTeam(*request); !s.ok()) return Respond(s);
-  absl::StatusOr<v1::Team> current = store_->GetTeam(api::ParseName(request->team().name(), "teams", "team.name").value());
-  if (!current.ok()) return Respond(current.status());
-  // Fields outside the mask keep their stored values.
-  v1::Team merged = *current;
-  const auto& paths = request->update_mask().paths();
-  const auto in_mask = [&](const char* path) {
-    return paths.empty() || std::find(paths.begin(), paths.end(), path) != paths.end();
-  };
-  if (in_mask("display_name")) merged.set_display_name(request->team().display_name());
-  if (in_mask("supervisor")) merged.set_supervisor(request->team().supervisor());
-  return Respond(store_->UpdateTeam(merged, ContextFor(*context, "UpdateTeam", *request)), response);
+  const auto& mask = request->update_mask();
+  TeamPatch patch;
+  if (api::MaskIncludes(mask, "display_name")) patch.display_name = request->team().display_name();
+  if (api::MaskIncludes(mask, "supervisor")) patch.supervisor = request->team().supervisor();
+  const int64_t id = ParseName(request->team().name(), "teams", "team.name").value();
+  return Respond(store_->UpdateTeam(id, patch, ContextFor(*context, "UpdateTeam", *request)),
+                 response);
 }
 
 grpc::Status PersonnelServiceImpl::CreateEmployee(ServerContext* context,
@@ -234,18 +231,14 @@ grpc::Status PersonnelServiceImpl::UpdateEmployee(ServerContext* context,
                                                   v1::Employee* response) {
   if (absl::Status s = ValidateUpdateEmployee(*request); !s.ok()) return Respond(s);
   const v1::Employee& changes = request->employee();
-  const auto& paths = request->update_mask().paths();
-  const auto in_mask = [&](const char* path) {
-    return paths.empty() || std::find(paths.begin(), paths.end(), path) != paths.end();
-  };
+  const auto& mask = request->update_mask();
   EmployeePatch patch;
-  if (in_mask("display_name")) patch.display_name = changes.display_name();
-  if (in_mask("employee_number")) patch.employee_number = changes.employee_number();
-  if (in_mask("team")) patch.team = changes.team();
+  if (api::MaskIncludes(mask, "display_name")) patch.display_name = changes.display_name();
+  if (api::MaskIncludes(mask, "employee_number")) patch.employee_number = changes.employee_number();
+  if (api::MaskIncludes(mask, "team")) patch.team = changes.team();
   // With an empty mask, post_grade is only written where the caller may set it.
-  const bool explicit_post_grade =
-      std::find(paths.begin(), paths.end(), "post_grade") != paths.end();
-  const bool wants_post_grade = in_mask("post_grade");
+  const bool explicit_post_grade = api::MaskNames(mask, "post_grade");
+  const bool wants_post_grade = api::MaskIncludes(mask, "post_grade");
   return Respond(
       ApplyRule(*context, "UpdateEmployee", *request, changes.name(), changes.etag(), "",
                 [&](const v1::Employee& current, const policy::Policy&)

@@ -48,6 +48,12 @@ struct TeamQuery {
   api::PageRequest page;
 };
 
+// The writable fields of a team; unset means unchanged.
+struct TeamPatch {
+  std::optional<std::string> display_name;
+  std::optional<std::string> supervisor;  // "employees/{id}", or empty for none.
+};
+
 struct EmployeeQuery {
   int64_t county_id = 0;  // 0: any.
   int64_t team_id = 0;    // 0: any.
@@ -91,8 +97,9 @@ class PersonnelStore {
   virtual absl::StatusOr<Team> CreateTeam(const Team& team, const MutationContext& context) = 0;
   virtual absl::StatusOr<Team> GetTeam(int64_t id) = 0;
   virtual absl::StatusOr<Page<Team>> ListTeams(const TeamQuery& query) = 0;
-  // Writes display_name and supervisor of `team` (its name identifies it).
-  virtual absl::StatusOr<Team> UpdateTeam(const Team& team, const MutationContext& context) = 0;
+  // Changes the fields set in `patch` of team `id`, in one transaction.
+  virtual absl::StatusOr<Team> UpdateTeam(int64_t id, const TeamPatch& patch,
+                                          const MutationContext& context) = 0;
 
   // `employee` is complete (see NewEmployee in employee_rules.h); the store checks that
   // its county and team exist and fit.

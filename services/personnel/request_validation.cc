@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/field_mask.h"
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
 #include "common/db/idempotency.h"
@@ -87,10 +88,6 @@ absl::Status UpdateMask(const google::protobuf::FieldMask& mask, const char* con
   return absl::OkStatus();
 }
 
-bool InMask(const google::protobuf::FieldMask& mask, absl::string_view path) {
-  if (mask.paths_size() == 0) return true;
-  return std::find(mask.paths().begin(), mask.paths().end(), path) != mask.paths().end();
-}
 
 }  // namespace
 
@@ -135,7 +132,7 @@ absl::Status ValidateUpdateTeam(const v1::UpdateTeamRequest& request) {
   LADDER_RETURN_IF_ERROR(RequiredName(request.team().name(), "teams", "team.name"));
   LADDER_RETURN_IF_ERROR(UpdateMask(request.update_mask(), std::begin(kTeamWritablePaths),
                                     std::end(kTeamWritablePaths)));
-  if (InMask(request.update_mask(), "display_name")) {
+  if (api::MaskIncludes(request.update_mask(), "display_name")) {
     LADDER_RETURN_IF_ERROR(
         ValidateText(request.team().display_name(), "team.display_name", 1, kMaxNameChars));
   }
@@ -175,16 +172,16 @@ absl::Status ValidateUpdateEmployee(const v1::UpdateEmployeeRequest& request) {
                                     std::end(kEmployeeWritablePaths)));
   LADDER_RETURN_IF_ERROR(ValidateText(employee.etag(), "employee.etag", 0, 64));
   const auto& mask = request.update_mask();
-  if (InMask(mask, "display_name")) {
+  if (api::MaskIncludes(mask, "display_name")) {
     LADDER_RETURN_IF_ERROR(ValidateText(employee.display_name(), "employee.display_name", 1, kMaxNameChars));
   }
-  if (InMask(mask, "employee_number")) {
+  if (api::MaskIncludes(mask, "employee_number")) {
     LADDER_RETURN_IF_ERROR(EmployeeNumber(employee.employee_number(), "employee.employee_number"));
   }
-  if (InMask(mask, "team")) {
+  if (api::MaskIncludes(mask, "team")) {
     LADDER_RETURN_IF_ERROR(OptionalName(employee.team(), "teams", "employee.team"));
   }
-  if (InMask(mask, "post_grade") &&
+  if (api::MaskIncludes(mask, "post_grade") &&
       (employee.post_grade() < 0 || employee.post_grade() > kMaxPostGrade)) {
     return InvalidFieldError("employee.post_grade", absl::StrCat("must be 0-", kMaxPostGrade));
   }
