@@ -25,10 +25,12 @@ sigset_t ShutdownSignals() {
   return signals;
 }
 
+// Only the named services follow the database. The server as a whole ("") stays SERVING
+// until shutdown: it answers liveness probes, and a database outage must not make an
+// orchestrator restart every replica (and delay recovery by its restart back-off).
 void SetServing(grpc::Server& server, const ServerConfig& config, bool serving) {
   grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
   if (health == nullptr) return;
-  health->SetServingStatus(serving);
   for (const std::string& name : config.health_service_names) {
     health->SetServingStatus(name, serving);
   }
@@ -57,7 +59,8 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
   if (started.server == nullptr || started.port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
   }
-  // Not serving until the first readiness probe passes.
+  // Alive at once; not ready until the first readiness probe passes.
+  started.server->GetHealthCheckService()->SetServingStatus(true);
   SetServing(*started.server, config, false);
   return started;
 }

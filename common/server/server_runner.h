@@ -39,7 +39,9 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
                                           const std::vector<grpc::Service*>& services);
 
 // Probes `readiness` every interval on a thread of its own and reports SERVING or
-// NOT_SERVING through grpc.health.v1, logging each change. Stops when destroyed.
+// NOT_SERVING for the configured service names through grpc.health.v1 (the readiness
+// signal), logging each change; the server as a whole ("", the liveness signal) stays
+// SERVING until shutdown. Stops when destroyed.
 class HealthMonitor final {
  public:
   HealthMonitor(const ServerConfig& config, grpc::Server& server,
