@@ -30,6 +30,7 @@ PACKAGES=(
   mariadb-client
   python3-grpcio
   python3-protobuf
+  python3-yaml
 )
 
 check_only=0
@@ -46,6 +47,15 @@ command -v dpkg-query >/dev/null 2>&1 ||
 # removed but whose configuration files remain is "config-files", and dpkg-query fails
 # for a package it has never heard of.
 missing=()
+# Node.js and npm run the contract checks and the Node client test. A machine may already
+# have them from another source (a nodesource package named nodejs that bundles npm), where
+# Debian's npm package would conflict, so they are asked for only when the commands are absent.
+if ! command -v node >/dev/null 2>&1; then
+  missing+=(nodejs)
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
 for pkg in "${PACKAGES[@]}"; do
   status="$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)"
   if [[ "$status" != installed ]]; then
@@ -54,7 +64,7 @@ for pkg in "${PACKAGES[@]}"; do
 done
 
 if ((${#missing[@]} == 0)); then
-  log "all ${#PACKAGES[@]} required packages are installed"
+  log "all ${#PACKAGES[@]} required packages, node and npm are installed"
   exit 0
 fi
 
