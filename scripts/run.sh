@@ -105,7 +105,7 @@ build_ladder
 
 # The demo data lives in the database: a database made anew has not got it.
 if [[ ! -f "$DB_DIR/initialised" ]]; then
-  rm -f "$DEMO_MARKER"
+  rm -f "$DEMO_MARKER" "$DEMO_MARKER-evaluation"
 fi
 db_started=1
 # 9>&-: no child may inherit the lock, or a server outliving a killed run.sh would keep
@@ -237,8 +237,19 @@ else
 fi
 ((${#started_pids[@]} > 0)) || die "no service binary found under $services_dir"
 
-# The demo data goes in once; after that it is the user's data and must not be doubled.
-if [[ -f "$DEMO_MARKER" ]]; then
+# The demo data goes in once per service; after that it is the user's data and must not be
+# doubled. The seed is idempotent, so a service added later gets its part on the next run.
+seed_args=(--personnel="127.0.0.1:$PERSONNEL_PORT")
+seed_markers=("$DEMO_MARKER")
+if [[ -x "$evaluation_bin" ]]; then
+  seed_args+=(--evaluation="127.0.0.1:$EVALUATION_PORT")
+  seed_markers+=("$DEMO_MARKER-evaluation")
+fi
+missing_marker=0
+for marker in "${seed_markers[@]}"; do
+  [[ -f "$marker" ]] || missing_marker=1
+done
+if ((!missing_marker)); then
   log "demo data was loaded on $(cat "$DEMO_MARKER"); not loading it again"
 elif [[ ! -x "$personnel_bin" ]]; then
   log "personnel is not running; no demo data loaded"
@@ -246,9 +257,11 @@ elif [[ ! -x "$SEED_TOOL" ]]; then
   log "$SEED_TOOL is not built; no demo data loaded"
 else
   log "loading demo data"
-  "$SEED_TOOL" --personnel="127.0.0.1:$PERSONNEL_PORT" </dev/null 2>&1 | tee "$LOG_DIR/seed.log" ||
+  "$SEED_TOOL" "${seed_args[@]}" </dev/null 2>&1 | tee "$LOG_DIR/seed.log" ||
     die "loading the demo data failed; see $LOG_DIR/seed.log"
-  date '+%Y-%m-%d %H:%M:%S' >"$DEMO_MARKER"
+  for marker in "${seed_markers[@]}"; do
+    date '+%Y-%m-%d %H:%M:%S' >"$marker"
+  done
 fi
 
 rel_log_dir="${LOG_DIR#"$LADDER_ROOT"/}"

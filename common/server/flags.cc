@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <utility>
 
 #include "absl/flags/flag.h"
@@ -36,9 +37,13 @@ constexpr std::pair<const char*, const char*> kEnvironment[] = {
 
 }  // namespace
 
-void ParseFlags(int argc, char** argv, absl::string_view usage) {
+void ParseFlags(int argc, char** argv, absl::string_view usage,
+                const std::vector<std::pair<const char*, const char*>>& extra_environment) {
   absl::SetProgramUsageMessage(usage);
-  for (const auto& [variable, flag_name] : kEnvironment) {
+  std::vector<std::pair<const char*, const char*>> environment(std::begin(kEnvironment),
+                                                               std::end(kEnvironment));
+  environment.insert(environment.end(), extra_environment.begin(), extra_environment.end());
+  for (const auto& [variable, flag_name] : environment) {
     const char* value = std::getenv(variable);
     if (value == nullptr) continue;
     absl::CommandLineFlag* flag = absl::FindCommandLineFlag(flag_name);

@@ -13,6 +13,8 @@
 //   --migrate_only                               apply migrations and exit (a Job)
 
 #include <string>
+#include <utility>
+#include <vector>
 #include "absl/strings/string_view.h"
 
 #include "absl/flags/declare.h"
@@ -31,7 +33,9 @@ namespace ladder::server {
 
 // Applies LADDER_* environment variables to the flags above, then parses the command
 // line. Exits with a message on a malformed value.
-void ParseFlags(int argc, char** argv, absl::string_view usage);
+// `extra_environment` maps further variables to a service's own flags.
+void ParseFlags(int argc, char** argv, absl::string_view usage,
+                const std::vector<std::pair<const char*, const char*>>& extra_environment = {});
 
 // The database password from LADDER_DATABASE_PASSWORD, if set.
 const char* DatabasePasswordFromEnvironment();

@@ -22,6 +22,7 @@ namespace ladder::personnel {
 namespace {
 
 using api::FormatName;
+using api::TrimPage;
 using db::Connection;
 using rows::IdOf;
 using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
@@ -34,17 +35,6 @@ struct LockedCounty {
   std::string display_name;
   int kind = 0;
 };
-
-template <typename T>
-Page<T> TrimPage(std::vector<T> items, int page_size, absl::FunctionRef<int64_t(const T&)> id_of) {
-  Page<T> page;
-  if (static_cast<int>(items.size()) > page_size) {
-    items.resize(page_size);
-    page.next_after_id = id_of(items.back());
-  }
-  page.items = std::move(items);
-  return page;
-}
 
 absl::StatusOr<OrgUnit> ReadOrgUnit(Connection& connection, int64_t id) {
   sql::PreparedStatement& select = connection.Prepare(

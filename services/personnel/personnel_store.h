@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/api/page.h"
 #include "common/api/pagination.h"
 #include "common/db/idempotency.h"
 #include "common/policy/quota.h"
@@ -24,12 +25,7 @@ using ::ladder::personnel::v1::LevelChange;
 using ::ladder::personnel::v1::OrgUnit;
 using ::ladder::personnel::v1::Team;
 
-// One page of a list: the items and, if more follow, the id to continue after.
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  std::optional<int64_t> next_after_id;
-};
+using api::Page;
 
 // Who asks for a change and how a retry is recognised.
 struct MutationContext {

@@ -29,12 +29,15 @@
 #include "tools/common/command_line.h"
 #include "tools/seed/branch_loader.h"
 #include "tools/seed/demo_branch.h"
+#include "tools/seed/evaluation_loader.h"
 #include "tools/seed/personnel_client.h"
 
 ABSL_FLAG(std::string, personnel, "127.0.0.1:50051", "host:port of the PersonnelService");
 ABSL_FLAG(uint64_t, seed, 1,
           "seed of the generator: the same seed gives the same branch and the same request ids");
 ABSL_FLAG(absl::Duration, deadline, absl::Seconds(10), "deadline of each call");
+ABSL_FLAG(std::string, evaluation, "",
+          "host:port of the EvaluationService; when set, also loads scorecards and cycles");
 
 namespace ladder::seed {
 namespace {
@@ -143,7 +146,8 @@ absl::Status PrintSummary(PersonnelClient& client, const BranchLoader& loader,
   return absl::OkStatus();
 }
 
-int Run(const std::string& target, uint64_t seed, absl::Duration deadline) {
+int Run(const std::string& target, const std::string& evaluation, uint64_t seed,
+        absl::Duration deadline) {
   const absl::CivilDay today = TodayInBranch();
   const PlannedBranch plan = PlanDemoBranch(seed, today);
   PersonnelClient client(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()), deadline,
@@ -154,6 +158,16 @@ int Run(const std::string& target, uint64_t seed, absl::Duration deadline) {
   const absl::Time start = absl::Now();
   absl::Status status = loader.Load();
   if (status.ok()) status = PrintSummary(client, loader, absl::Now() - start);
+  if (status.ok() && !evaluation.empty()) {
+    EvaluationLoader cycles(grpc::CreateChannel(evaluation, grpc::InsecureChannelCredentials()),
+                            deadline, seed, loader.branch_name());
+    status = cycles.Load();
+    if (status.ok()) {
+      absl::PrintF("evaluation: created %d cycles, wrote %d scores, finalised %d cycles\n",
+                   cycles.stats().cycles_created, cycles.stats().scores_written,
+                   cycles.stats().cycles_finalized);
+    }
+  }
   if (!status.ok()) {
     std::fprintf(stderr, "ladder_seed: %s\n", std::string(status.message()).c_str());
     return 1;
@@ -165,7 +179,8 @@ int Run(const std::string& target, uint64_t seed, absl::Duration deadline) {
 }  // namespace ladder::seed
 
 int main(int argc, char** argv) {
-  constexpr char kUsage[] = "ladder_seed [--personnel=host:port] [--seed=N] [--deadline=10s]";
+  constexpr char kUsage[] =
+      "ladder_seed [--personnel=host:port] [--evaluation=host:port] [--seed=N] [--deadline=10s]";
   absl::SetProgramUsageMessage(absl::StrCat(
       "Loads the demo city branch 衢州分公司 through the PersonnelService API; safe to re-run.\n"
       "Exit status: 0 done, 1 a call failed unexpectedly, 2 bad usage.\n  ",
@@ -178,5 +193,6 @@ int main(int argc, char** argv) {
     return ladder::tools::UsageError("--deadline must be a positive, finite duration such as 10s",
                                      kUsage);
   }
-  return ladder::seed::Run(target, absl::GetFlag(FLAGS_seed), deadline);
+  return ladder::seed::Run(target, absl::GetFlag(FLAGS_evaluation), absl::GetFlag(FLAGS_seed),
+                           deadline);
 }

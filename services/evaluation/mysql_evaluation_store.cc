@@ -1,0 +1,911 @@
+#include "services/evaluation/mysql_evaluation_store.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/api/resource_name.h"
+#include "common/db/transaction.h"
+#include "common/status/errors.h"
+#include "common/status/macros.h"
+#include "common/time/dates.h"
+#include "common/util/stable_hash.h"
+#include "cppconn/datatype.h"
+#include "cppconn/resultset.h"
+#include "ladder/evaluation/v1/evaluation_service.pb.h"
+#include "services/evaluation/scoring.h"
+
+namespace ladder::evaluation {
+namespace {
+
+using api::FormatName;
+using api::TrimPage;
+using db::Connection;
+using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
+
+// Rows per multi-row statement of an import: large enough to amortise round trips, small
+// enough to keep each statement and its transaction short.
+constexpr size_t kRowsPerStatement = 250;
+
+// request_log.request_id holds up to 64 characters, the most a caller may send.
+constexpr size_t kMaxRequestIdLength = 64;
+
+constexpr char kCycleColumns[] =
+    "c.id, c.display_name, c.period, c.start_date, c.end_date, c.scorecard_id, c.scope_id, "
+    "c.state, c.participant_count, c.create_time, c.finalize_time, "
+    "(SELECT COUNT(*) FROM evaluations e WHERE e.cycle_id = c.id AND e.composite_milli IS NOT NULL), "
+    "(SELECT COUNT(*) FROM evaluations e WHERE e.cycle_id = c.id AND e.state = 3)";
+constexpr char kEvaluationColumns[] =
+    "cycle_id, employee_id, county_id, team_id, level, state, scores, composite_milli, scorer, "
+    "recheck_reason, flagged_by, flag_time, resolved_by, resolution, resolve_time, version, "
+    "update_time";
+
+std::string EvaluationName(int64_t cycle_id, int64_t employee_id) {
+  return absl::StrCat("cycles/", cycle_id, "/evaluations/", employee_id);
+}
+
+absl::Status WrongState(int64_t cycle_id, ev1::Cycle::State state, absl::string_view action) {
+  return RuleViolationError("WRONG_CYCLE_STATE", FormatName("cycles", cycle_id),
+                            absl::StrCat(FormatName("cycles", cycle_id), " is ",
+                                         ev1::Cycle::State_Name(state), "; cannot ", action),
+                            {{"cycle", FormatName("cycles", cycle_id)},
+                             {"state", ev1::Cycle::State_Name(state)}});
+}
+
+absl::Status Timestamp(const sql::ResultSet& row, int column, google::protobuf::Timestamp* out) {
+  if (row.isNull(column)) return absl::OkStatus();
+  LADDER_ASSIGN_OR_RETURN(absl::Time time, FromSqlTimestamp(std::string(row.getString(column))));
+  *out = ToProtoTimestamp(time);
+  return absl::OkStatus();
+}
+
+absl::Status Date(const sql::ResultSet& row, int column, google::type::Date* out) {
+  LADDER_ASSIGN_OR_RETURN(absl::CivilDay day, FromSqlDate(std::string(row.getString(column))));
+  *out = ToDate(day);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ev1::Scorecard> ReadScorecard(Connection& connection, int64_t id, bool for_update) {
+  sql::PreparedStatement& head = connection.Prepare(absl::StrCat(
+      "SELECT id, display_name, in_use, create_time FROM scorecards WHERE id = ?",
+      for_update ? " FOR UPDATE" : ""));
+  head.setInt64(1, id);
+  ev1::Scorecard scorecard;
+  {
+    ResultSetPtr row(head.executeQuery());
+    if (!row->next()) return NotFoundError(FormatName("scorecards", id));
+    scorecard.set_name(FormatName("scorecards", id));
+    scorecard.set_display_name(row->getString(2));
+    scorecard.set_in_use(row->getInt(3) != 0);
+    LADDER_RETURN_IF_ERROR(Timestamp(*row, 4, scorecard.mutable_create_time()));
+  }
+  sql::PreparedStatement& indicators = connection.Prepare(
+      "SELECT indicator_key, display_name, weight_percent FROM scorecard_indicators "
+      "WHERE scorecard_id = ? ORDER BY position");
+  indicators.setInt64(1, id);
+  ResultSetPtr row(indicators.executeQuery());
+  while (row->next()) {
+    auto* indicator = scorecard.add_indicators();
+    indicator->set_key(row->getString(1));
+    indicator->set_display_name(row->getString(2));
+    indicator->set_weight_percent(row->getInt(3));
+  }
+  return scorecard;
+}
+
+void WriteIndicators(Connection& connection, int64_t id,
+                     const google::protobuf::RepeatedPtrField<ev1::Scorecard::Indicator>& indicators) {
+  sql::PreparedStatement& clear =
+      connection.Prepare("DELETE FROM scorecard_indicators WHERE scorecard_id = ?");
+  clear.setInt64(1, id);
+  clear.executeUpdate();
+  sql::PreparedStatement& insert = connection.Prepare(
+      "INSERT INTO scorecard_indicators (scorecard_id, position, indicator_key, display_name, "
+      "weight_percent) VALUES (?, ?, ?, ?, ?)");
+  for (int i = 0; i < indicators.size(); ++i) {
+    insert.setInt64(1, id);
+    insert.setInt(2, i);
+    insert.setString(3, indicators[i].key());
+    insert.setString(4, indicators[i].display_name());
+    insert.setInt(5, indicators[i].weight_percent());
+    insert.executeUpdate();
+  }
+}
+
+absl::StatusOr<ev1::Cycle> CycleFromRow(const sql::ResultSet& row) {
+  ev1::Cycle cycle;
+  cycle.set_name(FormatName("cycles", row.getInt64(1)));
+  cycle.set_display_name(row.getString(2));
+  cycle.set_period(static_cast<ev1::Cycle::Period>(row.getInt(3)));
+  LADDER_RETURN_IF_ERROR(Date(row, 4, cycle.mutable_start_date()));
+  LADDER_RETURN_IF_ERROR(Date(row, 5, cycle.mutable_end_date()));
+  cycle.set_scorecard(FormatName("scorecards", row.getInt64(6)));
+  cycle.set_scope(FormatName("orgUnits", row.getInt64(7)));
+  cycle.set_state(static_cast<ev1::Cycle::State>(row.getInt(8)));
+  cycle.set_participant_count(row.getInt(9));
+  LADDER_RETURN_IF_ERROR(Timestamp(row, 10, cycle.mutable_create_time()));
+  // mutable_*() would set the field: only touch it when there is a time.
+  if (!row.isNull(11)) LADDER_RETURN_IF_ERROR(Timestamp(row, 11, cycle.mutable_finalize_time()));
+  cycle.set_scored_count(row.getInt(12));
+  cycle.set_open_flag_count(row.getInt(13));
+  return cycle;
+}
+
+absl::StatusOr<ev1::Cycle> ReadCycle(Connection& connection, int64_t id) {
+  sql::PreparedStatement& select = connection.Prepare(
+      absl::StrCat("SELECT ", kCycleColumns, " FROM cycles c WHERE c.id = ?"));
+  select.setInt64(1, id);
+  ResultSetPtr row(select.executeQuery());
+  if (!row->next()) return NotFoundError(FormatName("cycles", id));
+  return CycleFromRow(*row);
+}
+
+// Locks the cycle row, shared for score writes or exclusive for state changes, and
+// returns its state.
+absl::StatusOr<ev1::Cycle::State> LockCycle(Connection& connection, int64_t id, bool exclusive) {
+  sql::PreparedStatement& lock = connection.Prepare(absl::StrCat(
+      "SELECT state FROM cycles WHERE id = ?", exclusive ? " FOR UPDATE" : " LOCK IN SHARE MODE"));
+  lock.setInt64(1, id);
+  ResultSetPtr row(lock.executeQuery());
+  if (!row->next()) return NotFoundError(FormatName("cycles", id));
+  return static_cast<ev1::Cycle::State>(row->getInt(1));
+}
+
+absl::Status RequireWritable(Connection& connection, int64_t cycle_id, bool exclusive = false) {
+  LADDER_ASSIGN_OR_RETURN(ev1::Cycle::State state, LockCycle(connection, cycle_id, exclusive));
+  if (state == ev1::Cycle::STATE_FINALIZED) {
+    return RuleViolationError("CYCLE_FINALIZED", FormatName("cycles", cycle_id),
+                              absl::StrCat(FormatName("cycles", cycle_id),
+                                           " is finalised; its evaluations never change"),
+                              {{"cycle", FormatName("cycles", cycle_id)}});
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ev1::Evaluation> EvaluationFromRow(const sql::ResultSet& row,
+                                                  const ev1::Scorecard& scorecard) {
+  ev1::Evaluation evaluation;
+  const int64_t cycle_id = row.getInt64(1);
+  const int64_t employee_id = row.getInt64(2);
+  evaluation.set_name(EvaluationName(cycle_id, employee_id));
+  evaluation.set_employee(FormatName("employees", employee_id));
+  evaluation.set_county(FormatName("orgUnits", row.getInt64(3)));
+  if (row.getInt64(4) != 0) evaluation.set_team(FormatName("teams", row.getInt64(4)));
+  evaluation.set_level(static_cast<common::v1::Level>(row.getInt(5)));
+  evaluation.set_state(static_cast<ev1::Evaluation::State>(row.getInt(6)));
+  LADDER_ASSIGN_OR_RETURN(auto scores, DecodeScores(scorecard, std::string(row.getString(7))));
+  for (auto& score : scores) *evaluation.add_scores() = std::move(score);
+  if (!row.isNull(8)) evaluation.set_composite(row.getInt64(8) / 1000.0);
+  evaluation.set_scorer(row.getString(9));
+  if (!row.isNull(12)) {
+    auto* recheck = evaluation.mutable_recheck();
+    recheck->set_reason(row.getString(10));
+    recheck->set_flagged_by(row.getString(11));
+    LADDER_RETURN_IF_ERROR(Timestamp(row, 12, recheck->mutable_flag_time()));
+    recheck->set_resolved_by(row.getString(13));
+    recheck->set_resolution(row.getString(14));
+    if (!row.isNull(15)) LADDER_RETURN_IF_ERROR(Timestamp(row, 15, recheck->mutable_resolve_time()));
+  }
+  evaluation.set_etag(absl::StrCat(row.getInt64(16)));
+  LADDER_RETURN_IF_ERROR(Timestamp(row, 17, evaluation.mutable_update_time()));
+  return evaluation;
+}
+
+// The evaluation row, locked for update when asked; NOT_FOUND names the evaluation.
+absl::StatusOr<ev1::Evaluation> ReadEvaluation(Connection& connection, const ev1::Scorecard& scorecard,
+                                               int64_t cycle_id, int64_t employee_id,
+                                               bool for_update) {
+  sql::PreparedStatement& select = connection.Prepare(
+      absl::StrCat("SELECT ", kEvaluationColumns,
+                   " FROM evaluations WHERE cycle_id = ? AND employee_id = ?",
+                   for_update ? " FOR UPDATE" : ""));
+  select.setInt64(1, cycle_id);
+  select.setInt64(2, employee_id);
+  ResultSetPtr row(select.executeQuery());
+  if (!row->next()) return NotFoundError(EvaluationName(cycle_id, employee_id));
+  return EvaluationFromRow(*row, scorecard);
+}
+
+void UpdateScores(Connection& connection, int64_t cycle_id, const ScoreRow& row,
+                  const std::string& scorer, const std::string& now) {
+  sql::PreparedStatement& update = connection.Prepare(
+      "UPDATE evaluations SET scores = ?, composite_milli = ?, state = 2, scorer = ?, "
+      "version = version + 1, update_time = ? WHERE cycle_id = ? AND employee_id = ?");
+  update.setString(1, EncodeScores(row.tenths));
+  update.setInt64(2, row.composite_milli);
+  update.setString(3, scorer);
+  update.setString(4, now);
+  update.setInt64(5, cycle_id);
+  update.setInt64(6, row.employee_id);
+  update.executeUpdate();
+}
+
+// Writes many rows with multi-row upserts of kRowsPerStatement (the rows exist: every
+// participant got one when the cycle was created), and the remainder one by one.
+void UpsertScores(Connection& connection, int64_t cycle_id, const std::vector<ScoreRow>& rows,
+                  size_t begin, size_t end, const std::string& scorer, const std::string& now) {
+  static const std::string kBatchSql = [] {
+    std::vector<std::string> values(kRowsPerStatement, "(?, ?, ?, ?, 2, ?, ?)");
+    return absl::StrCat(
+        "INSERT INTO evaluations (cycle_id, employee_id, scores, composite_milli, state, "
+        "scorer, update_time) VALUES ",
+        absl::StrJoin(values, ", "),
+        " ON DUPLICATE KEY UPDATE scores = VALUES(scores), composite_milli = "
+        "VALUES(composite_milli), state = 2, scorer = VALUES(scorer), version = version + 1, "
+        "update_time = VALUES(update_time)");
+  }();
+  size_t next = begin;
+  if (end - begin >= kRowsPerStatement) {
+    sql::PreparedStatement& batch = connection.Prepare(kBatchSql);
+    for (; next + kRowsPerStatement <= end; next += kRowsPerStatement) {
+      int index = 1;
+      for (size_t i = next; i < next + kRowsPerStatement; ++i) {
+        batch.setInt64(index++, cycle_id);
+        batch.setInt64(index++, rows[i].employee_id);
+        batch.setString(index++, EncodeScores(rows[i].tenths));
+        batch.setInt64(index++, rows[i].composite_milli);
+        batch.setString(index++, scorer);
+        batch.setString(index++, now);
+      }
+      batch.executeUpdate();
+    }
+  }
+  for (; next < end; ++next) UpdateScores(connection, cycle_id, rows[next], scorer, now);
+}
+
+template <typename T>
+absl::StatusOr<T> ReadAssessment(Connection& connection, const std::string& sql, int64_t id,
+                                 absl::FunctionRef<absl::StatusOr<T>(const sql::ResultSet&)> read,
+                                 absl::string_view collection) {
+  sql::PreparedStatement& select = connection.Prepare(sql);
+  select.setInt64(1, id);
+  ResultSetPtr row(select.executeQuery());
+  if (!row->next()) return NotFoundError(FormatName(collection, id));
+  return read(*row);
+}
+
+constexpr char kTrialColumns[] =
+    "id, employee_id, outcome, score_tenths, assessor, assessed_on, note, create_time";
+constexpr char kCandidateColumns[] =
+    "id, employee_id, written_tenths, interview_tenths, total_milli, passed, policy_version, "
+    "assessor, assessed_on, note, create_time";
+
+absl::StatusOr<ev1::TrialAssessment> TrialFromRow(const sql::ResultSet& row) {
+  ev1::TrialAssessment assessment;
+  assessment.set_name(FormatName("trialAssessments", row.getInt64(1)));
+  assessment.set_employee(FormatName("employees", row.getInt64(2)));
+  assessment.set_outcome(static_cast<ev1::TrialAssessment::Outcome>(row.getInt(3)));
+  assessment.set_score(TenthsToScore(row.getInt(4)));
+  assessment.set_assessor(row.getString(5));
+  LADDER_RETURN_IF_ERROR(Date(row, 6, assessment.mutable_assessed_on()));
+  assessment.set_note(row.getString(7));
+  LADDER_RETURN_IF_ERROR(Timestamp(row, 8, assessment.mutable_create_time()));
+  return assessment;
+}
+
+absl::StatusOr<ev1::CandidateAssessment> CandidateFromRow(const sql::ResultSet& row) {
+  ev1::CandidateAssessment assessment;
+  assessment.set_name(FormatName("candidateAssessments", row.getInt64(1)));
+  assessment.set_employee(FormatName("employees", row.getInt64(2)));
+  assessment.set_written_test_score(TenthsToScore(row.getInt(3)));
+  assessment.set_interview_score(TenthsToScore(row.getInt(4)));
+  assessment.set_total(row.getInt64(5) / 1000.0);
+  assessment.set_passed(row.getInt(6) != 0);
+  assessment.set_policy_version(row.getString(7));
+  assessment.set_assessor(row.getString(8));
+  LADDER_RETURN_IF_ERROR(Date(row, 9, assessment.mutable_assessed_on()));
+  assessment.set_note(row.getString(10));
+  LADDER_RETURN_IF_ERROR(Timestamp(row, 11, assessment.mutable_create_time()));
+  return assessment;
+}
+
+int64_t IdOf(const std::string& name) {
+  int64_t id = 0;
+  const size_t slash = name.rfind('/');
+  return slash != std::string::npos && absl::SimpleAtoi(name.substr(slash + 1), &id) ? id : 0;
+}
+
+}  // namespace
+
+absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::CachedScorecardOfCycle(Connection& connection,
+                                                                           int64_t cycle_id) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = scorecard_by_cycle_.find(cycle_id); it != scorecard_by_cycle_.end()) {
+      return it->second;
+    }
+  }
+  sql::PreparedStatement& select =
+      connection.Prepare("SELECT scorecard_id FROM cycles WHERE id = ?");
+  select.setInt64(1, cycle_id);
+  int64_t scorecard_id = 0;
+  {
+    ResultSetPtr row(select.executeQuery());
+    if (!row->next()) return NotFoundError(FormatName("cycles", cycle_id));
+    scorecard_id = row->getInt64(1);
+  }
+  LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, ReadScorecard(connection, scorecard_id, false));
+  absl::MutexLock lock(&mu_);
+  scorecard_by_cycle_[cycle_id] = scorecard;
+  return scorecard;
+}
+
+absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::CreateScorecard(
+    const ev1::Scorecard& scorecard, const MutationContext& context) {
+  return db::RunIdempotent<ev1::Scorecard>(*pool_, context.request, [&](Connection& connection)
+                                                                        -> absl::StatusOr<ev1::Scorecard> {
+    sql::PreparedStatement& insert = connection.Prepare(
+        "INSERT INTO scorecards (display_name, in_use, create_time) VALUES (?, 0, ?)");
+    insert.setString(1, scorecard.display_name());
+    insert.setString(2, ToSqlTimestamp(absl::Now()));
+    insert.executeUpdate();
+    const int64_t id = connection.LastInsertId();
+    WriteIndicators(connection, id, scorecard.indicators());
+    return ReadScorecard(connection, id, false);
+  });
+}
+
+absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::GetScorecard(int64_t id) {
+  return db::WithConnection<ev1::Scorecard>(
+      *pool_, [&](Connection& connection) { return ReadScorecard(connection, id, false); });
+}
+
+absl::StatusOr<Page<ev1::Scorecard>> MySqlEvaluationStore::ListScorecards(
+    const api::PageRequest& page) {
+  return db::WithConnection<Page<ev1::Scorecard>>(*pool_, [&](Connection& connection)
+                                                              -> absl::StatusOr<Page<ev1::Scorecard>> {
+    std::vector<int64_t> ids;
+    {
+      sql::PreparedStatement& select =
+          connection.Prepare("SELECT id FROM scorecards WHERE id > ? ORDER BY id LIMIT ?");
+      select.setInt64(1, page.after_id);
+      select.setInt(2, page.page_size + 1);
+      ResultSetPtr row(select.executeQuery());
+      while (row->next()) ids.push_back(row->getInt64(1));
+    }
+    std::vector<ev1::Scorecard> scorecards;
+    for (int64_t id : ids) {
+      LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, ReadScorecard(connection, id, false));
+      scorecards.push_back(std::move(scorecard));
+    }
+    return TrimPage<ev1::Scorecard>(std::move(scorecards), page.page_size,
+                                    [](const ev1::Scorecard& s) { return IdOf(s.name()); });
+  });
+}
+
+absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::UpdateScorecard(
+    int64_t id, const ScorecardPatch& patch, const MutationContext& context) {
+  return db::RunIdempotent<ev1::Scorecard>(*pool_, context.request, [&](Connection& connection)
+                                                                        -> absl::StatusOr<ev1::Scorecard> {
+    LADDER_ASSIGN_OR_RETURN(ev1::Scorecard current, ReadScorecard(connection, id, true));
+    if (current.in_use()) {
+      return RuleViolationError("SCORECARD_IN_USE", current.name(),
+                                absl::StrCat(current.name(), " is used by a cycle and can no "
+                                                             "longer change; create a new one"));
+    }
+    if (patch.display_name.has_value()) {
+      sql::PreparedStatement& update =
+          connection.Prepare("UPDATE scorecards SET display_name = ? WHERE id = ?");
+      update.setString(1, *patch.display_name);
+      update.setInt64(2, id);
+      update.executeUpdate();
+    }
+    if (patch.indicators.has_value()) WriteIndicators(connection, id, *patch.indicators);
+    return ReadScorecard(connection, id, false);
+  });
+}
+
+absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::CreateCycle(
+    const ev1::Cycle& cycle, const std::vector<ParticipantRecord>& participants,
+    const MutationContext& context) {
+  return db::RunIdempotent<ev1::Cycle>(*pool_, context.request, [&](Connection& connection)
+                                                                    -> absl::StatusOr<ev1::Cycle> {
+    const int64_t scorecard_id = IdOf(cycle.scorecard());
+    absl::StatusOr<ev1::Scorecard> scorecard = ReadScorecard(connection, scorecard_id, true);
+    if (absl::IsNotFound(scorecard.status())) {
+      return InvalidFieldError("cycle.scorecard", absl::StrCat(cycle.scorecard(), " does not exist"));
+    }
+    if (!scorecard.ok()) return scorecard.status();
+    sql::PreparedStatement& use = connection.Prepare("UPDATE scorecards SET in_use = 1 WHERE id = ?");
+    use.setInt64(1, scorecard_id);
+    use.executeUpdate();
+
+    const std::string now = ToSqlTimestamp(absl::Now());
+    sql::PreparedStatement& insert = connection.Prepare(
+        "INSERT INTO cycles (display_name, period, start_date, end_date, scorecard_id, scope_id, "
+        "state, participant_count, create_time) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)");
+    insert.setString(1, cycle.display_name());
+    insert.setInt(2, cycle.period());
+    insert.setString(3, ToSqlDate(*ToCivilDay(cycle.start_date(), "")));
+    insert.setString(4, ToSqlDate(*ToCivilDay(cycle.end_date(), "")));
+    insert.setInt64(5, scorecard_id);
+    insert.setInt64(6, IdOf(cycle.scope()));
+    insert.setInt(7, static_cast<int>(participants.size()));
+    insert.setString(8, now);
+    insert.executeUpdate();
+    const int64_t id = connection.LastInsertId();
+
+    sql::PreparedStatement& participant = connection.Prepare(
+        "INSERT INTO evaluations (cycle_id, employee_id, county_id, team_id, level, state, "
+        "update_time) VALUES (?, ?, ?, ?, ?, 1, ?)");
+    for (const ParticipantRecord& record : participants) {
+      participant.setInt64(1, id);
+      participant.setInt64(2, record.employee_id);
+      participant.setInt64(3, record.county_id);
+      participant.setInt64(4, record.team_id);
+      participant.setInt(5, record.level);
+      participant.setString(6, now);
+      participant.executeUpdate();
+    }
+    return ReadCycle(connection, id);
+  });
+}
+
+absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::GetCycle(int64_t id) {
+  return db::WithConnection<ev1::Cycle>(
+      *pool_, [&](Connection& connection) { return ReadCycle(connection, id); });
+}
+
+absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::ScorecardOfCycle(int64_t cycle_id) {
+  return db::WithConnection<ev1::Scorecard>(*pool_, [&](Connection& connection) {
+    return CachedScorecardOfCycle(connection, cycle_id);
+  });
+}
+
+absl::StatusOr<Page<ev1::Cycle>> MySqlEvaluationStore::ListCycles(const CycleQuery& query) {
+  return db::WithConnection<Page<ev1::Cycle>>(*pool_, [&](Connection& connection)
+                                                          -> absl::StatusOr<Page<ev1::Cycle>> {
+    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+        "SELECT ", kCycleColumns,
+        " FROM cycles c WHERE c.id > ? AND (? = 0 OR c.scope_id = ?) AND (? = 0 OR c.state = ?) "
+        "ORDER BY c.id LIMIT ?"));
+    select.setInt64(1, query.page.after_id);
+    select.setInt64(2, query.scope_id);
+    select.setInt64(3, query.scope_id);
+    select.setInt(4, query.state);
+    select.setInt(5, query.state);
+    select.setInt(6, query.page.page_size + 1);
+    ResultSetPtr row(select.executeQuery());
+    std::vector<ev1::Cycle> cycles;
+    while (row->next()) {
+      LADDER_ASSIGN_OR_RETURN(ev1::Cycle cycle, CycleFromRow(*row));
+      cycles.push_back(std::move(cycle));
+    }
+    return TrimPage<ev1::Cycle>(std::move(cycles), query.page.page_size,
+                                [](const ev1::Cycle& c) { return IdOf(c.name()); });
+  });
+}
+
+absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::ChangeCycleState(int64_t id, ev1::Cycle::State from,
+                                                                  ev1::Cycle::State to,
+                                                                  const MutationContext& context) {
+  return db::RunIdempotent<ev1::Cycle>(*pool_, context.request, [&](Connection& connection)
+                                                                    -> absl::StatusOr<ev1::Cycle> {
+    LADDER_ASSIGN_OR_RETURN(ev1::Cycle::State state, LockCycle(connection, id, true));
+    if (state != from) {
+      return WrongState(id, state, absl::StrCat("move to ", ev1::Cycle::State_Name(to),
+                                                " (it must be ", ev1::Cycle::State_Name(from), ")"));
+    }
+    if (to == ev1::Cycle::STATE_FINALIZED) {
+      sql::PreparedStatement& flags = connection.Prepare(
+          "SELECT COUNT(*) FROM evaluations WHERE cycle_id = ? AND state = 3");
+      flags.setInt64(1, id);
+      ResultSetPtr row(flags.executeQuery());
+      row->next();
+      if (const int open = row->getInt(1); open > 0) {
+        return RuleViolationError(
+            "OPEN_RECHECK_FLAGS", FormatName("cycles", id),
+            absl::StrCat(FormatName("cycles", id), " has ", open,
+                         " quality-inspection flag(s) to resolve before it can be finalised"),
+            {{"open_flags", absl::StrCat(open)}});
+      }
+    }
+    sql::PreparedStatement& update = connection.Prepare(
+        "UPDATE cycles SET state = ?, finalize_time = IF(? = 3, ?, finalize_time) WHERE id = ?");
+    update.setInt(1, to);
+    update.setInt(2, to);
+    update.setString(3, ToSqlTimestamp(absl::Now()));
+    update.setInt64(4, id);
+    update.executeUpdate();
+    return ReadCycle(connection, id);
+  });
+}
+
+absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::RecordScores(int64_t cycle_id,
+                                                                   const ScoreRow& row,
+                                                                   const MutationContext& context) {
+  return db::RunIdempotent<ev1::Evaluation>(*pool_, context.request, [&](Connection& connection)
+                                                                         -> absl::StatusOr<ev1::Evaluation> {
+    LADDER_RETURN_IF_ERROR(RequireWritable(connection, cycle_id));
+    LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, cycle_id));
+    LADDER_ASSIGN_OR_RETURN(ev1::Evaluation current,
+                            ReadEvaluation(connection, scorecard, cycle_id, row.employee_id, true));
+    if (current.state() == ev1::Evaluation::STATE_RECHECK_REQUESTED) {
+      return RuleViolationError("RECHECK_OPEN", current.name(),
+                                absl::StrCat(current.name(), " is flagged for re-check; answer "
+                                                             "the flag with ResolveRecheck"));
+    }
+    UpdateScores(connection, cycle_id, row, context.actor, ToSqlTimestamp(absl::Now()));
+    return ReadEvaluation(connection, scorecard, cycle_id, row.employee_id, false);
+  });
+}
+
+absl::StatusOr<EvaluationStore::Participants> MySqlEvaluationStore::ParticipantsOf(int64_t cycle_id) {
+  return db::WithConnection<Participants>(*pool_, [&](Connection& connection)
+                                                      -> absl::StatusOr<Participants> {
+    sql::PreparedStatement& select =
+        connection.Prepare("SELECT employee_id, state FROM evaluations WHERE cycle_id = ?");
+    select.setInt64(1, cycle_id);
+    ResultSetPtr row(select.executeQuery());
+    Participants participants;
+    while (row->next()) {
+      participants.all.insert(row->getInt64(1));
+      if (row->getInt(2) == ev1::Evaluation::STATE_RECHECK_REQUESTED) {
+        participants.flagged.insert(row->getInt64(1));
+      }
+    }
+    return participants;
+  });
+}
+
+absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
+                                                          const std::vector<ScoreRow>& rows,
+                                                          size_t batch_size,
+                                                          const MutationContext& context) {
+  if (batch_size == 0) batch_size = rows.size();
+  int64_t written = 0;
+  size_t batch_index = 0;
+  for (size_t begin = 0; begin < rows.size(); begin += batch_size, ++batch_index) {
+    const size_t end = std::min(rows.size(), begin + batch_size);
+    db::RequestKey key = context.request;
+    if (!key.request_id.empty()) {
+      // A long id leaves no room for the suffix: its stable hash stands in for it.
+      const std::string suffix = absl::StrCat("#", batch_index);
+      const std::string base = key.request_id.size() + suffix.size() > kMaxRequestIdLength
+                                   ? StableHashHex(key.request_id)
+                                   : key.request_id;
+      key.request_id = base + suffix;
+      key.method = absl::StrCat(key.method, "#batch");
+    }
+    // The batch's record holds its row count; a retry finds it and skips the batch.
+    absl::StatusOr<ev1::ImportScoresResponse> done = db::RunIdempotent<ev1::ImportScoresResponse>(
+        *pool_, key, [&](Connection& connection) -> absl::StatusOr<ev1::ImportScoresResponse> {
+          LADDER_RETURN_IF_ERROR(RequireWritable(connection, cycle_id));
+          // The rows were checked against the flags when the import began; a flag raised
+          // since must not be overwritten. None can be raised while the cycle lock is held.
+          sql::PreparedStatement& flags = connection.Prepare(
+              "SELECT employee_id FROM evaluations WHERE cycle_id = ? AND state = 3");
+          flags.setInt64(1, cycle_id);
+          absl::flat_hash_set<int64_t> flagged;
+          {
+            ResultSetPtr row(flags.executeQuery());
+            while (row->next()) flagged.insert(row->getInt64(1));
+          }
+          for (size_t i = begin; i < end && !flagged.empty(); ++i) {
+            if (!flagged.contains(rows[i].employee_id)) continue;
+            const std::string name = EvaluationName(cycle_id, rows[i].employee_id);
+            return RuleViolationError("RECHECK_OPEN", name,
+                                      absl::StrCat(name, " was flagged for re-check during the "
+                                                         "import; answer the flag with "
+                                                         "ResolveRecheck, then import again"));
+          }
+          UpsertScores(connection, cycle_id, rows, begin, end, context.actor,
+                       ToSqlTimestamp(absl::Now()));
+          ev1::ImportScoresResponse batch;
+          batch.set_written_count(static_cast<int64_t>(end - begin));
+          return batch;
+        });
+    if (!done.ok()) return done.status();
+    written += done->written_count();
+  }
+  return written;
+}
+
+absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::GetEvaluation(int64_t cycle_id,
+                                                                    int64_t employee_id) {
+  return db::WithConnection<ev1::Evaluation>(*pool_, [&](Connection& connection)
+                                                         -> absl::StatusOr<ev1::Evaluation> {
+    LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, cycle_id));
+    return ReadEvaluation(connection, scorecard, cycle_id, employee_id, false);
+  });
+}
+
+absl::StatusOr<Page<ev1::Evaluation>> MySqlEvaluationStore::ListEvaluations(
+    const EvaluationQuery& query) {
+  return db::WithConnection<Page<ev1::Evaluation>>(*pool_, [&](Connection& connection)
+                                                               -> absl::StatusOr<Page<ev1::Evaluation>> {
+    LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, query.cycle_id));
+    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+        "SELECT ", kEvaluationColumns,
+        " FROM evaluations WHERE cycle_id = ? AND employee_id > ? AND (? = 0 OR county_id = ?) "
+        "AND (? = 0 OR level = ?) AND (? = 0 OR state = ?) ORDER BY employee_id LIMIT ?"));
+    select.setInt64(1, query.cycle_id);
+    select.setInt64(2, query.page.after_id);
+    select.setInt64(3, query.county_id);
+    select.setInt64(4, query.county_id);
+    select.setInt(5, query.level);
+    select.setInt(6, query.level);
+    select.setInt(7, query.state);
+    select.setInt(8, query.state);
+    select.setInt(9, query.page.page_size + 1);
+    ResultSetPtr row(select.executeQuery());
+    std::vector<ev1::Evaluation> evaluations;
+    while (row->next()) {
+      LADDER_ASSIGN_OR_RETURN(ev1::Evaluation evaluation, EvaluationFromRow(*row, scorecard));
+      evaluations.push_back(std::move(evaluation));
+    }
+    return TrimPage<ev1::Evaluation>(std::move(evaluations), query.page.page_size,
+                                     [](const ev1::Evaluation& e) { return IdOf(e.name()); });
+  });
+}
+
+absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::FlagForRecheck(int64_t cycle_id,
+                                                                     int64_t employee_id,
+                                                                     const std::string& reason,
+                                                                     const MutationContext& context) {
+  return db::RunIdempotent<ev1::Evaluation>(*pool_, context.request, [&](Connection& connection)
+                                                                         -> absl::StatusOr<ev1::Evaluation> {
+    // Exclusive: a flag waits for score writes in flight, which then see no new flag
+    // appear before they commit (see WriteScores).
+    LADDER_RETURN_IF_ERROR(RequireWritable(connection, cycle_id, true));
+    LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, cycle_id));
+    LADDER_ASSIGN_OR_RETURN(ev1::Evaluation current,
+                            ReadEvaluation(connection, scorecard, cycle_id, employee_id, true));
+    if (current.state() == ev1::Evaluation::STATE_PENDING) {
+      return RuleViolationError("NOT_SCORED", current.name(),
+                                absl::StrCat(current.name(), " has no scores to re-check yet"));
+    }
+    if (current.state() == ev1::Evaluation::STATE_RECHECK_REQUESTED) {
+      return RuleViolationError("RECHECK_OPEN", current.name(),
+                                absl::StrCat(current.name(), " is already flagged for re-check"));
+    }
+    sql::PreparedStatement& update = connection.Prepare(
+        "UPDATE evaluations SET state = 3, recheck_reason = ?, flagged_by = ?, flag_time = ?, "
+        "resolved_by = '', resolution = '', resolve_time = NULL, version = version + 1, "
+        "update_time = ? WHERE cycle_id = ? AND employee_id = ?");
+    const std::string now = ToSqlTimestamp(absl::Now());
+    update.setString(1, reason);
+    update.setString(2, context.actor);
+    update.setString(3, now);
+    update.setString(4, now);
+    update.setInt64(5, cycle_id);
+    update.setInt64(6, employee_id);
+    update.executeUpdate();
+    return ReadEvaluation(connection, scorecard, cycle_id, employee_id, false);
+  });
+}
+
+absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::ResolveRecheck(
+    int64_t cycle_id, int64_t employee_id, const std::optional<ScoreRow>& corrected,
+    const std::string& resolution, const MutationContext& context) {
+  return db::RunIdempotent<ev1::Evaluation>(*pool_, context.request, [&](Connection& connection)
+                                                                         -> absl::StatusOr<ev1::Evaluation> {
+    LADDER_RETURN_IF_ERROR(RequireWritable(connection, cycle_id));
+    LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, cycle_id));
+    LADDER_ASSIGN_OR_RETURN(ev1::Evaluation current,
+                            ReadEvaluation(connection, scorecard, cycle_id, employee_id, true));
+    if (current.state() != ev1::Evaluation::STATE_RECHECK_REQUESTED) {
+      return RuleViolationError("NO_OPEN_RECHECK", current.name(),
+                                absl::StrCat(current.name(), " has no open re-check flag"));
+    }
+    const std::string now = ToSqlTimestamp(absl::Now());
+    if (corrected.has_value()) UpdateScores(connection, cycle_id, *corrected, context.actor, now);
+    sql::PreparedStatement& update = connection.Prepare(
+        "UPDATE evaluations SET state = 2, resolved_by = ?, resolution = ?, resolve_time = ?, "
+        "version = version + 1, update_time = ? WHERE cycle_id = ? AND employee_id = ?");
+    update.setString(1, context.actor);
+    update.setString(2, resolution);
+    update.setString(3, now);
+    update.setString(4, now);
+    update.setInt64(5, cycle_id);
+    update.setInt64(6, employee_id);
+    update.executeUpdate();
+    return ReadEvaluation(connection, scorecard, cycle_id, employee_id, false);
+  });
+}
+
+absl::StatusOr<RankingPage> MySqlEvaluationStore::ListRankings(int64_t cycle_id, int64_t county_id,
+                                                               common::v1::Level level,
+                                                               const api::PageRequest& page) {
+  return db::WithConnection<RankingPage>(*pool_, [&](Connection& connection)
+                                                     -> absl::StatusOr<RankingPage> {
+    // Ranks are computed over the whole county and level, then the page is cut from them
+    // on the ranking key (composite descending, then employee), so pages never shift.
+    sql::PreparedStatement& select = connection.Prepare(
+        "SELECT employee_id, composite_milli, rnk, ties, total FROM ("
+        "  SELECT employee_id, composite_milli,"
+        "    RANK() OVER (ORDER BY composite_milli DESC) AS rnk,"
+        "    COUNT(*) OVER (PARTITION BY composite_milli) AS ties,"
+        "    COUNT(*) OVER () AS total"
+        "  FROM evaluations"
+        "  WHERE cycle_id = ? AND county_id = ? AND level = ? AND composite_milli IS NOT NULL"
+        ") ranked "
+        "WHERE (100000 - composite_milli) * 1099511627776 + employee_id > ? "
+        "ORDER BY composite_milli DESC, employee_id LIMIT ?");
+    select.setInt64(1, cycle_id);
+    select.setInt64(2, county_id);
+    select.setInt(3, level);
+    select.setInt64(4, page.after_id);
+    select.setInt(5, page.page_size + 1);
+    ResultSetPtr row(select.executeQuery());
+    RankingPage result;
+    std::vector<std::pair<int64_t, ev1::Ranking>> keyed;
+    while (row->next()) {
+      const int64_t employee_id = row->getInt64(1);
+      const int64_t composite = row->getInt64(2);
+      const RankPosition position = PositionOf(row->getInt64(3) - 1, row->getInt64(4), row->getInt64(5));
+      result.ranked_count = static_cast<int32_t>(row->getInt64(5));
+      ev1::Ranking ranking;
+      ranking.set_rank(position.rank);
+      ranking.set_evaluation(EvaluationName(cycle_id, employee_id));
+      ranking.set_employee(FormatName("employees", employee_id));
+      ranking.set_composite(composite / 1000.0);
+      ranking.set_percentile(position.percentile);
+      keyed.emplace_back(RankingKey(composite, employee_id), std::move(ranking));
+    }
+    if (static_cast<int>(keyed.size()) > page.page_size) {
+      keyed.resize(page.page_size);
+      result.next_after_key = keyed.back().first;
+    }
+    for (auto& [key, ranking] : keyed) result.rankings.push_back(std::move(ranking));
+    if (result.ranked_count == 0 && page.after_id == 0) {
+      // The count still matters on an empty page: ask for it alone.
+      sql::PreparedStatement& count = connection.Prepare(
+          "SELECT COUNT(*) FROM evaluations WHERE cycle_id = ? AND county_id = ? AND level = ? "
+          "AND composite_milli IS NOT NULL");
+      count.setInt64(1, cycle_id);
+      count.setInt64(2, county_id);
+      count.setInt(3, level);
+      ResultSetPtr counted(count.executeQuery());
+      counted->next();
+      result.ranked_count = counted->getInt(1);
+    }
+    return result;
+  });
+}
+
+absl::StatusOr<Page<ev1::ScoreHistoryEntry>> MySqlEvaluationStore::ListScoreHistory(
+    int64_t employee_id, const api::PageRequest& page) {
+  return db::WithConnection<Page<ev1::ScoreHistoryEntry>>(*pool_, [&](Connection& connection)
+                                                                      -> absl::StatusOr<Page<ev1::ScoreHistoryEntry>> {
+    sql::PreparedStatement& select = connection.Prepare(
+        "SELECT c.id, c.display_name, c.end_date, e.composite_milli, e.county_id, e.level "
+        "FROM evaluations e JOIN cycles c ON c.id = e.cycle_id "
+        "WHERE e.employee_id = ? AND c.state = 3 AND e.composite_milli IS NOT NULL "
+        "ORDER BY c.end_date DESC, c.id DESC LIMIT ? OFFSET ?");
+    select.setInt64(1, employee_id);
+    select.setInt(2, page.page_size + 1);
+    select.setInt64(3, page.after_id);
+    ResultSetPtr row(select.executeQuery());
+    Page<ev1::ScoreHistoryEntry> result;
+    while (row->next()) {
+      ev1::ScoreHistoryEntry entry;
+      entry.set_cycle(FormatName("cycles", row->getInt64(1)));
+      entry.set_cycle_display_name(row->getString(2));
+      entry.set_period_end(row->getString(3));
+      entry.set_composite(row->getInt64(4) / 1000.0);
+      entry.set_county(FormatName("orgUnits", row->getInt64(5)));
+      entry.set_level(static_cast<common::v1::Level>(row->getInt(6)));
+      result.items.push_back(std::move(entry));
+    }
+    if (static_cast<int>(result.items.size()) > page.page_size) {
+      result.items.resize(page.page_size);
+      result.next_after_id = page.after_id + page.page_size;
+    }
+    return result;
+  });
+}
+
+absl::StatusOr<ev1::TrialAssessment> MySqlEvaluationStore::CreateTrialAssessment(
+    const ev1::TrialAssessment& assessment, const MutationContext& context) {
+  return db::RunIdempotent<ev1::TrialAssessment>(*pool_, context.request, [&](Connection& connection)
+                                                                              -> absl::StatusOr<ev1::TrialAssessment> {
+    sql::PreparedStatement& insert = connection.Prepare(
+        "INSERT INTO trial_assessments (employee_id, outcome, score_tenths, assessor, "
+        "assessed_on, note, create_time) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    insert.setInt64(1, IdOf(assessment.employee()));
+    insert.setInt(2, assessment.outcome());
+    insert.setInt(3, static_cast<int>(std::lround(assessment.score() * 10)));
+    insert.setString(4, assessment.assessor());
+    insert.setString(5, ToSqlDate(*ToCivilDay(assessment.assessed_on(), "")));
+    insert.setString(6, assessment.note());
+    insert.setString(7, ToSqlTimestamp(absl::Now()));
+    insert.executeUpdate();
+    return ReadAssessment<ev1::TrialAssessment>(
+        connection, absl::StrCat("SELECT ", kTrialColumns, " FROM trial_assessments WHERE id = ?"),
+        connection.LastInsertId(), TrialFromRow, "trialAssessments");
+  });
+}
+
+absl::StatusOr<ev1::TrialAssessment> MySqlEvaluationStore::GetTrialAssessment(int64_t id) {
+  return db::WithConnection<ev1::TrialAssessment>(*pool_, [&](Connection& connection) {
+    return ReadAssessment<ev1::TrialAssessment>(
+        connection, absl::StrCat("SELECT ", kTrialColumns, " FROM trial_assessments WHERE id = ?"),
+        id, TrialFromRow, "trialAssessments");
+  });
+}
+
+absl::StatusOr<Page<ev1::TrialAssessment>> MySqlEvaluationStore::ListTrialAssessments(
+    int64_t employee_id, const api::PageRequest& page) {
+  return db::WithConnection<Page<ev1::TrialAssessment>>(*pool_, [&](Connection& connection)
+                                                                    -> absl::StatusOr<Page<ev1::TrialAssessment>> {
+    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+        "SELECT ", kTrialColumns,
+        " FROM trial_assessments WHERE id > ? AND (? = 0 OR employee_id = ?) ORDER BY id LIMIT ?"));
+    select.setInt64(1, page.after_id);
+    select.setInt64(2, employee_id);
+    select.setInt64(3, employee_id);
+    select.setInt(4, page.page_size + 1);
+    ResultSetPtr row(select.executeQuery());
+    std::vector<ev1::TrialAssessment> items;
+    while (row->next()) {
+      LADDER_ASSIGN_OR_RETURN(ev1::TrialAssessment item, TrialFromRow(*row));
+      items.push_back(std::move(item));
+    }
+    return TrimPage<ev1::TrialAssessment>(std::move(items), page.page_size,
+                                          [](const auto& a) { return IdOf(a.name()); });
+  });
+}
+
+absl::StatusOr<ev1::CandidateAssessment> MySqlEvaluationStore::CreateCandidateAssessment(
+    const ev1::CandidateAssessment& assessment, const MutationContext& context) {
+  return db::RunIdempotent<ev1::CandidateAssessment>(*pool_, context.request, [&](Connection& connection)
+                                                                                  -> absl::StatusOr<ev1::CandidateAssessment> {
+    sql::PreparedStatement& insert = connection.Prepare(
+        "INSERT INTO candidate_assessments (employee_id, written_tenths, interview_tenths, "
+        "total_milli, passed, policy_version, assessor, assessed_on, note, create_time) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.setInt64(1, IdOf(assessment.employee()));
+    insert.setInt(2, static_cast<int>(std::lround(assessment.written_test_score() * 10)));
+    insert.setInt(3, static_cast<int>(std::lround(assessment.interview_score() * 10)));
+    insert.setInt64(4, std::llround(assessment.total() * 1000));
+    insert.setInt(5, assessment.passed() ? 1 : 0);
+    insert.setString(6, assessment.policy_version());
+    insert.setString(7, assessment.assessor());
+    insert.setString(8, ToSqlDate(*ToCivilDay(assessment.assessed_on(), "")));
+    insert.setString(9, assessment.note());
+    insert.setString(10, ToSqlTimestamp(absl::Now()));
+    insert.executeUpdate();
+    return ReadAssessment<ev1::CandidateAssessment>(
+        connection,
+        absl::StrCat("SELECT ", kCandidateColumns, " FROM candidate_assessments WHERE id = ?"),
+        connection.LastInsertId(), CandidateFromRow, "candidateAssessments");
+  });
+}
+
+absl::StatusOr<ev1::CandidateAssessment> MySqlEvaluationStore::GetCandidateAssessment(int64_t id) {
+  return db::WithConnection<ev1::CandidateAssessment>(*pool_, [&](Connection& connection) {
+    return ReadAssessment<ev1::CandidateAssessment>(
+        connection,
+        absl::StrCat("SELECT ", kCandidateColumns, " FROM candidate_assessments WHERE id = ?"), id,
+        CandidateFromRow, "candidateAssessments");
+  });
+}
+
+absl::StatusOr<Page<ev1::CandidateAssessment>> MySqlEvaluationStore::ListCandidateAssessments(
+    int64_t employee_id, const api::PageRequest& page) {
+  return db::WithConnection<Page<ev1::CandidateAssessment>>(*pool_, [&](Connection& connection)
+                                                                        -> absl::StatusOr<Page<ev1::CandidateAssessment>> {
+    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+        "SELECT ", kCandidateColumns,
+        " FROM candidate_assessments WHERE id > ? AND (? = 0 OR employee_id = ?) ORDER BY id LIMIT ?"));
+    select.setInt64(1, page.after_id);
+    select.setInt64(2, employee_id);
+    select.setInt64(3, employee_id);
+    select.setInt(4, page.page_size + 1);
+    ResultSetPtr row(select.executeQuery());
+    std::vector<ev1::CandidateAssessment> items;
+    while (row->next()) {
+      LADDER_ASSIGN_OR_RETURN(ev1::CandidateAssessment item, CandidateFromRow(*row));
+      items.push_back(std::move(item));
+    }
+    return TrimPage<ev1::CandidateAssessment>(std::move(items), page.page_size,
+                                              [](const auto& a) { return IdOf(a.name()); });
+  });
+}
+
+}  // namespace ladder::evaluation

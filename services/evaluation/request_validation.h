@@ -1,0 +1,31 @@
+#pragma once
+
+// Checks of EvaluationService requests that need no database or personnel call. Pure;
+// errors are INVALID_ARGUMENT naming the field.
+
+#include <cstdint>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "ladder/evaluation/v1/evaluation_service.pb.h"
+
+namespace ladder::evaluation {
+
+namespace ev1 = ::ladder::evaluation::v1;
+
+absl::Status ValidateCreateScorecard(const ev1::CreateScorecardRequest& request);
+absl::Status ValidateUpdateScorecard(const ev1::UpdateScorecardRequest& request);
+absl::Status ValidateCreateCycle(const ev1::CreateCycleRequest& request);
+absl::Status ValidateFlagForRecheck(const ev1::FlagForRecheckRequest& request);
+absl::Status ValidateResolveRecheck(const ev1::ResolveRecheckRequest& request);
+absl::Status ValidateTrialAssessment(const ev1::RecordTrialAssessmentRequest& request,
+                                     absl::CivilDay today);
+absl::Status ValidateCandidateAssessment(const ev1::RecordCandidateAssessmentRequest& request,
+                                         absl::CivilDay today);
+
+// (cycle id, employee id) of "cycles/{cycle}/evaluations/{employee}".
+absl::StatusOr<std::pair<int64_t, int64_t>> ParseEvaluationName(absl::string_view name,
+                                                                absl::string_view field);
+
+}  // namespace ladder::evaluation
