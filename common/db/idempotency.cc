@@ -64,10 +64,10 @@ absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection
   if (rows->getString(1) != key.method || rows->getString(2) != key.fingerprint) {
     return ErrorWithReason(
         absl::StatusCode::kInvalidArgument, reason::kRequestIdReused,
-        absl::StrCat("request_id: '", key.request_id,
+        absl::StrCat(key.field, ": '", key.display_id.empty() ? key.request_id : key.display_id,
                      "' was already used for a different request; use a new id for a new "
                      "request and the same request for a retry"),
-        {{"field", "request_id"}});
+        {{"field", key.field}});
   }
   std::unique_ptr<std::istream> blob(rows->getBlob(3));
   std::ostringstream bytes;

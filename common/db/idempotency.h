@@ -24,6 +24,10 @@ struct RequestKey {
   std::string method;
   // RequestFingerprint of the request.
   std::string fingerprint;
+  // How errors name the id: the request field, and the id as the caller sent it (a call
+  // recorded in parts, like an import's batches, stores derived ids).
+  std::string field = "request_id";
+  std::string display_id;
 };
 
 // A hash of the request without its `request_id` field, stable across processes.

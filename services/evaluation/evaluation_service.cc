@@ -16,6 +16,7 @@
 #include "common/util/stable_hash.h"
 #include "services/evaluation/request_validation.h"
 #include "services/evaluation/scoring.h"
+#include "spdlog/spdlog.h"
 
 namespace ladder::evaluation {
 namespace {
@@ -211,6 +212,7 @@ absl::StatusOr<ev1::ImportScoresResponse> EvaluationServiceImpl::Import(
   LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, store_->ScorecardOfCycle(cycle_id));
   LADDER_ASSIGN_OR_RETURN(EvaluationStore::Participants participants, store_->ParticipantsOf(cycle_id));
 
+  const absl::Time start = absl::Now();
   ev1::ImportScoresResponse result;
   std::vector<ScoreRow> rows;
   absl::flat_hash_set<int64_t> seen;
@@ -265,6 +267,8 @@ absl::StatusOr<ev1::ImportScoresResponse> EvaluationServiceImpl::Import(
   MutationContext mutation;
   mutation.actor = auth::CallerFromContext(context).principal;
   mutation.request.request_id = header.request_id();
+  mutation.request.display_id = header.request_id();
+  mutation.request.field = "header.request_id";
   mutation.request.method = absl::StrCat(kService, "ImportScores");
   // A retried import must carry the same rows: the fingerprint covers all of them.
   std::string content = absl::StrCat(cycle_id);
@@ -272,11 +276,15 @@ absl::StatusOr<ev1::ImportScoresResponse> EvaluationServiceImpl::Import(
     absl::StrAppend(&content, ";", row.employee_id, ":", EncodeScores(row.tenths));
   }
   mutation.request.fingerprint = StableHashHex(content);
+  const absl::Time read = absl::Now();
   LADDER_ASSIGN_OR_RETURN(int64_t written,
                           store_->WriteScores(cycle_id, rows,
                                               header.all_or_nothing() ? 0 : kImportBatchRows,
-                                              mutation));
+                                              mutation, [&] { return context.IsCancelled(); }));
   result.set_written_count(written);
+  spdlog::info("event=import_done cycle={} rows={} rejected={} written={} read_ms={} write_ms={}",
+               header.cycle(), received, result.rejected_rows_size(), written,
+               absl::ToInt64Milliseconds(read - start), absl::ToInt64Milliseconds(absl::Now() - read));
   return result;
 }
 

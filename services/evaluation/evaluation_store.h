@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -99,9 +100,12 @@ class EvaluationStore {
   virtual absl::StatusOr<Participants> ParticipantsOf(int64_t cycle_id) = 0;
   // Writes rows in transactions of up to `batch_size` rows (all in one when batch_size is
   // 0). Each batch records `request` suffixed by its index, so a retried import skips the
-  // batches that committed. Returns the number of rows written.
+  // batches that committed. Returns the number of rows written. Stops between batches when
+  // `cancelled` says so; an error after some batches committed carries their row count in
+  // its ErrorInfo metadata "written_rows".
   virtual absl::StatusOr<int64_t> WriteScores(int64_t cycle_id, const std::vector<ScoreRow>& rows,
-                                              size_t batch_size, const MutationContext& context) = 0;
+                                              size_t batch_size, const MutationContext& context,
+                                              const std::function<bool()>& cancelled) = 0;
   virtual absl::StatusOr<ev1::Evaluation> GetEvaluation(int64_t cycle_id, int64_t employee_id) = 0;
   virtual absl::StatusOr<Page<ev1::Evaluation>> ListEvaluations(const EvaluationQuery& query) = 0;
   virtual absl::StatusOr<ev1::Evaluation> FlagForRecheck(int64_t cycle_id, int64_t employee_id,

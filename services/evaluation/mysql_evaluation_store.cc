@@ -555,7 +555,8 @@ absl::StatusOr<EvaluationStore::Participants> MySqlEvaluationStore::Participants
 absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
                                                           const std::vector<ScoreRow>& rows,
                                                           size_t batch_size,
-                                                          const MutationContext& context) {
+                                                          const MutationContext& context,
+                                                          const std::function<bool()>& cancelled) {
   if (batch_size == 0) batch_size = rows.size();
   int64_t written = 0;
   size_t batch_index = 0;
@@ -570,6 +571,12 @@ absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
                                    : key.request_id;
       key.request_id = base + suffix;
       key.method = absl::StrCat(key.method, "#batch");
+    }
+    if (cancelled()) {
+      return ErrorWithReason(absl::StatusCode::kCancelled, "IMPORT_CANCELLED",
+                             absl::StrCat("the import was cancelled after ", written,
+                                          " rows; retry it with the same request id to finish"),
+                             {{"written_rows", absl::StrCat(written)}});
     }
     // The batch's record holds its row count; a retry finds it and skips the batch.
     absl::StatusOr<ev1::ImportScoresResponse> done = db::RunIdempotent<ev1::ImportScoresResponse>(
@@ -599,7 +606,17 @@ absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
           batch.set_written_count(static_cast<int64_t>(end - begin));
           return batch;
         });
-    if (!done.ok()) return done.status();
+    if (!done.ok()) {
+      // Earlier batches are committed, each whole: say how many rows they hold.
+      absl::Status status = done.status();
+      if (written > 0) {
+        status = ErrorWithReason(status.code(), ErrorReason(status).value_or("IMPORT_STOPPED"),
+                                 absl::StrCat(status.message(), " (", written,
+                                              " rows of earlier batches are written)"),
+                                 {{"written_rows", absl::StrCat(written)}});
+      }
+      return status;
+    }
     written += done->written_count();
   }
   return written;

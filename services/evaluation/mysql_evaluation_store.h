@@ -33,7 +33,8 @@ class MySqlEvaluationStore final : public EvaluationStore {
                                                const MutationContext& context) override;
   absl::StatusOr<Participants> ParticipantsOf(int64_t cycle_id) override;
   absl::StatusOr<int64_t> WriteScores(int64_t cycle_id, const std::vector<ScoreRow>& rows,
-                                      size_t batch_size, const MutationContext& context) override;
+                                      size_t batch_size, const MutationContext& context,
+                                      const std::function<bool()>& cancelled) override;
   absl::StatusOr<ev1::Evaluation> GetEvaluation(int64_t cycle_id, int64_t employee_id) override;
   absl::StatusOr<Page<ev1::Evaluation>> ListEvaluations(const EvaluationQuery& query) override;
   absl::StatusOr<ev1::Evaluation> FlagForRecheck(int64_t cycle_id, int64_t employee_id,
