@@ -105,7 +105,7 @@ build_ladder
 
 # The demo data lives in the database: a database made anew has not got it.
 if [[ ! -f "$DB_DIR/initialised" ]]; then
-  rm -f "$DEMO_MARKER" "$DEMO_MARKER-evaluation"
+  rm -f "$DEMO_MARKER" "$DEMO_MARKER-evaluation" "$DEMO_MARKER-careerpath"
 fi
 db_started=1
 # 9>&-: no child may inherit the lock, or a server outliving a killed run.sh would keep
@@ -244,6 +244,10 @@ seed_markers=("$DEMO_MARKER")
 if [[ -x "$evaluation_bin" ]]; then
   seed_args+=(--evaluation="127.0.0.1:$EVALUATION_PORT")
   seed_markers+=("$DEMO_MARKER-evaluation")
+  if [[ -x "$careerpath_bin" ]]; then
+    seed_args+=(--careerpath="127.0.0.1:$CAREERPATH_PORT")
+    seed_markers+=("$DEMO_MARKER-careerpath")
+  fi
 fi
 missing_marker=0
 for marker in "${seed_markers[@]}"; do

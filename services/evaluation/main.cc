@@ -62,8 +62,11 @@ int main(int argc, char** argv) {
 
   ladder::db::ConnectionPool pool(*database);
   ladder::evaluation::MySqlEvaluationStore store(&pool);
-  auto personnel = ladder::evaluation::MakeGrpcPersonnelDirectory(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_personnel), grpc::InsecureChannelCredentials()));
+  // Calls spread over every address the name resolves to (a headless Service in Kubernetes).
+  grpc::ChannelArguments arguments;
+  arguments.SetLoadBalancingPolicyName("round_robin");
+  auto personnel = ladder::evaluation::MakeGrpcPersonnelDirectory(grpc::CreateCustomChannel(
+      absl::GetFlag(FLAGS_personnel), grpc::InsecureChannelCredentials(), arguments));
   ladder::evaluation::EvaluationServiceImpl service(&store, personnel.get(), &*policies);
 
   ladder::server::ServerConfig config;

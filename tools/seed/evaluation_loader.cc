@@ -1,6 +1,8 @@
 #include "tools/seed/evaluation_loader.h"
 
+#include <algorithm>
 #include <chrono>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -61,6 +63,7 @@ absl::Status EvaluationLoader::Load() {
   LADDER_ASSIGN_OR_RETURN(ev1::Cycle q3, EnsureCycle("2026q3", "2026年第三季度", 3, scorecard));
   LADDER_RETURN_IF_ERROR(ScorePending(q3, "2026q3", 100));
   LADDER_RETURN_IF_ERROR(Finalize(q3, "2026q3"));
+  latest_finalized_cycle_ = q3.name();
   LADDER_ASSIGN_OR_RETURN(ev1::Cycle q4, EnsureCycle("2026q4", "2026年第四季度", 4, scorecard));
   return ScorePending(q4, "2026q4", 60);
 }
@@ -148,17 +151,21 @@ absl::Status EvaluationLoader::ScorePending(const ev1::Cycle& cycle, const std::
   for (const ev1::Evaluation& evaluation : pending) {
     const uint64_t draw = StableHash(absl::StrCat(seed_, "/", key, "/", evaluation.employee()));
     if (static_cast<int>(draw % 100) >= share_percent) continue;
-    // Seniors score high, juniors spread widest: rankings and rules have cases to show.
-    const int base = evaluation.level() == common::v1::LEVEL_SENIOR         ? 880
-                     : evaluation.level() == common::v1::LEVEL_INTERMEDIATE ? 800
-                                                                            : 700;
-    const int spread = evaluation.level() == common::v1::LEVEL_JUNIOR ? 280 : 180;
+    // Each person has a steady standing (the same in every cycle) and a little noise per
+    // cycle, so some qualify for promotion twice running, a few fall below 60 twice, and the
+    // review has cases to show. Ranges in tenths of a point, by level.
+    const auto [low, high] = evaluation.level() == common::v1::LEVEL_SENIOR         ? std::pair{800, 985}
+                             : evaluation.level() == common::v1::LEVEL_INTERMEDIATE ? std::pair{560, 975}
+                                                                                    : std::pair{520, 960};
+    const int standing =
+        low + static_cast<int>(StableHash(absl::StrCat(seed_, "/", evaluation.employee())) %
+                               static_cast<uint64_t>(high - low));
     auto* row = batch.add_rows();
     row->set_row_number(batch.rows_size());
     row->set_employee(evaluation.employee());
     for (const IndicatorPlan& plan : kIndicators) {
-      const uint64_t noise = StableHash(absl::StrCat(draw, "/", plan.key)) % spread;
-      const int tenths = std::min(1000, base - spread / 3 + static_cast<int>(noise));
+      const int noise = static_cast<int>(StableHash(absl::StrCat(draw, "/", plan.key)) % 41) - 20;
+      const int tenths = std::clamp(standing + noise, 0, 1000);
       auto* score = row->add_scores();
       score->set_indicator(plan.key);
       score->set_score(tenths / 10.0);

@@ -31,6 +31,8 @@ class EvaluationLoader final {
 
   absl::Status Load();
   const EvaluationStats& stats() const { return stats_; }
+  // The last finalised quarter, "cycles/{id}", once loaded.
+  const std::string& latest_finalized_cycle() const { return latest_finalized_cycle_; }
 
  private:
   absl::StatusOr<std::string> EnsureScorecard();
@@ -50,6 +52,7 @@ class EvaluationLoader final {
   uint64_t seed_;
   std::string scope_;
   EvaluationStats stats_;
+  std::string latest_finalized_cycle_;
 };
 
 }  // namespace ladder::seed

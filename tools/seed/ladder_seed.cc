@@ -9,6 +9,7 @@
 // code and message are printed), 2 bad usage.
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -30,6 +31,7 @@
 #include "tools/seed/branch_loader.h"
 #include "tools/seed/demo_branch.h"
 #include "tools/seed/evaluation_loader.h"
+#include "ladder/careerpath/v1/careerpath_service.grpc.pb.h"
 #include "tools/seed/personnel_client.h"
 
 ABSL_FLAG(std::string, personnel, "127.0.0.1:50051", "host:port of the PersonnelService");
@@ -38,6 +40,9 @@ ABSL_FLAG(uint64_t, seed, 1,
 ABSL_FLAG(absl::Duration, deadline, absl::Seconds(10), "deadline of each call");
 ABSL_FLAG(std::string, evaluation, "",
           "host:port of the EvaluationService; when set, also loads scorecards and cycles");
+ABSL_FLAG(std::string, careerpath, "",
+          "host:port of the CareerPathService; when set (with --evaluation), reviews the last "
+          "finalised quarter so that cases are open");
 
 namespace ladder::seed {
 namespace {
@@ -146,8 +151,31 @@ absl::Status PrintSummary(PersonnelClient& client, const BranchLoader& loader,
   return absl::OkStatus();
 }
 
-int Run(const std::string& target, const std::string& evaluation, uint64_t seed,
-        absl::Duration deadline) {
+// Reviews the cycle so the demo has open cases; idempotent like every review.
+absl::Status ReviewCycle(const std::string& careerpath, const std::string& cycle, uint64_t seed,
+                         absl::Duration deadline) {
+  auto stub = careerpath::v1::CareerPathService::NewStub(
+      grpc::CreateChannel(careerpath, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(deadline * 12));
+  context.AddMetadata("x-ladder-actor", kActor);
+  careerpath::v1::ReviewCycleRequest request;
+  request.set_cycle(cycle);
+  request.set_request_id(absl::StrCat("seed", seed, "-review-", cycle));
+  careerpath::v1::ReviewCycleResponse response;
+  grpc::Status status = stub->ReviewCycle(&context, request, &response);
+  if (!status.ok()) {
+    return absl::InternalError(absl::StrCat("ReviewCycle ", cycle, " failed: ", status.error_code(), " ",
+                                            status.error_message()));
+  }
+  absl::PrintF("careerpath: reviewed %d participants of %s; %d cases created, %d already there\n",
+               response.reviewed_count(), cycle, response.created_cases_size(),
+               response.existing_case_count());
+  return absl::OkStatus();
+}
+
+int Run(const std::string& target, const std::string& evaluation, const std::string& careerpath,
+        uint64_t seed, absl::Duration deadline) {
   const absl::CivilDay today = TodayInBranch();
   const PlannedBranch plan = PlanDemoBranch(seed, today);
   PersonnelClient client(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()), deadline,
@@ -167,6 +195,9 @@ int Run(const std::string& target, const std::string& evaluation, uint64_t seed,
                    cycles.stats().cycles_created, cycles.stats().scores_written,
                    cycles.stats().cycles_finalized);
     }
+    if (status.ok() && !careerpath.empty()) {
+      status = ReviewCycle(careerpath, cycles.latest_finalized_cycle(), seed, deadline);
+    }
   }
   if (!status.ok()) {
     std::fprintf(stderr, "ladder_seed: %s\n", std::string(status.message()).c_str());
@@ -180,7 +211,8 @@ int Run(const std::string& target, const std::string& evaluation, uint64_t seed,
 
 int main(int argc, char** argv) {
   constexpr char kUsage[] =
-      "ladder_seed [--personnel=host:port] [--evaluation=host:port] [--seed=N] [--deadline=10s]";
+      "ladder_seed [--personnel=host:port] [--evaluation=host:port] [--careerpath=host:port] "
+      "[--seed=N] [--deadline=10s]";
   absl::SetProgramUsageMessage(absl::StrCat(
       "Loads the demo city branch 衢州分公司 through the PersonnelService API; safe to re-run.\n"
       "Exit status: 0 done, 1 a call failed unexpectedly, 2 bad usage.\n  ",
@@ -193,6 +225,6 @@ int main(int argc, char** argv) {
     return ladder::tools::UsageError("--deadline must be a positive, finite duration such as 10s",
                                      kUsage);
   }
-  return ladder::seed::Run(target, absl::GetFlag(FLAGS_evaluation), absl::GetFlag(FLAGS_seed),
-                           deadline);
+  return ladder::seed::Run(target, absl::GetFlag(FLAGS_evaluation), absl::GetFlag(FLAGS_careerpath),
+                           absl::GetFlag(FLAGS_seed), deadline);
 }

@@ -1,0 +1,652 @@
+#include "services/careerpath/careerpath_service.h"
+
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/api/pagination.h"
+#include "common/api/resource_name.h"
+#include "common/api/validation.h"
+#include "common/auth/caller.h"
+#include "common/status/errors.h"
+#include "common/status/grpc_status.h"
+#include "common/status/macros.h"
+#include "common/time/dates.h"
+#include "services/careerpath/distribution.h"
+
+namespace ladder::careerpath {
+namespace {
+
+using api::FormatName;
+using api::ParseName;
+using common::v1::Level;
+using grpc::ServerContext;
+
+constexpr char kService[] = "/ladder.careerpath.v1.CareerPathService/";
+
+template <typename T>
+grpc::Status Respond(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status(), kErrorDomain);
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+grpc::Status Respond(const absl::Status& status) { return ToGrpcStatus(status, kErrorDomain); }
+
+MutationContext ContextFor(const ServerContext& context, absl::string_view method,
+                           const google::protobuf::Message& request) {
+  MutationContext mutation;
+  mutation.request = db::RequestKeyFor(absl::StrCat(kService, method), request);
+  mutation.actor = auth::CallerFromContext(context).principal;
+  return mutation;
+}
+
+cv1::Case::Kind KindFor(cv1::Target target) {
+  switch (target) {
+    case cv1::TARGET_PROMOTION: return cv1::Case::KIND_PROMOTION;
+    case cv1::TARGET_DEMOTION: return cv1::Case::KIND_DEMOTION;
+    case cv1::TARGET_ELIMINATION: return cv1::Case::KIND_ELIMINATION;
+    case cv1::TARGET_CAREER_MOVE: return cv1::Case::KIND_CAREER_MOVE;
+    default: return cv1::Case::KIND_UNSPECIFIED;
+  }
+}
+
+cv1::Target TargetFor(cv1::Case::Kind kind) {
+  switch (kind) {
+    case cv1::Case::KIND_PROMOTION: return cv1::TARGET_PROMOTION;
+    case cv1::Case::KIND_DEMOTION: return cv1::TARGET_DEMOTION;
+    case cv1::Case::KIND_ELIMINATION: return cv1::TARGET_ELIMINATION;
+    case cv1::Case::KIND_CAREER_MOVE: return cv1::TARGET_CAREER_MOVE;
+    default: return cv1::TARGET_UNSPECIFIED;
+  }
+}
+
+pv1::Role RoleFor(common::v1::CareerMoveTarget target) {
+  switch (target) {
+    case common::v1::CAREER_MOVE_TARGET_GROUP_DATA_SUPERVISOR: return pv1::ROLE_GROUP_DATA_SUPERVISOR;
+    case common::v1::CAREER_MOVE_TARGET_BRANCH_CHIEF: return pv1::ROLE_BRANCH_CHIEF;
+    default: return pv1::ROLE_OTHER;
+  }
+}
+
+cv1::Case NewCaseFrom(const cv1::Eligibility& eligibility, const pv1::Employee& employee,
+                      cv1::Target target, const std::string& cycle) {
+  cv1::Case value;
+  value.set_kind(KindFor(target));
+  value.set_employee(employee.name());
+  value.set_county(employee.county());
+  value.set_from_level(eligibility.from_level());
+  value.set_to_level(eligibility.to_level());
+  value.set_career_move_target(eligibility.career_move_target());
+  value.set_cycle(cycle);
+  *value.mutable_evidence() = eligibility;
+  value.set_policy_version(eligibility.policy_version());
+  return value;
+}
+
+absl::Status WrongState(const cv1::Case& value, absl::string_view action) {
+  return RuleViolationError(
+      value.state() == cv1::Case::STATE_APPLIED ? "CASE_ALREADY_APPLIED" : "WRONG_CASE_STATE",
+      value.name(),
+      absl::StrCat(value.name(), " is ", cv1::Case::State_Name(value.state()), "; it cannot be ", action),
+      {{"state", cv1::Case::State_Name(value.state())}});
+}
+
+bool IsSeniorPromotion(const cv1::Case& value) {
+  return value.kind() == cv1::Case::KIND_PROMOTION && value.to_level() == Level::LEVEL_SENIOR;
+}
+
+}  // namespace
+
+absl::StatusOr<const policy::Policy*> CareerPathServiceImpl::PolicyToday() const {
+  const policy::Policy* policy = policies_->InForceAt(TodayInBranch());
+  if (policy == nullptr) return absl::FailedPreconditionError("no policy version is in force today");
+  return policy;
+}
+
+grpc::Status CareerPathServiceImpl::GetPolicy(ServerContext*, const cv1::GetPolicyRequest* request,
+                                              common::v1::Policy* response) {
+  absl::CivilDay day = TodayInBranch();
+  if (request->has_date()) {
+    absl::StatusOr<absl::CivilDay> parsed = ToCivilDay(request->date(), "date");
+    if (!parsed.ok()) return Respond(parsed.status());
+    day = *parsed;
+  }
+  const policy::Policy* policy = policies_->InForceAt(day);
+  if (policy == nullptr) {
+    return Respond(ErrorWithReason(absl::StatusCode::kNotFound, "NO_POLICY_IN_FORCE",
+                                   absl::StrCat("no policy version was in force on ", ToSqlDate(day))));
+  }
+  *response = *policy;
+  return grpc::Status::OK;
+}
+
+grpc::Status CareerPathServiceImpl::ListPolicyVersions(ServerContext*,
+                                                       const cv1::ListPolicyVersionsRequest* request,
+                                                       cv1::ListPolicyVersionsResponse* response) {
+  absl::StatusOr<api::PageRequest> page =
+      api::ParsePageRequest(request->page_size(), request->page_token(), "policies");
+  if (!page.ok()) return Respond(page.status());
+  const auto& versions = policies_->versions();
+  // The "id" of a version is its position plus one, in effective-date order.
+  size_t index = static_cast<size_t>(page->after_id);
+  for (; index < versions.size() && response->policies_size() < page->page_size; ++index) {
+    *response->add_policies() = versions[index];
+  }
+  if (index < versions.size()) response->set_next_page_token(api::MakePageToken(index, "policies"));
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<Facts> CareerPathServiceImpl::GatherFacts(const pv1::Employee& employee,
+                                                        const std::string& as_of_period_end) {
+  Facts facts;
+  facts.employee = employee;
+  facts.today = TodayInBranch();
+  LADDER_ASSIGN_OR_RETURN(auto history, evaluation_->ScoreHistory(employee.name()));
+  for (auto& entry : history) {
+    if (!as_of_period_end.empty() && entry.period_end() > as_of_period_end) continue;
+    facts.history.push_back(std::move(entry));
+  }
+  if (employee.role() == pv1::ROLE_CUSTOMER_MANAGER && !employee.county().empty()) {
+    LADDER_ASSIGN_OR_RETURN(facts.quota, personnel_->GetCountyQuota(employee.county()));
+    LADDER_ASSIGN_OR_RETURN(pv1::OrgUnit county, personnel_->GetOrgUnit(employee.county()));
+    facts.county_display_name = county.display_name();
+  }
+  return facts;
+}
+
+absl::StatusOr<cv1::Eligibility> CareerPathServiceImpl::Judge(const std::string& employee,
+                                                             cv1::Target target,
+                                                             common::v1::CareerMoveTarget move) {
+  LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
+  absl::StatusOr<pv1::Employee> person = personnel_->GetEmployee(employee);
+  if (absl::IsNotFound(person.status())) {
+    return InvalidFieldError("employee", absl::StrCat(employee, " does not exist"));
+  }
+  if (!person.ok()) return person.status();
+  LADDER_ASSIGN_OR_RETURN(Facts facts, GatherFacts(*person, ""));
+  return careerpath::CheckEligibility(facts, target, move, *policy);
+}
+
+grpc::Status CareerPathServiceImpl::CheckEligibility(ServerContext*,
+                                                     const cv1::CheckEligibilityRequest* request,
+                                                     cv1::Eligibility* response) {
+  if (absl::Status s = ParseName(request->employee(), "employees", "employee").status(); !s.ok()) {
+    return Respond(s);
+  }
+  if (request->target() == cv1::TARGET_UNSPECIFIED || !cv1::Target_IsValid(request->target())) {
+    return Respond(InvalidFieldError("target", "is required"));
+  }
+  if (request->target() == cv1::TARGET_CAREER_MOVE &&
+      (request->career_move_target() == common::v1::CAREER_MOVE_TARGET_UNSPECIFIED ||
+       !common::v1::CareerMoveTarget_IsValid(request->career_move_target()))) {
+    return Respond(InvalidFieldError("career_move_target", "is required for TARGET_CAREER_MOVE"));
+  }
+  return Respond(Judge(request->employee(), request->target(), request->career_move_target()), response);
+}
+
+grpc::Status CareerPathServiceImpl::AssignInitialLevel(ServerContext* context,
+                                                       const cv1::AssignInitialLevelRequest* request,
+                                                       cv1::AssignInitialLevelResponse* response) {
+  return Respond(AssignInitial(*context, *request), response);
+}
+
+absl::StatusOr<cv1::AssignInitialLevelResponse> CareerPathServiceImpl::AssignInitial(
+    ServerContext& context, const cv1::AssignInitialLevelRequest& request) {
+  LADDER_RETURN_IF_ERROR(ParseName(request.employee(), "employees", "employee").status());
+  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
+  absl::StatusOr<pv1::Employee> employee = personnel_->GetEmployee(request.employee());
+  if (absl::IsNotFound(employee.status())) {
+    return InvalidFieldError("employee", absl::StrCat(request.employee(), " does not exist"));
+  }
+  if (!employee.ok()) return employee.status();
+  const std::string& name = employee->name();
+  if (employee->role() != pv1::ROLE_CUSTOMER_MANAGER) {
+    return RuleViolationError("NOT_A_CUSTOMER_MANAGER", name, absl::StrCat(name, " is not a customer manager"));
+  }
+  bool passed = false;
+  bool on_trial = false;
+  std::string evidence;
+  if (employee->status() == pv1::EMPLOYMENT_STATUS_ON_TRIAL) {
+    on_trial = true;
+    const absl::CivilDay trial_end = *ToCivilDay(employee->trial_ends_on(), "trial_ends_on");
+    if (TodayInBranch() <= trial_end) {
+      return RuleViolationError("TRIAL_NOT_OVER", name,
+                                absl::StrCat("the trial of ", name, " runs until ", ToSqlDate(trial_end)));
+    }
+    LADDER_ASSIGN_OR_RETURN(auto trial, evaluation_->LatestTrialAssessment(name));
+    if (!trial.has_value()) {
+      return RuleViolationError("NO_ASSESSMENT", name,
+                                absl::StrCat(name, " has no trial assessment; record one first"));
+    }
+    passed = trial->outcome() == ev1::TrialAssessment::OUTCOME_PASSED;
+    evidence = absl::StrCat("trial assessment ", trial->name(), ": ",
+                            ev1::TrialAssessment::Outcome_Name(trial->outcome()), ", score ", trial->score());
+  } else if (employee->status() == pv1::EMPLOYMENT_STATUS_AWAITING_LEVEL) {
+    LADDER_ASSIGN_OR_RETURN(auto candidate, evaluation_->LatestCandidateAssessment(name));
+    if (!candidate.has_value()) {
+      return RuleViolationError("NO_ASSESSMENT", name,
+                                absl::StrCat(name, " has no candidate assessment; record one first"));
+    }
+    if (!candidate->passed()) {
+      return RuleViolationError("ASSESSMENT_NOT_PASSED", name,
+                                absl::StrCat(name, "'s candidate assessment totals ", candidate->total(),
+                                             ", below the pass mark"));
+    }
+    passed = true;
+    evidence = absl::StrCat("candidate assessment ", candidate->name(), ": total ", candidate->total());
+  } else {
+    return RuleViolationError("ALREADY_LEVELLED", name,
+                              absl::StrCat(name, " is ", pv1::EmploymentStatus_Name(employee->status()),
+                                           "; the initial level is set once"));
+  }
+
+  cv1::AssignInitialLevelResponse response;
+  if (passed) {
+    pv1::ChangeLevelRequest change;
+    change.set_name(name);
+    change.set_expected_level(Level::LEVEL_UNSPECIFIED);
+    change.set_level(policy->entry().initial_level());
+    change.set_reason(absl::StrCat("initial level: ", evidence));
+    change.set_policy_version(policy->version());
+    // One initial level per person, whoever asks and however often.
+    change.set_request_id(absl::StrCat("initial-level-", api::ParseName(name, "employees", "").value()));
+    LADDER_ASSIGN_OR_RETURN(*response.mutable_employee(), personnel_->ChangeLevel(change));
+    return response;
+  }
+  // A failed trial: elimination is proposed, for HR to approve.
+  cv1::Eligibility eligibility;
+  eligibility.set_employee(name);
+  eligibility.set_target(cv1::TARGET_ELIMINATION);
+  eligibility.set_eligible(true);
+  eligibility.set_policy_version(policy->version());
+  cv1::RuleCheck* rule = eligibility.add_rules();
+  rule->set_rule("TRIAL_FAILED");
+  rule->set_requirement("a failed trial assessment ends the customer-manager assignment");
+  rule->set_passed(policy->elimination().on_failed_trial());
+  rule->set_evidence(evidence);
+  if (!policy->elimination().on_failed_trial()) {
+    return RuleViolationError("NOT_ELIGIBLE", name, "the policy does not eliminate on a failed trial");
+  }
+  NewCase fresh;
+  fresh.value = NewCaseFrom(eligibility, *employee, cv1::TARGET_ELIMINATION, "");
+  fresh.review_key = absl::StrCat("trial:", name);
+  LADDER_ASSIGN_OR_RETURN(auto created, store_->CreateCase(fresh, ContextFor(context, "AssignInitialLevel", request)));
+  *response.mutable_employee() = *employee;
+  *response.mutable_elimination_case() = created.first;
+  (void)on_trial;
+  return response;
+}
+
+grpc::Status CareerPathServiceImpl::ReviewCycle(ServerContext* context, const cv1::ReviewCycleRequest* request,
+                                                cv1::ReviewCycleResponse* response) {
+  return Respond(Review(*context, *request), response);
+}
+
+absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::Review(ServerContext& context,
+                                                                      const cv1::ReviewCycleRequest& request) {
+  LADDER_RETURN_IF_ERROR(ParseName(request.cycle(), "cycles", "cycle").status());
+  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
+  absl::StatusOr<ev1::Cycle> cycle = evaluation_->GetCycle(request.cycle());
+  if (absl::IsNotFound(cycle.status())) {
+    return InvalidFieldError("cycle", absl::StrCat(request.cycle(), " does not exist"));
+  }
+  if (!cycle.ok()) return cycle.status();
+  if (cycle->state() != ev1::Cycle::STATE_FINALIZED) {
+    return RuleViolationError("CYCLE_NOT_FINALIZED", cycle->name(),
+                              absl::StrCat(cycle->name(), " is ", ev1::Cycle::State_Name(cycle->state()),
+                                           "; review it once it is finalised"));
+  }
+  const std::string period_end = ToSqlDate(*ToCivilDay(cycle->end_date(), "end_date"));
+  LADDER_ASSIGN_OR_RETURN(std::vector<ev1::Evaluation> evaluations, evaluation_->ListEvaluations(cycle->name()));
+  std::vector<std::string> names;
+  for (const auto& evaluation : evaluations) names.push_back(evaluation.employee());
+  LADDER_ASSIGN_OR_RETURN(std::vector<pv1::Employee> employees, personnel_->BatchGetEmployees(names));
+
+  MutationContext mutation = ContextFor(context, "ReviewCycle", request);
+  mutation.request = db::RequestKey{};  // Each case carries its own review key.
+  cv1::ReviewCycleResponse response;
+  for (const pv1::Employee& employee : employees) {
+    if (employee.role() != pv1::ROLE_CUSTOMER_MANAGER ||
+        employee.status() != pv1::EMPLOYMENT_STATUS_ACTIVE) {
+      continue;  // Left the post since the cycle; nothing to decide.
+    }
+    response.set_reviewed_count(response.reviewed_count() + 1);
+    LADDER_ASSIGN_OR_RETURN(Facts facts, GatherFacts(employee, period_end));
+    for (cv1::Target target : {cv1::TARGET_PROMOTION, cv1::TARGET_DEMOTION, cv1::TARGET_ELIMINATION}) {
+      cv1::Eligibility eligibility =
+          careerpath::CheckEligibility(facts, target, common::v1::CAREER_MOVE_TARGET_UNSPECIFIED, *policy);
+      // A promotion held back only by the cap is still proposed: approved, it waits for a slot.
+      const bool propose = eligibility.eligible() ||
+                           (target == cv1::TARGET_PROMOTION && FailsOnlyForSlot(eligibility));
+      if (!propose) continue;
+      NewCase fresh;
+      fresh.value = NewCaseFrom(eligibility, employee, target, cycle->name());
+      fresh.review_key = absl::StrCat("review:", cycle->name(), ":", employee.name(), ":", target);
+      LADDER_ASSIGN_OR_RETURN(auto created, store_->CreateCase(fresh, mutation));
+      if (created.second) {
+        *response.add_created_cases() = created.first;
+      } else {
+        response.set_existing_case_count(response.existing_case_count() + 1);
+      }
+    }
+  }
+  return response;
+}
+
+grpc::Status CareerPathServiceImpl::GetCase(ServerContext*, const cv1::GetCaseRequest* request,
+                                            cv1::Case* response) {
+  absl::StatusOr<int64_t> id = ParseName(request->name(), "cases", "name");
+  if (!id.ok()) return Respond(id.status());
+  return Respond(store_->GetCase(*id), response);
+}
+
+grpc::Status CareerPathServiceImpl::ListCases(ServerContext*, const cv1::ListCasesRequest* request,
+                                              cv1::ListCasesResponse* response) {
+  CaseQuery query;
+  const auto optional_id = [](const std::string& name, absl::string_view collection,
+                              absl::string_view field, int64_t* id) -> absl::Status {
+    if (name.empty()) return absl::OkStatus();
+    LADDER_ASSIGN_OR_RETURN(*id, ParseName(name, collection, field));
+    return absl::OkStatus();
+  };
+  if (absl::Status s = optional_id(request->county(), "orgUnits", "county", &query.county_id); !s.ok()) return Respond(s);
+  if (absl::Status s = optional_id(request->cycle(), "cycles", "cycle", &query.cycle_id); !s.ok()) return Respond(s);
+  if (absl::Status s = optional_id(request->employee(), "employees", "employee", &query.employee_id); !s.ok()) {
+    return Respond(s);
+  }
+  if (!cv1::Case::Kind_IsValid(request->kind())) return Respond(InvalidFieldError("kind", "has an unknown value"));
+  if (!cv1::Case::State_IsValid(request->state())) return Respond(InvalidFieldError("state", "has an unknown value"));
+  query.kind = request->kind();
+  query.state = request->state();
+  const std::string filter = absl::StrCat("cases|", query.county_id, "|", query.cycle_id, "|",
+                                          query.employee_id, "|", query.kind, "|", query.state);
+  absl::StatusOr<api::PageRequest> page =
+      api::ParsePageRequest(request->page_size(), request->page_token(), filter);
+  if (!page.ok()) return Respond(page.status());
+  query.page = *page;
+  absl::StatusOr<api::Page<cv1::Case>> result = store_->ListCases(query);
+  if (!result.ok()) return Respond(result.status());
+  for (auto& value : result->items) *response->add_cases() = std::move(value);
+  if (result->next_after_id.has_value()) {
+    response->set_next_page_token(api::MakePageToken(*result->next_after_id, filter));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status CareerPathServiceImpl::ApproveCase(ServerContext* context, const cv1::ApproveCaseRequest* request,
+                                                cv1::Case* response) {
+  return Respond(Approve(*context, *request), response);
+}
+
+absl::Status CareerPathServiceImpl::ApplyInPersonnel(const cv1::Case& value) {
+  const std::string request_id = absl::StrCat("case-", ParseName(value.name(), "cases", "").value());
+  const std::string reason =
+      absl::StrCat(cv1::Case::Kind_Name(value.kind()), " by ", value.name(),
+                   value.cycle().empty() ? "" : absl::StrCat(" after ", value.cycle()));
+  switch (value.kind()) {
+    case cv1::Case::KIND_PROMOTION:
+    case cv1::Case::KIND_DEMOTION: {
+      pv1::ChangeLevelRequest change;
+      change.set_name(value.employee());
+      change.set_expected_level(value.from_level());
+      change.set_level(value.to_level());
+      change.set_reason(reason);
+      change.set_decision(value.name());
+      change.set_policy_version(value.policy_version());
+      change.set_request_id(request_id);
+      return personnel_->ChangeLevel(change).status();
+    }
+    case cv1::Case::KIND_ELIMINATION: {
+      pv1::EndEmploymentRequest end;
+      end.set_name(value.employee());
+      bool trial = false;
+      for (const auto& rule : value.evidence().rules()) trial = trial || rule.rule() == "TRIAL_FAILED";
+      end.set_reason(trial ? pv1::SEPARATION_REASON_TRIAL_FAILED : pv1::SEPARATION_REASON_ELIMINATED);
+      end.set_note(reason);
+      end.set_decision(value.name());
+      end.set_policy_version(value.policy_version());
+      end.set_request_id(request_id);
+      return personnel_->EndEmployment(end).status();
+    }
+    case cv1::Case::KIND_CAREER_MOVE: {
+      LADDER_ASSIGN_OR_RETURN(int post_grade, store_->PostGradeOf(ParseName(value.name(), "cases", "").value()));
+      pv1::ChangeRoleRequest change;
+      change.set_name(value.employee());
+      change.set_role(RoleFor(value.career_move_target()));
+      change.set_post_grade(post_grade);
+      change.set_reason(reason);
+      change.set_decision(value.name());
+      change.set_policy_version(value.policy_version());
+      change.set_request_id(request_id);
+      return personnel_->ChangeRole(change).status();
+    }
+    default:
+      return absl::InternalError(absl::StrCat(value.name(), " has no kind"));
+  }
+}
+
+absl::StatusOr<cv1::Case> CareerPathServiceImpl::Approve(ServerContext& context,
+                                                         const cv1::ApproveCaseRequest& request) {
+  LADDER_ASSIGN_OR_RETURN(int64_t id, ParseName(request.name(), "cases", "name"));
+  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  MutationContext mutation = ContextFor(context, "ApproveCase", request);
+  LADDER_ASSIGN_OR_RETURN(std::optional<cv1::Case> recorded, store_->RecordedResponse(mutation.request));
+  if (recorded.has_value()) return *recorded;
+  LADDER_ASSIGN_OR_RETURN(cv1::Case value, store_->GetCase(id));
+  if (!request.etag().empty() && request.etag() != value.etag()) {
+    return ErrorWithReason(absl::StatusCode::kAborted, reason::kEtagMismatch,
+                           absl::StrCat(value.name(), " changed since it was read"), {{"field", "etag"}});
+  }
+  if (value.state() != cv1::Case::STATE_PROPOSED && value.state() != cv1::Case::STATE_APPROVED &&
+      value.state() != cv1::Case::STATE_WAITING_FOR_SLOT) {
+    return WrongState(value, "approved");
+  }
+  // Re-check against today's facts: the case was proposed on older ones.
+  LADDER_ASSIGN_OR_RETURN(cv1::Eligibility now,
+                          Judge(value.employee(), TargetFor(value.kind()), value.career_move_target()));
+  const bool slot_only = IsSeniorPromotion(value) && FailsOnlyForSlot(now);
+  const bool already_applied = value.state() == cv1::Case::STATE_APPROVED && !now.eligible() &&
+                               now.from_level() == value.to_level();
+  if (!now.eligible() && !slot_only && !already_applied) {
+    return RuleViolationError("NO_LONGER_ELIGIBLE", value.name(),
+                              absl::StrCat(value.name(), " no longer qualifies: ", FirstFailure(now)),
+                              {{"employee", value.employee()}});
+  }
+  // Decide the waitlist under the county lock: nobody jumps the line, and nobody waits for
+  // a slot that is free.
+  MutationContext step = mutation;
+  step.request = db::RequestKey{};
+  LADDER_ASSIGN_OR_RETURN(
+      cv1::Case approved,
+      store_->Transition(id, [&](const cv1::Case& current, const std::vector<cv1::Case>& waitlist)
+                                 -> absl::StatusOr<CaseTransition> {
+        if (current.state() == cv1::Case::STATE_APPLIED || current.state() == cv1::Case::STATE_REJECTED ||
+            current.state() == cv1::Case::STATE_WITHDRAWN) {
+          return WrongState(current, "approved");
+        }
+        CaseTransition change;
+        change.evidence = now;
+        change.decided = true;
+        if (IsSeniorPromotion(current)) {
+          cv1::Case candidate = current;
+          *candidate.mutable_evidence() = now;
+          int ahead = 0;
+          for (const cv1::Case& queued : waitlist) {
+            if (queued.name() != current.name() && WaitlistBefore(queued, candidate)) ++ahead;
+          }
+          if (slot_only || ahead > 0) {
+            change.state = cv1::Case::STATE_WAITING_FOR_SLOT;
+            change.reason = slot_only ? FirstFailure(now)
+                                      : absl::StrCat(ahead, " better-placed case(s) of the county wait ahead");
+            return change;
+          }
+        }
+        change.state = cv1::Case::STATE_APPROVED;
+        change.reason = "";
+        return change;
+      }, step));
+  if (approved.state() != cv1::Case::STATE_APPROVED) return approved;
+
+  absl::Status applied = ApplyInPersonnel(approved);
+  if (absl::IsUnavailable(applied)) {
+    // Nothing landed, or it did and a retry will find it (the case is the request id).
+    return applied;
+  }
+  MutationContext finish = mutation;
+  return store_->Transition(id, [&](const cv1::Case& current, const std::vector<cv1::Case>&)
+                                    -> absl::StatusOr<CaseTransition> {
+    CaseTransition change;
+    if (applied.ok()) {
+      change.state = cv1::Case::STATE_APPLIED;
+      change.applied = true;
+    } else if (ErrorReason(applied).value_or("") == "SENIOR_CAP_REACHED") {
+      change.state = cv1::Case::STATE_WAITING_FOR_SLOT;
+      change.reason = std::string(applied.message());
+    } else {
+      // Personnel refused for another reason (the level changed meanwhile…): back to
+      // proposed, with personnel's words.
+      change.state = cv1::Case::STATE_PROPOSED;
+      change.reason = absl::StrCat("personnel refused: ", applied.message());
+    }
+    (void)current;
+    return change;
+  }, finish);
+}
+
+grpc::Status CareerPathServiceImpl::RejectCase(ServerContext* context, const cv1::RejectCaseRequest* request,
+                                               cv1::Case* response) {
+  return Respond(Close(*context, "RejectCase", *request, request->name(), request->reason(),
+                       cv1::Case::STATE_REJECTED),
+                 response);
+}
+
+grpc::Status CareerPathServiceImpl::WithdrawCase(ServerContext* context, const cv1::WithdrawCaseRequest* request,
+                                                 cv1::Case* response) {
+  return Respond(Close(*context, "WithdrawCase", *request, request->name(), request->reason(),
+                       cv1::Case::STATE_WITHDRAWN),
+                 response);
+}
+
+absl::StatusOr<cv1::Case> CareerPathServiceImpl::Close(ServerContext& context, absl::string_view method,
+                                                       const google::protobuf::Message& request,
+                                                       const std::string& name, const std::string& reason,
+                                                       cv1::Case::State state) {
+  LADDER_ASSIGN_OR_RETURN(int64_t id, ParseName(name, "cases", "name"));
+  LADDER_RETURN_IF_ERROR(api::ValidateText(reason, "reason", 1, 500));
+  MutationContext mutation = ContextFor(context, method, request);
+  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(mutation.request.request_id, "request_id"));
+  return store_->Transition(id, [&](const cv1::Case& current, const std::vector<cv1::Case>&)
+                                    -> absl::StatusOr<CaseTransition> {
+    if (current.state() != cv1::Case::STATE_PROPOSED &&
+        current.state() != cv1::Case::STATE_WAITING_FOR_SLOT) {
+      return WrongState(current, state == cv1::Case::STATE_REJECTED ? "rejected" : "withdrawn");
+    }
+    CaseTransition change;
+    change.state = state;
+    change.reason = reason;
+    change.decided = true;
+    return change;
+  }, mutation);
+}
+
+grpc::Status CareerPathServiceImpl::NominateCareerMove(ServerContext* context,
+                                                       const cv1::NominateCareerMoveRequest* request,
+                                                       cv1::Case* response) {
+  return Respond(Nominate(*context, *request), response);
+}
+
+absl::StatusOr<cv1::Case> CareerPathServiceImpl::Nominate(ServerContext& context,
+                                                          const cv1::NominateCareerMoveRequest& request) {
+  LADDER_RETURN_IF_ERROR(ParseName(request.employee(), "employees", "employee").status());
+  if (request.target() == common::v1::CAREER_MOVE_TARGET_UNSPECIFIED ||
+      !common::v1::CareerMoveTarget_IsValid(request.target())) {
+    return InvalidFieldError("target", "is required");
+  }
+  if (request.post_grade() < 0 || request.post_grade() > 30) return InvalidFieldError("post_grade", "must be 0-30");
+  LADDER_RETURN_IF_ERROR(api::ValidateText(request.reason(), "reason", 1, 500));
+  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  MutationContext mutation = ContextFor(context, "NominateCareerMove", request);
+  LADDER_ASSIGN_OR_RETURN(std::optional<cv1::Case> recorded, store_->RecordedResponse(mutation.request));
+  if (recorded.has_value()) return *recorded;
+  LADDER_ASSIGN_OR_RETURN(cv1::Eligibility eligibility,
+                          Judge(request.employee(), cv1::TARGET_CAREER_MOVE, request.target()));
+  if (!eligibility.eligible()) {
+    return RuleViolationError("NOT_ELIGIBLE", request.employee(),
+                              absl::StrCat(request.employee(), " cannot be nominated: ", FirstFailure(eligibility)));
+  }
+  LADDER_ASSIGN_OR_RETURN(pv1::Employee employee, personnel_->GetEmployee(request.employee()));
+  NewCase fresh;
+  fresh.value = NewCaseFrom(eligibility, employee, cv1::TARGET_CAREER_MOVE, "");
+  fresh.value.set_state_reason(request.reason());
+  fresh.post_grade = request.post_grade();
+  LADDER_ASSIGN_OR_RETURN(auto created, store_->CreateCase(fresh, mutation));
+  return created.first;
+}
+
+absl::StatusOr<cv1::DistributionReport> CareerPathServiceImpl::Report(
+    const std::string& org_unit, const google::protobuf::RepeatedPtrField<cv1::ProposedMove>* moves,
+    std::vector<cv1::RefusedMove>* refused) {
+  LADDER_RETURN_IF_ERROR(ParseName(org_unit, "orgUnits", "org_unit").status());
+  LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
+  absl::StatusOr<pv1::OrgUnit> unit = personnel_->GetOrgUnit(org_unit);
+  if (absl::IsNotFound(unit.status())) {
+    return InvalidFieldError("org_unit", absl::StrCat(org_unit, " does not exist"));
+  }
+  if (!unit.ok()) return unit.status();
+  LADDER_ASSIGN_OR_RETURN(std::vector<pv1::OrgUnit> counties, personnel_->CountiesOf(*unit));
+  std::vector<CountyCounts> counts;
+  for (const pv1::OrgUnit& county : counties) {
+    LADDER_ASSIGN_OR_RETURN(pv1::CountyQuota quota, personnel_->GetCountyQuota(county.name()));
+    CountyCounts entry{county.name(), county.display_name(), {}};
+    for (const auto& level : quota.levels()) entry.head_counts[level.level()] = level.head_count();
+    counts.push_back(std::move(entry));
+  }
+  if (moves != nullptr) {
+    std::vector<ResolvedMove> resolved;
+    for (int i = 0; i < moves->size(); ++i) {
+      const cv1::ProposedMove& move = (*moves)[i];
+      LADDER_RETURN_IF_ERROR(
+          ParseName(move.employee(), "employees", absl::StrCat("moves[", i, "].employee")).status());
+      ResolvedMove entry;
+      entry.move = move;
+      absl::StatusOr<pv1::Employee> employee = personnel_->GetEmployee(move.employee());
+      if (absl::IsNotFound(employee.status())) {
+        return InvalidFieldError(absl::StrCat("moves[", i, "].employee"),
+                                 absl::StrCat(move.employee(), " does not exist"));
+      }
+      if (!employee.ok()) return employee.status();
+      if (employee->role() == pv1::ROLE_CUSTOMER_MANAGER &&
+          employee->status() == pv1::EMPLOYMENT_STATUS_ACTIVE) {
+        entry.county = employee->county();
+        entry.level = employee->level();
+      }
+      resolved.push_back(std::move(entry));
+    }
+    *refused = ApplyMoves(resolved, *policy, counts);
+  }
+  return BuildReport(org_unit, counts, *policy);
+}
+
+grpc::Status CareerPathServiceImpl::GetDistributionReport(ServerContext*,
+                                                          const cv1::GetDistributionReportRequest* request,
+                                                          cv1::DistributionReport* response) {
+  return Respond(Report(request->org_unit(), nullptr, nullptr), response);
+}
+
+grpc::Status CareerPathServiceImpl::SimulateDistribution(ServerContext*,
+                                                         const cv1::SimulateDistributionRequest* request,
+                                                         cv1::SimulateDistributionResponse* response) {
+  if (request->moves_size() > 1000) return Respond(InvalidFieldError("moves", "at most 1000 moves"));
+  std::vector<cv1::RefusedMove> refused;
+  absl::StatusOr<cv1::DistributionReport> report = Report(request->org_unit(), &request->moves(), &refused);
+  if (!report.ok()) return Respond(report.status());
+  *response->mutable_report() = *std::move(report);
+  for (auto& move : refused) *response->add_refused_moves() = std::move(move);
+  return grpc::Status::OK;
+}
+
+}  // namespace ladder::careerpath

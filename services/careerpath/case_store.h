@@ -1,0 +1,79 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/api/page.h"
+#include "common/api/pagination.h"
+#include "common/db/idempotency.h"
+#include "ladder/careerpath/v1/career_case.pb.h"
+
+namespace ladder::careerpath {
+
+namespace cv1 = ::ladder::careerpath::v1;
+
+struct MutationContext {
+  db::RequestKey request;
+  std::string actor;
+};
+
+struct CaseQuery {
+  int64_t county_id = 0;
+  int64_t cycle_id = 0;
+  int64_t employee_id = 0;
+  cv1::Case::Kind kind = cv1::Case::KIND_UNSPECIFIED;
+  cv1::Case::State state = cv1::Case::STATE_UNSPECIFIED;
+  // Newest first: a page holds cases with id below `page.after_id` (0: from the newest).
+  api::PageRequest page;
+};
+
+// A new case. `review_key`, when set, makes creation idempotent per key.
+struct NewCase {
+  cv1::Case value;
+  int post_grade = 0;
+  std::string review_key;
+};
+
+// What a workflow step decides for a locked case: its new state and reason.
+struct CaseTransition {
+  cv1::Case::State state = cv1::Case::STATE_UNSPECIFIED;
+  std::string reason;
+  // Replaces the stored evidence when set.
+  std::optional<cv1::Eligibility> evidence;
+  bool decided = false;  // Records the actor and time as the decision.
+  bool applied = false;  // Records the time of application.
+};
+
+class CaseStore {
+ public:
+  virtual ~CaseStore() = default;
+
+  // The case, and whether this call created it (false: the review key existed).
+  virtual absl::StatusOr<std::pair<cv1::Case, bool>> CreateCase(const NewCase& fresh,
+                                                                const MutationContext& context) = 0;
+  virtual absl::StatusOr<cv1::Case> GetCase(int64_t id) = 0;
+  virtual absl::StatusOr<int> PostGradeOf(int64_t id) = 0;
+  virtual absl::StatusOr<api::Page<cv1::Case>> ListCases(const CaseQuery& query) = 0;
+  // The county's waiting cases, head of the line first.
+  virtual absl::StatusOr<std::vector<cv1::Case>> Waitlist(int64_t county_id) = 0;
+  // Locks the case (and its county's row, so waitlist decisions of a county are taken one
+  // at a time), runs `decide` on it, and writes the transition it returns. `decide` may
+  // return the case unchanged by returning STATE_UNSPECIFIED.
+  virtual absl::StatusOr<cv1::Case> Transition(
+      int64_t id, const std::function<absl::StatusOr<CaseTransition>(
+                      const cv1::Case& current, const std::vector<cv1::Case>& waitlist)>& decide,
+      const MutationContext& context) = 0;
+  // The response recorded for a request id, if the request was already carried out.
+  virtual absl::StatusOr<std::optional<cv1::Case>> RecordedResponse(const db::RequestKey& key) = 0;
+  virtual absl::Status Ping() = 0;
+};
+
+// The waitlist order: the higher latest composite first, then the longer time at level,
+// then the older case.
+bool WaitlistBefore(const cv1::Case& a, const cv1::Case& b);
+
+}  // namespace ladder::careerpath

@@ -1,0 +1,303 @@
+#include "services/careerpath/mysql_case_store.h"
+
+#include <algorithm>
+#include <cmath>
+#include <istream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/api/resource_name.h"
+#include "common/db/sql_error.h"
+#include "common/db/transaction.h"
+#include "common/status/errors.h"
+#include "common/status/macros.h"
+#include "common/time/dates.h"
+#include "cppconn/datatype.h"
+#include "cppconn/exception.h"
+#include "cppconn/resultset.h"
+
+namespace ladder::careerpath {
+namespace {
+
+using api::FormatName;
+using db::Connection;
+using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
+
+constexpr char kColumns[] =
+    "id, kind, employee_id, county_id, from_level, to_level, career_move_target, cycle_id, "
+    "evidence, policy_version, state, state_reason, proposed_by, create_time, decided_by, "
+    "decide_time, apply_time, version";
+
+int64_t IdOf(const std::string& name) {
+  int64_t id = 0;
+  const size_t slash = name.rfind('/');
+  return slash != std::string::npos && absl::SimpleAtoi(name.substr(slash + 1), &id) ? id : 0;
+}
+
+absl::Status Timestamp(const sql::ResultSet& row, int column, google::protobuf::Timestamp* out) {
+  if (row.isNull(column)) return absl::OkStatus();
+  LADDER_ASSIGN_OR_RETURN(absl::Time time, FromSqlTimestamp(std::string(row.getString(column))));
+  *out = ToProtoTimestamp(time);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<cv1::Case> CaseFromRow(const sql::ResultSet& row) {
+  cv1::Case value;
+  value.set_name(FormatName("cases", row.getInt64(1)));
+  value.set_kind(static_cast<cv1::Case::Kind>(row.getInt(2)));
+  value.set_employee(FormatName("employees", row.getInt64(3)));
+  value.set_county(FormatName("orgUnits", row.getInt64(4)));
+  value.set_from_level(static_cast<common::v1::Level>(row.getInt(5)));
+  value.set_to_level(static_cast<common::v1::Level>(row.getInt(6)));
+  value.set_career_move_target(static_cast<common::v1::CareerMoveTarget>(row.getInt(7)));
+  if (row.getInt64(8) != 0) value.set_cycle(FormatName("cycles", row.getInt64(8)));
+  {
+    std::unique_ptr<std::istream> blob(row.getBlob(9));
+    std::ostringstream bytes;
+    bytes << blob->rdbuf();
+    if (!value.mutable_evidence()->ParseFromString(bytes.str())) {
+      return absl::InternalError(absl::StrCat("stored evidence of ", value.name(), " does not parse"));
+    }
+  }
+  value.set_policy_version(row.getString(10));
+  value.set_state(static_cast<cv1::Case::State>(row.getInt(11)));
+  value.set_state_reason(row.getString(12));
+  value.set_proposed_by(row.getString(13));
+  LADDER_RETURN_IF_ERROR(Timestamp(row, 14, value.mutable_create_time()));
+  value.set_decided_by(row.getString(15));
+  LADDER_RETURN_IF_ERROR(Timestamp(row, 16, value.mutable_decide_time()));
+  LADDER_RETURN_IF_ERROR(Timestamp(row, 17, value.mutable_apply_time()));
+  value.set_etag(absl::StrCat(row.getInt64(18)));
+  return value;
+}
+
+absl::StatusOr<cv1::Case> ReadCase(Connection& connection, int64_t id, bool for_update) {
+  sql::PreparedStatement& select = connection.Prepare(
+      absl::StrCat("SELECT ", kColumns, " FROM cases WHERE id = ?", for_update ? " FOR UPDATE" : ""));
+  select.setInt64(1, id);
+  ResultSetPtr row(select.executeQuery());
+  if (!row->next()) return NotFoundError(FormatName("cases", id));
+  return CaseFromRow(*row);
+}
+
+absl::StatusOr<std::vector<cv1::Case>> ReadWaitlist(Connection& connection, int64_t county_id) {
+  sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+      "SELECT ", kColumns, " FROM cases WHERE county_id = ? AND state = ? ORDER BY id"));
+  select.setInt64(1, county_id);
+  select.setInt(2, cv1::Case::STATE_WAITING_FOR_SLOT);
+  ResultSetPtr row(select.executeQuery());
+  std::vector<cv1::Case> cases;
+  while (row->next()) {
+    LADDER_ASSIGN_OR_RETURN(cv1::Case value, CaseFromRow(*row));
+    cases.push_back(std::move(value));
+  }
+  std::stable_sort(cases.begin(), cases.end(), WaitlistBefore);
+  for (size_t i = 0; i < cases.size(); ++i) cases[i].set_waitlist_position(static_cast<int32_t>(i + 1));
+  return cases;
+}
+
+// Fills waitlist_position of the waiting cases among `cases`.
+absl::Status AnnotatePositions(Connection& connection, std::vector<cv1::Case>& cases) {
+  std::map<int64_t, std::vector<cv1::Case>> lines;
+  for (cv1::Case& value : cases) {
+    if (value.state() != cv1::Case::STATE_WAITING_FOR_SLOT) continue;
+    const int64_t county = IdOf(value.county());
+    if (!lines.count(county)) {
+      LADDER_ASSIGN_OR_RETURN(lines[county], ReadWaitlist(connection, county));
+    }
+    for (const cv1::Case& queued : lines[county]) {
+      if (queued.name() == value.name()) value.set_waitlist_position(queued.waitlist_position());
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool WaitlistBefore(const cv1::Case& a, const cv1::Case& b) {
+  const double ca = a.evidence().has_latest_composite() ? a.evidence().latest_composite() : -1;
+  const double cb = b.evidence().has_latest_composite() ? b.evidence().latest_composite() : -1;
+  if (std::fabs(ca - cb) > 1e-9) return ca > cb;
+  if (a.evidence().days_at_level() != b.evidence().days_at_level()) {
+    return a.evidence().days_at_level() > b.evidence().days_at_level();
+  }
+  return IdOf(a.name()) < IdOf(b.name());
+}
+
+absl::StatusOr<std::pair<cv1::Case, bool>> MySqlCaseStore::CreateCase(const NewCase& fresh,
+                                                                      const MutationContext& context) {
+  struct Result {
+    cv1::Case value;
+    bool created = false;
+  };
+  absl::StatusOr<Result> result = db::RunInTransaction<Result>(*pool_, [&](Connection& connection)
+                                                                           -> absl::StatusOr<Result> {
+    if (!fresh.review_key.empty()) {
+      sql::PreparedStatement& existing = connection.Prepare("SELECT id FROM cases WHERE review_key = ?");
+      existing.setString(1, fresh.review_key);
+      ResultSetPtr row(existing.executeQuery());
+      if (row->next()) {
+        LADDER_ASSIGN_OR_RETURN(cv1::Case value, ReadCase(connection, row->getInt64(1), false));
+        return Result{std::move(value), false};
+      }
+    }
+    const cv1::Case& value = fresh.value;
+    sql::PreparedStatement& insert = connection.Prepare(
+        "INSERT INTO cases (kind, employee_id, county_id, from_level, to_level, career_move_target, "
+        "post_grade, cycle_id, evidence, policy_version, state, state_reason, rank_composite_milli, "
+        "rank_days_at_level, proposed_by, create_time, review_key) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    std::istringstream evidence(value.evidence().SerializeAsString());
+    insert.setInt(1, value.kind());
+    insert.setInt64(2, IdOf(value.employee()));
+    insert.setInt64(3, IdOf(value.county()));
+    insert.setInt(4, value.from_level());
+    insert.setInt(5, value.to_level());
+    insert.setInt(6, value.career_move_target());
+    insert.setInt(7, fresh.post_grade);
+    insert.setInt64(8, IdOf(value.cycle()));
+    insert.setBlob(9, &evidence);
+    insert.setString(10, value.policy_version());
+    insert.setInt(11, cv1::Case::STATE_PROPOSED);
+    insert.setString(12, value.state_reason());
+    insert.setInt(13, static_cast<int>(std::llround(value.evidence().latest_composite() * 1000)));
+    insert.setInt(14, value.evidence().days_at_level());
+    insert.setString(15, context.actor);
+    insert.setString(16, ToSqlTimestamp(absl::Now()));
+    if (fresh.review_key.empty()) {
+      insert.setNull(17, sql::DataType::VARCHAR);
+    } else {
+      insert.setString(17, fresh.review_key);
+    }
+    insert.executeUpdate();
+    LADDER_ASSIGN_OR_RETURN(cv1::Case created, ReadCase(connection, connection.LastInsertId(), false));
+    if (!context.request.request_id.empty()) {
+      LADDER_RETURN_IF_ERROR(db::RecordResponse(connection, context.request, created.SerializeAsString()));
+    }
+    return Result{std::move(created), true};
+  });
+  if (!result.ok()) return result.status();
+  return std::make_pair(std::move(result->value), result->created);
+}
+
+absl::StatusOr<cv1::Case> MySqlCaseStore::GetCase(int64_t id) {
+  return db::WithConnection<cv1::Case>(*pool_, [&](Connection& connection) -> absl::StatusOr<cv1::Case> {
+    LADDER_ASSIGN_OR_RETURN(cv1::Case value, ReadCase(connection, id, false));
+    std::vector<cv1::Case> one = {value};
+    LADDER_RETURN_IF_ERROR(AnnotatePositions(connection, one));
+    return one.front();
+  });
+}
+
+absl::StatusOr<int> MySqlCaseStore::PostGradeOf(int64_t id) {
+  return db::WithConnection<int>(*pool_, [&](Connection& connection) -> absl::StatusOr<int> {
+    sql::PreparedStatement& select = connection.Prepare("SELECT post_grade FROM cases WHERE id = ?");
+    select.setInt64(1, id);
+    ResultSetPtr row(select.executeQuery());
+    if (!row->next()) return NotFoundError(FormatName("cases", id));
+    return row->getInt(1);
+  });
+}
+
+absl::StatusOr<api::Page<cv1::Case>> MySqlCaseStore::ListCases(const CaseQuery& query) {
+  return db::WithConnection<api::Page<cv1::Case>>(*pool_, [&](Connection& connection)
+                                                              -> absl::StatusOr<api::Page<cv1::Case>> {
+    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+        "SELECT ", kColumns,
+        " FROM cases WHERE (? = 0 OR id < ?) AND (? = 0 OR county_id = ?) AND (? = 0 OR cycle_id = ?) "
+        "AND (? = 0 OR employee_id = ?) AND (? = 0 OR kind = ?) AND (? = 0 OR state = ?) "
+        "ORDER BY id DESC LIMIT ?"));
+    int index = 1;
+    for (int64_t value : {query.page.after_id, query.county_id, query.cycle_id, query.employee_id}) {
+      select.setInt64(index++, value);
+      select.setInt64(index++, value);
+    }
+    for (int value : {static_cast<int>(query.kind), static_cast<int>(query.state)}) {
+      select.setInt(index++, value);
+      select.setInt(index++, value);
+    }
+    select.setInt(index, query.page.page_size + 1);
+    ResultSetPtr row(select.executeQuery());
+    std::vector<cv1::Case> cases;
+    while (row->next()) {
+      LADDER_ASSIGN_OR_RETURN(cv1::Case value, CaseFromRow(*row));
+      cases.push_back(std::move(value));
+    }
+    LADDER_RETURN_IF_ERROR(AnnotatePositions(connection, cases));
+    return api::TrimPage<cv1::Case>(std::move(cases), query.page.page_size,
+                                    [](const cv1::Case& value) { return IdOf(value.name()); });
+  });
+}
+
+absl::StatusOr<std::vector<cv1::Case>> MySqlCaseStore::Waitlist(int64_t county_id) {
+  return db::WithConnection<std::vector<cv1::Case>>(
+      *pool_, [&](Connection& connection) { return ReadWaitlist(connection, county_id); });
+}
+
+absl::StatusOr<cv1::Case> MySqlCaseStore::Transition(
+    int64_t id,
+    const std::function<absl::StatusOr<CaseTransition>(const cv1::Case&, const std::vector<cv1::Case>&)>&
+        decide,
+    const MutationContext& context) {
+  return db::RunIdempotent<cv1::Case>(*pool_, context.request, [&](Connection& connection)
+                                                                   -> absl::StatusOr<cv1::Case> {
+    LADDER_ASSIGN_OR_RETURN(cv1::Case current, ReadCase(connection, id, false));
+    // The county's lock row first, then the case: every transition takes them in this order.
+    const int64_t county = IdOf(current.county());
+    sql::PreparedStatement& ensure =
+        connection.Prepare("INSERT IGNORE INTO county_locks (county_id) VALUES (?)");
+    ensure.setInt64(1, county);
+    ensure.executeUpdate();
+    sql::PreparedStatement& lock =
+        connection.Prepare("SELECT county_id FROM county_locks WHERE county_id = ? FOR UPDATE");
+    lock.setInt64(1, county);
+    { ResultSetPtr locked(lock.executeQuery()); }
+    LADDER_ASSIGN_OR_RETURN(current, ReadCase(connection, id, true));
+    LADDER_ASSIGN_OR_RETURN(std::vector<cv1::Case> waitlist, ReadWaitlist(connection, county));
+    LADDER_ASSIGN_OR_RETURN(CaseTransition change, decide(current, waitlist));
+    if (change.state != cv1::Case::STATE_UNSPECIFIED) {
+      const std::string now = ToSqlTimestamp(absl::Now());
+      const cv1::Eligibility& evidence = change.evidence.has_value() ? *change.evidence : current.evidence();
+      std::istringstream bytes(evidence.SerializeAsString());
+      sql::PreparedStatement& update = connection.Prepare(
+          "UPDATE cases SET state = ?, state_reason = ?, evidence = ?, rank_composite_milli = ?, "
+          "rank_days_at_level = ?, decided_by = IF(?, ?, decided_by), "
+          "decide_time = IF(?, ?, decide_time), apply_time = IF(?, ?, apply_time), "
+          "version = version + 1 WHERE id = ?");
+      update.setInt(1, change.state);
+      update.setString(2, change.reason);
+      update.setBlob(3, &bytes);
+      update.setInt(4, static_cast<int>(std::llround(evidence.latest_composite() * 1000)));
+      update.setInt(5, evidence.days_at_level());
+      update.setInt(6, change.decided ? 1 : 0);
+      update.setString(7, context.actor);
+      update.setInt(8, change.decided ? 1 : 0);
+      update.setString(9, now);
+      update.setInt(10, change.applied ? 1 : 0);
+      update.setString(11, now);
+      update.setInt64(12, id);
+      update.executeUpdate();
+    }
+    LADDER_ASSIGN_OR_RETURN(cv1::Case stored, ReadCase(connection, id, false));
+    std::vector<cv1::Case> one = {stored};
+    LADDER_RETURN_IF_ERROR(AnnotatePositions(connection, one));
+    return one.front();
+  });
+}
+
+absl::StatusOr<std::optional<cv1::Case>> MySqlCaseStore::RecordedResponse(const db::RequestKey& key) {
+  if (key.request_id.empty()) return std::optional<cv1::Case>();
+  return db::WithConnection<std::optional<cv1::Case>>(*pool_, [&](Connection& connection)
+                                                                  -> absl::StatusOr<std::optional<cv1::Case>> {
+    LADDER_ASSIGN_OR_RETURN(std::optional<std::string> bytes, db::LookupResponse(connection, key));
+    if (!bytes.has_value()) return std::optional<cv1::Case>();
+    cv1::Case value;
+    if (!value.ParseFromString(*bytes)) return absl::InternalError("a recorded response does not parse");
+    return std::optional<cv1::Case>(std::move(value));
+  });
+}
+
+}  // namespace ladder::careerpath

@@ -1,0 +1,44 @@
+#include "tests/support/careerpath_test_server.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/server/server_runner.h"
+#include "common/status/macros.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+
+namespace ladder::testing {
+
+absl::StatusOr<std::unique_ptr<CareerPathTestServer>> CareerPathTestServer::Start(
+    const db::DatabaseOptions& database, const std::string& personnel_address,
+    const std::string& evaluation_address, const std::string& policy_dir) {
+  auto server = std::unique_ptr<CareerPathTestServer>(new CareerPathTestServer());
+  LADDER_ASSIGN_OR_RETURN(server->policies_, policy::PolicySet::LoadFromDirectory(policy_dir));
+  server->pool_ = std::make_unique<db::ConnectionPool>(database);
+  server->store_ = std::make_unique<careerpath::MySqlCaseStore>(server->pool_.get());
+  server->personnel_ = careerpath::MakeGrpcPersonnelGateway(
+      grpc::CreateChannel(personnel_address, grpc::InsecureChannelCredentials()), absl::Seconds(5));
+  server->evaluation_ = careerpath::MakeGrpcEvaluationGateway(
+      grpc::CreateChannel(evaluation_address, grpc::InsecureChannelCredentials()), absl::Seconds(5));
+  server->service_ = std::make_unique<careerpath::CareerPathServiceImpl>(
+      server->store_.get(), server->personnel_.get(), server->evaluation_.get(), &server->policies_);
+  server::ServerConfig config;
+  config.service_name = "careerpath";
+  config.listen = "127.0.0.1:0";
+  LADDER_ASSIGN_OR_RETURN(server::StartedServer started,
+                          server::StartServer(config, {server->service_.get()}));
+  server->server_ = std::move(started.server);
+  server->address_ = absl::StrCat("127.0.0.1:", started.port);
+  server->channel_ = grpc::CreateChannel(server->address_, grpc::InsecureChannelCredentials());
+  return server;
+}
+
+CareerPathTestServer::~CareerPathTestServer() {
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  server_->Wait();
+}
+
+std::unique_ptr<careerpath::v1::CareerPathService::Stub> CareerPathTestServer::NewStub() const {
+  return careerpath::v1::CareerPathService::NewStub(channel_);
+}
+
+}  // namespace ladder::testing
