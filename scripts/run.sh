@@ -283,6 +283,10 @@ rel_log_dir="${LOG_DIR#"$LADDER_ROOT"/}"
   echo
   echo "Python example (Debian's python3-grpcio; stubs from $LADDER_BUILD_DIR/gen/python):"
   echo "  /usr/bin/python3 $LADDER_ROOT/scripts/examples/list_counties.py --personnel=127.0.0.1:$PERSONNEL_PORT"
+  if [[ -x "$careerpath_bin" ]]; then
+    echo "One promotion from cycle review to applied (add --approve to approve it):"
+    echo "  /usr/bin/python3 $LADDER_ROOT/scripts/examples/promotion_walkthrough.py"
+  fi
   echo
   echo "MariaDB (unix socket only): mariadb --no-defaults --socket=$SOCKET -u $DB_USER -p$DB_PASSWORD ladder_personnel"
   echo "Logs: $LOG_DIR/ (MariaDB: $DB_DIR/mysqld.err)"
