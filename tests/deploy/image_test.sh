@@ -7,8 +7,10 @@
 #   - every binary's shared libraries (and the MariaDB client's auth plugins) resolve inside
 #     the image;
 #   - every *_server --helpfull and ladder_health --help answer;
+#   - the binaries the Kubernetes manifests run are there;
 #   - personnel_server serves, its policy mounted as Kubernetes mounts a ConfigMap: without a
-#     database it answers NOT_SERVING on grpc.health.v1;
+#     database it answers NOT_SERVING on grpc.health.v1 for its service (readiness) and
+#     SERVING for the server as a whole, "" (liveness);
 #     with the test MariaDB (LADDER_TEST_MYSQL_SOCKET, set by scripts/test.sh) it applies
 #     its migrations twice with --migrate_only (what the Kubernetes Job does), then serves
 #     with LADDER_MIGRATE=false and answers SERVING, and exits 0 on SIGTERM.
@@ -123,7 +125,7 @@ else
 fi
 
 mapfile -t binaries < <(cd "$root/usr/local/bin" && ls)
-for want in personnel_server ladder_health; do
+for want in personnel_server evaluation_server careerpath_server ladder_health; do
   if [[ " ${binaries[*]} " == *" $want "* ]]; then ok "/usr/local/bin/$want present"; else fail "/usr/local/bin/$want missing (have: ${binaries[*]})"; fi
 done
 
@@ -242,14 +244,22 @@ done
 chmod -R a+rX "$volume"
 mount --bind "$volume" "$root/etc/ladder/policy" && mounts+=("$root/etc/ladder/policy")
 
-# Without a database: up, NOT_SERVING.
+# Without a database: up, its service NOT_SERVING (not ready), the server as a whole SERVING
+# (alive: the kubelet must not restart it for a database outage).
 if start_server LADDER_MIGRATE=false 'LADDER_DATABASE_URL=mysql://ladder@127.0.0.1:1/ladder_image_test'; then
   status=0
   out="$(health --service="$PERSONNEL_SERVICE" --timeout=1s)" || status=$?
   if ((status == 1)) && grep -q 'NOT_SERVING' <<<"$out"; then
-    ok "without a database the server answers NOT_SERVING on grpc.health.v1"
+    ok "without a database the server answers NOT_SERVING for its service on grpc.health.v1"
   else
-    fail "without a database, ladder_health exited $status: $out"
+    fail "without a database, ladder_health --service=$PERSONNEL_SERVICE exited $status: $out"
+  fi
+  status=0
+  out="$(health --service= --timeout=5s)" || status=$?
+  if ((status == 0)); then
+    ok "without a database the server answers SERVING for service '' (liveness)"
+  else
+    fail "without a database, ladder_health --service='' exited $status: $out"
   fi
   stop_server
 fi
