@@ -2,10 +2,13 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
+#include "absl/strings/string_view.h"
+#include "common/api/pagination.h"
 
 namespace ladder::api {
 
@@ -28,6 +31,12 @@ Page<T> TrimPage(std::vector<T> items, int page_size, absl::FunctionRef<int64_t(
   }
   page.items = std::move(items);
   return page;
+}
+
+// The next_page_token of a list response: empty on the last page.
+template <typename T>
+std::string NextPageToken(const Page<T>& page, absl::string_view query) {
+  return page.next_after_id.has_value() ? MakePageToken(*page.next_after_id, query) : "";
 }
 
 }  // namespace ladder::api

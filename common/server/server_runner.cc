@@ -52,6 +52,12 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
   // Plaintext until transport security is configured; see the security section of the README.
   builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &started.port);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  // Connections are closed gracefully after a while, so clients resolve the name again and
+  // spread over replicas added since, and leave replicas that turned unready.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(config.max_connection_age)));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(config.shutdown_grace)));
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
   factories.push_back(MakeAccessLogFactory());
   builder.experimental().SetInterceptorCreators(std::move(factories));

@@ -23,6 +23,9 @@ struct ServerConfig {
   std::vector<std::string> health_service_names;
   absl::Duration shutdown_grace = absl::Seconds(20);
   absl::Duration health_interval = absl::Seconds(2);
+  // After this a connection is closed gracefully and the client reconnects, resolving the
+  // server's name again (see BalancedChannel).
+  absl::Duration max_connection_age = absl::Minutes(5);
 };
 
 // Call first in main(): blocks SIGTERM and SIGINT in every thread created afterwards, so

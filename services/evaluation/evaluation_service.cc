@@ -8,8 +8,8 @@
 #include "common/api/field_mask.h"
 #include "common/api/pagination.h"
 #include "common/api/resource_name.h"
-#include "common/auth/caller.h"
 #include "common/status/errors.h"
+#include "common/server/rpc_support.h"
 #include "common/status/grpc_status.h"
 #include "common/status/macros.h"
 #include "common/time/dates.h"
@@ -34,24 +34,14 @@ constexpr size_t kImportBatchRows = 1000;
 
 template <typename T>
 grpc::Status Respond(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status(), kErrorDomain);
-  *response = *std::move(result);
-  return grpc::Status::OK;
+  return server::Respond(std::move(result), response, kErrorDomain);
 }
 
-grpc::Status Respond(const absl::Status& status) { return ToGrpcStatus(status, kErrorDomain); }
+grpc::Status Respond(const absl::Status& status) { return server::Respond(status, kErrorDomain); }
 
 MutationContext ContextFor(const ServerContext& context, absl::string_view method,
                            const google::protobuf::Message& request) {
-  MutationContext mutation;
-  mutation.request = db::RequestKeyFor(absl::StrCat(kService, method), request);
-  mutation.actor = auth::CallerFromContext(context).principal;
-  return mutation;
-}
-
-template <typename T>
-std::string NextToken(const Page<T>& page, absl::string_view query) {
-  return page.next_after_id.has_value() ? api::MakePageToken(*page.next_after_id, query) : "";
+  return server::MutationFor(context, absl::StrCat(kService, method), request);
 }
 
 // A score row validated against the scorecard.
@@ -92,7 +82,7 @@ grpc::Status EvaluationServiceImpl::ListScorecards(ServerContext*,
   absl::StatusOr<Page<ev1::Scorecard>> result = store_->ListScorecards(*page);
   if (!result.ok()) return Respond(result.status());
   for (auto& item : result->items) *response->add_scorecards() = std::move(item);
-  response->set_next_page_token(NextToken(*result, "scorecards"));
+  response->set_next_page_token(api::NextPageToken(*result, "scorecards"));
   return grpc::Status::OK;
 }
 
@@ -153,7 +143,7 @@ grpc::Status EvaluationServiceImpl::ListCycles(ServerContext*, const ev1::ListCy
   absl::StatusOr<Page<ev1::Cycle>> result = store_->ListCycles(query);
   if (!result.ok()) return Respond(result.status());
   for (auto& item : result->items) *response->add_cycles() = std::move(item);
-  response->set_next_page_token(NextToken(*result, filter));
+  response->set_next_page_token(api::NextPageToken(*result, filter));
   return grpc::Status::OK;
 }
 
@@ -325,7 +315,7 @@ grpc::Status EvaluationServiceImpl::ListEvaluations(ServerContext*,
   absl::StatusOr<Page<ev1::Evaluation>> result = store_->ListEvaluations(query);
   if (!result.ok()) return Respond(result.status());
   for (auto& item : result->items) *response->add_evaluations() = std::move(item);
-  response->set_next_page_token(NextToken(*result, filter));
+  response->set_next_page_token(api::NextPageToken(*result, filter));
   return grpc::Status::OK;
 }
 
@@ -399,7 +389,7 @@ grpc::Status EvaluationServiceImpl::ListScoreHistory(ServerContext*,
   absl::StatusOr<Page<ev1::ScoreHistoryEntry>> result = store_->ListScoreHistory(*employee, *page);
   if (!result.ok()) return Respond(result.status());
   for (auto& entry : result->items) *response->add_entries() = std::move(entry);
-  response->set_next_page_token(NextToken(*result, filter));
+  response->set_next_page_token(api::NextPageToken(*result, filter));
   return grpc::Status::OK;
 }
 
@@ -455,7 +445,7 @@ grpc::Status EvaluationServiceImpl::ListTrialAssessments(
   absl::StatusOr<Page<ev1::TrialAssessment>> result = store_->ListTrialAssessments(employee_id, *page);
   if (!result.ok()) return Respond(result.status());
   for (auto& item : result->items) *response->add_trial_assessments() = std::move(item);
-  response->set_next_page_token(NextToken(*result, filter));
+  response->set_next_page_token(api::NextPageToken(*result, filter));
   return grpc::Status::OK;
 }
 
@@ -527,7 +517,7 @@ grpc::Status EvaluationServiceImpl::ListCandidateAssessments(
       store_->ListCandidateAssessments(employee_id, *page);
   if (!result.ok()) return Respond(result.status());
   for (auto& item : result->items) *response->add_candidate_assessments() = std::move(item);
-  response->set_next_page_token(NextToken(*result, filter));
+  response->set_next_page_token(api::NextPageToken(*result, filter));
   return grpc::Status::OK;
 }
 

@@ -11,6 +11,7 @@
 #include "common/api/page.h"
 #include "common/api/pagination.h"
 #include "common/db/idempotency.h"
+#include "common/db/mutation_context.h"
 #include "ladder/evaluation/v1/assessment.pb.h"
 #include "ladder/evaluation/v1/cycle.pb.h"
 #include "ladder/evaluation/v1/evaluation.pb.h"
@@ -23,10 +24,7 @@ namespace ev1 = ::ladder::evaluation::v1;
 
 using api::Page;
 
-struct MutationContext {
-  db::RequestKey request;
-  std::string actor;
-};
+using db::MutationContext;
 
 struct ScorecardPatch {
   std::optional<std::string> display_name;

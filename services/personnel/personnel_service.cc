@@ -7,9 +7,9 @@
 #include "common/api/field_mask.h"
 #include "common/api/pagination.h"
 #include "common/api/resource_name.h"
-#include "common/auth/caller.h"
 #include "common/policy/quota.h"
 #include "common/status/errors.h"
+#include "common/server/rpc_support.h"
 #include "common/status/grpc_status.h"
 #include "common/status/macros.h"
 #include "common/time/dates.h"
@@ -27,25 +27,14 @@ constexpr char kService[] = "/ladder.personnel.v1.PersonnelService/";
 
 template <typename T>
 grpc::Status Respond(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status(), kErrorDomain);
-  *response = *std::move(result);
-  return grpc::Status::OK;
+  return server::Respond(std::move(result), response, kErrorDomain);
 }
 
-grpc::Status Respond(absl::Status status) { return ToGrpcStatus(status, kErrorDomain); }
+grpc::Status Respond(const absl::Status& status) { return server::Respond(status, kErrorDomain); }
 
 MutationContext ContextFor(const ServerContext& context, absl::string_view method,
                            const google::protobuf::Message& request) {
-  MutationContext mutation;
-  mutation.request = db::RequestKeyFor(absl::StrCat(kService, method), request);
-  mutation.actor = auth::CallerFromContext(context).principal;
-  return mutation;
-}
-
-// Fills a list response's next_page_token from a store page.
-template <typename T>
-std::string NextToken(const Page<T>& page, absl::string_view query) {
-  return page.next_after_id.has_value() ? api::MakePageToken(*page.next_after_id, query) : "";
+  return server::MutationFor(context, absl::StrCat(kService, method), request);
 }
 
 }  // namespace
@@ -117,7 +106,7 @@ grpc::Status PersonnelServiceImpl::ListOrgUnits(ServerContext*,
   absl::StatusOr<Page<v1::OrgUnit>> result = store_->ListOrgUnits(query);
   if (!result.ok()) return Respond(result.status());
   for (auto& unit : result->items) *response->add_org_units() = std::move(unit);
-  response->set_next_page_token(NextToken(*result, filter));
+  response->set_next_page_token(api::NextPageToken(*result, filter));
   return grpc::Status::OK;
 }
 
@@ -152,7 +141,7 @@ grpc::Status PersonnelServiceImpl::ListTeams(ServerContext*, const v1::ListTeams
   absl::StatusOr<Page<v1::Team>> result = store_->ListTeams(query);
   if (!result.ok()) return Respond(result.status());
   for (auto& team : result->items) *response->add_teams() = std::move(team);
-  response->set_next_page_token(NextToken(*result, filter));
+  response->set_next_page_token(api::NextPageToken(*result, filter));
   return grpc::Status::OK;
 }
 
@@ -222,7 +211,7 @@ grpc::Status PersonnelServiceImpl::ListEmployees(ServerContext*,
   absl::StatusOr<Page<v1::Employee>> result = store_->ListEmployees(query);
   if (!result.ok()) return Respond(result.status());
   for (auto& employee : result->items) *response->add_employees() = std::move(employee);
-  response->set_next_page_token(NextToken(*result, filter));
+  response->set_next_page_token(api::NextPageToken(*result, filter));
   return grpc::Status::OK;
 }
 
@@ -344,7 +333,7 @@ grpc::Status PersonnelServiceImpl::ListLevelChanges(ServerContext*,
   absl::StatusOr<Page<v1::LevelChange>> result = store_->ListLevelChanges(query);
   if (!result.ok()) return Respond(result.status());
   for (auto& change : result->items) *response->add_level_changes() = std::move(change);
-  response->set_next_page_token(NextToken(*result, filter));
+  response->set_next_page_token(api::NextPageToken(*result, filter));
   return grpc::Status::OK;
 }
 

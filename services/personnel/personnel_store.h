@@ -10,6 +10,7 @@
 #include "common/api/page.h"
 #include "common/api/pagination.h"
 #include "common/db/idempotency.h"
+#include "common/db/mutation_context.h"
 #include "common/policy/quota.h"
 #include "ladder/personnel/v1/county_quota.pb.h"
 #include "ladder/personnel/v1/employee.pb.h"
@@ -27,11 +28,7 @@ using ::ladder::personnel::v1::Team;
 
 using api::Page;
 
-// Who asks for a change and how a retry is recognised.
-struct MutationContext {
-  db::RequestKey request;
-  std::string actor;
-};
+using db::MutationContext;
 
 struct OrgUnitQuery {
   OrgUnit::Kind kind = OrgUnit::KIND_UNSPECIFIED;

@@ -1,0 +1,62 @@
+#include "common/server/service_main.h"
+
+#include <cstdlib>
+
+#include "absl/flags/flag.h"
+#include "common/server/flags.h"
+#include "common/server/logging.h"
+#include "common/server/server_runner.h"
+#include "spdlog/spdlog.h"
+
+namespace ladder::server {
+namespace {
+
+int Fail(const absl::Status& status, const char* step) {
+  spdlog::critical("event=startup_failed step={} error=\"{}\"", step, status.ToString());
+  return EXIT_FAILURE;
+}
+
+}  // namespace
+
+int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
+  BlockShutdownSignals();
+  ParseFlags(argc, argv, spec.usage, spec.extra_environment);
+  InitLogging(spec.name, absl::GetFlag(FLAGS_log_level));
+
+  absl::StatusOr<policy::PolicySet> policies =
+      policy::PolicySet::LoadFromDirectory(absl::GetFlag(FLAGS_policy_dir));
+  if (!policies.ok()) return Fail(policies.status(), "load_policy");
+  absl::StatusOr<db::DatabaseOptions> database = db::ParseDatabaseUrl(absl::GetFlag(FLAGS_database));
+  if (!database.ok()) return Fail(database.status(), "parse_database_url");
+  if (const char* password = DatabasePasswordFromEnvironment()) database->password = password;
+  spdlog::info("event=starting database={} policy_versions={}", db::RedactedUrl(*database),
+               policies->versions().size());
+
+  if (absl::GetFlag(FLAGS_migrate) || absl::GetFlag(FLAGS_migrate_only)) {
+    absl::Status migrated = db::ApplyMigrations(*database, *spec.migrations);
+    if (!migrated.ok()) return Fail(migrated, "migrate");
+    if (absl::GetFlag(FLAGS_migrate_only)) {
+      spdlog::info("event=migrations_applied exiting=true");
+      return EXIT_SUCCESS;
+    }
+  }
+
+  db::ConnectionPool pool(*database);
+  absl::StatusOr<std::unique_ptr<RunningService>> running = spec.build(pool, *policies);
+  if (!running.ok()) return Fail(running.status(), "wire");
+
+  ServerConfig config;
+  config.service_name = spec.name;
+  config.listen = absl::GetFlag(FLAGS_listen);
+  config.health_service_names = {spec.health_service};
+  config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  config.health_interval = absl::GetFlag(FLAGS_health_interval);
+  absl::StatusOr<StartedServer> started = StartServer(config, {(*running)->service()});
+  if (!started.ok()) return Fail(started.status(), "listen");
+  spdlog::info("event=serving address={} port={}", config.listen, started->port);
+  RunningService& service = **running;
+  RunUntilSignalled(config, *started->server, [&service] { return service.Ready(); });
+  return EXIT_SUCCESS;
+}
+
+}  // namespace ladder::server
