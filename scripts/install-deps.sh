@@ -31,6 +31,8 @@ PACKAGES=(
   python3-grpcio
   python3-protobuf
   python3-yaml
+  buildah
+  debootstrap
 )
 
 check_only=0

@@ -61,6 +61,10 @@ LADDER_TEST_MYSQL_INSTALL_DB="$(command -v mariadb-install-db)" ||
 export LADDER_TEST_MYSQL_SOCKET LADDER_TEST_MYSQL_USER LADDER_TEST_MYSQL_PASSWORD \
   LADDER_TEST_MYSQLD LADDER_TEST_MYSQL_INSTALL_DB
 
+# The container image is built and tested too (deploy/build-image.sh --prebuilt, about 40 s
+# the first time, seconds after); LADDER_TEST_IMAGE=0 skips it.
+export LADDER_TEST_IMAGE="${LADDER_TEST_IMAGE:-1}"
+
 # --no-tests=error: a build that registers no test at all is a failure, not a green run.
 log "running ctest${*:+ with: $*}"
 status=0
