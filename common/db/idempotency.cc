@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/db/sql_error.h"
 #include "common/status/errors.h"
+#include "common/time/dates.h"
 #include "common/util/stable_hash.h"
 #include "cppconn/exception.h"
 #include "cppconn/resultset.h"
@@ -93,6 +94,23 @@ absl::Status RecordResponse(Connection& connection, const RequestKey& key,
         absl::StrCat("request ", key.request_id, " is being handled by a concurrent call")));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> PurgeRequestLog(ConnectionPool& pool, absl::Duration retention) {
+  const std::string cutoff = ToSqlTimestamp(absl::Now() - retention);
+  int64_t purged = 0;
+  while (true) {
+    absl::StatusOr<int64_t> deleted = WithConnection<int64_t>(pool, [&](Connection& connection)
+                                                                        -> absl::StatusOr<int64_t> {
+      sql::PreparedStatement& purge =
+          connection.Prepare("DELETE FROM request_log WHERE created_at < ? LIMIT 1000");
+      purge.setString(1, cutoff);
+      return static_cast<int64_t>(purge.executeUpdate());
+    });
+    if (!deleted.ok()) return deleted.status();
+    purged += *deleted;
+    if (*deleted < 1000) return purged;
+  }
 }
 
 }  // namespace ladder::db

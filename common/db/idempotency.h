@@ -49,6 +49,10 @@ absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection
 absl::Status RecordResponse(Connection& connection, const RequestKey& key,
                             const std::string& response);
 
+// Deletes the records of requests older than `retention`, a batch at a time so no long lock
+// is held; returns how many went. A retry after that is a new request.
+absl::StatusOr<int64_t> PurgeRequestLog(ConnectionPool& pool, absl::Duration retention);
+
 // Runs `body` in a transaction at most once per request id and returns its response, or
 // the stored one on a repeat.
 template <typename Response>

@@ -21,6 +21,8 @@ ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(2),
           "how often the database is probed for the health service");
 ABSL_FLAG(bool, migrate, true, "apply schema migrations at start");
 ABSL_FLAG(bool, migrate_only, false, "apply schema migrations, then exit");
+ABSL_FLAG(absl::Duration, request_id_retention, absl::Hours(24 * 30),
+          "how long a request_id is remembered for idempotent retries");
 
 namespace ladder::server {
 namespace {
@@ -33,6 +35,7 @@ constexpr std::pair<const char*, const char*> kEnvironment[] = {
     {"LADDER_SHUTDOWN_GRACE", "shutdown_grace"},
     {"LADDER_HEALTH_INTERVAL", "health_interval"},
     {"LADDER_MIGRATE", "migrate"},
+    {"LADDER_REQUEST_ID_RETENTION", "request_id_retention"},
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 //   --health_interval   [LADDER_HEALTH_INTERVAL] how often the database is probed
 //   --migrate           [LADDER_MIGRATE]         apply schema migrations at start
 //   --migrate_only                               apply migrations and exit (a Job)
+//   --request_id_retention [LADDER_REQUEST_ID_RETENTION] how long request ids are kept
 
 #include <string>
 #include <utility>
@@ -28,6 +29,7 @@ ABSL_DECLARE_FLAG(absl::Duration, shutdown_grace);
 ABSL_DECLARE_FLAG(absl::Duration, health_interval);
 ABSL_DECLARE_FLAG(bool, migrate);
 ABSL_DECLARE_FLAG(bool, migrate_only);
+ABSL_DECLARE_FLAG(absl::Duration, request_id_retention);
 
 namespace ladder::server {
 

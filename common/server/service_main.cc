@@ -1,6 +1,10 @@
 #include "common/server/service_main.h"
 
 #include <cstdlib>
+#include <thread>
+
+#include "absl/synchronization/notification.h"
+#include "common/db/idempotency.h"
 
 #include "absl/flags/flag.h"
 #include "common/server/flags.h"
@@ -10,6 +14,30 @@
 
 namespace ladder::server {
 namespace {
+
+// Forgets request ids past their retention, hourly, on a thread of its own.
+class RequestLogJanitor final {
+ public:
+  RequestLogJanitor(db::ConnectionPool& pool, absl::Duration retention)
+      : thread_([this, &pool, retention] {
+          do {
+            absl::StatusOr<int64_t> purged = db::PurgeRequestLog(pool, retention);
+            if (!purged.ok()) {
+              spdlog::warn("event=request_log_purge_failed error=\"{}\"", purged.status().ToString());
+            } else if (*purged > 0) {
+              spdlog::info("event=request_log_purged rows={}", *purged);
+            }
+          } while (!stopping_.WaitForNotificationWithTimeout(absl::Hours(1)));
+        }) {}
+  ~RequestLogJanitor() {
+    stopping_.Notify();
+    thread_.join();
+  }
+
+ private:
+  absl::Notification stopping_;
+  std::thread thread_;
+};
 
 int Fail(const absl::Status& status, const char* step) {
   spdlog::critical("event=startup_failed step={} error=\"{}\"", step, status.ToString());
@@ -55,6 +83,7 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   if (!started.ok()) return Fail(started.status(), "listen");
   spdlog::info("event=serving address={} port={}", config.listen, started->port);
   RunningService& service = **running;
+  RequestLogJanitor janitor(pool, absl::GetFlag(FLAGS_request_id_retention));
   RunUntilSignalled(config, *started->server, [&service] { return service.Ready(); });
   return EXIT_SUCCESS;
 }
