@@ -10,6 +10,7 @@
 #include "common/api/validation.h"
 #include "common/auth/caller.h"
 #include "common/status/errors.h"
+#include "common/server/rpc_support.h"
 #include "common/status/grpc_status.h"
 #include "common/status/macros.h"
 #include "common/time/dates.h"
@@ -27,19 +28,14 @@ constexpr char kService[] = "/ladder.careerpath.v1.CareerPathService/";
 
 template <typename T>
 grpc::Status Respond(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status(), kErrorDomain);
-  *response = *std::move(result);
-  return grpc::Status::OK;
+  return server::Respond(std::move(result), response, kErrorDomain);
 }
 
-grpc::Status Respond(const absl::Status& status) { return ToGrpcStatus(status, kErrorDomain); }
+grpc::Status Respond(const absl::Status& status) { return server::Respond(status, kErrorDomain); }
 
 MutationContext ContextFor(const ServerContext& context, absl::string_view method,
                            const google::protobuf::Message& request) {
-  MutationContext mutation;
-  mutation.request = db::RequestKeyFor(absl::StrCat(kService, method), request);
-  mutation.actor = auth::CallerFromContext(context).principal;
-  return mutation;
+  return server::MutationFor(context, absl::StrCat(kService, method), request);
 }
 
 cv1::Case::Kind KindFor(cv1::Target target) {
@@ -95,6 +91,68 @@ absl::Status WrongState(const cv1::Case& value, absl::string_view action) {
 
 bool IsSeniorPromotion(const cv1::Case& value) {
   return value.kind() == cv1::Case::KIND_PROMOTION && value.to_level() == Level::LEVEL_SENIOR;
+}
+
+bool IsOpen(const cv1::Case& value) {
+  return value.state() == cv1::Case::STATE_PROPOSED || value.state() == cv1::Case::STATE_APPROVED ||
+         value.state() == cv1::Case::STATE_WAITING_FOR_SLOT;
+}
+
+// An elimination made by a failed trial rather than by a review.
+bool IsTrialElimination(const cv1::Case& value) {
+  if (value.kind() != cv1::Case::KIND_ELIMINATION) return false;
+  for (const auto& rule : value.evidence().rules()) {
+    if (rule.rule() == "TRIAL_FAILED") return true;
+  }
+  return false;
+}
+
+// Whether personnel already shows the case's effect: an earlier approval applied it but its
+// outcome was never recorded here (personnel's answer was lost), or someone made the same
+// move outside the case (personnel then refuses the case's request, whose id it has not
+// seen).
+bool Landed(const cv1::Case& value, const pv1::Employee& employee) {
+  switch (value.kind()) {
+    case cv1::Case::KIND_PROMOTION:
+    case cv1::Case::KIND_DEMOTION:
+      return employee.status() == pv1::EMPLOYMENT_STATUS_ACTIVE && employee.level() == value.to_level();
+    case cv1::Case::KIND_ELIMINATION:
+      return employee.status() == pv1::EMPLOYMENT_STATUS_SEPARATED;
+    case cv1::Case::KIND_CAREER_MOVE:
+      return employee.role() == RoleFor(value.career_move_target());
+    default:
+      return false;
+  }
+}
+
+// The evidence for ending the assignment of a customer manager whose trial failed: still
+// on trial, and the latest trial assessment failed (POLICY §4, §6).
+cv1::Eligibility TrialEvidence(const pv1::Employee& employee, const std::optional<ev1::TrialAssessment>& trial,
+                               const policy::Policy& policy) {
+  cv1::Eligibility eligibility;
+  eligibility.set_employee(employee.name());
+  eligibility.set_target(cv1::TARGET_ELIMINATION);
+  eligibility.set_policy_version(policy.version());
+  const bool on_trial = employee.role() == pv1::ROLE_CUSTOMER_MANAGER &&
+                        employee.status() == pv1::EMPLOYMENT_STATUS_ON_TRIAL;
+  cv1::RuleCheck* rule = eligibility.add_rules();
+  rule->set_rule("ON_TRIAL");
+  rule->set_requirement("is a customer manager on trial");
+  rule->set_passed(on_trial);
+  rule->set_evidence(absl::StrCat(employee.name(), " is ", pv1::Role_Name(employee.role()), ", status ",
+                                  pv1::EmploymentStatus_Name(employee.status())));
+  const bool failed = trial.has_value() && trial->outcome() == ev1::TrialAssessment::OUTCOME_FAILED;
+  rule = eligibility.add_rules();
+  rule->set_rule("TRIAL_FAILED");
+  rule->set_requirement("a failed trial assessment ends the customer-manager assignment");
+  rule->set_passed(failed && policy.elimination().on_failed_trial());
+  rule->set_evidence(trial.has_value()
+                         ? absl::StrCat("trial assessment ", trial->name(), ": ",
+                                        ev1::TrialAssessment::Outcome_Name(trial->outcome()), ", score ",
+                                        trial->score())
+                         : "no trial assessment");
+  eligibility.set_eligible(on_trial && rule->passed());
+  return eligibility;
 }
 
 }  // namespace
@@ -159,14 +217,43 @@ absl::StatusOr<Facts> CareerPathServiceImpl::GatherFacts(const pv1::Employee& em
 absl::StatusOr<cv1::Eligibility> CareerPathServiceImpl::Judge(const std::string& employee,
                                                              cv1::Target target,
                                                              common::v1::CareerMoveTarget move) {
-  LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
   absl::StatusOr<pv1::Employee> person = personnel_->GetEmployee(employee);
   if (absl::IsNotFound(person.status())) {
     return InvalidFieldError("employee", absl::StrCat(employee, " does not exist"));
   }
   if (!person.ok()) return person.status();
-  LADDER_ASSIGN_OR_RETURN(Facts facts, GatherFacts(*person, ""));
+  return JudgeEmployee(*person, target, move);
+}
+
+absl::StatusOr<cv1::Eligibility> CareerPathServiceImpl::JudgeEmployee(const pv1::Employee& employee,
+                                                                     cv1::Target target,
+                                                                     common::v1::CareerMoveTarget move) {
+  LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
+  LADDER_ASSIGN_OR_RETURN(Facts facts, GatherFacts(employee, ""));
   return careerpath::CheckEligibility(facts, target, move, *policy);
+}
+
+absl::StatusOr<cv1::Eligibility> CareerPathServiceImpl::JudgeTrial(const pv1::Employee& employee,
+                                                                  const policy::Policy& policy) {
+  LADDER_ASSIGN_OR_RETURN(auto trial, evaluation_->LatestTrialAssessment(employee.name()));
+  return TrialEvidence(employee, trial, policy);
+}
+
+absl::StatusOr<std::optional<cv1::Case>> CareerPathServiceImpl::OpenCaseOf(const std::string& employee,
+                                                                           cv1::Case::Kind kind) {
+  CaseQuery query;
+  LADDER_ASSIGN_OR_RETURN(query.employee_id, ParseName(employee, "employees", "employee"));
+  query.kind = kind;
+  query.page.page_size = api::kMaxPageSize;
+  do {
+    LADDER_ASSIGN_OR_RETURN(api::Page<cv1::Case> page, store_->ListCases(query));
+    for (cv1::Case& value : page.items) {
+      if (IsOpen(value)) return std::optional<cv1::Case>(std::move(value));
+    }
+    if (!page.next_after_id.has_value()) break;
+    query.page.after_id = *page.next_after_id;
+  } while (true);
+  return std::optional<cv1::Case>();
 }
 
 grpc::Status CareerPathServiceImpl::CheckEligibility(ServerContext*,
@@ -206,17 +293,20 @@ absl::StatusOr<cv1::AssignInitialLevelResponse> CareerPathServiceImpl::AssignIni
   if (employee->role() != pv1::ROLE_CUSTOMER_MANAGER) {
     return RuleViolationError("NOT_A_CUSTOMER_MANAGER", name, absl::StrCat(name, " is not a customer manager"));
   }
+  if (employee->status() == pv1::EMPLOYMENT_STATUS_SEPARATED) {
+    return RuleViolationError(reason::kEmployeeSeparated, name,
+                              absl::StrCat(name, " has left; no level is set for a separated employee"));
+  }
   bool passed = false;
-  bool on_trial = false;
+  std::optional<ev1::TrialAssessment> trial;
   std::string evidence;
   if (employee->status() == pv1::EMPLOYMENT_STATUS_ON_TRIAL) {
-    on_trial = true;
     const absl::CivilDay trial_end = *ToCivilDay(employee->trial_ends_on(), "trial_ends_on");
     if (TodayInBranch() <= trial_end) {
       return RuleViolationError("TRIAL_NOT_OVER", name,
                                 absl::StrCat("the trial of ", name, " runs until ", ToSqlDate(trial_end)));
     }
-    LADDER_ASSIGN_OR_RETURN(auto trial, evaluation_->LatestTrialAssessment(name));
+    LADDER_ASSIGN_OR_RETURN(trial, evaluation_->LatestTrialAssessment(name));
     if (!trial.has_value()) {
       return RuleViolationError("NO_ASSESSMENT", name,
                                 absl::StrCat(name, " has no trial assessment; record one first"));
@@ -257,16 +347,7 @@ absl::StatusOr<cv1::AssignInitialLevelResponse> CareerPathServiceImpl::AssignIni
     return response;
   }
   // A failed trial: elimination is proposed, for HR to approve.
-  cv1::Eligibility eligibility;
-  eligibility.set_employee(name);
-  eligibility.set_target(cv1::TARGET_ELIMINATION);
-  eligibility.set_eligible(true);
-  eligibility.set_policy_version(policy->version());
-  cv1::RuleCheck* rule = eligibility.add_rules();
-  rule->set_rule("TRIAL_FAILED");
-  rule->set_requirement("a failed trial assessment ends the customer-manager assignment");
-  rule->set_passed(policy->elimination().on_failed_trial());
-  rule->set_evidence(evidence);
+  const cv1::Eligibility eligibility = TrialEvidence(*employee, trial, *policy);
   if (!policy->elimination().on_failed_trial()) {
     return RuleViolationError("NOT_ELIGIBLE", name, "the policy does not eliminate on a failed trial");
   }
@@ -276,7 +357,6 @@ absl::StatusOr<cv1::AssignInitialLevelResponse> CareerPathServiceImpl::AssignIni
   LADDER_ASSIGN_OR_RETURN(auto created, store_->CreateCase(fresh, ContextFor(context, "AssignInitialLevel", request)));
   *response.mutable_employee() = *employee;
   *response.mutable_elimination_case() = created.first;
-  (void)on_trial;
   return response;
 }
 
@@ -323,6 +403,10 @@ absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::Review(ServerCon
       const bool propose = eligibility.eligible() ||
                            (target == cv1::TARGET_PROMOTION && FailsOnlyForSlot(eligibility));
       if (!propose) continue;
+      // A move already open for the employee (from an earlier cycle's review, or nominated)
+      // is not proposed twice: one case per move, one place in a waitlist.
+      LADDER_ASSIGN_OR_RETURN(std::optional<cv1::Case> open, OpenCaseOf(employee.name(), KindFor(target)));
+      if (open.has_value() && open->cycle() != cycle->name()) continue;
       NewCase fresh;
       fresh.value = NewCaseFrom(eligibility, employee, target, cycle->name());
       fresh.review_key = absl::StrCat("review:", cycle->name(), ":", employee.name(), ":", target);
@@ -382,7 +466,7 @@ grpc::Status CareerPathServiceImpl::ApproveCase(ServerContext* context, const cv
   return Respond(Approve(*context, *request), response);
 }
 
-absl::Status CareerPathServiceImpl::ApplyInPersonnel(const cv1::Case& value) {
+absl::Status CareerPathServiceImpl::ApplyInPersonnel(const cv1::Case& value, int post_grade) {
   const std::string request_id = absl::StrCat("case-", ParseName(value.name(), "cases", "").value());
   const std::string reason =
       absl::StrCat(cv1::Case::Kind_Name(value.kind()), " by ", value.name(),
@@ -413,7 +497,6 @@ absl::Status CareerPathServiceImpl::ApplyInPersonnel(const cv1::Case& value) {
       return personnel_->EndEmployment(end).status();
     }
     case cv1::Case::KIND_CAREER_MOVE: {
-      LADDER_ASSIGN_OR_RETURN(int post_grade, store_->PostGradeOf(ParseName(value.name(), "cases", "").value()));
       pv1::ChangeRoleRequest change;
       change.set_name(value.employee());
       change.set_role(RoleFor(value.career_move_target()));
@@ -441,69 +524,89 @@ absl::StatusOr<cv1::Case> CareerPathServiceImpl::Approve(ServerContext& context,
     return ErrorWithReason(absl::StatusCode::kAborted, reason::kEtagMismatch,
                            absl::StrCat(value.name(), " changed since it was read"), {{"field", "etag"}});
   }
-  if (value.state() != cv1::Case::STATE_PROPOSED && value.state() != cv1::Case::STATE_APPROVED &&
-      value.state() != cv1::Case::STATE_WAITING_FOR_SLOT) {
-    return WrongState(value, "approved");
+  if (!IsOpen(value)) return WrongState(value, "approved");
+  LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
+  absl::StatusOr<pv1::Employee> employee = personnel_->GetEmployee(value.employee());
+  if (!employee.ok()) return employee.status();
+  int post_grade = 0;
+  if (value.kind() == cv1::Case::KIND_CAREER_MOVE) {
+    LADDER_ASSIGN_OR_RETURN(post_grade, store_->PostGradeOf(id));
   }
+  // Personnel shows the case's effect already: an earlier approval applied it but its
+  // outcome was never recorded here (the answer was lost). Applying it again with the same
+  // personnel request id lands nothing twice; it only records the outcome.
+  const bool landed = Landed(value, *employee);
   // Re-check against today's facts: the case was proposed on older ones.
-  LADDER_ASSIGN_OR_RETURN(cv1::Eligibility now,
-                          Judge(value.employee(), TargetFor(value.kind()), value.career_move_target()));
-  const bool slot_only = IsSeniorPromotion(value) && FailsOnlyForSlot(now);
-  const bool already_applied = value.state() == cv1::Case::STATE_APPROVED && !now.eligible() &&
-                               now.from_level() == value.to_level();
-  if (!now.eligible() && !slot_only && !already_applied) {
-    return RuleViolationError("NO_LONGER_ELIGIBLE", value.name(),
-                              absl::StrCat(value.name(), " no longer qualifies: ", FirstFailure(now)),
-                              {{"employee", value.employee()}});
+  cv1::Eligibility now = value.evidence();
+  bool slot_only = false;
+  if (!landed) {
+    LADDER_ASSIGN_OR_RETURN(now, IsTrialElimination(value)
+                                     ? JudgeTrial(*employee, *policy)
+                                     : JudgeEmployee(*employee, TargetFor(value.kind()), value.career_move_target()));
+    slot_only = IsSeniorPromotion(value) && FailsOnlyForSlot(now);
+    if (!now.eligible() && !slot_only) {
+      return RuleViolationError("NO_LONGER_ELIGIBLE", value.name(),
+                                absl::StrCat(value.name(), " no longer qualifies: ", FirstFailure(now)),
+                                {{"employee", value.employee()}});
+    }
   }
-  // Decide the waitlist under the county lock: nobody jumps the line, and nobody waits for
-  // a slot that is free.
-  MutationContext step = mutation;
-  step.request = db::RequestKey{};
-  LADDER_ASSIGN_OR_RETURN(
-      cv1::Case approved,
-      store_->Transition(id, [&](const cv1::Case& current, const std::vector<cv1::Case>& waitlist)
-                                 -> absl::StatusOr<CaseTransition> {
-        if (current.state() == cv1::Case::STATE_APPLIED || current.state() == cv1::Case::STATE_REJECTED ||
-            current.state() == cv1::Case::STATE_WITHDRAWN) {
-          return WrongState(current, "approved");
-        }
-        CaseTransition change;
-        change.evidence = now;
-        change.decided = true;
-        if (IsSeniorPromotion(current)) {
-          cv1::Case candidate = current;
-          *candidate.mutable_evidence() = now;
-          int ahead = 0;
-          for (const cv1::Case& queued : waitlist) {
-            if (queued.name() != current.name() && WaitlistBefore(queued, candidate)) ++ahead;
-          }
-          if (slot_only || ahead > 0) {
-            change.state = cv1::Case::STATE_WAITING_FOR_SLOT;
-            change.reason = slot_only ? FirstFailure(now)
-                                      : absl::StrCat(ahead, " better-placed case(s) of the county wait ahead");
-            return change;
-          }
-        }
-        change.state = cv1::Case::STATE_APPROVED;
-        change.reason = "";
-        return change;
-      }, step));
-  if (approved.state() != cv1::Case::STATE_APPROVED) return approved;
-
-  absl::Status applied = ApplyInPersonnel(approved);
-  if (absl::IsUnavailable(applied)) {
-    // Nothing landed, or it did and a retry will find it (the case is the request id).
-    return applied;
-  }
-  MutationContext finish = mutation;
-  return store_->Transition(id, [&](const cv1::Case& current, const std::vector<cv1::Case>&)
-                                    -> absl::StatusOr<CaseTransition> {
+  // Decide and apply under the county's lock, so a county's approvals are taken one at a
+  // time on fresh numbers: nobody jumps the line (a senior promotion waits while as many
+  // better-placed cases wait as there are free slots), and nobody waits for a slot that is
+  // free. If personnel cannot be reached, nothing is written and the case is unchanged.
+  absl::StatusOr<cv1::Case> result = store_->Transition(
+      id, [&](const cv1::Case& current, const std::vector<cv1::Case>& waitlist) -> absl::StatusOr<CaseTransition> {
+    if (!IsOpen(current)) return WrongState(current, "approved");
     CaseTransition change;
+    change.evidence = now;
+    change.decided = true;
+    if (IsSeniorPromotion(current) && !landed) {
+      LADDER_ASSIGN_OR_RETURN(pv1::CountyQuota quota, personnel_->GetCountyQuota(current.county()));
+      const int free_slots = quota.over_cap() ? 0 : quota.free_senior_slots();
+      cv1::Case candidate = current;
+      *candidate.mutable_evidence() = now;
+      *candidate.mutable_decide_time() = ToProtoTimestamp(absl::Now());  // `now` is today's
+      int ahead = 0;
+      for (const cv1::Case& queued : waitlist) {
+        if (queued.name() != current.name() && WaitlistBefore(queued, candidate)) ++ahead;
+      }
+      if (free_slots == 0 || ahead >= free_slots) {
+        change.state = cv1::Case::STATE_WAITING_FOR_SLOT;
+        if (slot_only) {
+          change.reason = FirstFailure(now);
+        } else if (free_slots == 0) {
+          int seniors = 0;
+          for (const auto& level : quota.levels()) {
+            if (level.level() == Level::LEVEL_SENIOR) seniors = level.head_count();
+          }
+          change.reason = absl::StrCat("FREE_SENIOR_SLOT: the county's last free slot was taken meanwhile (",
+                                       seniors, " seniors, cap ", quota.senior_cap(), ")");
+        } else {
+          change.reason = absl::StrCat(ahead, " better-placed case(s) of the county wait ahead for ", free_slots,
+                                       " free slot(s)");
+        }
+        return change;
+      }
+    }
+    cv1::Case approved = current;
+    *approved.mutable_evidence() = now;
+    const absl::Status applied = ApplyInPersonnel(approved, post_grade);
     if (applied.ok()) {
       change.state = cv1::Case::STATE_APPLIED;
+      change.reason = "";
       change.applied = true;
-    } else if (ErrorReason(applied).value_or("") == "SENIOR_CAP_REACHED") {
+      return change;
+    }
+    // Personnel could not be reached: nothing is written; a retry finds out whether it landed.
+    if (absl::IsUnavailable(applied)) return applied;
+    if (landed) {
+      // The effect was made outside this case (HR changed the level directly…).
+      return RuleViolationError("NO_LONGER_ELIGIBLE", current.name(),
+                                absl::StrCat(current.name(), " no longer applies: ", applied.message()),
+                                {{"employee", current.employee()}});
+    }
+    if (ErrorReason(applied).value_or("") == reason::kSeniorCapReached) {
+      // The cap was reached meanwhile by a change outside this service.
       change.state = cv1::Case::STATE_WAITING_FOR_SLOT;
       change.reason = std::string(applied.message());
     } else {
@@ -512,9 +615,14 @@ absl::StatusOr<cv1::Case> CareerPathServiceImpl::Approve(ServerContext& context,
       change.state = cv1::Case::STATE_PROPOSED;
       change.reason = absl::StrCat("personnel refused: ", applied.message());
     }
-    (void)current;
     return change;
-  }, finish);
+  }, mutation);
+  if (!result.ok() && !mutation.request.request_id.empty()) {
+    // A concurrent call with the same request id got there first: its answer is this one's.
+    LADDER_ASSIGN_OR_RETURN(std::optional<cv1::Case> first, store_->RecordedResponse(mutation.request));
+    if (first.has_value()) return *first;
+  }
+  return result;
 }
 
 grpc::Status CareerPathServiceImpl::RejectCase(ServerContext* context, const cv1::RejectCaseRequest* request,

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "common/policy/policy_set.h"
 #include "ladder/careerpath/v1/careerpath_service.grpc.pb.h"
 #include "services/careerpath/case_store.h"
@@ -60,13 +62,23 @@ class CareerPathServiceImpl final : public cv1::CareerPathService::Service {
                                     const std::string& as_of_period_end);
   absl::StatusOr<cv1::Eligibility> Judge(const std::string& employee, cv1::Target target,
                                          common::v1::CareerMoveTarget move);
+  // The same for an employee already read.
+  absl::StatusOr<cv1::Eligibility> JudgeEmployee(const personnel::v1::Employee& employee, cv1::Target target,
+                                                 common::v1::CareerMoveTarget move);
+  // Whether an elimination for a failed trial still holds: on trial, the latest trial
+  // assessment failed.
+  absl::StatusOr<cv1::Eligibility> JudgeTrial(const personnel::v1::Employee& employee,
+                                              const policy::Policy& policy);
+  // Whether the employee has a case of `kind` still open (proposed, approved or waiting).
+  absl::StatusOr<std::optional<cv1::Case>> OpenCaseOf(const std::string& employee, cv1::Case::Kind kind);
   absl::StatusOr<cv1::AssignInitialLevelResponse> AssignInitial(
       grpc::ServerContext& context, const cv1::AssignInitialLevelRequest& request);
   absl::StatusOr<cv1::ReviewCycleResponse> Review(grpc::ServerContext& context,
                                                   const cv1::ReviewCycleRequest& request);
   absl::StatusOr<cv1::Case> Approve(grpc::ServerContext& context, const cv1::ApproveCaseRequest& request);
-  // Applies a case through personnel; the case name makes the request id.
-  absl::Status ApplyInPersonnel(const cv1::Case& value);
+  // Applies a case through personnel; the case name makes the request id. `post_grade` is
+  // the new post's grade, for a career move.
+  absl::Status ApplyInPersonnel(const cv1::Case& value, int post_grade);
   absl::StatusOr<cv1::Case> Close(grpc::ServerContext& context, absl::string_view method,
                                   const google::protobuf::Message& request, const std::string& name,
                                   const std::string& reason, cv1::Case::State state);

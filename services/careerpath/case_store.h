@@ -10,16 +10,14 @@
 #include "common/api/page.h"
 #include "common/api/pagination.h"
 #include "common/db/idempotency.h"
+#include "common/db/mutation_context.h"
 #include "ladder/careerpath/v1/career_case.pb.h"
 
 namespace ladder::careerpath {
 
 namespace cv1 = ::ladder::careerpath::v1;
 
-struct MutationContext {
-  db::RequestKey request;
-  std::string actor;
-};
+using db::MutationContext;
 
 struct CaseQuery {
   int64_t county_id = 0;
@@ -28,6 +26,8 @@ struct CaseQuery {
   cv1::Case::Kind kind = cv1::Case::KIND_UNSPECIFIED;
   cv1::Case::State state = cv1::Case::STATE_UNSPECIFIED;
   // Newest first: a page holds cases with id below `page.after_id` (0: from the newest).
+  // With state WAITING_FOR_SLOT and a county: the county's waitlist in line order, a page
+  // holding the positions after `page.after_id`.
   api::PageRequest page;
 };
 
@@ -61,8 +61,10 @@ class CaseStore {
   // The county's waiting cases, head of the line first.
   virtual absl::StatusOr<std::vector<cv1::Case>> Waitlist(int64_t county_id) = 0;
   // Locks the case (and its county's row, so waitlist decisions of a county are taken one
-  // at a time), runs `decide` on it, and writes the transition it returns. `decide` may
-  // return the case unchanged by returning STATE_UNSPECIFIED.
+  // at a time), runs `decide` on it with the county's current waitlist, and writes the
+  // transition it returns; an error from `decide` writes nothing. `decide` may return the
+  // case unchanged by returning STATE_UNSPECIFIED. `decide` may run more than once (a
+  // transaction retried after a deadlock), so what it does elsewhere must be idempotent.
   virtual absl::StatusOr<cv1::Case> Transition(
       int64_t id, const std::function<absl::StatusOr<CaseTransition>(
                       const cv1::Case& current, const std::vector<cv1::Case>& waitlist)>& decide,
@@ -72,8 +74,9 @@ class CaseStore {
   virtual absl::Status Ping() = 0;
 };
 
-// The waitlist order: the higher latest composite first, then the longer time at level,
-// then the older case.
+// The waitlist order: the higher latest composite first, then the longer time at level
+// (the earlier day the level was taken, from the evidence's days at level and the day it
+// was judged: the case's decide_time, or its create_time), then the older case.
 bool WaitlistBefore(const cv1::Case& a, const cv1::Case& b);
 
 }  // namespace ladder::careerpath

@@ -49,6 +49,16 @@ CountyCounts* Find(std::vector<CountyCounts>& counties, const std::string& count
   return nullptr;
 }
 
+// Whether the policy moves a manager from `from` to `to` in one decision: up by one of its
+// promotion rules, or down one level by demotion (POLICY §6).
+bool PolicyMakesMove(const policy::Policy& policy, Level from, Level to) {
+  if (to < from) return to == from - 1;
+  for (const auto& rule : policy.promotions()) {
+    if (rule.from_level() == from && rule.to_level() == to) return true;
+  }
+  return false;
+}
+
 int Total(const policy::HeadCounts& counts) {
   int total = 0;
   for (const auto& [level, count] : counts) total += count;
@@ -125,6 +135,13 @@ std::vector<cv1::RefusedMove> ApplyMoves(const std::vector<ResolvedMove>& moves,
         const Level to = resolved.move.to_level();
         if (to == Level::LEVEL_UNSPECIFIED || to == level) {
           refuse(resolved, "NO_CHANGE", absl::StrCat("to_level must differ from ", common::v1::Level_Name(level)));
+          continue;
+        }
+        if (!PolicyMakesMove(policy, level, to)) {
+          refuse(resolved, "LEVEL_NOT_ADJACENT",
+                 absl::StrCat(common::v1::Level_Name(level), " → ", common::v1::Level_Name(to),
+                              " is no move the policy makes: one level up by promotion or one "
+                              "level down by demotion"));
           continue;
         }
         policy::HeadCounts after = from;

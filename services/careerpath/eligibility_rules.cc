@@ -1,7 +1,10 @@
 #include "services/careerpath/eligibility_rules.h"
 
+#include <functional>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "common/time/dates.h"
 
 namespace ladder::careerpath {
@@ -11,9 +14,16 @@ using common::v1::Level;
 using common::v1::Level_Name;
 namespace pv1 = ::ladder::personnel::v1;
 
-constexpr char kFreeSlotRule[] = "FREE_SLOT";
+constexpr char kFreeSlotRule[] = "FREE_SENIOR_SLOT";
 
-std::string Score(double composite) { return absl::StrFormat("%.1f", composite); }
+// Composites are exact to a thousandth: shown as they are, never rounded across a threshold
+// ("84.95", not "85.0"), and thresholds without a needless ".0" ("≥ 85").
+std::string Score(double composite) { return absl::StrCat(composite); }
+
+// "senior" for LEVEL_SENIOR: how the evidence names a level.
+std::string LevelWord(Level level) {
+  return absl::AsciiStrToLower(absl::StripPrefix(Level_Name(level), "LEVEL_"));
+}
 
 void Add(cv1::Eligibility& result, std::string rule, std::string requirement, bool passed,
          std::string evidence) {
@@ -93,8 +103,7 @@ void CheckPromotion(const Facts& facts, const policy::Policy& policy, cv1::Eligi
                                " finalised cycles"),
                   [min](double c) { return c >= min; }, absl::StrCat("≥ ", Score(min)), result);
   if (rule->requires_free_slot()) {
-    const policy::LevelPolicy* target = policy::FindLevel(policy, rule->to_level());
-    const std::string label = target != nullptr ? target->display_name() : Level_Name(rule->to_level());
+    const std::string label = LevelWord(rule->to_level());
     if (!facts.quota.has_value()) {
       Add(result, kFreeSlotRule, absl::StrCat("a free ", label, " slot in the county"), false,
           "the county's quota is unknown");
@@ -108,7 +117,7 @@ void CheckPromotion(const Facts& facts, const policy::Policy& policy, cv1::Eligi
     const bool free = quota.free_senior_slots() > 0 && !quota.over_cap();
     Add(result, kFreeSlotRule, absl::StrCat("a free ", label, " slot in the county"), free,
         absl::StrCat(free ? "free " : "no free ", label, " slot in ", facts.county_display_name, ": ",
-                     holders, " held, cap ", quota.senior_cap()));
+                     holders, " ", label, "s, cap ", quota.senior_cap()));
   }
 }
 

@@ -37,10 +37,13 @@ int64_t IdOf(const std::string& name) {
   return slash != std::string::npos && absl::SimpleAtoi(name.substr(slash + 1), &id) ? id : 0;
 }
 
-absl::Status Timestamp(const sql::ResultSet& row, int column, google::protobuf::Timestamp* out) {
+// Reads a DATETIME column into `field` of `value`; a NULL leaves the field unset (asking for
+// the mutable field first would mark it present).
+absl::Status Timestamp(const sql::ResultSet& row, int column, cv1::Case& value,
+                       google::protobuf::Timestamp* (cv1::Case::*field)()) {
   if (row.isNull(column)) return absl::OkStatus();
   LADDER_ASSIGN_OR_RETURN(absl::Time time, FromSqlTimestamp(std::string(row.getString(column))));
-  *out = ToProtoTimestamp(time);
+  *(value.*field)() = ToProtoTimestamp(time);
   return absl::OkStatus();
 }
 
@@ -66,10 +69,10 @@ absl::StatusOr<cv1::Case> CaseFromRow(const sql::ResultSet& row) {
   value.set_state(static_cast<cv1::Case::State>(row.getInt(11)));
   value.set_state_reason(row.getString(12));
   value.set_proposed_by(row.getString(13));
-  LADDER_RETURN_IF_ERROR(Timestamp(row, 14, value.mutable_create_time()));
+  LADDER_RETURN_IF_ERROR(Timestamp(row, 14, value, &cv1::Case::mutable_create_time));
   value.set_decided_by(row.getString(15));
-  LADDER_RETURN_IF_ERROR(Timestamp(row, 16, value.mutable_decide_time()));
-  LADDER_RETURN_IF_ERROR(Timestamp(row, 17, value.mutable_apply_time()));
+  LADDER_RETURN_IF_ERROR(Timestamp(row, 16, value, &cv1::Case::mutable_decide_time));
+  LADDER_RETURN_IF_ERROR(Timestamp(row, 17, value, &cv1::Case::mutable_apply_time));
   value.set_etag(absl::StrCat(row.getInt64(18)));
   return value;
 }
@@ -83,9 +86,14 @@ absl::StatusOr<cv1::Case> ReadCase(Connection& connection, int64_t id, bool for_
   return CaseFromRow(*row);
 }
 
-absl::StatusOr<std::vector<cv1::Case>> ReadWaitlist(Connection& connection, int64_t county_id) {
-  sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
-      "SELECT ", kColumns, " FROM cases WHERE county_id = ? AND state = ? ORDER BY id"));
+// The county's waiting cases in line order. `latest` reads them with a locking read, which
+// sees every commit up to now whatever the transaction's snapshot (taken by its first read,
+// possibly before the county lock was granted).
+absl::StatusOr<std::vector<cv1::Case>> ReadWaitlist(Connection& connection, int64_t county_id,
+                                                    bool latest = false) {
+  sql::PreparedStatement& select = connection.Prepare(
+      absl::StrCat("SELECT ", kColumns, " FROM cases WHERE county_id = ? AND state = ? ORDER BY id",
+                   latest ? " LOCK IN SHARE MODE" : ""));
   select.setInt64(1, county_id);
   select.setInt(2, cv1::Case::STATE_WAITING_FOR_SLOT);
   ResultSetPtr row(select.executeQuery());
@@ -117,13 +125,25 @@ absl::Status AnnotatePositions(Connection& connection, std::vector<cv1::Case>& c
 
 }  // namespace
 
+namespace {
+
+// The day the level was taken, as a case's evidence has it: its days at level counted back
+// from the day it was judged (its last decision, or its proposal). Days at level alone
+// would favour whichever case was judged later.
+int64_t LevelTakenDay(const cv1::Case& value) {
+  const google::protobuf::Timestamp& judged = value.has_decide_time() ? value.decide_time() : value.create_time();
+  const absl::CivilDay day = absl::ToCivilDay(absl::FromUnixSeconds(judged.seconds()), BranchTimeZone());
+  return (day - absl::CivilDay(1970, 1, 1)) - value.evidence().days_at_level();
+}
+
+}  // namespace
+
 bool WaitlistBefore(const cv1::Case& a, const cv1::Case& b) {
   const double ca = a.evidence().has_latest_composite() ? a.evidence().latest_composite() : -1;
   const double cb = b.evidence().has_latest_composite() ? b.evidence().latest_composite() : -1;
   if (std::fabs(ca - cb) > 1e-9) return ca > cb;
-  if (a.evidence().days_at_level() != b.evidence().days_at_level()) {
-    return a.evidence().days_at_level() > b.evidence().days_at_level();
-  }
+  const int64_t since_a = LevelTakenDay(a), since_b = LevelTakenDay(b);
+  if (since_a != since_b) return since_a < since_b;
   return IdOf(a.name()) < IdOf(b.name());
 }
 
@@ -205,6 +225,21 @@ absl::StatusOr<int> MySqlCaseStore::PostGradeOf(int64_t id) {
 absl::StatusOr<api::Page<cv1::Case>> MySqlCaseStore::ListCases(const CaseQuery& query) {
   return db::WithConnection<api::Page<cv1::Case>>(*pool_, [&](Connection& connection)
                                                               -> absl::StatusOr<api::Page<cv1::Case>> {
+    if (query.state == cv1::Case::STATE_WAITING_FOR_SLOT && query.county_id != 0) {
+      // A county's waitlist comes in line order; a page continues after the last position
+      // given.
+      LADDER_ASSIGN_OR_RETURN(std::vector<cv1::Case> line, ReadWaitlist(connection, query.county_id));
+      std::vector<cv1::Case> cases;
+      for (cv1::Case& value : line) {
+        if (value.waitlist_position() <= query.page.after_id) continue;
+        if (query.cycle_id != 0 && IdOf(value.cycle()) != query.cycle_id) continue;
+        if (query.employee_id != 0 && IdOf(value.employee()) != query.employee_id) continue;
+        if (query.kind != cv1::Case::KIND_UNSPECIFIED && value.kind() != query.kind) continue;
+        cases.push_back(std::move(value));
+      }
+      return api::TrimPage<cv1::Case>(std::move(cases), query.page.page_size,
+                                      [](const cv1::Case& value) { return value.waitlist_position(); });
+    }
     sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
         "SELECT ", kColumns,
         " FROM cases WHERE (? = 0 OR id < ?) AND (? = 0 OR county_id = ?) AND (? = 0 OR cycle_id = ?) "
@@ -246,17 +281,15 @@ absl::StatusOr<cv1::Case> MySqlCaseStore::Transition(
                                                                    -> absl::StatusOr<cv1::Case> {
     LADDER_ASSIGN_OR_RETURN(cv1::Case current, ReadCase(connection, id, false));
     // The county's lock row first, then the case: every transition takes them in this order.
+    // The upsert takes the row's exclusive lock at once; INSERT IGNORE of an existing row
+    // takes a shared lock, and two transitions upgrading theirs deadlock.
     const int64_t county = IdOf(current.county());
-    sql::PreparedStatement& ensure =
-        connection.Prepare("INSERT IGNORE INTO county_locks (county_id) VALUES (?)");
-    ensure.setInt64(1, county);
-    ensure.executeUpdate();
-    sql::PreparedStatement& lock =
-        connection.Prepare("SELECT county_id FROM county_locks WHERE county_id = ? FOR UPDATE");
+    sql::PreparedStatement& lock = connection.Prepare(
+        "INSERT INTO county_locks (county_id) VALUES (?) ON DUPLICATE KEY UPDATE county_id = county_id");
     lock.setInt64(1, county);
-    { ResultSetPtr locked(lock.executeQuery()); }
+    lock.executeUpdate();
     LADDER_ASSIGN_OR_RETURN(current, ReadCase(connection, id, true));
-    LADDER_ASSIGN_OR_RETURN(std::vector<cv1::Case> waitlist, ReadWaitlist(connection, county));
+    LADDER_ASSIGN_OR_RETURN(std::vector<cv1::Case> waitlist, ReadWaitlist(connection, county, true));
     LADDER_ASSIGN_OR_RETURN(CaseTransition change, decide(current, waitlist));
     if (change.state != cv1::Case::STATE_UNSPECIFIED) {
       const std::string now = ToSqlTimestamp(absl::Now());
