@@ -6,7 +6,8 @@
 # Installs missing Debian packages, builds, starts a private MariaDB (unix socket only,
 # data kept under .local/run/mariadb between runs), starts the services that are built
 # (personnel, then evaluation, then careerpath), waits until each reports SERVING, loads
-# the demo data once, and prints how to call the services.
+# the demo data once (the CSV files under demo/, with ladderctl: scripts/load-demo.sh), and
+# prints how to call the services.
 #
 # Environment:
 #   LADDER_PERSONNEL_PORT   default 50051
@@ -37,7 +38,7 @@ CAREERPATH_PORT="${LADDER_CAREERPATH_PORT:-50053}"
 STOP_TIMEOUT="${LADDER_STOP_TIMEOUT:-30}"
 
 HEALTH_TOOL="$LADDER_BUILD_DIR/tools/health/ladder_health"
-SEED_TOOL="$LADDER_BUILD_DIR/tools/seed/ladder_seed"
+LADDERCTL="$LADDER_BUILD_DIR/tools/ladderctl/ladderctl"
 
 # What runs, in start order; cleanup stops it in reverse order (dependents first).
 started_names=()
@@ -238,32 +239,38 @@ fi
 ((${#started_pids[@]} > 0)) || die "no service binary found under $services_dir"
 
 # The demo data goes in once per service; after that it is the user's data and must not be
-# doubled. The seed is idempotent, so a service added later gets its part on the next run.
-seed_args=(--personnel="127.0.0.1:$PERSONNEL_PORT")
-seed_markers=("$DEMO_MARKER")
+# doubled. Every step of the load is idempotent, so a service added later gets its part on
+# the next run.
+demo_parts=personnel
+demo_markers=("$DEMO_MARKER")
 if [[ -x "$evaluation_bin" ]]; then
-  seed_args+=(--evaluation="127.0.0.1:$EVALUATION_PORT")
-  seed_markers+=("$DEMO_MARKER-evaluation")
+  demo_parts+=,evaluation
+  demo_markers+=("$DEMO_MARKER-evaluation")
   if [[ -x "$careerpath_bin" ]]; then
-    seed_args+=(--careerpath="127.0.0.1:$CAREERPATH_PORT")
-    seed_markers+=("$DEMO_MARKER-careerpath")
+    demo_parts+=,careerpath
+    demo_markers+=("$DEMO_MARKER-careerpath")
   fi
 fi
 missing_marker=0
-for marker in "${seed_markers[@]}"; do
+for marker in "${demo_markers[@]}"; do
   [[ -f "$marker" ]] || missing_marker=1
 done
 if ((!missing_marker)); then
   log "demo data was loaded on $(cat "$DEMO_MARKER"); not loading it again"
 elif [[ ! -x "$personnel_bin" ]]; then
   log "personnel is not running; no demo data loaded"
-elif [[ ! -x "$SEED_TOOL" ]]; then
-  log "$SEED_TOOL is not built; no demo data loaded"
+elif [[ ! -x "$LADDERCTL" ]]; then
+  log "$LADDERCTL is not built; no demo data loaded"
 else
-  log "loading demo data"
-  "$SEED_TOOL" "${seed_args[@]}" </dev/null 2>&1 | tee "$LOG_DIR/seed.log" ||
-    die "loading the demo data failed; see $LOG_DIR/seed.log"
-  for marker in "${seed_markers[@]}"; do
+  log "loading the demo data from $LADDER_ROOT/demo with ladderctl (log $LOG_DIR/demo.log)"
+  LADDER_PERSONNEL_ADDRESS="127.0.0.1:$PERSONNEL_PORT" \
+    LADDER_EVALUATION_ADDRESS="127.0.0.1:$EVALUATION_PORT" \
+    LADDER_CAREERPATH_ADDRESS="127.0.0.1:$CAREERPATH_PORT" \
+    LADDER_ACTOR=demo LADDER_PROGRESS=lines LADDERCTL="$LADDERCTL" \
+    bash "$LADDER_ROOT/scripts/load-demo.sh" --parts="$demo_parts" </dev/null 2>&1 |
+    tee "$LOG_DIR/demo.log" ||
+    die "loading the demo data failed; see $LOG_DIR/demo.log"
+  for marker in "${demo_markers[@]}"; do
     date '+%Y-%m-%d %H:%M:%S' >"$marker"
   done
 fi
@@ -280,6 +287,15 @@ rel_log_dir="${LOG_DIR#"$LADDER_ROOT"/}"
   echo "Every service speaks plaintext gRPC and has server reflection on, so any"
   echo "reflection-aware client (grpcurl, Postman, Kreya...) can list and call its methods."
   echo "Health: $HEALTH_TOOL --target=127.0.0.1:$PERSONNEL_PORT"
+  echo
+  echo "The command line (every command has --help):"
+  if [[ "$PERSONNEL_PORT" != 50051 || "$EVALUATION_PORT" != 50052 || "$CAREERPATH_PORT" != 50053 ]]; then
+    echo "  export LADDER_PERSONNEL_ADDRESS=127.0.0.1:$PERSONNEL_PORT" \
+      "LADDER_EVALUATION_ADDRESS=127.0.0.1:$EVALUATION_PORT" \
+      "LADDER_CAREERPATH_ADDRESS=127.0.0.1:$CAREERPATH_PORT"
+  fi
+  echo "  $LADDERCTL report distribution 衢州分公司 --svg distribution.svg"
+  echo "  $LADDERCTL cases list --state proposed"
   echo
   echo "Python example (Debian's python3-grpcio; stubs from $LADDER_BUILD_DIR/gen/python):"
   echo "  /usr/bin/python3 $LADDER_ROOT/scripts/examples/list_counties.py --personnel=127.0.0.1:$PERSONNEL_PORT"
