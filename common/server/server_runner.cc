@@ -52,6 +52,9 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
   // Plaintext until transport security is configured; see the security section of the README.
   builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &started.port);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  // Handlers block on the database; with gRPC's default of two polling threads the sync
+  // server keeps creating and destroying threads under load (about one per two calls).
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 64);
   // Connections are closed gracefully after a while, so clients resolve the name again and
   // spread over replicas added since, and leave replicas that turned unready.
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,

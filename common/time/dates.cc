@@ -36,12 +36,35 @@ std::string ToSqlDate(absl::CivilDay day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
 }
 
+namespace {
+
+// Reads `count` digits at `pos` of `text`; false if any is not a digit. The database's
+// fixed-width forms are read by hand: they are parsed for every row of every list.
+bool Digits(absl::string_view text, size_t pos, size_t count, int* value) {
+  if (pos + count > text.size()) return false;
+  int result = 0;
+  for (size_t i = pos; i < pos + count; ++i) {
+    const char c = text[i];
+    if (c < '0' || c > '9') return false;
+    result = result * 10 + (c - '0');
+  }
+  *value = result;
+  return true;
+}
+
+}  // namespace
+
 absl::StatusOr<absl::CivilDay> FromSqlDate(absl::string_view text) {
-  absl::CivilDay day;
-  if (!absl::ParseCivilTime(text, &day)) {
+  int year = 0, month = 0, day = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !Digits(text, 0, 4, &year) ||
+      !Digits(text, 5, 2, &month) || !Digits(text, 8, 2, &day)) {
     return absl::InternalError(absl::StrCat("unreadable DATE from the database: ", text));
   }
-  return day;
+  const absl::CivilDay result(year, month, day);
+  if (result.month() != month || result.day() != day) {
+    return absl::InternalError(absl::StrCat("unreadable DATE from the database: ", text));
+  }
+  return result;
 }
 
 std::string ToSqlTimestamp(absl::Time time) {
@@ -49,12 +72,28 @@ std::string ToSqlTimestamp(absl::Time time) {
 }
 
 absl::StatusOr<absl::Time> FromSqlTimestamp(absl::string_view text) {
-  absl::Time time;
-  std::string error;
-  if (!absl::ParseTime("%Y-%m-%d %H:%M:%E*S", text, absl::UTCTimeZone(), &time, &error)) {
+  // "YYYY-MM-DD HH:MM:SS" with an optional fraction of up to six digits, in UTC.
+  int hour = 0, minute = 0, second = 0;
+  absl::StatusOr<absl::CivilDay> day =
+      text.size() >= 19 ? FromSqlDate(text.substr(0, 10)) : absl::InternalError("too short");
+  if (!day.ok() || text[10] != ' ' || text[13] != ':' || text[16] != ':' ||
+      !Digits(text, 11, 2, &hour) || !Digits(text, 14, 2, &minute) || !Digits(text, 17, 2, &second) ||
+      hour > 23 || minute > 59 || second > 59) {
     return absl::InternalError(absl::StrCat("unreadable DATETIME from the database: ", text));
   }
-  return time;
+  int64_t micros = 0;
+  if (text.size() > 19) {
+    const absl::string_view fraction = text.substr(20);
+    int value = 0;
+    if (text[19] != '.' || fraction.empty() || fraction.size() > 6 ||
+        !Digits(fraction, 0, fraction.size(), &value)) {
+      return absl::InternalError(absl::StrCat("unreadable DATETIME from the database: ", text));
+    }
+    micros = value;
+    for (size_t i = fraction.size(); i < 6; ++i) micros *= 10;
+  }
+  const absl::CivilSecond civil(day->year(), day->month(), day->day(), hour, minute, second);
+  return absl::FromCivil(civil, absl::UTCTimeZone()) + absl::Microseconds(micros);
 }
 
 google::protobuf::Timestamp ToProtoTimestamp(absl::Time time) {

@@ -181,3 +181,24 @@ TEST(BranchTimeTest, BranchIsUtcPlusEight) {
 
 }  // namespace
 }  // namespace ladder
+
+namespace ladder {
+namespace {
+
+TEST(SqlTimestampParsing, ReadsEveryFormTheDatabaseSends) {
+  const absl::Time base = absl::FromCivil(absl::CivilSecond(2026, 11, 26, 8, 5, 9), absl::UTCTimeZone());
+  EXPECT_EQ(*FromSqlTimestamp("2026-11-26 08:05:09"), base);
+  EXPECT_EQ(*FromSqlTimestamp("2026-11-26 08:05:09.5"), base + absl::Milliseconds(500));
+  EXPECT_EQ(*FromSqlTimestamp("2026-11-26 08:05:09.000123"), base + absl::Microseconds(123));
+  for (const char* bad : {"", "2026-11-26", "2026-11-26T08:05:09", "2026-11-26 24:00:00",
+                          "2026-11-26 08:05:09.", "2026-11-26 08:05:09.1234567",
+                          "2026-02-30 00:00:00", "2026-1a-26 08:05:09"}) {
+    EXPECT_FALSE(FromSqlTimestamp(bad).ok()) << bad;
+  }
+  EXPECT_FALSE(FromSqlDate("2026-02-30").ok());
+  EXPECT_FALSE(FromSqlDate("26-11-2026").ok());
+  EXPECT_EQ(*FromSqlDate("2028-02-29"), absl::CivilDay(2028, 2, 29));
+}
+
+}  // namespace
+}  // namespace ladder
