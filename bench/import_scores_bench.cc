@@ -1,7 +1,9 @@
 // Measures ImportScores against the bare database: 100,000 scores for one cycle imported
 // through the evaluation service (gRPC stream, validation, batched transactions), and the
-// same rows upserted straight into MariaDB from C++ with the same batching. Prints both
-// and their ratio; the target is the service within 2x of the raw insert.
+// same rows upserted straight into MariaDB from C++ with the same batching (bench/import_scores.h,
+// shared with ladder_bench). Each side scores unscored rows (a reset, untimed, comes before
+// each) and they take turns going first. Prints both and their ratio; the target is the service
+// within 2x of the raw insert.
 //
 //   LADDER_TEST_MYSQL_SOCKET=… import_scores_bench [--rows=100000] [--runs=3]
 //
@@ -20,9 +22,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "bench/import_scores.h"
 #include "common/db/connection_pool.h"
-#include "common/db/transaction.h"
-#include "cppconn/prepared_statement.h"
 #include "services/evaluation/migrations.h"
 #include "services/personnel/migrations.h"
 #include "spdlog/spdlog.h"
@@ -39,12 +40,6 @@ namespace {
 namespace ev1 = ::ladder::evaluation::v1;
 namespace pv1 = ::ladder::personnel::v1;
 
-constexpr int kRowsPerMessage = 1000;
-constexpr int kRowsPerStatement = 250;
-constexpr int kRowsPerTransaction = 1000;
-constexpr const char* kIndicators[] = {"results", "satisfaction", "quality", "skills"};
-constexpr int kWeights[] = {40, 25, 20, 15};
-
 void Check(bool ok, const std::string& what) {
   if (!ok) {
     std::fprintf(stderr, "import_scores_bench: %s\n", what.c_str());
@@ -52,81 +47,9 @@ void Check(bool ok, const std::string& what) {
   }
 }
 
-int Tenths(int row, int indicator, int run) { return (row * 7 + indicator * 13 + run * 31) % 1001; }
-
-// The service side: one client stream, rows in messages of kRowsPerMessage.
-double ImportThroughService(ev1::EvaluationService::Stub& stub, const std::string& cycle,
-                            int64_t first_employee, int rows, int run) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
-  ev1::ImportScoresResponse response;
-  const absl::Time start = absl::Now();
-  auto writer = stub.ImportScores(&context, &response);
-  ev1::ImportScoresRequest header;
-  header.mutable_header()->set_cycle(cycle);
-  header.mutable_header()->set_request_id(absl::StrCat("bench-", run, "-", getpid()));
-  writer->Write(header);
-  for (int begin = 0; begin < rows; begin += kRowsPerMessage) {
-    ev1::ImportScoresRequest message;
-    for (int i = begin; i < std::min(rows, begin + kRowsPerMessage); ++i) {
-      auto* row = message.mutable_rows()->add_rows();
-      row->set_row_number(i + 1);
-      row->set_employee(absl::StrCat("employees/", first_employee + i));
-      for (int k = 0; k < 4; ++k) {
-        auto* score = row->add_scores();
-        score->set_indicator(kIndicators[k]);
-        score->set_score(Tenths(i, k, run) / 10.0);
-      }
-    }
-    writer->Write(message);
-  }
-  writer->WritesDone();
-  grpc::Status status = writer->Finish();
-  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  Check(status.ok(), absl::StrCat("ImportScores failed: ", status.error_message()));
-  Check(response.written_count() == rows && response.rejected_rows_size() == 0,
-        absl::StrCat("ImportScores wrote ", response.written_count(), " of ", rows));
-  return seconds;
-}
-
-// The baseline: the same upserts, batched the same way, through the same pool.
-double InsertRaw(db::ConnectionPool& pool, int64_t cycle_id, int64_t first_employee, int rows,
-                 int run) {
-  std::vector<std::string> values(kRowsPerStatement, "(?, ?, ?, ?, 2, ?, UTC_TIMESTAMP(6))");
-  const std::string sql = absl::StrCat(
-      "INSERT INTO evaluations (cycle_id, employee_id, scores, composite_milli, state, scorer, "
-      "update_time) VALUES ",
-      absl::StrJoin(values, ", "),
-      " ON DUPLICATE KEY UPDATE scores = VALUES(scores), composite_milli = "
-      "VALUES(composite_milli), state = 2, scorer = VALUES(scorer), version = version + 1, "
-      "update_time = VALUES(update_time)");
-  const absl::Time start = absl::Now();
-  for (int begin = 0; begin < rows; begin += kRowsPerTransaction) {
-    absl::Status status = db::RunInTransaction(pool, [&](db::Connection& connection) {
-      sql::PreparedStatement& statement = connection.Prepare(sql);
-      for (int chunk = begin; chunk < std::min(rows, begin + kRowsPerTransaction);
-           chunk += kRowsPerStatement) {
-        int index = 1;
-        for (int i = chunk; i < chunk + kRowsPerStatement; ++i) {
-          std::vector<int> tenths;
-          int64_t composite = 0;
-          for (int k = 0; k < 4; ++k) {
-            tenths.push_back(Tenths(i, k, run));
-            composite += int64_t{kWeights[k]} * tenths.back();
-          }
-          statement.setInt64(index++, cycle_id);
-          statement.setInt64(index++, first_employee + i);
-          statement.setString(index++, absl::StrJoin(tenths, ","));
-          statement.setInt64(index++, composite);
-          statement.setString(index++, "raw");
-        }
-        statement.executeUpdate();
-      }
-      return absl::OkStatus();
-    });
-    Check(status.ok(), absl::StrCat("raw insert failed: ", status.ToString()));
-  }
-  return absl::ToDoubleSeconds(absl::Now() - start);
+double Value(const absl::StatusOr<double>& seconds) {
+  Check(seconds.ok(), seconds.status().ToString());
+  return *seconds;
 }
 
 double Median(std::vector<double> values) {
@@ -135,7 +58,7 @@ double Median(std::vector<double> values) {
 }
 
 int Run(int rows, int runs) {
-  Check(rows % kRowsPerStatement == 0, "--rows must be a multiple of 250");
+  Check(rows % kRawRowsPerStatement == 0, "--rows must be a multiple of 250");
   // Keep the import's own summary line (event=import_done: read and write phases).
   spdlog::set_level(spdlog::level::info);
   auto personnel_db = testing::ScratchDatabase::Create("bench_p", personnel::Migrations());
@@ -164,14 +87,7 @@ int Run(int rows, int runs) {
   Check(people->CreateOrgUnit(testing::CallContext().get(), county_request, &county).ok(), "county");
 
   auto evaluations = (*evaluation_server)->NewStub();
-  ev1::CreateScorecardRequest scorecard_request;
-  scorecard_request.mutable_scorecard()->set_display_name("bench");
-  for (int k = 0; k < 4; ++k) {
-    auto* indicator = scorecard_request.mutable_scorecard()->add_indicators();
-    indicator->set_key(kIndicators[k]);
-    indicator->set_display_name(kIndicators[k]);
-    indicator->set_weight_percent(kWeights[k]);
-  }
+  const ev1::CreateScorecardRequest scorecard_request = ScorecardRequest("bench");
   ev1::Scorecard scorecard;
   Check(evaluations->CreateScorecard(testing::CallContext().get(), scorecard_request, &scorecard).ok(),
         "scorecard");
@@ -206,12 +122,19 @@ int Run(int rows, int runs) {
 
   db::ConnectionPool raw_pool((*evaluation_db)->options());
   // Warm both paths (connections, prepared statements, buffer pool) before measuring.
-  ImportThroughService(*evaluations, created.name(), first_employee, std::min(rows, 5000), 100);
-  InsertRaw(raw_pool, cycle_id, first_employee, std::min(rows, 5000), 100);
+  Value(ImportThroughService(*evaluations, created.name(), first_employee, std::min(rows, 5000), 100));
+  Value(InsertRaw(raw_pool, cycle_id, first_employee, std::min(rows, 5000), 100));
   std::vector<double> service, raw;
   for (int run = 0; run < runs; ++run) {
-    service.push_back(ImportThroughService(*evaluations, created.name(), first_employee, rows, run));
-    raw.push_back(InsertRaw(raw_pool, cycle_id, first_employee, rows, run));
+    // Each side scores unscored rows, and they take turns going first.
+    for (int side = 0; side < 2; ++side) {
+      Check(ResetScores(raw_pool, cycle_id).ok(), "resetting the scores");
+      if ((side + run) % 2 == 0) {
+        service.push_back(Value(ImportThroughService(*evaluations, created.name(), first_employee, rows, run)));
+      } else {
+        raw.push_back(Value(InsertRaw(raw_pool, cycle_id, first_employee, rows, run)));
+      }
+    }
   }
   const double service_s = Median(service);
   const double raw_s = Median(raw);

@@ -1,0 +1,54 @@
+#pragma once
+
+// The real server binaries, run as processes of their own so that what is measured of them
+// (resident memory, CPU placement) is theirs and not the benchmark's.
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace ladder::bench {
+
+struct ServerSpec {
+  std::string name;                                // for messages and the log file name
+  std::string binary;                              // path of the executable
+  std::vector<std::string> args;                   // besides --listen, which Start adds
+  std::map<std::string, std::string> environment;  // added to the benchmark's own
+  std::string health_service;  // the grpc.health.v1 name that turns SERVING when ready
+  int cpu = -1;                // pinned to this CPU (as `taskset -c cpu` would); -1: not pinned
+  std::string log_path;        // stdout and stderr go here
+};
+
+class ServerProcess final {
+ public:
+  // Starts the server on a free loopback port and waits until `health_service` is SERVING.
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
+      const ServerSpec& spec, absl::Duration timeout = absl::Seconds(60));
+  // SIGTERM, then SIGKILL if it has not exited within a few seconds.
+  ~ServerProcess();
+
+  const std::string& name() const { return name_; }
+  const std::string& address() const { return address_; }
+  pid_t pid() const { return pid_; }
+
+  // Resident set size (VmRSS) and its peak (VmHWM), in KiB; -1 if unreadable.
+  int64_t RssKib() const;
+  int64_t PeakRssKib() const;
+
+ private:
+  ServerProcess() = default;
+  std::string name_;
+  std::string address_;
+  pid_t pid_ = -1;
+};
+
+// A field of /proc/PID/status in KiB ("VmRSS"), or -1.
+int64_t ProcStatusKib(pid_t pid, const std::string& field);
+
+}  // namespace ladder::bench
