@@ -705,11 +705,10 @@ absl::StatusOr<cv1::DistributionReport> CareerPathServiceImpl::Report(
     return InvalidFieldError("org_unit", absl::StrCat(org_unit, " does not exist"));
   }
   if (!unit.ok()) return unit.status();
-  LADDER_ASSIGN_OR_RETURN(std::vector<pv1::OrgUnit> counties, personnel_->CountiesOf(*unit));
+  LADDER_ASSIGN_OR_RETURN(std::vector<pv1::CountyQuota> quotas, personnel_->CountyQuotasOf(*unit));
   std::vector<CountyCounts> counts;
-  for (const pv1::OrgUnit& county : counties) {
-    LADDER_ASSIGN_OR_RETURN(pv1::CountyQuota quota, personnel_->GetCountyQuota(county.name()));
-    CountyCounts entry{county.name(), county.display_name(), {}};
+  for (const pv1::CountyQuota& quota : quotas) {
+    CountyCounts entry{quota.county(), quota.county_display_name(), {}};
     for (const auto& level : quota.levels()) entry.head_counts[level.level()] = level.head_count();
     counts.push_back(std::move(entry));
   }

@@ -68,21 +68,25 @@ class GrpcPersonnelGateway final : public PersonnelGateway {
     return Call(&pv1::PersonnelService::Stub::GetOrgUnit, request, "GetOrgUnit");
   }
 
-  absl::StatusOr<std::vector<pv1::OrgUnit>> CountiesOf(const pv1::OrgUnit& unit) override {
-    if (unit.kind() == pv1::OrgUnit::KIND_COUNTY) return std::vector<pv1::OrgUnit>{unit};
-    pv1::ListOrgUnitsRequest request;
+  absl::StatusOr<std::vector<pv1::CountyQuota>> CountyQuotasOf(const pv1::OrgUnit& unit) override {
+    if (unit.kind() == pv1::OrgUnit::KIND_COUNTY) {
+      absl::StatusOr<pv1::CountyQuota> quota = GetCountyQuota(unit.name());
+      if (!quota.ok()) return quota.status();
+      return std::vector<pv1::CountyQuota>{*std::move(quota)};
+    }
+    // One call (and one grouped count in personnel) per page of counties.
+    pv1::ListCountyQuotasRequest request;
     request.set_parent(unit.name());
-    request.set_kind(pv1::OrgUnit::KIND_COUNTY);
     request.set_page_size(1000);
-    std::vector<pv1::OrgUnit> counties;
+    std::vector<pv1::CountyQuota> quotas;
     do {
-      absl::StatusOr<pv1::ListOrgUnitsResponse> page =
-          Call(&pv1::PersonnelService::Stub::ListOrgUnits, request, "ListOrgUnits");
+      absl::StatusOr<pv1::ListCountyQuotasResponse> page =
+          Call(&pv1::PersonnelService::Stub::ListCountyQuotas, request, "ListCountyQuotas");
       if (!page.ok()) return page.status();
-      counties.insert(counties.end(), page->org_units().begin(), page->org_units().end());
+      quotas.insert(quotas.end(), page->county_quotas().begin(), page->county_quotas().end());
       request.set_page_token(page->next_page_token());
     } while (!request.page_token().empty());
-    return counties;
+    return quotas;
   }
 
   absl::StatusOr<pv1::CountyQuota> GetCountyQuota(const std::string& county) override {

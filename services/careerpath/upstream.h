@@ -28,8 +28,8 @@ class PersonnelGateway {
   virtual absl::StatusOr<std::vector<pv1::Employee>> BatchGetEmployees(
       const std::vector<std::string>& names) = 0;
   virtual absl::StatusOr<pv1::OrgUnit> GetOrgUnit(const std::string& name) = 0;
-  // The counties of a city branch, or the county itself.
-  virtual absl::StatusOr<std::vector<pv1::OrgUnit>> CountiesOf(const pv1::OrgUnit& unit) = 0;
+  // The quotas of every county of a city branch, or of the county itself.
+  virtual absl::StatusOr<std::vector<pv1::CountyQuota>> CountyQuotasOf(const pv1::OrgUnit& unit) = 0;
   virtual absl::StatusOr<pv1::CountyQuota> GetCountyQuota(const std::string& county) = 0;
   virtual absl::StatusOr<pv1::Employee> ChangeLevel(const pv1::ChangeLevelRequest& request) = 0;
   virtual absl::StatusOr<pv1::Employee> ChangeRole(const pv1::ChangeRoleRequest& request) = 0;

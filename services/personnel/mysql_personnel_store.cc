@@ -151,6 +151,17 @@ policy::HeadCounts CountLevels(Connection& connection, int64_t county_id) {
   return counts;
 }
 
+// Adds `number` customer managers of (status, level) to a county's head counts.
+void AddCount(CountyHeadCounts& counts, int status, int level, int number) {
+  if (status == EmploymentStatus::EMPLOYMENT_STATUS_ON_TRIAL) {
+    counts.on_trial += number;
+  } else if (status == EmploymentStatus::EMPLOYMENT_STATUS_AWAITING_LEVEL) {
+    counts.awaiting_level += number;
+  } else if (level > 0) {
+    counts.levelled[static_cast<Level>(level)] += number;
+  }
+}
+
 int Total(const policy::HeadCounts& counts) {
   int total = 0;
   for (const auto& [level, count] : counts) total += count;
@@ -598,13 +609,16 @@ absl::StatusOr<Page<LevelChange>> MySqlPersonnelStore::ListLevelChanges(
   });
 }
 
-absl::StatusOr<CountyHeadCounts> MySqlPersonnelStore::GetCountyHeadCounts(int64_t county_id) {
-  return db::WithConnection<CountyHeadCounts>(*pool_, [&](Connection& connection)
-                                                          -> absl::StatusOr<CountyHeadCounts> {
-    LADDER_ASSIGN_OR_RETURN(OrgUnit unit, ReadOrgUnit(connection, county_id));
-    if (unit.kind() != OrgUnit::KIND_COUNTY) {
-      return RuleViolationError(reason::kWrongOrgUnitKind, unit.name(),
-                                absl::StrCat(unit.name(), " is not a county; quotas are kept per county"));
+absl::StatusOr<PersonnelStore::CountyWithCounts> MySqlPersonnelStore::GetCountyHeadCounts(
+    int64_t county_id) {
+  return db::WithConnection<CountyWithCounts>(*pool_, [&](Connection& connection)
+                                                          -> absl::StatusOr<CountyWithCounts> {
+    CountyWithCounts result;
+    LADDER_ASSIGN_OR_RETURN(result.county, ReadOrgUnit(connection, county_id));
+    if (result.county.kind() != OrgUnit::KIND_COUNTY) {
+      return RuleViolationError(reason::kWrongOrgUnitKind, result.county.name(),
+                                absl::StrCat(result.county.name(),
+                                             " is not a county; quotas are kept per county"));
     }
     sql::PreparedStatement& count = connection.Prepare(
         "SELECT status, level, COUNT(*) FROM employees WHERE county_id = ? AND role = ? "
@@ -615,19 +629,53 @@ absl::StatusOr<CountyHeadCounts> MySqlPersonnelStore::GetCountyHeadCounts(int64_
     count.setInt(4, EmploymentStatus::EMPLOYMENT_STATUS_AWAITING_LEVEL);
     count.setInt(5, kActive);
     ResultSetPtr row(count.executeQuery());
-    CountyHeadCounts counts;
-    while (row->next()) {
-      const int status = row->getInt(1);
-      const int number = row->getInt(3);
-      if (status == EmploymentStatus::EMPLOYMENT_STATUS_ON_TRIAL) {
-        counts.on_trial += number;
-      } else if (status == EmploymentStatus::EMPLOYMENT_STATUS_AWAITING_LEVEL) {
-        counts.awaiting_level += number;
-      } else if (row->getInt(2) > 0) {
-        counts.levelled[static_cast<Level>(row->getInt(2))] += number;
+    while (row->next()) AddCount(result.counts, row->getInt(1), row->getInt(2), row->getInt(3));
+    return result;
+  });
+}
+
+absl::StatusOr<Page<PersonnelStore::CountyWithCounts>> MySqlPersonnelStore::ListCountyHeadCounts(
+    int64_t city_id, const api::PageRequest& page) {
+  return db::WithConnection<Page<CountyWithCounts>>(*pool_, [&](Connection& connection)
+                                                                -> absl::StatusOr<Page<CountyWithCounts>> {
+    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+        "SELECT ", rows::kOrgUnitColumns,
+        " FROM org_units WHERE parent_id = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?"));
+    select.setInt64(1, city_id);
+    select.setInt(2, OrgUnit::KIND_COUNTY);
+    select.setInt64(3, page.after_id);
+    select.setInt(4, page.page_size + 1);
+    std::vector<CountyWithCounts> counties;
+    {
+      ResultSetPtr row(select.executeQuery());
+      while (row->next()) {
+        LADDER_ASSIGN_OR_RETURN(OrgUnit county, rows::OrgUnitFromRow(*row));
+        counties.push_back(CountyWithCounts{std::move(county), {}});
       }
     }
-    return counts;
+    Page<CountyWithCounts> result = api::TrimPage<CountyWithCounts>(
+        std::move(counties), page.page_size,
+        [](const CountyWithCounts& entry) { return IdOf(entry.county.name()); });
+    if (result.items.empty()) return result;
+    // One grouped count over the page's range of county ids (an index range scan); counties
+    // of other branches in that range are ignored.
+    std::map<int64_t, CountyHeadCounts*> by_id;
+    for (CountyWithCounts& entry : result.items) by_id[IdOf(entry.county.name())] = &entry.counts;
+    sql::PreparedStatement& count = connection.Prepare(
+        "SELECT county_id, status, level, COUNT(*) FROM employees WHERE county_id BETWEEN ? AND ? "
+        "AND role = ? AND status IN (?, ?, ?) GROUP BY county_id, status, level");
+    count.setInt64(1, by_id.begin()->first);
+    count.setInt64(2, by_id.rbegin()->first);
+    count.setInt(3, kCustomerManager);
+    count.setInt(4, EmploymentStatus::EMPLOYMENT_STATUS_ON_TRIAL);
+    count.setInt(5, EmploymentStatus::EMPLOYMENT_STATUS_AWAITING_LEVEL);
+    count.setInt(6, kActive);
+    ResultSetPtr row(count.executeQuery());
+    while (row->next()) {
+      auto it = by_id.find(row->getInt64(1));
+      if (it != by_id.end()) AddCount(*it->second, row->getInt(2), row->getInt(3), row->getInt(4));
+    }
+    return result;
   });
 }
 

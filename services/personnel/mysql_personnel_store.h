@@ -40,7 +40,9 @@ class MySqlPersonnelStore final : public PersonnelStore {
                                            const MutationContext& context) override;
 
   absl::StatusOr<Page<LevelChange>> ListLevelChanges(const LevelChangeQuery& query) override;
-  absl::StatusOr<CountyHeadCounts> GetCountyHeadCounts(int64_t county_id) override;
+  absl::StatusOr<CountyWithCounts> GetCountyHeadCounts(int64_t county_id) override;
+  absl::StatusOr<Page<CountyWithCounts>> ListCountyHeadCounts(int64_t city_id,
+                                                             const api::PageRequest& page) override;
   absl::Status Ping() override;
 
  private:

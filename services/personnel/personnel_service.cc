@@ -37,6 +37,31 @@ MutationContext ContextFor(const ServerContext& context, absl::string_view metho
   return server::MutationFor(context, absl::StrCat(kService, method), request);
 }
 
+// A county's quota under `policy`, from its head counts.
+v1::CountyQuota QuotaOf(const v1::OrgUnit& county, const CountyHeadCounts& counts,
+                        const policy::Policy& policy) {
+  const policy::QuotaStanding standing = policy::ComputeStanding(policy, counts.levelled);
+  v1::CountyQuota quota;
+  quota.set_name(absl::StrCat(county.name(), "/quota"));
+  quota.set_county(county.name());
+  quota.set_county_display_name(county.display_name());
+  quota.set_policy_version(policy.version());
+  quota.set_levelled_customer_managers(standing.levelled);
+  for (const policy::LevelPolicy& level : policy.levels()) {
+    auto* entry = quota.add_levels();
+    entry->set_level(level.level());
+    entry->set_head_count(standing.head_counts.at(level.level()));
+    entry->set_suggested_share_percent(level.suggested_share_percent());
+    entry->set_suggested_head_count(standing.suggested.at(level.level()));
+  }
+  quota.set_senior_cap(standing.senior_cap);
+  quota.set_free_senior_slots(standing.free_senior_slots);
+  quota.set_over_cap(standing.over_cap);
+  quota.set_on_trial(counts.on_trial);
+  quota.set_awaiting_level(counts.awaiting_level);
+  return quota;
+}
+
 }  // namespace
 
 absl::StatusOr<const policy::Policy*> PersonnelServiceImpl::CurrentPolicy() const {
@@ -345,26 +370,37 @@ grpc::Status PersonnelServiceImpl::GetCountyQuota(ServerContext*,
   if (!county_id.ok()) return Respond(county_id.status());
   absl::StatusOr<const policy::Policy*> policy = CurrentPolicy();
   if (!policy.ok()) return Respond(policy.status());
-  absl::StatusOr<CountyHeadCounts> counts = store_->GetCountyHeadCounts(*county_id);
-  if (!counts.ok()) return Respond(counts.status());
+  absl::StatusOr<PersonnelStore::CountyWithCounts> county = store_->GetCountyHeadCounts(*county_id);
+  if (!county.ok()) return Respond(county.status());
+  *response = QuotaOf(county->county, county->counts, **policy);
+  return grpc::Status::OK;
+}
 
-  const policy::QuotaStanding standing = policy::ComputeStanding(**policy, counts->levelled);
-  response->set_name(request->name());
-  response->set_county(FormatName("orgUnits", *county_id));
-  response->set_policy_version((*policy)->version());
-  response->set_levelled_customer_managers(standing.levelled);
-  for (const policy::LevelPolicy& level : (*policy)->levels()) {
-    auto* entry = response->add_levels();
-    entry->set_level(level.level());
-    entry->set_head_count(standing.head_counts.at(level.level()));
-    entry->set_suggested_share_percent(level.suggested_share_percent());
-    entry->set_suggested_head_count(standing.suggested.at(level.level()));
+grpc::Status PersonnelServiceImpl::ListCountyQuotas(ServerContext*,
+                                                    const v1::ListCountyQuotasRequest* request,
+                                                    v1::ListCountyQuotasResponse* response) {
+  absl::StatusOr<int64_t> city_id = ParseName(request->parent(), "orgUnits", "parent");
+  if (!city_id.ok()) return Respond(city_id.status());
+  absl::StatusOr<const policy::Policy*> policy = CurrentPolicy();
+  if (!policy.ok()) return Respond(policy.status());
+  absl::StatusOr<v1::OrgUnit> city = store_->GetOrgUnit(*city_id);
+  if (!city.ok()) return Respond(city.status());
+  if (city->kind() != v1::OrgUnit::KIND_CITY_BRANCH) {
+    return Respond(RuleViolationError(reason::kWrongOrgUnitKind, city->name(),
+                                      absl::StrCat(city->name(), " is not a city branch; ask "
+                                                   "GetCountyQuota for one county")));
   }
-  response->set_senior_cap(standing.senior_cap);
-  response->set_free_senior_slots(standing.free_senior_slots);
-  response->set_over_cap(standing.over_cap);
-  response->set_on_trial(counts->on_trial);
-  response->set_awaiting_level(counts->awaiting_level);
+  const std::string filter = absl::StrCat("countyQuotas|", *city_id);
+  absl::StatusOr<api::PageRequest> page =
+      api::ParsePageRequest(request->page_size(), request->page_token(), filter);
+  if (!page.ok()) return Respond(page.status());
+  absl::StatusOr<Page<PersonnelStore::CountyWithCounts>> result =
+      store_->ListCountyHeadCounts(*city_id, *page);
+  if (!result.ok()) return Respond(result.status());
+  for (const auto& county : result->items) {
+    *response->add_county_quotas() = QuotaOf(county.county, county.counts, **policy);
+  }
+  response->set_next_page_token(api::NextPageToken(*result, filter));
   return grpc::Status::OK;
 }
 

@@ -65,6 +65,9 @@ class PersonnelServiceImpl final : public v1::PersonnelService::Service {
   grpc::Status GetCountyQuota(grpc::ServerContext* context,
                               const v1::GetCountyQuotaRequest* request,
                               v1::CountyQuota* response) override;
+  grpc::Status ListCountyQuotas(grpc::ServerContext* context,
+                                const v1::ListCountyQuotasRequest* request,
+                                v1::ListCountyQuotasResponse* response) override;
 
  private:
   // The policy in force today (the caps are always checked against it).

@@ -112,8 +112,18 @@ class PersonnelStore {
 
   virtual absl::StatusOr<Page<LevelChange>> ListLevelChanges(const LevelChangeQuery& query) = 0;
 
-  // The county's head counts; NOT_FOUND if it is not a county.
-  virtual absl::StatusOr<CountyHeadCounts> GetCountyHeadCounts(int64_t county_id) = 0;
+  // A county with its head counts.
+  struct CountyWithCounts {
+    OrgUnit county;
+    CountyHeadCounts counts;
+  };
+  // The county's head counts; NOT_FOUND if it does not exist, FAILED_PRECONDITION
+  // (WRONG_ORG_UNIT_KIND) if it is not a county.
+  virtual absl::StatusOr<CountyWithCounts> GetCountyHeadCounts(int64_t county_id) = 0;
+  // A page of the counties of a city branch (`page.after_id` is a county id) with their
+  // head counts, counted in one grouped statement.
+  virtual absl::StatusOr<Page<CountyWithCounts>> ListCountyHeadCounts(int64_t city_id,
+                                                                     const api::PageRequest& page) = 0;
 
   // OK while the database answers.
   virtual absl::Status Ping() = 0;

@@ -49,8 +49,8 @@ class FaultyPersonnel final : public careerpath::PersonnelGateway {
     return real_->BatchGetEmployees(names);
   }
   absl::StatusOr<pv1::OrgUnit> GetOrgUnit(const std::string& name) override { return real_->GetOrgUnit(name); }
-  absl::StatusOr<std::vector<pv1::OrgUnit>> CountiesOf(const pv1::OrgUnit& unit) override {
-    return real_->CountiesOf(unit);
+  absl::StatusOr<std::vector<pv1::CountyQuota>> CountyQuotasOf(const pv1::OrgUnit& unit) override {
+    return real_->CountyQuotasOf(unit);
   }
   absl::StatusOr<pv1::CountyQuota> GetCountyQuota(const std::string& county) override {
     return real_->GetCountyQuota(county);

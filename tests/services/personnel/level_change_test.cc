@@ -324,5 +324,54 @@ TEST_F(LevelChangeTest, QuotaOfSevenSuggestsTwoFourOne) {
               FailsWith(grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
 }
 
+TEST_F(LevelChangeTest, ListCountyQuotasGivesEveryCountyOfTheBranchInPages) {
+  const std::string city = CreateCityBranch().name();
+  std::vector<pv1::OrgUnit> counties;
+  for (int i = 0; i < 3; ++i) counties.push_back(CreateCounty(city));
+  for (int i = 0; i < 5; ++i) CreateManagerAt(counties[0].name(), kJunior);
+  CreateManagerAt(counties[0].name(), kSenior);                 // N = 6, cap 1, full.
+  for (int i = 0; i < 7; ++i) CreateManagerAt(counties[2].name(), kIntermediate);
+  CreateEmployee(counties[2].name());                           // Awaiting: not in N.
+  CreateManagerAt(CreateCounty().name(), kJunior);              // Another branch's county.
+
+  pv1::ListCountyQuotasRequest request;
+  request.set_parent(city);
+  request.set_page_size(2);
+  std::vector<pv1::CountyQuota> quotas;
+  int pages = 0;
+  do {
+    pv1::ListCountyQuotasResponse response;
+    ASSERT_THAT(Call(&Stub::ListCountyQuotas, request, &response), IsOk());
+    quotas.insert(quotas.end(), response.county_quotas().begin(), response.county_quotas().end());
+    request.set_page_token(response.next_page_token());
+    ++pages;
+  } while (!request.page_token().empty() && pages < 5);
+  EXPECT_EQ(pages, 2);
+  ASSERT_EQ(quotas.size(), 3u);
+  for (size_t i = 0; i < quotas.size(); ++i) {
+    EXPECT_EQ(quotas[i].county(), counties[i].name());
+    EXPECT_EQ(quotas[i].county_display_name(), counties[i].display_name());
+    // Each entry equals what GetCountyQuota says of the county.
+    EXPECT_EQ(quotas[i].SerializeAsString(), Quota(counties[i].name()).SerializeAsString());
+  }
+  EXPECT_EQ(quotas[0].levelled_customer_managers(), 6);
+  EXPECT_EQ(HeadCount(quotas[0], kSenior), 1);
+  EXPECT_EQ(quotas[0].free_senior_slots(), 0);
+  EXPECT_EQ(quotas[1].levelled_customer_managers(), 0);
+  EXPECT_EQ(quotas[2].levelled_customer_managers(), 7);
+  EXPECT_EQ(quotas[2].awaiting_level(), 1);
+
+  pv1::ListCountyQuotasResponse response;
+  request.clear_page_token();
+  request.set_parent(counties[0].name());
+  EXPECT_THAT(Call(&Stub::ListCountyQuotas, request, &response),
+              FailsWith(grpc::StatusCode::FAILED_PRECONDITION, "WRONG_ORG_UNIT_KIND"));
+  request.set_parent("orgUnits/999999");
+  EXPECT_THAT(Call(&Stub::ListCountyQuotas, request, &response),
+              FailsWith(grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
+  request.set_parent("teams/1");
+  EXPECT_THAT(Call(&Stub::ListCountyQuotas, request, &response), RejectsField("parent"));
+}
+
 }  // namespace
 }  // namespace ladder::testing
