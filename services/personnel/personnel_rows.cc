@@ -12,17 +12,20 @@ namespace {
 
 using api::FormatName;
 
+// A column selected as days since 1970-01-01; NULL leaves the date unset.
 absl::Status ReadDate(const sql::ResultSet& row, int column, google::type::Date* date) {
-  if (row.isNull(column)) return absl::OkStatus();
-  LADDER_ASSIGN_OR_RETURN(absl::CivilDay day, FromSqlDate(std::string(row.getString(column))));
-  *date = ToDate(day);
+  const int64_t days = row.getInt64(column);
+  if (row.wasNull()) return absl::OkStatus();
+  *date = ToDate(absl::CivilDay(1970, 1, 1) + days);
   return absl::OkStatus();
 }
 
+// A column selected as microseconds since the epoch.
 absl::Status ReadTimestamp(const sql::ResultSet& row, int column,
                            google::protobuf::Timestamp* timestamp) {
-  LADDER_ASSIGN_OR_RETURN(absl::Time time, FromSqlTimestamp(std::string(row.getString(column))));
-  *timestamp = ToProtoTimestamp(time);
+  const int64_t micros = row.getInt64(column);
+  if (row.wasNull()) return absl::InternalError("a NOT NULL timestamp column was NULL");
+  *timestamp = ToProtoTimestamp(absl::FromUnixMicros(micros));
   return absl::OkStatus();
 }
 
