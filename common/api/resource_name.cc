@@ -22,6 +22,12 @@ bool ParseId(absl::string_view text, int64_t* id) {
 
 }  // namespace
 
+int64_t IdOf(absl::string_view name) {
+  int64_t id = 0;
+  const size_t slash = name.rfind('/');
+  return slash != absl::string_view::npos && absl::SimpleAtoi(name.substr(slash + 1), &id) ? id : 0;
+}
+
 std::string FormatName(absl::string_view collection, int64_t id) {
   return absl::StrCat(collection, "/", id);
 }

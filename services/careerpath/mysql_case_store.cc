@@ -23,6 +23,7 @@ namespace ladder::careerpath {
 namespace {
 
 using api::FormatName;
+using api::IdOf;
 using db::Connection;
 using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
 
@@ -31,11 +32,6 @@ constexpr char kColumns[] =
     "evidence, policy_version, state, state_reason, proposed_by, create_time, decided_by, "
     "decide_time, apply_time, version";
 
-int64_t IdOf(const std::string& name) {
-  int64_t id = 0;
-  const size_t slash = name.rfind('/');
-  return slash != std::string::npos && absl::SimpleAtoi(name.substr(slash + 1), &id) ? id : 0;
-}
 
 // Reads a DATETIME column into `field` of `value`; a NULL leaves the field unset (asking for
 // the mutable field first would mark it present).

@@ -12,11 +12,7 @@ namespace {
 
 namespace pv1 = ::ladder::personnel::v1;
 
-int64_t IdOf(const std::string& name) {
-  int64_t id = 0;
-  const size_t slash = name.rfind('/');
-  return slash != std::string::npos && absl::SimpleAtoi(name.substr(slash + 1), &id) ? id : 0;
-}
+using api::IdOf;
 
 // Maps a failed call to personnel for our callers: its unavailability is ours.
 absl::Status Upstream(const grpc::Status& status, absl::string_view what) {

@@ -23,6 +23,7 @@ namespace ladder::evaluation {
 namespace {
 
 using api::FormatName;
+using api::IdOf;
 using api::TrimPage;
 using db::Connection;
 using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
@@ -268,6 +269,28 @@ absl::StatusOr<T> ReadAssessment(Connection& connection, const std::string& sql,
   return read(*row);
 }
 
+// A page of one of the assessment tables, optionally for one employee, in id order.
+template <typename T>
+absl::StatusOr<Page<T>> ListAssessments(Connection& connection, absl::string_view columns,
+                                        absl::string_view table, int64_t employee_id,
+                                        const api::PageRequest& page,
+                                        absl::FunctionRef<absl::StatusOr<T>(const sql::ResultSet&)> read) {
+  sql::PreparedStatement& select = connection.Prepare(
+      absl::StrCat("SELECT ", columns, " FROM ", table,
+                   " WHERE id > ? AND (? = 0 OR employee_id = ?) ORDER BY id LIMIT ?"));
+  select.setInt64(1, page.after_id);
+  select.setInt64(2, employee_id);
+  select.setInt64(3, employee_id);
+  select.setInt(4, page.page_size + 1);
+  ResultSetPtr row(select.executeQuery());
+  std::vector<T> items;
+  while (row->next()) {
+    LADDER_ASSIGN_OR_RETURN(T item, read(*row));
+    items.push_back(std::move(item));
+  }
+  return TrimPage<T>(std::move(items), page.page_size, [](const T& item) { return IdOf(item.name()); });
+}
+
 constexpr char kTrialColumns[] =
     "id, employee_id, outcome, score_tenths, assessor, assessed_on, note, create_time";
 constexpr char kCandidateColumns[] =
@@ -303,11 +326,6 @@ absl::StatusOr<ev1::CandidateAssessment> CandidateFromRow(const sql::ResultSet& 
   return assessment;
 }
 
-int64_t IdOf(const std::string& name) {
-  int64_t id = 0;
-  const size_t slash = name.rfind('/');
-  return slash != std::string::npos && absl::SimpleAtoi(name.substr(slash + 1), &id) ? id : 0;
-}
 
 }  // namespace
 
@@ -848,23 +866,8 @@ absl::StatusOr<ev1::TrialAssessment> MySqlEvaluationStore::GetTrialAssessment(in
 
 absl::StatusOr<Page<ev1::TrialAssessment>> MySqlEvaluationStore::ListTrialAssessments(
     int64_t employee_id, const api::PageRequest& page) {
-  return db::WithConnection<Page<ev1::TrialAssessment>>(*pool_, [&](Connection& connection)
-                                                                    -> absl::StatusOr<Page<ev1::TrialAssessment>> {
-    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
-        "SELECT ", kTrialColumns,
-        " FROM trial_assessments WHERE id > ? AND (? = 0 OR employee_id = ?) ORDER BY id LIMIT ?"));
-    select.setInt64(1, page.after_id);
-    select.setInt64(2, employee_id);
-    select.setInt64(3, employee_id);
-    select.setInt(4, page.page_size + 1);
-    ResultSetPtr row(select.executeQuery());
-    std::vector<ev1::TrialAssessment> items;
-    while (row->next()) {
-      LADDER_ASSIGN_OR_RETURN(ev1::TrialAssessment item, TrialFromRow(*row));
-      items.push_back(std::move(item));
-    }
-    return TrimPage<ev1::TrialAssessment>(std::move(items), page.page_size,
-                                          [](const auto& a) { return IdOf(a.name()); });
+  return db::WithConnection<Page<ev1::TrialAssessment>>(*pool_, [&](Connection& connection) {
+    return ListAssessments<ev1::TrialAssessment>(connection, kTrialColumns, "trial_assessments", employee_id, page, TrialFromRow);
   });
 }
 
@@ -905,23 +908,8 @@ absl::StatusOr<ev1::CandidateAssessment> MySqlEvaluationStore::GetCandidateAsses
 
 absl::StatusOr<Page<ev1::CandidateAssessment>> MySqlEvaluationStore::ListCandidateAssessments(
     int64_t employee_id, const api::PageRequest& page) {
-  return db::WithConnection<Page<ev1::CandidateAssessment>>(*pool_, [&](Connection& connection)
-                                                                        -> absl::StatusOr<Page<ev1::CandidateAssessment>> {
-    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
-        "SELECT ", kCandidateColumns,
-        " FROM candidate_assessments WHERE id > ? AND (? = 0 OR employee_id = ?) ORDER BY id LIMIT ?"));
-    select.setInt64(1, page.after_id);
-    select.setInt64(2, employee_id);
-    select.setInt64(3, employee_id);
-    select.setInt(4, page.page_size + 1);
-    ResultSetPtr row(select.executeQuery());
-    std::vector<ev1::CandidateAssessment> items;
-    while (row->next()) {
-      LADDER_ASSIGN_OR_RETURN(ev1::CandidateAssessment item, CandidateFromRow(*row));
-      items.push_back(std::move(item));
-    }
-    return TrimPage<ev1::CandidateAssessment>(std::move(items), page.page_size,
-                                              [](const auto& a) { return IdOf(a.name()); });
+  return db::WithConnection<Page<ev1::CandidateAssessment>>(*pool_, [&](Connection& connection) {
+    return ListAssessments<ev1::CandidateAssessment>(connection, kCandidateColumns, "candidate_assessments", employee_id, page, CandidateFromRow);
   });
 }
 

@@ -43,13 +43,6 @@ v1::CountyCounts Counts(const sql::ResultSet& row, int first_column) {
 
 }  // namespace
 
-int64_t IdOf(const std::string& name) {
-  if (name.empty()) return 0;
-  int64_t id = 0;
-  const size_t slash = name.rfind('/');
-  return absl::SimpleAtoi(name.substr(slash + 1), &id) ? id : 0;
-}
-
 void BindDate(sql::PreparedStatement& statement, int index, const google::type::Date& date) {
   if (date.year() == 0) {
     statement.setNull(index, sql::DataType::DATE);

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
+#include "common/api/resource_name.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
 #include "ladder/personnel/v1/employee.pb.h"
@@ -46,7 +47,7 @@ absl::StatusOr<v1::Employee> EmployeeFromRow(const sql::ResultSet& row);
 absl::StatusOr<v1::LevelChange> LevelChangeFromRow(const sql::ResultSet& row);
 
 // Resource names and the ids stored in rows; an empty name is id 0.
-int64_t IdOf(const std::string& name);
+using api::IdOf;
 
 // Binds a "YYYY-MM-DD" date, or NULL for an unset google.type.Date.
 void BindDate(sql::PreparedStatement& statement, int index, const google::type::Date& date);
