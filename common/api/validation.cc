@@ -1,5 +1,8 @@
 #include "common/api/validation.h"
 
+#include <limits>
+
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/errors.h"
 
@@ -34,6 +37,23 @@ long DecodeOne(absl::string_view s, size_t& i) {
 }
 
 }  // namespace
+
+std::string QuotableText(absl::string_view value) {
+  if (ValidateText(value, "", 0, std::numeric_limits<size_t>::max()).ok()) return std::string(value);
+  return absl::CHexEscape(value);
+}
+
+absl::Status ValidateRequestId(absl::string_view request_id, absl::string_view field) {
+  if (request_id.size() > 64) {
+    return InvalidFieldError(field, "must be at most 64 characters; a UUID is a good choice");
+  }
+  for (unsigned char c : request_id) {
+    if (c < 0x21 || c > 0x7e) {
+      return InvalidFieldError(field, "must be printable ASCII without spaces");
+    }
+  }
+  return absl::OkStatus();
+}
 
 long Utf8Length(absl::string_view value) {
   long count = 0;

@@ -1,20 +1,21 @@
 #include "common/auth/caller.h"
 
-#include "absl/strings/str_cat.h"
-
 namespace ladder::auth {
+namespace {
+thread_local const Principal* current_caller = nullptr;
+}  // namespace
 
-Caller CallerFromContext(const grpc::ServerContext& context) {
-  const auto& metadata = context.client_metadata();
-  auto it = metadata.find("x-ladder-actor");
-  if (it == metadata.end() || it->second.empty() || it->second.size() > 128) {
-    return Caller{"anonymous"};
-  }
-  std::string actor(it->second.data(), it->second.size());
-  for (unsigned char c : actor) {
-    if (c < 0x20 || c > 0x7e) return Caller{"anonymous"};
-  }
-  return Caller{absl::StrCat("user:", actor)};
+ScopedCaller::ScopedCaller(const Principal& principal) : previous_(current_caller) {
+  current_caller = &principal;
+}
+
+ScopedCaller::~ScopedCaller() { current_caller = previous_; }
+
+const Principal* CurrentCaller() { return current_caller; }
+
+Caller CallerFromContext(const grpc::ServerContext& /*context*/) {
+  if (current_caller == nullptr) return Caller{"anonymous", ""};
+  return Caller{current_caller->actor, std::string(RoleName(current_caller->role))};
 }
 
 }  // namespace ladder::auth

@@ -2,21 +2,38 @@
 
 #include <string>
 
+#include "absl/status/statusor.h"
+#include "common/auth/principal.h"
 #include "grpcpp/server_context.h"
 
 namespace ladder::auth {
 
-// Who is making a call: recorded as the actor of every change and, once transport
-// security is configured, the basis of authorization.
-struct Caller {
-  // "user:<id>", "service:<name>", or "anonymous".
-  std::string principal;
+// Makes `principal` the caller of the handler running on this thread until destroyed. The
+// call guard sets it around every handler (sync handlers run on one thread from start to
+// end), so stores record who asked without each handler passing it along.
+class ScopedCaller final {
+ public:
+  explicit ScopedCaller(const Principal& principal);
+  ~ScopedCaller();
+  ScopedCaller(const ScopedCaller&) = delete;
+  ScopedCaller& operator=(const ScopedCaller&) = delete;
+
+ private:
+  const Principal* previous_;
 };
 
-// The one place where a call's identity is derived. Today it is the caller's own
-// declaration in the `x-ladder-actor` metadata (printable, at most 128 characters), or
-// "anonymous"; verified identities (mTLS, signed tokens) replace this function's body, not
-// its callers.
+// The principal of the guarded call running on this thread, or nullptr.
+const Principal* CurrentCaller();
+
+// Who a change is recorded under.
+struct Caller {
+  // "user:<sub>", "service:<name>"; on a plaintext development server "user:<x-ladder-actor>".
+  std::string principal;
+  std::string role;
+};
+
+// The current guarded call's caller, or "anonymous" outside one. For the record only:
+// authorization is the access policy's.
 Caller CallerFromContext(const grpc::ServerContext& context);
 
 }  // namespace ladder::auth

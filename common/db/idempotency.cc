@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/db/audit_log.h"
+#include "common/db/mutation_context.h"
 #include "common/db/sql_error.h"
 #include "common/status/errors.h"
 #include "common/time/dates.h"
@@ -14,6 +16,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace ladder::db {
 
@@ -33,6 +36,42 @@ std::string RequestFingerprint(const google::protobuf::Message& request) {
   return StableHashHex(bytes);
 }
 
+namespace {
+std::string AuditJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(message, &json, options).ok()) return "";
+  return json;
+}
+}  // namespace
+
+void NoteAuditBefore(const MutationContext& mutation, const google::protobuf::Message& before) {
+  mutation.audit_before_json = AuditJson(before);
+}
+
+absl::Status AuditMutation(Connection& connection, const MutationContext& mutation,
+                           const google::protobuf::Message& response) {
+  AuditEvent event;
+  event.occurred_at = absl::Now();
+  event.actor = mutation.actor;
+  event.role = mutation.role;
+  event.action = mutation.request.method;
+  event.resource = mutation.audit_resource;
+  if (event.resource.empty()) {
+    if (const auto* name = response.GetDescriptor()->FindFieldByName("name");
+        name != nullptr && name->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
+        !name->is_repeated()) {
+      event.resource = response.GetReflection()->GetString(response, name);
+    }
+  }
+  event.request_id = mutation.request.request_id;
+  event.outcome = "OK";
+  event.before_json = mutation.audit_before_json;
+  event.after_json = AuditJson(response);
+  return AppendAuditEvent(connection, event);
+}
+
 RequestKey RequestKeyFor(absl::string_view method, const google::protobuf::Message& request) {
   RequestKey key;
   key.method = std::string(method);
@@ -41,18 +80,6 @@ RequestKey RequestKeyFor(absl::string_view method, const google::protobuf::Messa
   }
   if (!key.request_id.empty()) key.fingerprint = RequestFingerprint(request);
   return key;
-}
-
-absl::Status ValidateRequestId(absl::string_view request_id, absl::string_view field) {
-  if (request_id.size() > 64) {
-    return InvalidFieldError(field, "must be at most 64 characters; a UUID is a good choice");
-  }
-  for (unsigned char c : request_id) {
-    if (c < 0x21 || c > 0x7e) {
-      return InvalidFieldError(field, "must be printable ASCII without spaces");
-    }
-  }
-  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection,

@@ -11,6 +11,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "common/api/validation.h"
 #include "common/db/connection_pool.h"
 #include "common/db/transaction.h"
 #include "google/protobuf/message.h"
@@ -36,8 +37,9 @@ std::string RequestFingerprint(const google::protobuf::Message& request);
 // The key for `request`, read from its string field `request_id`.
 RequestKey RequestKeyFor(absl::string_view method, const google::protobuf::Message& request);
 
-// Checks a request id: empty, or 1–64 printable ASCII characters.
-absl::Status ValidateRequestId(absl::string_view request_id, absl::string_view field);
+// Checks a request id. It needs no database, so it lives with the other input checks
+// (which the request validators and their fuzzers use without linking MySQL).
+using api::ValidateRequestId;
 
 // Within an open transaction: the stored response for the key's request id, nullopt if
 // the id is new, INVALID_ARGUMENT (REQUEST_ID_REUSED) if it was used for another request.
@@ -53,28 +55,61 @@ absl::Status RecordResponse(Connection& connection, const RequestKey& key,
 // is held; returns how many went. A retry after that is a new request.
 absl::StatusOr<int64_t> PurgeRequestLog(ConnectionPool& pool, absl::Duration retention);
 
+// A mutating call as a store sees it: how a retry is recognised, and who asked (recorded as
+// the actor of the change and of its audit event).
+struct MutationContext {
+  RequestKey request;
+  // "user:<sub>" or "service:<name>", and the role the call was made in.
+  std::string actor;
+  std::string role;
+  // Set by the store while it works, for the audit event: the resource as it was before
+  // the change (proto JSON), and its name when the response does not carry it.
+  mutable std::string audit_before_json;
+  mutable std::string audit_resource;
+};
+
+// Keeps `before` (as proto JSON) for the mutation's audit event.
+void NoteAuditBefore(const MutationContext& mutation, const google::protobuf::Message& before);
+
+// Within an open transaction: appends the audit event of a mutation that produced
+// `response` (its JSON is the event's "after").
+absl::Status AuditMutation(Connection& connection, const MutationContext& mutation,
+                           const google::protobuf::Message& response);
+
 // Runs `body` in a transaction at most once per request id and returns its response, or
-// the stored one on a repeat.
+// the stored one on a repeat. The first run's audit event is written in the same
+// transaction; a repeat changes nothing and records nothing.
 template <typename Response>
-absl::StatusOr<Response> RunIdempotent(ConnectionPool& pool, const RequestKey& key,
+absl::StatusOr<Response> RunIdempotent(ConnectionPool& pool, const MutationContext& mutation,
+                                       absl::FunctionRef<absl::StatusOr<Response>(Connection&)> body);
+
+template <typename Response>
+absl::StatusOr<Response> RunIdempotent(ConnectionPool& pool, const MutationContext& mutation,
                                        absl::FunctionRef<absl::StatusOr<Response>(Connection&)> body) {
+  const RequestKey& key = mutation.request;
   return RunInTransaction<Response>(
       pool, [&](Connection& connection) -> absl::StatusOr<Response> {
-        if (key.request_id.empty()) return body(connection);
-        absl::StatusOr<std::optional<std::string>> stored = LookupResponse(connection, key);
-        if (!stored.ok()) return stored.status();
-        if (stored->has_value()) {
-          Response response;
-          if (!response.ParseFromString(**stored)) {
-            return absl::InternalError("stored response of request " + key.request_id +
-                                       " does not parse");
+        if (!key.request_id.empty()) {
+          absl::StatusOr<std::optional<std::string>> stored = LookupResponse(connection, key);
+          if (!stored.ok()) return stored.status();
+          if (stored->has_value()) {
+            Response response;
+            if (!response.ParseFromString(**stored)) {
+              return absl::InternalError("stored response of request " + key.request_id +
+                                         " does not parse");
+            }
+            return response;
           }
-          return response;
         }
         absl::StatusOr<Response> response = body(connection);
         if (!response.ok()) return response.status();
-        absl::Status recorded = RecordResponse(connection, key, response->SerializeAsString());
-        if (!recorded.ok()) return recorded;
+        if (absl::Status audited = AuditMutation(connection, mutation, *response); !audited.ok()) {
+          return audited;
+        }
+        if (!key.request_id.empty()) {
+          absl::Status recorded = RecordResponse(connection, key, response->SerializeAsString());
+          if (!recorded.ok()) return recorded;
+        }
         return response;
       });
 }

@@ -13,10 +13,12 @@ namespace ladder::server {
 // resolves to (round_robin), so pointing it at a headless Service
 // ("dns:///ladder-personnel-headless:50051") balances over all replicas, and re-resolution
 // picks up new ones.
-inline std::shared_ptr<grpc::Channel> BalancedChannel(const std::string& target) {
+// `credentials` come from ChannelCredentialsFor (transport_security.h): mutual TLS.
+inline std::shared_ptr<grpc::Channel> BalancedChannel(
+    const std::string& target, const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
   grpc::ChannelArguments arguments;
   arguments.SetLoadBalancingPolicyName("round_robin");
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments);
+  return grpc::CreateCustomChannel(target, credentials, arguments);
 }
 
 }  // namespace ladder::server

@@ -23,6 +23,20 @@ ABSL_FLAG(bool, migrate, true, "apply schema migrations at start");
 ABSL_FLAG(bool, migrate_only, false, "apply schema migrations, then exit");
 ABSL_FLAG(absl::Duration, request_id_retention, absl::Hours(24 * 30),
           "how long a request_id is remembered for idempotent retries");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain of this service: its server identity, and its client identity "
+          "on calls to other services");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA bundle that signs the suite's certificates (client certificates and the "
+          "servers this one calls)");
+ABSL_FLAG(absl::Duration, tls_reload_interval, absl::Seconds(60),
+          "how often the certificate, key and CA files are read again");
+ABSL_FLAG(bool, insecure_plaintext, false,
+          "DEVELOPMENT ONLY: serve and call plaintext, with no authentication at all");
+ABSL_FLAG(std::string, jwt_keys_dir, "", "directory of bearer-token public keys, <kid>.pem");
+ABSL_FLAG(std::string, jwt_issuer, "ladder", "the iss every bearer token must carry");
+ABSL_FLAG(std::string, jwt_audience, "ladder", "the aud every bearer token must carry");
 
 namespace ladder::server {
 namespace {
@@ -36,6 +50,14 @@ constexpr std::pair<const char*, const char*> kEnvironment[] = {
     {"LADDER_HEALTH_INTERVAL", "health_interval"},
     {"LADDER_MIGRATE", "migrate"},
     {"LADDER_REQUEST_ID_RETENTION", "request_id_retention"},
+    {"LADDER_TLS_CERT", "tls_cert"},
+    {"LADDER_TLS_KEY", "tls_key"},
+    {"LADDER_TLS_CA", "tls_ca"},
+    {"LADDER_TLS_RELOAD_INTERVAL", "tls_reload_interval"},
+    {"LADDER_INSECURE_PLAINTEXT", "insecure_plaintext"},
+    {"LADDER_JWT_KEYS_DIR", "jwt_keys_dir"},
+    {"LADDER_JWT_ISSUER", "jwt_issuer"},
+    {"LADDER_JWT_AUDIENCE", "jwt_audience"},
 };
 
 }  // namespace

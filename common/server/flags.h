@@ -12,6 +12,13 @@
 //   --migrate           [LADDER_MIGRATE]         apply schema migrations at start
 //   --migrate_only                               apply migrations and exit (a Job)
 //   --request_id_retention [LADDER_REQUEST_ID_RETENTION] how long request ids are kept
+// Security (docs/security.md):
+//   --tls_cert, --tls_key, --tls_ca [LADDER_TLS_CERT, LADDER_TLS_KEY, LADDER_TLS_CA]
+//                       this service's certificate and key, and the suite's CA
+//   --tls_reload_interval [LADDER_TLS_RELOAD_INTERVAL] how often those files are re-read
+//   --insecure_plaintext [LADDER_INSECURE_PLAINTEXT] development only: no TLS, no authentication
+//   --jwt_keys_dir      [LADDER_JWT_KEYS_DIR]    bearer-token public keys, <kid>.pem
+//   --jwt_issuer, --jwt_audience [LADDER_JWT_ISSUER, LADDER_JWT_AUDIENCE]
 
 #include <string>
 #include <utility>
@@ -30,6 +37,14 @@ ABSL_DECLARE_FLAG(absl::Duration, health_interval);
 ABSL_DECLARE_FLAG(bool, migrate);
 ABSL_DECLARE_FLAG(bool, migrate_only);
 ABSL_DECLARE_FLAG(absl::Duration, request_id_retention);
+ABSL_DECLARE_FLAG(std::string, tls_cert);
+ABSL_DECLARE_FLAG(std::string, tls_key);
+ABSL_DECLARE_FLAG(std::string, tls_ca);
+ABSL_DECLARE_FLAG(absl::Duration, tls_reload_interval);
+ABSL_DECLARE_FLAG(bool, insecure_plaintext);
+ABSL_DECLARE_FLAG(std::string, jwt_keys_dir);
+ABSL_DECLARE_FLAG(std::string, jwt_issuer);
+ABSL_DECLARE_FLAG(std::string, jwt_audience);
 
 namespace ladder::server {
 

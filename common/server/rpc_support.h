@@ -24,7 +24,9 @@ inline db::MutationContext MutationFor(const grpc::ServerContext& context, absl:
                                    const google::protobuf::Message& request) {
   db::MutationContext mutation;
   mutation.request = db::RequestKeyFor(method, request);
-  mutation.actor = auth::CallerFromContext(context).principal;
+  auth::Caller caller = auth::CallerFromContext(context);
+  mutation.actor = std::move(caller.principal);
+  mutation.role = std::move(caller.role);
   return mutation;
 }
 

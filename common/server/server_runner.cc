@@ -47,10 +47,23 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
                                           const std::vector<grpc::Service*>& services) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (config.authenticator == nullptr) {
+    return absl::FailedPreconditionError("a server needs an authenticator");
+  }
+  if (config.transport.insecure_plaintext != config.authenticator->insecure()) {
+    return absl::FailedPreconditionError("plaintext transport goes with the development authenticator only");
+  }
+  if (config.transport.insecure_plaintext) {
+    spdlog::warn("event=insecure_plaintext listen={} note=\"DEVELOPMENT ONLY: no TLS, no "
+                 "authentication; every caller acts as an HR admin\"",
+                 config.listen);
+  }
   grpc::ServerBuilder builder;
   StartedServer started;
-  // Plaintext until transport security is configured; see the security section of the README.
-  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &started.port);
+  builder.AddListeningPort(config.listen,
+                           ServerCredentialsFor(config.transport, config.authenticator),
+                           &started.port);
+  builder.SetMaxReceiveMessageSize(config.max_receive_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
   // Handlers block on the database; with gRPC's default of two polling threads the sync
   // server keeps creating and destroying threads under load (about one per two calls).

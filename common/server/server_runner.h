@@ -10,6 +10,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "common/auth/authenticator.h"
+#include "common/server/transport_security.h"
 #include "grpcpp/server.h"
 
 namespace ladder::server {
@@ -26,6 +28,12 @@ struct ServerConfig {
   // After this a connection is closed gracefully and the client reconnects, resolving the
   // server's name again (see BalancedChannel).
   absl::Duration max_connection_age = absl::Minutes(5);
+  // TLS (or, in development only, plaintext) and who verifies callers. Without an
+  // authenticator nothing can be called.
+  TransportSecurity transport;
+  std::shared_ptr<auth::Authenticator> authenticator;
+  // Larger requests are refused (RESOURCE_EXHAUSTED) before they are parsed.
+  int max_receive_message_bytes = 4 << 20;
 };
 
 // Call first in main(): blocks SIGTERM and SIGINT in every thread created afterwards, so

@@ -10,6 +10,7 @@
 #include "common/server/flags.h"
 #include "common/server/logging.h"
 #include "common/server/server_runner.h"
+#include "common/server/transport_security.h"
 #include "spdlog/spdlog.h"
 
 namespace ladder::server {
@@ -38,6 +39,18 @@ class RequestLogJanitor final {
   absl::Notification stopping_;
   std::thread thread_;
 };
+
+// Tokens verified against --jwt_keys_dir; in plaintext development mode, nothing verified.
+absl::StatusOr<std::shared_ptr<auth::Authenticator>> MakeAuthenticator(const TransportSecurity& transport) {
+  if (transport.insecure_plaintext) return auth::Authenticator::InsecureForDevelopment();
+  auth::JwtOptions options;
+  options.keys_dir = absl::GetFlag(FLAGS_jwt_keys_dir);
+  options.issuer = absl::GetFlag(FLAGS_jwt_issuer);
+  options.audience = absl::GetFlag(FLAGS_jwt_audience);
+  absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> verifier = auth::JwtVerifier::Create(options);
+  if (!verifier.ok()) return verifier.status();
+  return auth::Authenticator::Verifying(*std::move(verifier));
+}
 
 int Fail(const absl::Status& status, const char* step) {
   spdlog::critical("event=startup_failed step={} error=\"{}\"", step, status.ToString());
@@ -69,8 +82,14 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
     }
   }
 
+  const TransportSecurity transport = TransportSecurityFromFlags();
+  if (absl::Status files = CheckTransportFiles(transport); !files.ok()) return Fail(files, "tls");
+  absl::StatusOr<std::shared_ptr<auth::Authenticator>> authenticator = MakeAuthenticator(transport);
+  if (!authenticator.ok()) return Fail(authenticator.status(), "authentication");
+
   db::ConnectionPool pool(*database);
-  absl::StatusOr<std::unique_ptr<RunningService>> running = spec.build(pool, *policies);
+  ServiceEnvironment environment{pool, *policies, *authenticator, ChannelCredentialsFor(transport)};
+  absl::StatusOr<std::unique_ptr<RunningService>> running = spec.build(environment);
   if (!running.ok()) return Fail(running.status(), "wire");
 
   ServerConfig config;
@@ -79,6 +98,8 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   config.health_service_names = {spec.health_service};
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   config.health_interval = absl::GetFlag(FLAGS_health_interval);
+  config.transport = transport;
+  config.authenticator = *authenticator;
   absl::StatusOr<StartedServer> started = StartServer(config, {(*running)->service()});
   if (!started.ok()) return Fail(started.status(), "listen");
   spdlog::info("event=serving address={} port={}", config.listen, started->port);

@@ -2,7 +2,8 @@
 
 // The main() of every Ladder server, once: flags and environment, logs, the policy files,
 // the database URL, migrations (or --migrate_only), the connection pool, then the service a
-// server supplies, served with health, reflection and graceful shutdown.
+// server supplies, served over TLS with every caller verified, with health, reflection and
+// graceful shutdown.
 
 #include <functional>
 #include <memory>
@@ -11,10 +12,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/auth/authenticator.h"
 #include "common/db/connection_pool.h"
 #include "common/db/migration.h"
 #include "common/policy/policy_set.h"
 #include "grpcpp/impl/service_type.h"
+#include "grpcpp/security/credentials.h"
 
 namespace ladder::server {
 
@@ -27,6 +30,16 @@ class RunningService {
   virtual absl::Status Ready() = 0;
 };
 
+// What ServiceMain hands a service to wire itself with.
+struct ServiceEnvironment {
+  db::ConnectionPool& pool;
+  const policy::PolicySet& policies;
+  // Verifies callers; the service's access policy asks it who is calling.
+  std::shared_ptr<auth::Authenticator> authenticator;
+  // For channels to other Ladder services: mutual TLS with this service's certificate.
+  std::shared_ptr<grpc::ChannelCredentials> upstream_credentials;
+};
+
 struct ServiceSpec {
   // Short name for logs, e.g. "personnel".
   std::string name;
@@ -37,8 +50,7 @@ struct ServiceSpec {
   // Environment variables of the server's own flags: {"LADDER_PERSONNEL_ADDRESS", "personnel"}.
   std::vector<std::pair<const char*, const char*>> extra_environment;
   // Wires the service once flags are parsed and the database is migrated.
-  std::function<absl::StatusOr<std::unique_ptr<RunningService>>(db::ConnectionPool& pool,
-                                                                const policy::PolicySet& policies)>
+  std::function<absl::StatusOr<std::unique_ptr<RunningService>>(const ServiceEnvironment& environment)>
       build;
 };
 

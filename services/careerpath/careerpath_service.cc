@@ -15,6 +15,7 @@
 #include "common/status/macros.h"
 #include "common/time/dates.h"
 #include "services/careerpath/distribution.h"
+#include "services/careerpath/request_validation.h"
 
 namespace ladder::careerpath {
 namespace {
@@ -165,12 +166,9 @@ absl::StatusOr<const policy::Policy*> CareerPathServiceImpl::PolicyToday() const
 
 grpc::Status CareerPathServiceImpl::GetPolicy(ServerContext*, const cv1::GetPolicyRequest* request,
                                               common::v1::Policy* response) {
+  if (absl::Status s = ValidateGetPolicy(*request); !s.ok()) return Respond(s);
   absl::CivilDay day = TodayInBranch();
-  if (request->has_date()) {
-    absl::StatusOr<absl::CivilDay> parsed = ToCivilDay(request->date(), "date");
-    if (!parsed.ok()) return Respond(parsed.status());
-    day = *parsed;
-  }
+  if (request->has_date()) day = *ToCivilDay(request->date(), "date");
   const policy::Policy* policy = policies_->InForceAt(day);
   if (policy == nullptr) {
     return Respond(ErrorWithReason(absl::StatusCode::kNotFound, "NO_POLICY_IN_FORCE",
@@ -259,17 +257,7 @@ absl::StatusOr<std::optional<cv1::Case>> CareerPathServiceImpl::OpenCaseOf(const
 grpc::Status CareerPathServiceImpl::CheckEligibility(ServerContext*,
                                                      const cv1::CheckEligibilityRequest* request,
                                                      cv1::Eligibility* response) {
-  if (absl::Status s = ParseName(request->employee(), "employees", "employee").status(); !s.ok()) {
-    return Respond(s);
-  }
-  if (request->target() == cv1::TARGET_UNSPECIFIED || !cv1::Target_IsValid(request->target())) {
-    return Respond(InvalidFieldError("target", "is required"));
-  }
-  if (request->target() == cv1::TARGET_CAREER_MOVE &&
-      (request->career_move_target() == common::v1::CAREER_MOVE_TARGET_UNSPECIFIED ||
-       !common::v1::CareerMoveTarget_IsValid(request->career_move_target()))) {
-    return Respond(InvalidFieldError("career_move_target", "is required for TARGET_CAREER_MOVE"));
-  }
+  if (absl::Status s = ValidateCheckEligibility(*request); !s.ok()) return Respond(s);
   return Respond(Judge(request->employee(), request->target(), request->career_move_target()), response);
 }
 
@@ -281,8 +269,7 @@ grpc::Status CareerPathServiceImpl::AssignInitialLevel(ServerContext* context,
 
 absl::StatusOr<cv1::AssignInitialLevelResponse> CareerPathServiceImpl::AssignInitial(
     ServerContext& context, const cv1::AssignInitialLevelRequest& request) {
-  LADDER_RETURN_IF_ERROR(ParseName(request.employee(), "employees", "employee").status());
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(ValidateAssignInitialLevel(request));
   LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
   absl::StatusOr<pv1::Employee> employee = personnel_->GetEmployee(request.employee());
   if (absl::IsNotFound(employee.status())) {
@@ -367,8 +354,7 @@ grpc::Status CareerPathServiceImpl::ReviewCycle(ServerContext* context, const cv
 
 absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::Review(ServerContext& context,
                                                                       const cv1::ReviewCycleRequest& request) {
-  LADDER_RETURN_IF_ERROR(ParseName(request.cycle(), "cycles", "cycle").status());
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(ValidateReviewCycle(request));
   LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
   absl::StatusOr<ev1::Cycle> cycle = evaluation_->GetCycle(request.cycle());
   if (absl::IsNotFound(cycle.status())) {
@@ -423,27 +409,19 @@ absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::Review(ServerCon
 
 grpc::Status CareerPathServiceImpl::GetCase(ServerContext*, const cv1::GetCaseRequest* request,
                                             cv1::Case* response) {
-  absl::StatusOr<int64_t> id = ParseName(request->name(), "cases", "name");
-  if (!id.ok()) return Respond(id.status());
-  return Respond(store_->GetCase(*id), response);
+  if (absl::Status s = ValidateGetCase(*request); !s.ok()) return Respond(s);
+  return Respond(store_->GetCase(ParseName(request->name(), "cases", "name").value()), response);
 }
 
 grpc::Status CareerPathServiceImpl::ListCases(ServerContext*, const cv1::ListCasesRequest* request,
                                               cv1::ListCasesResponse* response) {
+  if (absl::Status s = ValidateListCases(*request); !s.ok()) return Respond(s);
   CaseQuery query;
-  const auto optional_id = [](const std::string& name, absl::string_view collection,
-                              absl::string_view field, int64_t* id) -> absl::Status {
-    if (name.empty()) return absl::OkStatus();
-    LADDER_ASSIGN_OR_RETURN(*id, ParseName(name, collection, field));
-    return absl::OkStatus();
-  };
-  if (absl::Status s = optional_id(request->county(), "orgUnits", "county", &query.county_id); !s.ok()) return Respond(s);
-  if (absl::Status s = optional_id(request->cycle(), "cycles", "cycle", &query.cycle_id); !s.ok()) return Respond(s);
-  if (absl::Status s = optional_id(request->employee(), "employees", "employee", &query.employee_id); !s.ok()) {
-    return Respond(s);
+  if (!request->county().empty()) query.county_id = ParseName(request->county(), "orgUnits", "county").value();
+  if (!request->cycle().empty()) query.cycle_id = ParseName(request->cycle(), "cycles", "cycle").value();
+  if (!request->employee().empty()) {
+    query.employee_id = ParseName(request->employee(), "employees", "employee").value();
   }
-  if (!cv1::Case::Kind_IsValid(request->kind())) return Respond(InvalidFieldError("kind", "has an unknown value"));
-  if (!cv1::Case::State_IsValid(request->state())) return Respond(InvalidFieldError("state", "has an unknown value"));
   query.kind = request->kind();
   query.state = request->state();
   const std::string filter = absl::StrCat("cases|", query.county_id, "|", query.cycle_id, "|",
@@ -514,8 +492,8 @@ absl::Status CareerPathServiceImpl::ApplyInPersonnel(const cv1::Case& value, int
 
 absl::StatusOr<cv1::Case> CareerPathServiceImpl::Approve(ServerContext& context,
                                                          const cv1::ApproveCaseRequest& request) {
-  LADDER_ASSIGN_OR_RETURN(int64_t id, ParseName(request.name(), "cases", "name"));
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(ValidateApproveCase(request));
+  const int64_t id = ParseName(request.name(), "cases", "name").value();
   MutationContext mutation = ContextFor(context, "ApproveCase", request);
   LADDER_ASSIGN_OR_RETURN(std::optional<cv1::Case> recorded, store_->RecordedResponse(mutation.request));
   if (recorded.has_value()) return *recorded;
@@ -627,6 +605,7 @@ absl::StatusOr<cv1::Case> CareerPathServiceImpl::Approve(ServerContext& context,
 
 grpc::Status CareerPathServiceImpl::RejectCase(ServerContext* context, const cv1::RejectCaseRequest* request,
                                                cv1::Case* response) {
+  if (absl::Status s = ValidateRejectCase(*request); !s.ok()) return Respond(s);
   return Respond(Close(*context, "RejectCase", *request, request->name(), request->reason(),
                        cv1::Case::STATE_REJECTED),
                  response);
@@ -634,6 +613,7 @@ grpc::Status CareerPathServiceImpl::RejectCase(ServerContext* context, const cv1
 
 grpc::Status CareerPathServiceImpl::WithdrawCase(ServerContext* context, const cv1::WithdrawCaseRequest* request,
                                                  cv1::Case* response) {
+  if (absl::Status s = ValidateWithdrawCase(*request); !s.ok()) return Respond(s);
   return Respond(Close(*context, "WithdrawCase", *request, request->name(), request->reason(),
                        cv1::Case::STATE_WITHDRAWN),
                  response);
@@ -643,10 +623,9 @@ absl::StatusOr<cv1::Case> CareerPathServiceImpl::Close(ServerContext& context, a
                                                        const google::protobuf::Message& request,
                                                        const std::string& name, const std::string& reason,
                                                        cv1::Case::State state) {
-  LADDER_ASSIGN_OR_RETURN(int64_t id, ParseName(name, "cases", "name"));
-  LADDER_RETURN_IF_ERROR(api::ValidateText(reason, "reason", 1, 500));
+  // The caller validated the request.
+  const int64_t id = ParseName(name, "cases", "name").value();
   MutationContext mutation = ContextFor(context, method, request);
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(mutation.request.request_id, "request_id"));
   return store_->Transition(id, [&](const cv1::Case& current, const std::vector<cv1::Case>&)
                                     -> absl::StatusOr<CaseTransition> {
     if (current.state() != cv1::Case::STATE_PROPOSED &&
@@ -669,14 +648,7 @@ grpc::Status CareerPathServiceImpl::NominateCareerMove(ServerContext* context,
 
 absl::StatusOr<cv1::Case> CareerPathServiceImpl::Nominate(ServerContext& context,
                                                           const cv1::NominateCareerMoveRequest& request) {
-  LADDER_RETURN_IF_ERROR(ParseName(request.employee(), "employees", "employee").status());
-  if (request.target() == common::v1::CAREER_MOVE_TARGET_UNSPECIFIED ||
-      !common::v1::CareerMoveTarget_IsValid(request.target())) {
-    return InvalidFieldError("target", "is required");
-  }
-  if (request.post_grade() < 0 || request.post_grade() > 30) return InvalidFieldError("post_grade", "must be 0-30");
-  LADDER_RETURN_IF_ERROR(api::ValidateText(request.reason(), "reason", 1, 500));
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(ValidateNominateCareerMove(request));
   MutationContext mutation = ContextFor(context, "NominateCareerMove", request);
   LADDER_ASSIGN_OR_RETURN(std::optional<cv1::Case> recorded, store_->RecordedResponse(mutation.request));
   if (recorded.has_value()) return *recorded;
@@ -698,7 +670,7 @@ absl::StatusOr<cv1::Case> CareerPathServiceImpl::Nominate(ServerContext& context
 absl::StatusOr<cv1::DistributionReport> CareerPathServiceImpl::Report(
     const std::string& org_unit, const google::protobuf::RepeatedPtrField<cv1::ProposedMove>* moves,
     std::vector<cv1::RefusedMove>* refused) {
-  LADDER_RETURN_IF_ERROR(ParseName(org_unit, "orgUnits", "org_unit").status());
+  // The caller validated the names of `org_unit` and of the moves.
   LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
   absl::StatusOr<pv1::OrgUnit> unit = personnel_->GetOrgUnit(org_unit);
   if (absl::IsNotFound(unit.status())) {
@@ -716,8 +688,6 @@ absl::StatusOr<cv1::DistributionReport> CareerPathServiceImpl::Report(
     std::vector<ResolvedMove> resolved;
     for (int i = 0; i < moves->size(); ++i) {
       const cv1::ProposedMove& move = (*moves)[i];
-      LADDER_RETURN_IF_ERROR(
-          ParseName(move.employee(), "employees", absl::StrCat("moves[", i, "].employee")).status());
       ResolvedMove entry;
       entry.move = move;
       absl::StatusOr<pv1::Employee> employee = personnel_->GetEmployee(move.employee());
@@ -741,13 +711,14 @@ absl::StatusOr<cv1::DistributionReport> CareerPathServiceImpl::Report(
 grpc::Status CareerPathServiceImpl::GetDistributionReport(ServerContext*,
                                                           const cv1::GetDistributionReportRequest* request,
                                                           cv1::DistributionReport* response) {
+  if (absl::Status s = ValidateGetDistributionReport(*request); !s.ok()) return Respond(s);
   return Respond(Report(request->org_unit(), nullptr, nullptr), response);
 }
 
 grpc::Status CareerPathServiceImpl::SimulateDistribution(ServerContext*,
                                                          const cv1::SimulateDistributionRequest* request,
                                                          cv1::SimulateDistributionResponse* response) {
-  if (request->moves_size() > 1000) return Respond(InvalidFieldError("moves", "at most 1000 moves"));
+  if (absl::Status s = ValidateSimulateDistribution(*request); !s.ok()) return Respond(s);
   std::vector<cv1::RefusedMove> refused;
   absl::StatusOr<cv1::DistributionReport> report = Report(request->org_unit(), &request->moves(), &refused);
   if (!report.ok()) return Respond(report.status());

@@ -29,7 +29,6 @@ class Caller {
   std::unique_ptr<grpc::ClientContext> Context() const {
     auto context = std::make_unique<grpc::ClientContext>();
     context->set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(deadline_));
-    context->AddMetadata("x-ladder-actor", "service-careerpath");
     return context;
   }
 

@@ -7,6 +7,7 @@
 #include "absl/flags/flag.h"
 #include "common/server/channels.h"
 #include "common/server/service_main.h"
+#include "services/careerpath/access_policy.h"
 #include "services/careerpath/careerpath_service.h"
 #include "services/careerpath/migrations.h"
 #include "services/careerpath/mysql_case_store.h"
@@ -20,13 +21,19 @@ namespace {
 
 class CareerPath final : public ladder::server::RunningService {
  public:
-  CareerPath(ladder::db::ConnectionPool& pool, const ladder::policy::PolicySet& policies)
-      : store_(&pool),
+  explicit CareerPath(const ladder::server::ServiceEnvironment& environment)
+      : store_(&environment.pool),
         personnel_(ladder::careerpath::MakeGrpcPersonnelGateway(
-            ladder::server::BalancedChannel(absl::GetFlag(FLAGS_personnel)), absl::Seconds(10))),
+            ladder::server::BalancedChannel(absl::GetFlag(FLAGS_personnel),
+                                            environment.upstream_credentials),
+            absl::Seconds(10))),
         evaluation_(ladder::careerpath::MakeGrpcEvaluationGateway(
-            ladder::server::BalancedChannel(absl::GetFlag(FLAGS_evaluation)), absl::Seconds(10))),
-        service_(&store_, personnel_.get(), evaluation_.get(), &policies) {}
+            ladder::server::BalancedChannel(absl::GetFlag(FLAGS_evaluation),
+                                            environment.upstream_credentials),
+            absl::Seconds(10))),
+        handlers_(&store_, personnel_.get(), evaluation_.get(), &environment.policies),
+        service_(&handlers_, &store_, personnel_.get(), evaluation_.get(), environment.authenticator,
+                 &environment.pool) {}
   grpc::Service* service() override { return &service_; }
   // Readiness follows the service's own database; the services it calls being down fails
   // only the calls that need them (UNAVAILABLE).
@@ -36,7 +43,8 @@ class CareerPath final : public ladder::server::RunningService {
   ladder::careerpath::MySqlCaseStore store_;
   std::unique_ptr<ladder::careerpath::PersonnelGateway> personnel_;
   std::unique_ptr<ladder::careerpath::EvaluationGateway> evaluation_;
-  ladder::careerpath::CareerPathServiceImpl service_;
+  ladder::careerpath::CareerPathServiceImpl handlers_;
+  ladder::careerpath::CareerPathAccessPolicy service_;
 };
 
 }  // namespace
@@ -51,9 +59,9 @@ int main(int argc, char** argv) {
   spec.migrations = &ladder::careerpath::Migrations();
   spec.extra_environment = {{"LADDER_PERSONNEL_ADDRESS", "personnel"},
                             {"LADDER_EVALUATION_ADDRESS", "evaluation"}};
-  spec.build = [](ladder::db::ConnectionPool& pool, const ladder::policy::PolicySet& policies)
+  spec.build = [](const ladder::server::ServiceEnvironment& environment)
       -> absl::StatusOr<std::unique_ptr<ladder::server::RunningService>> {
-    return std::make_unique<CareerPath>(pool, policies);
+    return std::make_unique<CareerPath>(environment);
   };
   return ladder::server::ServiceMain(argc, argv, spec);
 }

@@ -190,6 +190,7 @@ absl::StatusOr<std::pair<cv1::Case, bool>> MySqlCaseStore::CreateCase(const NewC
     }
     insert.executeUpdate();
     LADDER_ASSIGN_OR_RETURN(cv1::Case created, ReadCase(connection, connection.LastInsertId(), false));
+    LADDER_RETURN_IF_ERROR(db::AuditMutation(connection, context, created));
     if (!context.request.request_id.empty()) {
       LADDER_RETURN_IF_ERROR(db::RecordResponse(connection, context.request, created.SerializeAsString()));
     }
@@ -273,7 +274,7 @@ absl::StatusOr<cv1::Case> MySqlCaseStore::Transition(
     const std::function<absl::StatusOr<CaseTransition>(const cv1::Case&, const std::vector<cv1::Case>&)>&
         decide,
     const MutationContext& context) {
-  return db::RunIdempotent<cv1::Case>(*pool_, context.request, [&](Connection& connection)
+  return db::RunIdempotent<cv1::Case>(*pool_, context, [&](Connection& connection)
                                                                    -> absl::StatusOr<cv1::Case> {
     LADDER_ASSIGN_OR_RETURN(cv1::Case current, ReadCase(connection, id, false));
     // The county's lock row first, then the case: every transition takes them in this order.
@@ -285,6 +286,7 @@ absl::StatusOr<cv1::Case> MySqlCaseStore::Transition(
     lock.setInt64(1, county);
     lock.executeUpdate();
     LADDER_ASSIGN_OR_RETURN(current, ReadCase(connection, id, true));
+    db::NoteAuditBefore(context, current);
     LADDER_ASSIGN_OR_RETURN(std::vector<cv1::Case> waitlist, ReadWaitlist(connection, county, true));
     LADDER_ASSIGN_OR_RETURN(CaseTransition change, decide(current, waitlist));
     if (change.state != cv1::Case::STATE_UNSPECIFIED) {

@@ -187,13 +187,30 @@ grpc::Status EvaluationServiceImpl::RecordScores(ServerContext* context,
 grpc::Status EvaluationServiceImpl::ImportScores(ServerContext* context,
                                                  grpc::ServerReader<ev1::ImportScoresRequest>* reader,
                                                  ev1::ImportScoresResponse* response) {
+  // Unguarded use (the service registered on its own): protobuf has parsed each message.
+  class Adapter final : public server::MessageReader<ev1::ImportScoresRequest> {
+   public:
+    explicit Adapter(grpc::ServerReader<ev1::ImportScoresRequest>& reader) : reader_(reader) {}
+    bool Read(ev1::ImportScoresRequest* message) override { return reader_.Read(message); }
+    absl::Status status() const override { return absl::OkStatus(); }
+
+   private:
+    grpc::ServerReader<ev1::ImportScoresRequest>& reader_;
+  } adapter(*reader);
+  return Respond(Import(*context, adapter), response);
+}
+
+grpc::Status EvaluationServiceImpl::ImportScoresFrom(ServerContext* context,
+                                                     server::MessageReader<ev1::ImportScoresRequest>* reader,
+                                                     ev1::ImportScoresResponse* response) {
   return Respond(Import(*context, *reader), response);
 }
 
 absl::StatusOr<ev1::ImportScoresResponse> EvaluationServiceImpl::Import(
-    ServerContext& context, grpc::ServerReader<ev1::ImportScoresRequest>& reader) {
+    ServerContext& context, server::MessageReader<ev1::ImportScoresRequest>& reader) {
   ev1::ImportScoresRequest message;
   if (!reader.Read(&message) || !message.has_header()) {
+    if (!reader.status().ok()) return reader.status();
     return InvalidFieldError("header", "the first message of the stream must be the header");
   }
   const ev1::ImportScoresRequest::Header header = message.header();
@@ -249,13 +266,17 @@ absl::StatusOr<ev1::ImportScoresResponse> EvaluationServiceImpl::Import(
       rows.push_back(*std::move(scored));
     }
   }
+  // A message the guard refused (invalid UTF-8, control characters) ends the stream early.
+  if (!reader.status().ok()) return reader.status();
   if (context.IsCancelled()) return absl::CancelledError("the client cancelled the import");
   if (header.all_or_nothing() && result.rejected_rows_size() > 0) {
     result.set_written_count(0);
     return result;
   }
   MutationContext mutation;
-  mutation.actor = auth::CallerFromContext(context).principal;
+  auth::Caller caller = auth::CallerFromContext(context);
+  mutation.actor = std::move(caller.principal);
+  mutation.role = std::move(caller.role);
   mutation.request.request_id = header.request_id();
   mutation.request.display_id = header.request_id();
   mutation.request.field = "header.request_id";
@@ -298,6 +319,11 @@ grpc::Status EvaluationServiceImpl::ListEvaluations(ServerContext*,
     if (!county.ok()) return Respond(county.status());
     query.county_id = *county;
   }
+  if (!request->team().empty()) {
+    absl::StatusOr<int64_t> team = ParseName(request->team(), "teams", "team");
+    if (!team.ok()) return Respond(team.status());
+    query.team_id = *team;
+  }
   if (!common::v1::Level_IsValid(request->level())) {
     return Respond(InvalidFieldError("level", "has an unknown value"));
   }
@@ -307,7 +333,7 @@ grpc::Status EvaluationServiceImpl::ListEvaluations(ServerContext*,
   query.level = request->level();
   query.state = request->state();
   const std::string filter = absl::StrCat("evaluations|", query.cycle_id, "|", query.county_id, "|",
-                                          query.level, "|", query.state);
+                                          query.level, "|", query.state, "|", query.team_id);
   absl::StatusOr<api::PageRequest> page =
       api::ParsePageRequest(request->page_size(), request->page_token(), filter);
   if (!page.ok()) return Respond(page.status());

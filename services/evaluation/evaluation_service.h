@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/policy/policy_set.h"
+#include "common/server/guarded_service.h"
 #include "ladder/evaluation/v1/evaluation_service.grpc.pb.h"
 #include "services/evaluation/evaluation_store.h"
 #include "services/evaluation/personnel_directory.h"
@@ -43,6 +44,10 @@ class EvaluationServiceImpl final : public ev1::EvaluationService::Service {
   grpc::Status ImportScores(grpc::ServerContext* context,
                             grpc::ServerReader<ev1::ImportScoresRequest>* reader,
                             ev1::ImportScoresResponse* response) override;
+  // ImportScores reading from the call guard, which parses and checks each message.
+  grpc::Status ImportScoresFrom(grpc::ServerContext* context,
+                                server::MessageReader<ev1::ImportScoresRequest>* reader,
+                                ev1::ImportScoresResponse* response);
   grpc::Status GetEvaluation(grpc::ServerContext* context, const ev1::GetEvaluationRequest* request,
                              ev1::Evaluation* response) override;
   grpc::Status ListEvaluations(grpc::ServerContext* context,
@@ -80,7 +85,7 @@ class EvaluationServiceImpl final : public ev1::EvaluationService::Service {
 
  private:
   absl::StatusOr<ev1::ImportScoresResponse> Import(grpc::ServerContext& context,
-                                                   grpc::ServerReader<ev1::ImportScoresRequest>& reader);
+                                                   server::MessageReader<ev1::ImportScoresRequest>& reader);
   absl::StatusOr<ev1::TrialAssessment> RecordTrial(grpc::ServerContext& context,
                                                    const ev1::RecordTrialAssessmentRequest& request);
   absl::StatusOr<ev1::CandidateAssessment> RecordCandidate(

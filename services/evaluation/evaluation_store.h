@@ -40,6 +40,7 @@ struct CycleQuery {
 struct EvaluationQuery {
   int64_t cycle_id = 0;
   int64_t county_id = 0;  // 0: any.
+  int64_t team_id = 0;    // 0: any.
   common::v1::Level level = common::v1::LEVEL_UNSPECIFIED;
   ev1::Evaluation::State state = ev1::Evaluation::STATE_UNSPECIFIED;
   api::PageRequest page;

@@ -99,7 +99,6 @@ class GrpcPersonnelDirectory final : public PersonnelDirectory {
     auto context = std::make_unique<grpc::ClientContext>();
     context->set_deadline(std::chrono::system_clock::now() +
                           absl::ToChronoMilliseconds(deadline_));
-    context->AddMetadata("x-ladder-actor", "service-evaluation");
     return context;
   }
 

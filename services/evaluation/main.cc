@@ -7,6 +7,7 @@
 #include "absl/flags/flag.h"
 #include "common/server/service_main.h"
 #include "common/server/channels.h"
+#include "services/evaluation/access_policy.h"
 #include "services/evaluation/evaluation_service.h"
 #include "services/evaluation/migrations.h"
 #include "services/evaluation/mysql_evaluation_store.h"
@@ -18,11 +19,12 @@ namespace {
 
 class Evaluation final : public ladder::server::RunningService {
  public:
-  Evaluation(ladder::db::ConnectionPool& pool, const ladder::policy::PolicySet& policies)
-      : store_(&pool),
-        personnel_(ladder::evaluation::MakeGrpcPersonnelDirectory(
-            ladder::server::BalancedChannel(absl::GetFlag(FLAGS_personnel)))),
-        service_(&store_, personnel_.get(), &policies) {}
+  explicit Evaluation(const ladder::server::ServiceEnvironment& environment)
+      : store_(&environment.pool),
+        personnel_(ladder::evaluation::MakeGrpcPersonnelDirectory(ladder::server::BalancedChannel(
+            absl::GetFlag(FLAGS_personnel), environment.upstream_credentials))),
+        handlers_(&store_, personnel_.get(), &environment.policies),
+        service_(&handlers_, &store_, personnel_.get(), environment.authenticator, &environment.pool) {}
   grpc::Service* service() override { return &service_; }
   // Readiness follows the service's own database; personnel being down fails only the calls
   // that need it (UNAVAILABLE), so rankings and history keep being served.
@@ -31,7 +33,8 @@ class Evaluation final : public ladder::server::RunningService {
  private:
   ladder::evaluation::MySqlEvaluationStore store_;
   std::unique_ptr<ladder::evaluation::PersonnelDirectory> personnel_;
-  ladder::evaluation::EvaluationServiceImpl service_;
+  ladder::evaluation::EvaluationServiceImpl handlers_;
+  ladder::evaluation::EvaluationAccessPolicy service_;
 };
 
 }  // namespace
@@ -45,9 +48,9 @@ int main(int argc, char** argv) {
   spec.health_service = "ladder.evaluation.v1.EvaluationService";
   spec.migrations = &ladder::evaluation::Migrations();
   spec.extra_environment = {{"LADDER_PERSONNEL_ADDRESS", "personnel"}};
-  spec.build = [](ladder::db::ConnectionPool& pool, const ladder::policy::PolicySet& policies)
+  spec.build = [](const ladder::server::ServiceEnvironment& environment)
       -> absl::StatusOr<std::unique_ptr<ladder::server::RunningService>> {
-    return std::make_unique<Evaluation>(pool, policies);
+    return std::make_unique<Evaluation>(environment);
   };
   return ladder::server::ServiceMain(argc, argv, spec);
 }

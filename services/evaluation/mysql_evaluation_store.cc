@@ -354,7 +354,7 @@ absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::CachedScorecardOfCycle(Conn
 
 absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::CreateScorecard(
     const ev1::Scorecard& scorecard, const MutationContext& context) {
-  return db::RunIdempotent<ev1::Scorecard>(*pool_, context.request, [&](Connection& connection)
+  return db::RunIdempotent<ev1::Scorecard>(*pool_, context, [&](Connection& connection)
                                                                         -> absl::StatusOr<ev1::Scorecard> {
     sql::PreparedStatement& insert = connection.Prepare(
         "INSERT INTO scorecards (display_name, in_use, create_time) VALUES (?, 0, ?)");
@@ -397,7 +397,7 @@ absl::StatusOr<Page<ev1::Scorecard>> MySqlEvaluationStore::ListScorecards(
 
 absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::UpdateScorecard(
     int64_t id, const ScorecardPatch& patch, const MutationContext& context) {
-  return db::RunIdempotent<ev1::Scorecard>(*pool_, context.request, [&](Connection& connection)
+  return db::RunIdempotent<ev1::Scorecard>(*pool_, context, [&](Connection& connection)
                                                                         -> absl::StatusOr<ev1::Scorecard> {
     LADDER_ASSIGN_OR_RETURN(ev1::Scorecard current, ReadScorecard(connection, id, true));
     if (current.in_use()) {
@@ -420,7 +420,7 @@ absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::UpdateScorecard(
 absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::CreateCycle(
     const ev1::Cycle& cycle, const std::vector<ParticipantRecord>& participants,
     const MutationContext& context) {
-  return db::RunIdempotent<ev1::Cycle>(*pool_, context.request, [&](Connection& connection)
+  return db::RunIdempotent<ev1::Cycle>(*pool_, context, [&](Connection& connection)
                                                                     -> absl::StatusOr<ev1::Cycle> {
     const int64_t scorecard_id = IdOf(cycle.scorecard());
     absl::StatusOr<ev1::Scorecard> scorecard = ReadScorecard(connection, scorecard_id, true);
@@ -501,7 +501,7 @@ absl::StatusOr<Page<ev1::Cycle>> MySqlEvaluationStore::ListCycles(const CycleQue
 absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::ChangeCycleState(int64_t id, ev1::Cycle::State from,
                                                                   ev1::Cycle::State to,
                                                                   const MutationContext& context) {
-  return db::RunIdempotent<ev1::Cycle>(*pool_, context.request, [&](Connection& connection)
+  return db::RunIdempotent<ev1::Cycle>(*pool_, context, [&](Connection& connection)
                                                                     -> absl::StatusOr<ev1::Cycle> {
     LADDER_ASSIGN_OR_RETURN(ev1::Cycle::State state, LockCycle(connection, id, true));
     if (state != from) {
@@ -536,7 +536,7 @@ absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::ChangeCycleState(int64_t id, ev
 absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::RecordScores(int64_t cycle_id,
                                                                    const ScoreRow& row,
                                                                    const MutationContext& context) {
-  return db::RunIdempotent<ev1::Evaluation>(*pool_, context.request, [&](Connection& connection)
+  return db::RunIdempotent<ev1::Evaluation>(*pool_, context, [&](Connection& connection)
                                                                          -> absl::StatusOr<ev1::Evaluation> {
     LADDER_RETURN_IF_ERROR(RequireWritable(connection, cycle_id));
     LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, cycle_id));
@@ -580,7 +580,9 @@ absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
   size_t batch_index = 0;
   for (size_t begin = 0; begin < rows.size(); begin += batch_size, ++batch_index) {
     const size_t end = std::min(rows.size(), begin + batch_size);
-    db::RequestKey key = context.request;
+    MutationContext batch = context;
+    batch.audit_resource = api::FormatName("cycles", cycle_id);
+    db::RequestKey& key = batch.request;
     if (!key.request_id.empty()) {
       // A long id leaves no room for the suffix: its stable hash stands in for it.
       const std::string suffix = absl::StrCat("#", batch_index);
@@ -598,7 +600,7 @@ absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
     }
     // The batch's record holds its row count; a retry finds it and skips the batch.
     absl::StatusOr<ev1::ImportScoresResponse> done = db::RunIdempotent<ev1::ImportScoresResponse>(
-        *pool_, key, [&](Connection& connection) -> absl::StatusOr<ev1::ImportScoresResponse> {
+        *pool_, batch, [&](Connection& connection) -> absl::StatusOr<ev1::ImportScoresResponse> {
           LADDER_RETURN_IF_ERROR(RequireWritable(connection, cycle_id));
           // The rows were checked against the flags when the import began; a flag raised
           // since must not be overwritten. None can be raised while the cycle lock is held.
@@ -657,7 +659,8 @@ absl::StatusOr<Page<ev1::Evaluation>> MySqlEvaluationStore::ListEvaluations(
     sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
         "SELECT ", kEvaluationColumns,
         " FROM evaluations WHERE cycle_id = ? AND employee_id > ? AND (? = 0 OR county_id = ?) "
-        "AND (? = 0 OR level = ?) AND (? = 0 OR state = ?) ORDER BY employee_id LIMIT ?"));
+        "AND (? = 0 OR level = ?) AND (? = 0 OR state = ?) AND (? = 0 OR team_id = ?) "
+        "ORDER BY employee_id LIMIT ?"));
     select.setInt64(1, query.cycle_id);
     select.setInt64(2, query.page.after_id);
     select.setInt64(3, query.county_id);
@@ -666,7 +669,9 @@ absl::StatusOr<Page<ev1::Evaluation>> MySqlEvaluationStore::ListEvaluations(
     select.setInt(6, query.level);
     select.setInt(7, query.state);
     select.setInt(8, query.state);
-    select.setInt(9, query.page.page_size + 1);
+    select.setInt64(9, query.team_id);
+    select.setInt64(10, query.team_id);
+    select.setInt(11, query.page.page_size + 1);
     ResultSetPtr row(select.executeQuery());
     std::vector<ev1::Evaluation> evaluations;
     while (row->next()) {
@@ -682,7 +687,7 @@ absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::FlagForRecheck(int64_t cyc
                                                                      int64_t employee_id,
                                                                      const std::string& reason,
                                                                      const MutationContext& context) {
-  return db::RunIdempotent<ev1::Evaluation>(*pool_, context.request, [&](Connection& connection)
+  return db::RunIdempotent<ev1::Evaluation>(*pool_, context, [&](Connection& connection)
                                                                          -> absl::StatusOr<ev1::Evaluation> {
     // Exclusive: a flag waits for score writes in flight, which then see no new flag
     // appear before they commit (see WriteScores).
@@ -717,7 +722,7 @@ absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::FlagForRecheck(int64_t cyc
 absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::ResolveRecheck(
     int64_t cycle_id, int64_t employee_id, const std::optional<ScoreRow>& corrected,
     const std::string& resolution, const MutationContext& context) {
-  return db::RunIdempotent<ev1::Evaluation>(*pool_, context.request, [&](Connection& connection)
+  return db::RunIdempotent<ev1::Evaluation>(*pool_, context, [&](Connection& connection)
                                                                          -> absl::StatusOr<ev1::Evaluation> {
     LADDER_RETURN_IF_ERROR(RequireWritable(connection, cycle_id));
     LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, cycle_id));
@@ -837,7 +842,7 @@ absl::StatusOr<Page<ev1::ScoreHistoryEntry>> MySqlEvaluationStore::ListScoreHist
 
 absl::StatusOr<ev1::TrialAssessment> MySqlEvaluationStore::CreateTrialAssessment(
     const ev1::TrialAssessment& assessment, const MutationContext& context) {
-  return db::RunIdempotent<ev1::TrialAssessment>(*pool_, context.request, [&](Connection& connection)
+  return db::RunIdempotent<ev1::TrialAssessment>(*pool_, context, [&](Connection& connection)
                                                                               -> absl::StatusOr<ev1::TrialAssessment> {
     sql::PreparedStatement& insert = connection.Prepare(
         "INSERT INTO trial_assessments (employee_id, outcome, score_tenths, assessor, "
@@ -873,7 +878,7 @@ absl::StatusOr<Page<ev1::TrialAssessment>> MySqlEvaluationStore::ListTrialAssess
 
 absl::StatusOr<ev1::CandidateAssessment> MySqlEvaluationStore::CreateCandidateAssessment(
     const ev1::CandidateAssessment& assessment, const MutationContext& context) {
-  return db::RunIdempotent<ev1::CandidateAssessment>(*pool_, context.request, [&](Connection& connection)
+  return db::RunIdempotent<ev1::CandidateAssessment>(*pool_, context, [&](Connection& connection)
                                                                                   -> absl::StatusOr<ev1::CandidateAssessment> {
     sql::PreparedStatement& insert = connection.Prepare(
         "INSERT INTO candidate_assessments (employee_id, written_tenths, interview_tenths, "

@@ -7,7 +7,6 @@
 #include "common/api/field_mask.h"
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
-#include "common/db/idempotency.h"
 #include "common/status/errors.h"
 #include "common/status/macros.h"
 #include "common/time/dates.h"
@@ -44,7 +43,7 @@ absl::StatusOr<std::pair<int64_t, int64_t>> ParseEvaluationName(absl::string_vie
 }
 
 absl::Status ValidateCreateScorecard(const ev1::CreateScorecardRequest& request) {
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   if (!request.has_scorecard()) return InvalidFieldError("scorecard", "is required");
   LADDER_RETURN_IF_ERROR(
       ValidateText(request.scorecard().display_name(), "scorecard.display_name", 1, 100));
@@ -52,12 +51,13 @@ absl::Status ValidateCreateScorecard(const ev1::CreateScorecardRequest& request)
 }
 
 absl::Status ValidateUpdateScorecard(const ev1::UpdateScorecardRequest& request) {
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   if (!request.has_scorecard()) return InvalidFieldError("scorecard", "is required");
   LADDER_RETURN_IF_ERROR(api::ParseName(request.scorecard().name(), "scorecards", "scorecard.name").status());
   for (const std::string& path : request.update_mask().paths()) {
     if (path != "display_name" && path != "indicators") {
-      return InvalidFieldError("update_mask", absl::StrCat("path '", path, "' is not writable"));
+      return InvalidFieldError("update_mask",
+                               absl::StrCat("path '", api::QuotableText(path), "' is not writable"));
     }
   }
   if (api::MaskIncludes(request.update_mask(), "display_name")) {
@@ -71,7 +71,7 @@ absl::Status ValidateUpdateScorecard(const ev1::UpdateScorecardRequest& request)
 }
 
 absl::Status ValidateCreateCycle(const ev1::CreateCycleRequest& request) {
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   if (!request.has_cycle()) return InvalidFieldError("cycle", "is required");
   const ev1::Cycle& cycle = request.cycle();
   LADDER_RETURN_IF_ERROR(ValidateText(cycle.display_name(), "cycle.display_name", 1, 100));
@@ -86,20 +86,20 @@ absl::Status ValidateCreateCycle(const ev1::CreateCycleRequest& request) {
 }
 
 absl::Status ValidateFlagForRecheck(const ev1::FlagForRecheckRequest& request) {
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   LADDER_RETURN_IF_ERROR(ParseEvaluationName(request.name(), "name").status());
   return ValidateText(request.reason(), "reason", 1, 500);
 }
 
 absl::Status ValidateResolveRecheck(const ev1::ResolveRecheckRequest& request) {
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   LADDER_RETURN_IF_ERROR(ParseEvaluationName(request.name(), "name").status());
   return ValidateText(request.resolution(), "resolution", 1, 500);
 }
 
 absl::Status ValidateTrialAssessment(const ev1::RecordTrialAssessmentRequest& request,
                                      absl::CivilDay today) {
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   if (!request.has_trial_assessment()) return InvalidFieldError("trial_assessment", "is required");
   const ev1::TrialAssessment& assessment = request.trial_assessment();
   LADDER_RETURN_IF_ERROR(
@@ -116,7 +116,7 @@ absl::Status ValidateTrialAssessment(const ev1::RecordTrialAssessmentRequest& re
 
 absl::Status ValidateCandidateAssessment(const ev1::RecordCandidateAssessmentRequest& request,
                                          absl::CivilDay today) {
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   if (!request.has_candidate_assessment()) {
     return InvalidFieldError("candidate_assessment", "is required");
   }

@@ -81,8 +81,8 @@ absl::StatusOr<std::vector<int>> ScoresFor(
       if (scorecard.indicators(k).key() == scores[i].indicator()) index = k;
     }
     if (index < 0) {
-      return InvalidFieldError(at + ".indicator",
-                               absl::StrCat("'", scores[i].indicator(), "' is not on the scorecard"));
+      const std::string unknown = api::QuotableText(scores[i].indicator());
+      return InvalidFieldError(at + ".indicator", absl::StrCat("'", unknown, "' is not on the scorecard"));
     }
     if (tenths[index] >= 0) {
       return InvalidFieldError(at + ".indicator",

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "common/server/service_main.h"
+#include "services/personnel/access_policy.h"
 #include "services/personnel/migrations.h"
 #include "services/personnel/mysql_personnel_store.h"
 #include "services/personnel/personnel_service.h"
@@ -12,14 +13,17 @@ namespace {
 
 class Personnel final : public ladder::server::RunningService {
  public:
-  Personnel(ladder::db::ConnectionPool& pool, const ladder::policy::PolicySet& policies)
-      : store_(&pool), service_(&store_, &policies) {}
+  explicit Personnel(const ladder::server::ServiceEnvironment& environment)
+      : store_(&environment.pool),
+        handlers_(&store_, &environment.policies),
+        service_(&handlers_, &store_, environment.authenticator, &environment.pool) {}
   grpc::Service* service() override { return &service_; }
   absl::Status Ready() override { return store_.Ping(); }
 
  private:
   ladder::personnel::MySqlPersonnelStore store_;
-  ladder::personnel::PersonnelServiceImpl service_;
+  ladder::personnel::PersonnelServiceImpl handlers_;
+  ladder::personnel::PersonnelAccessPolicy service_;
 };
 
 }  // namespace
@@ -32,9 +36,9 @@ int main(int argc, char** argv) {
       "Flags can also be set with LADDER_* environment variables.";
   spec.health_service = "ladder.personnel.v1.PersonnelService";
   spec.migrations = &ladder::personnel::Migrations();
-  spec.build = [](ladder::db::ConnectionPool& pool, const ladder::policy::PolicySet& policies)
+  spec.build = [](const ladder::server::ServiceEnvironment& environment)
       -> absl::StatusOr<std::unique_ptr<ladder::server::RunningService>> {
-    return std::make_unique<Personnel>(pool, policies);
+    return std::make_unique<Personnel>(environment);
   };
   return ladder::server::ServiceMain(argc, argv, spec);
 }

@@ -232,7 +232,7 @@ void InsertLevelChange(Connection& connection, const LevelChange& change, const 
 
 absl::StatusOr<OrgUnit> MySqlPersonnelStore::CreateOrgUnit(const OrgUnit& org_unit,
                                                            const MutationContext& context) {
-  return db::RunIdempotent<OrgUnit>(*pool_, context.request, [&](Connection& connection)
+  return db::RunIdempotent<OrgUnit>(*pool_, context, [&](Connection& connection)
                                                                  -> absl::StatusOr<OrgUnit> {
     const int64_t parent_id = IdOf(org_unit.parent());
     if (parent_id != 0) {
@@ -300,7 +300,7 @@ absl::StatusOr<Page<OrgUnit>> MySqlPersonnelStore::ListOrgUnits(const OrgUnitQue
 
 absl::StatusOr<Team> MySqlPersonnelStore::CreateTeam(const Team& team,
                                                      const MutationContext& context) {
-  return db::RunIdempotent<Team>(*pool_, context.request, [&](Connection& connection)
+  return db::RunIdempotent<Team>(*pool_, context, [&](Connection& connection)
                                                               -> absl::StatusOr<Team> {
     LADDER_RETURN_IF_ERROR(RequireCounty(connection, team.county(), "team.county").status());
     sql::PreparedStatement& duplicate =
@@ -362,7 +362,7 @@ absl::StatusOr<Page<Team>> MySqlPersonnelStore::ListTeams(const TeamQuery& query
 
 absl::StatusOr<Team> MySqlPersonnelStore::UpdateTeam(int64_t id, const TeamPatch& patch,
                                                      const MutationContext& context) {
-  return db::RunIdempotent<Team>(*pool_, context.request, [&](Connection& connection)
+  return db::RunIdempotent<Team>(*pool_, context, [&](Connection& connection)
                                                               -> absl::StatusOr<Team> {
     sql::PreparedStatement& lock = connection.Prepare("SELECT id FROM teams WHERE id = ? FOR UPDATE");
     lock.setInt64(1, id);
@@ -404,7 +404,7 @@ absl::StatusOr<Team> MySqlPersonnelStore::UpdateTeam(int64_t id, const TeamPatch
 
 absl::StatusOr<Employee> MySqlPersonnelStore::CreateEmployee(const Employee& employee,
                                                              const MutationContext& context) {
-  return db::RunIdempotent<Employee>(*pool_, context.request, [&](Connection& connection)
+  return db::RunIdempotent<Employee>(*pool_, context, [&](Connection& connection)
                                                                   -> absl::StatusOr<Employee> {
     LADDER_RETURN_IF_ERROR(RequireCounty(connection, employee.county(), "employee.county").status());
     LADDER_RETURN_IF_ERROR(
@@ -517,7 +517,7 @@ absl::StatusOr<Employee> MySqlPersonnelStore::ApplyTransition(int64_t id,
                                                               const policy::Policy& policy,
                                                               const TransitionRule& rule,
                                                               const MutationContext& context) {
-  return db::RunIdempotent<Employee>(*pool_, context.request, [&](Connection& connection)
+  return db::RunIdempotent<Employee>(*pool_, context, [&](Connection& connection)
                                                                   -> absl::StatusOr<Employee> {
     // An unlocked read tells which counties the change touches; they are locked before the
     // employee row, in the same order as every other transaction of the store.
@@ -527,6 +527,7 @@ absl::StatusOr<Employee> MySqlPersonnelStore::ApplyTransition(int64_t id,
     LADDER_ASSIGN_OR_RETURN(auto locked, LockCounties(connection, counties));
 
     LADDER_ASSIGN_OR_RETURN(Employee current, ReadEmployee(connection, id, true));
+    db::NoteAuditBefore(context, current);
     if (!expected_etag.empty() && expected_etag != current.etag()) {
       return ErrorWithReason(absl::StatusCode::kAborted, reason::kEtagMismatch,
                              absl::StrCat("employee.etag: ", current.name(),

@@ -7,7 +7,6 @@
 #include "common/api/field_mask.h"
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
-#include "common/db/idempotency.h"
 #include "common/status/errors.h"
 #include "common/status/macros.h"
 #include "common/time/dates.h"
@@ -81,8 +80,9 @@ absl::Status UpdateMask(const google::protobuf::FieldMask& mask, const char* con
                         const char* const* end) {
   for (const std::string& path : mask.paths()) {
     if (std::find(begin, end, path) == end) {
-      return InvalidFieldError("update_mask",
-                               absl::StrCat("path '", path, "' is not writable by this call"));
+      return InvalidFieldError(
+          "update_mask",
+          absl::StrCat("path '", api::QuotableText(path), "' is not writable by this call"));
     }
   }
   return absl::OkStatus();
@@ -103,7 +103,7 @@ absl::StatusOr<absl::CivilDay> EffectiveDate(const google::type::Date& date,
 }
 
 absl::Status ValidateCreateOrgUnit(const v1::CreateOrgUnitRequest& request) {
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   if (!request.has_org_unit()) return InvalidFieldError("org_unit", "is required");
   const v1::OrgUnit& unit = request.org_unit();
   LADDER_RETURN_IF_ERROR(ValidateText(unit.display_name(), "org_unit.display_name", 1, kMaxNameChars));
@@ -119,7 +119,7 @@ absl::Status ValidateCreateOrgUnit(const v1::CreateOrgUnitRequest& request) {
 }
 
 absl::Status ValidateCreateTeam(const v1::CreateTeamRequest& request) {
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   if (!request.has_team()) return InvalidFieldError("team", "is required");
   LADDER_RETURN_IF_ERROR(ValidateText(request.team().display_name(), "team.display_name", 1, kMaxNameChars));
   LADDER_RETURN_IF_ERROR(RequiredName(request.team().county(), "orgUnits", "team.county"));
@@ -127,7 +127,7 @@ absl::Status ValidateCreateTeam(const v1::CreateTeamRequest& request) {
 }
 
 absl::Status ValidateUpdateTeam(const v1::UpdateTeamRequest& request) {
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   if (!request.has_team()) return InvalidFieldError("team", "is required");
   LADDER_RETURN_IF_ERROR(RequiredName(request.team().name(), "teams", "team.name"));
   LADDER_RETURN_IF_ERROR(UpdateMask(request.update_mask(), std::begin(kTeamWritablePaths),
@@ -140,7 +140,7 @@ absl::Status ValidateUpdateTeam(const v1::UpdateTeamRequest& request) {
 }
 
 absl::Status ValidateCreateEmployee(const v1::CreateEmployeeRequest& request) {
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   if (!request.has_employee()) return InvalidFieldError("employee", "is required");
   const v1::Employee& employee = request.employee();
   LADDER_RETURN_IF_ERROR(EmployeeNumber(employee.employee_number(), "employee.employee_number"));
@@ -164,7 +164,7 @@ absl::Status ValidateCreateEmployee(const v1::CreateEmployeeRequest& request) {
 }
 
 absl::Status ValidateUpdateEmployee(const v1::UpdateEmployeeRequest& request) {
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   if (!request.has_employee()) return InvalidFieldError("employee", "is required");
   const v1::Employee& employee = request.employee();
   LADDER_RETURN_IF_ERROR(RequiredName(employee.name(), "employees", "employee.name"));
@@ -189,7 +189,7 @@ absl::Status ValidateUpdateEmployee(const v1::UpdateEmployeeRequest& request) {
 }
 
 absl::Status ValidateTransferEmployee(const v1::TransferEmployeeRequest& request) {
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   LADDER_RETURN_IF_ERROR(RequiredName(request.name(), "employees", "name"));
   LADDER_RETURN_IF_ERROR(RequiredName(request.county(), "orgUnits", "county"));
   LADDER_RETURN_IF_ERROR(OptionalName(request.team(), "teams", "team"));
@@ -198,7 +198,7 @@ absl::Status ValidateTransferEmployee(const v1::TransferEmployeeRequest& request
 }
 
 absl::Status ValidateChangeLevel(const v1::ChangeLevelRequest& request) {
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   LADDER_RETURN_IF_ERROR(RequiredName(request.name(), "employees", "name"));
   LADDER_RETURN_IF_ERROR(
       OptionalEnum(request.expected_level(), common::v1::Level_IsValid, "expected_level"));
@@ -210,7 +210,7 @@ absl::Status ValidateChangeLevel(const v1::ChangeLevelRequest& request) {
 }
 
 absl::Status ValidateChangeRole(const v1::ChangeRoleRequest& request) {
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   LADDER_RETURN_IF_ERROR(RequiredName(request.name(), "employees", "name"));
   LADDER_RETURN_IF_ERROR(RequiredEnum<v1::Role>(request.role(), v1::Role_IsValid, "role"));
   const bool free_grade = request.role() != v1::ROLE_CUSTOMER_MANAGER &&
@@ -229,7 +229,7 @@ absl::Status ValidateChangeRole(const v1::ChangeRoleRequest& request) {
 }
 
 absl::Status ValidateEndEmployment(const v1::EndEmploymentRequest& request) {
-  LADDER_RETURN_IF_ERROR(db::ValidateRequestId(request.request_id(), "request_id"));
+  LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   LADDER_RETURN_IF_ERROR(RequiredName(request.name(), "employees", "name"));
   LADDER_RETURN_IF_ERROR(RequiredEnum<v1::SeparationReason>(
       request.reason(), v1::SeparationReason_IsValid, "reason"));

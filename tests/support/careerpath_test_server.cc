@@ -5,6 +5,7 @@
 #include "common/status/macros.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "tests/support/test_credentials.h"
 
 namespace ladder::testing {
 
@@ -16,19 +17,24 @@ absl::StatusOr<std::unique_ptr<CareerPathTestServer>> CareerPathTestServer::Star
   server->pool_ = std::make_unique<db::ConnectionPool>(database);
   server->store_ = std::make_unique<careerpath::MySqlCaseStore>(server->pool_.get());
   server->personnel_ = careerpath::MakeGrpcPersonnelGateway(
-      grpc::CreateChannel(personnel_address, grpc::InsecureChannelCredentials()), absl::Seconds(5));
+      grpc::CreateChannel(personnel_address, ClientCredentials("careerpath")), absl::Seconds(5));
   server->evaluation_ = careerpath::MakeGrpcEvaluationGateway(
-      grpc::CreateChannel(evaluation_address, grpc::InsecureChannelCredentials()), absl::Seconds(5));
-  server->service_ = std::make_unique<careerpath::CareerPathServiceImpl>(
+      grpc::CreateChannel(evaluation_address, ClientCredentials("careerpath")), absl::Seconds(5));
+  server->handlers_ = std::make_unique<careerpath::CareerPathServiceImpl>(
       server->store_.get(), server->personnel_.get(), server->evaluation_.get(), &server->policies_);
   server::ServerConfig config;
   config.service_name = "careerpath";
   config.listen = "127.0.0.1:0";
+  config.transport = ServerTransport("careerpath");
+  config.authenticator = TestAuthenticator();
+  server->service_ = std::make_unique<careerpath::CareerPathAccessPolicy>(
+      server->handlers_.get(), server->store_.get(), server->personnel_.get(), server->evaluation_.get(),
+      config.authenticator, server->pool_.get());
   LADDER_ASSIGN_OR_RETURN(server::StartedServer started,
                           server::StartServer(config, {server->service_.get()}));
   server->server_ = std::move(started.server);
   server->address_ = absl::StrCat("127.0.0.1:", started.port);
-  server->channel_ = grpc::CreateChannel(server->address_, grpc::InsecureChannelCredentials());
+  server->channel_ = grpc::CreateChannel(server->address_, ClientCredentials());
   return server;
 }
 

@@ -7,6 +7,7 @@
 #include "common/db/connection_pool.h"
 #include "common/policy/policy_set.h"
 #include "ladder/careerpath/v1/careerpath_service.grpc.pb.h"
+#include "services/careerpath/access_policy.h"
 #include "services/careerpath/careerpath_service.h"
 #include "services/careerpath/mysql_case_store.h"
 
@@ -32,7 +33,8 @@ class CareerPathTestServer final {
   std::unique_ptr<careerpath::MySqlCaseStore> store_;
   std::unique_ptr<careerpath::PersonnelGateway> personnel_;
   std::unique_ptr<careerpath::EvaluationGateway> evaluation_;
-  std::unique_ptr<careerpath::CareerPathServiceImpl> service_;
+  std::unique_ptr<careerpath::CareerPathServiceImpl> handlers_;
+  std::unique_ptr<careerpath::CareerPathAccessPolicy> service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   std::shared_ptr<grpc::Channel> channel_;

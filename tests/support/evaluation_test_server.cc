@@ -4,6 +4,7 @@
 #include "common/status/macros.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "tests/support/test_credentials.h"
 
 namespace ladder::testing {
 
@@ -15,13 +16,18 @@ absl::StatusOr<std::unique_ptr<EvaluationTestServer>> EvaluationTestServer::Star
   server->pool_ = std::make_unique<db::ConnectionPool>(database);
   server->store_ = std::make_unique<evaluation::MySqlEvaluationStore>(server->pool_.get());
   server->personnel_ = evaluation::MakeGrpcPersonnelDirectory(
-      grpc::CreateChannel(personnel_address, grpc::InsecureChannelCredentials()),
+      grpc::CreateChannel(personnel_address, ClientCredentials("evaluation")),
       absl::Seconds(5));
-  server->service_ = std::make_unique<evaluation::EvaluationServiceImpl>(
+  server->handlers_ = std::make_unique<evaluation::EvaluationServiceImpl>(
       server->store_.get(), server->personnel_.get(), &server->policies_);
   server::ServerConfig config;
   config.service_name = "evaluation";
   config.listen = "127.0.0.1:0";
+  config.transport = ServerTransport("evaluation");
+  config.authenticator = TestAuthenticator();
+  server->service_ = std::make_unique<evaluation::EvaluationAccessPolicy>(
+      server->handlers_.get(), server->store_.get(), server->personnel_.get(), config.authenticator,
+      server->pool_.get());
   LADDER_ASSIGN_OR_RETURN(server::StartedServer started,
                           server::StartServer(config, {server->service_.get()}));
   server->server_ = std::move(started.server);
@@ -29,8 +35,7 @@ absl::StatusOr<std::unique_ptr<EvaluationTestServer>> EvaluationTestServer::Star
   grpc::ChannelArguments arguments;
   // Imports of 100,000 rows stream far more than the 4 MiB default in one call.
   arguments.SetMaxSendMessageSize(64 << 20);
-  server->channel_ = grpc::CreateCustomChannel(server->address_, grpc::InsecureChannelCredentials(),
-                                               arguments);
+  server->channel_ = grpc::CreateCustomChannel(server->address_, ClientCredentials(), arguments);
   return server;
 }
 

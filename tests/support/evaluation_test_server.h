@@ -8,6 +8,7 @@
 #include "common/policy/policy_set.h"
 #include "common/server/server_runner.h"
 #include "ladder/evaluation/v1/evaluation_service.grpc.pb.h"
+#include "services/evaluation/access_policy.h"
 #include "services/evaluation/evaluation_service.h"
 #include "services/evaluation/mysql_evaluation_store.h"
 
@@ -33,7 +34,8 @@ class EvaluationTestServer final {
   std::unique_ptr<db::ConnectionPool> pool_;
   std::unique_ptr<evaluation::MySqlEvaluationStore> store_;
   std::unique_ptr<evaluation::PersonnelDirectory> personnel_;
-  std::unique_ptr<evaluation::EvaluationServiceImpl> service_;
+  std::unique_ptr<evaluation::EvaluationServiceImpl> handlers_;
+  std::unique_ptr<evaluation::EvaluationAccessPolicy> service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -4,6 +4,7 @@
 #include "common/status/macros.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "tests/support/test_credentials.h"
 
 namespace ladder::testing {
 
@@ -13,8 +14,12 @@ absl::StatusOr<std::unique_ptr<PersonnelTestServer>> PersonnelTestServer::Start(
   LADDER_ASSIGN_OR_RETURN(server->policies_, policy::PolicySet::LoadFromDirectory(policy_dir));
   server->pool_ = std::make_unique<db::ConnectionPool>(database);
   server->store_ = std::make_unique<personnel::MySqlPersonnelStore>(server->pool_.get());
-  server->service_ = std::make_unique<personnel::PersonnelServiceImpl>(server->store_.get(),
-                                                                       &server->policies_);
+  server->handlers_ = std::make_unique<personnel::PersonnelServiceImpl>(server->store_.get(),
+                                                                        &server->policies_);
+  server->config_.transport = ServerTransport("personnel");
+  server->config_.authenticator = TestAuthenticator();
+  server->service_ = std::make_unique<personnel::PersonnelAccessPolicy>(
+      server->handlers_.get(), server->store_.get(), server->config_.authenticator, server->pool_.get());
   server->config_.service_name = "personnel";
   server->config_.listen = "127.0.0.1:0";
   server->config_.health_service_names = {"ladder.personnel.v1.PersonnelService"};
@@ -26,7 +31,7 @@ absl::StatusOr<std::unique_ptr<PersonnelTestServer>> PersonnelTestServer::Start(
   personnel::MySqlPersonnelStore* store = server->store_.get();
   server->health_ = std::make_unique<server::HealthMonitor>(
       server->config_, *server->server_, [store] { return store->Ping(); });
-  server->channel_ = grpc::CreateChannel(server->address_, grpc::InsecureChannelCredentials());
+  server->channel_ = grpc::CreateChannel(server->address_, ClientCredentials());
   return server;
 }
 
@@ -43,7 +48,7 @@ std::unique_ptr<personnel::v1::PersonnelService::Stub> PersonnelTestServer::NewS
 std::unique_ptr<grpc::ClientContext> CallContext(absl::Duration deadline, const std::string& actor) {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(deadline));
-  context->AddMetadata("x-ladder-actor", actor);
+  Authorize(*context, TestIdentity{actor});
   return context;
 }
 

@@ -9,13 +9,16 @@
 #include "common/server/server_runner.h"
 #include "grpcpp/channel.h"
 #include "ladder/personnel/v1/personnel_service.grpc.pb.h"
+#include "services/personnel/access_policy.h"
 #include "services/personnel/mysql_personnel_store.h"
 #include "services/personnel/personnel_service.h"
 
 namespace ladder::testing {
 
-// The real personnel service, wired as main.cc wires it, serving on a free loopback port
-// against `database`; its health is probed every 100 ms.
+// The real personnel service, wired as main.cc wires it (TLS, verified callers, its access
+// policy), serving on a free loopback port against `database`; its health is probed every
+// 100 ms. channel() verifies the server and carries no identity: calls add one
+// (CallContext, Authorize).
 class PersonnelTestServer final {
  public:
   static absl::StatusOr<std::unique_ptr<PersonnelTestServer>> Start(
@@ -33,7 +36,8 @@ class PersonnelTestServer final {
   policy::PolicySet policies_;
   std::unique_ptr<db::ConnectionPool> pool_;
   std::unique_ptr<personnel::MySqlPersonnelStore> store_;
-  std::unique_ptr<personnel::PersonnelServiceImpl> service_;
+  std::unique_ptr<personnel::PersonnelServiceImpl> handlers_;
+  std::unique_ptr<personnel::PersonnelAccessPolicy> service_;
   server::ServerConfig config_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<server::HealthMonitor> health_;
@@ -41,7 +45,8 @@ class PersonnelTestServer final {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
-// A client context with a deadline and the caller's declared identity.
+// A client context with a deadline, calling as an HR admin whose token subject is `actor`
+// (recorded as "user:<actor>").
 std::unique_ptr<grpc::ClientContext> CallContext(absl::Duration deadline = absl::Seconds(30),
                                                  const std::string& actor = "test");
 

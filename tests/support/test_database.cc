@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <memory>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "common/db/connection_pool.h"
@@ -86,6 +88,13 @@ absl::StatusOr<int64_t> ScratchDatabase::QueryInt(const std::string& sql) const 
   } catch (const sql::SQLException& e) {
     return db::FromSqlException(e, sql);
   }
+}
+
+std::string AuditTrailMigrationSql() {
+  std::ifstream in("services/personnel/migrations/0003_audit_trail.sql");
+  std::stringstream sql;
+  sql << in.rdbuf();
+  return sql.str();
 }
 
 }  // namespace ladder::testing

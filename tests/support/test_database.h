@@ -14,6 +14,10 @@ namespace ladder::testing {
 // missing, so a test run without its database cannot pass by accident.
 absl::StatusOr<db::DatabaseOptions> TestServerOptions();
 
+// The audit-trail migration every service carries (read from personnel's migrations, run
+// from the repository root like every test), for tests of the db layer on their own schema.
+std::string AuditTrailMigrationSql();
+
 // A fresh database of its own on the test server, migrated, dropped when destroyed. Each
 // test binary makes its own, so binaries run in parallel without sharing rows.
 class ScratchDatabase final {

@@ -21,6 +21,8 @@ const std::vector<db::Migration>& Migrations() {
   static const auto* migrations = new std::vector<db::Migration>{
       {1, "counters", "CREATE TABLE IF NOT EXISTS counters (id INT PRIMARY KEY, value INT NOT NULL);\n"
                       "INSERT INTO counters VALUES (1, 0);"},
+      // Every idempotent mutation writes an audit event.
+      {2, "audit_trail", (new std::string(AuditTrailMigrationSql()))->c_str()},
   };
   return *migrations;
 }
@@ -45,7 +47,11 @@ class DbLayerTest : public ::testing::Test {
   }
 
   absl::StatusOr<common::v1::Policy> Increment(const db::RequestKey& key) {
-    return db::RunIdempotent<common::v1::Policy>(*pool_, key, [&](db::Connection& connection)
+    db::MutationContext mutation;
+    mutation.request = key;
+    mutation.actor = "user:test";
+    mutation.role = "HR_ADMIN";
+    return db::RunIdempotent<common::v1::Policy>(*pool_, mutation, [&](db::Connection& connection)
                                                                   -> absl::StatusOr<common::v1::Policy> {
       connection.Execute("UPDATE counters SET value = value + 1 WHERE id = 1");
       common::v1::Policy response;
@@ -61,7 +67,8 @@ class DbLayerTest : public ::testing::Test {
 TEST_F(DbLayerTest, MigrationsApplyOnceAndRefuseEditedHistory) {
   // Applying again changes nothing (the INSERT would fail on its primary key otherwise).
   ASSERT_TRUE(db::ApplyMigrations(database_->options(), Migrations()).ok());
-  EXPECT_EQ(database_->QueryInt("SELECT COUNT(*) FROM schema_migrations").value_or(-1), 1);
+  EXPECT_EQ(database_->QueryInt("SELECT COUNT(*) FROM schema_migrations").value_or(-1),
+            static_cast<int64_t>(Migrations().size()));
   std::vector<db::Migration> edited = {{1, "counters", "CREATE TABLE counters2 (id INT);"}};
   absl::Status status = db::ApplyMigrations(database_->options(), edited);
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;

@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "tests/services/careerpath/careerpath_test_base.h"
+#include "tests/support/test_credentials.h"
 
 namespace ladder::testing {
 namespace {
@@ -112,20 +113,25 @@ class ApplyFaultsTest : public CareerPathServiceTestBase {
     faulty_->pool = std::make_unique<db::ConnectionPool>(careerpath_database_->options());
     faulty_->store = std::make_unique<careerpath::MySqlCaseStore>(faulty_->pool.get());
     faulty_->personnel = new FaultyPersonnel(careerpath::MakeGrpcPersonnelGateway(
-        grpc::CreateChannel(personnel_server_->address(), grpc::InsecureChannelCredentials()), absl::Seconds(5)));
+        grpc::CreateChannel(personnel_server_->address(), ClientCredentials("careerpath")), absl::Seconds(5)));
     faulty_->personnel_owner.reset(faulty_->personnel);
     faulty_->evaluation = careerpath::MakeGrpcEvaluationGateway(
-        grpc::CreateChannel(evaluation_server_->address(), grpc::InsecureChannelCredentials()), absl::Seconds(5));
+        grpc::CreateChannel(evaluation_server_->address(), ClientCredentials("careerpath")), absl::Seconds(5));
     faulty_->service = std::make_unique<careerpath::CareerPathServiceImpl>(
         faulty_->store.get(), faulty_->personnel, faulty_->evaluation.get(), &faulty_->policies);
     server::ServerConfig config;
     config.service_name = "careerpath";
     config.listen = "127.0.0.1:0";
-    auto started = server::StartServer(config, {faulty_->service.get()});
+    config.transport = ServerTransport("careerpath");
+    config.authenticator = TestAuthenticator();
+    faulty_->guarded = std::make_unique<careerpath::CareerPathAccessPolicy>(
+        faulty_->service.get(), faulty_->store.get(), faulty_->personnel, faulty_->evaluation.get(),
+        config.authenticator, faulty_->pool.get());
+    auto started = server::StartServer(config, {faulty_->guarded.get()});
     ASSERT_TRUE(started.ok()) << started.status();
     faulty_->server = std::move(started->server);
     faulty_->channel =
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", started->port), grpc::InsecureChannelCredentials());
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", started->port), ClientCredentials());
   }
   static void TearDownTestSuite() {
     if (faulty_ != nullptr) {
@@ -156,6 +162,7 @@ class ApplyFaultsTest : public CareerPathServiceTestBase {
     std::unique_ptr<careerpath::PersonnelGateway> personnel_owner;
     std::unique_ptr<careerpath::EvaluationGateway> evaluation;
     std::unique_ptr<careerpath::CareerPathServiceImpl> service;
+    std::unique_ptr<careerpath::CareerPathAccessPolicy> guarded;
     std::unique_ptr<grpc::Server> server;
     std::shared_ptr<grpc::Channel> channel;
   };

@@ -7,6 +7,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "tests/services/evaluation/evaluation_test_base.h"
+#include "tests/support/test_credentials.h"
 
 namespace ladder::testing {
 namespace {
@@ -329,7 +330,7 @@ TEST_F(ImportTest, AnImportCutOffWhileWritingIsFinishedByItsRetry) {
   {
     // Stream everything, then stop waiting for the answer almost at once.
     auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata("x-ladder-actor", "test");
+    Authorize(*context, TestIdentity{});
     ev1::ImportScoresResponse response;
     auto writer = stub_->ImportScores(context.get(), &response);
     ev1::ImportScoresRequest header;

@@ -1,0 +1,47 @@
+#pragma once
+
+// Who a verified caller is and what part of the branch they answer for. Built from a verified
+// token or a verified client certificate (authenticator.h), never from what a caller declares.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace ladder::auth {
+
+enum class Role {
+  kHrAdmin,       // everything
+  kCountyHr,      // people, cycles and cases of their own counties
+  kSupervisor,    // scores their own team
+  kServiceStaff,  // quality-inspection flags in their own team
+  kAuditor,       // reads everything, changes nothing
+  kEmployee,      // their own record, scores and eligibility
+  kService,       // another Ladder service, by its mTLS certificate
+};
+
+// "HR_ADMIN", "COUNTY_HR", …, "SERVICE".
+absl::string_view RoleName(Role role);
+// The token claim's spelling; INVALID_ARGUMENT for anything else (SERVICE is not a token role).
+absl::StatusOr<Role> TokenRoleFromName(absl::string_view name);
+
+struct Principal {
+  // "user:<sub>" for a token, "service:<name>" for a certificate.
+  std::string actor;
+  Role role = Role::kEmployee;
+  // The service's name (certificate CN) when role is kService.
+  std::string service;
+  // COUNTY_HR: the counties they answer for (orgUnits ids).
+  std::vector<int64_t> counties;
+  // SUPERVISOR, SERVICE_STAFF: their team (teams id); 0 when none.
+  int64_t team = 0;
+  // The employee the caller is (employees id); 0 when none.
+  int64_t employee = 0;
+
+  bool IsService(absl::string_view name) const { return role == Role::kService && service == name; }
+  bool HasCounty(int64_t county) const;
+};
+
+}  // namespace ladder::auth

@@ -1,0 +1,75 @@
+#pragma once
+
+// The audit trail every service keeps in its own database (migration NNNN_audit_trail.sql):
+// append-only, hash-chained, written in the transaction of the change it records.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/db/connection_pool.h"
+
+namespace ladder::db {
+
+struct AuditEvent {
+  absl::Time occurred_at;
+  // "user:<sub>" or "service:<name>", and the role the call was made in.
+  std::string actor;
+  std::string role;
+  // The full RPC name.
+  std::string action;
+  // The resource acted on ("employees/7"), or what was asked for when refused.
+  std::string resource;
+  std::string request_id;
+  // "OK" for an effect, else the refusal's code ("PERMISSION_DENIED").
+  std::string outcome;
+  // The resource before and after, as proto JSON; empty when not applicable.
+  std::string before_json;
+  std::string after_json;
+};
+
+struct StoredAuditEvent {
+  int64_t id = 0;
+  AuditEvent event;
+  std::string previous_hash;
+  std::string hash;
+};
+
+// Within the caller's open transaction: appends `event` to the chain. Takes the chain head's
+// row lock until the transaction ends, which orders events exactly as their commits.
+absl::Status AppendAuditEvent(Connection& connection, const AuditEvent& event);
+
+// Appends in a transaction of its own (a refusal has no other effect to join).
+absl::Status RecordAuditEvent(ConnectionPool& pool, const AuditEvent& event);
+
+struct AuditPage {
+  std::vector<StoredAuditEvent> events;
+  // 0 when this is the last page; else pass as `before_id` for the next one.
+  int64_t next_before_id = 0;
+};
+
+// Newest first: up to `limit` events with id below `before_id` (0 = from the newest),
+// optionally only those of `actor`.
+absl::StatusOr<AuditPage> ListAuditEvents(ConnectionPool& pool, int64_t before_id, int limit,
+                                          const std::string& actor);
+
+struct AuditVerification {
+  int64_t events_checked = 0;
+  bool intact = true;
+  // The first event where the chain breaks (0 if intact or the break is at the end), and why.
+  int64_t first_broken_id = 0;
+  std::string problem;
+};
+
+// Recomputes the whole chain, oldest first, a page at a time, and compares it with every
+// stored hash and with the chain head.
+absl::StatusOr<AuditVerification> VerifyAuditChain(ConnectionPool& pool);
+
+// The hash of an event at `id` following `previous_hash` (hex SHA-256 over a length-prefixed
+// encoding of every field).
+std::string AuditEventHash(int64_t id, const AuditEvent& event, const std::string& previous_hash);
+
+}  // namespace ladder::db

@@ -1,0 +1,98 @@
+#include "common/server/call_guard.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/api/message_checks.h"
+#include "common/db/audit_log.h"
+#include "common/status/grpc_status.h"
+#include "google/protobuf/descriptor.h"
+#include "spdlog/spdlog.h"
+
+namespace ladder::server {
+namespace {
+
+// The request's subject, for the audit record of a refusal: the first of these fields set.
+std::string ResourceOf(const google::protobuf::Message& request) {
+  static constexpr const char* kFields[] = {"name", "employee", "cycle", "parent", "county", "org_unit", "team"};
+  for (const char* name : kFields) {
+    const google::protobuf::FieldDescriptor* field = request.GetDescriptor()->FindFieldByName(name);
+    if (field == nullptr || field->is_repeated() ||
+        field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
+      continue;
+    }
+    std::string value = request.GetReflection()->GetString(request, field);
+    if (!value.empty()) return value.substr(0, 200);
+  }
+  return "";
+}
+
+std::string RequestIdOf(const google::protobuf::Message& request) {
+  const google::protobuf::FieldDescriptor* field = request.GetDescriptor()->FindFieldByName("request_id");
+  if (field == nullptr || field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) return "";
+  return request.GetReflection()->GetString(request, field).substr(0, 100);
+}
+
+}  // namespace
+
+CallGuard::CallGuard(std::string service, std::shared_ptr<auth::Authenticator> authenticator,
+                     db::ConnectionPool* audit_pool, std::string domain)
+    : service_(std::move(service)),
+      authenticator_(std::move(authenticator)),
+      audit_pool_(audit_pool),
+      domain_(std::move(domain)) {}
+
+int CallGuard::MethodIndex(absl::string_view method) const {
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_);
+  const google::protobuf::MethodDescriptor* found =
+      service == nullptr ? nullptr : service->FindMethodByName(std::string(method));
+  if (found == nullptr) {
+    spdlog::critical("event=access_policy_error service={} method={} problem=unknown_method", service_,
+                     std::string(method));
+    std::abort();
+  }
+  return found->index();
+}
+
+absl::StatusOr<auth::Principal> CallGuard::Caller(const grpc::ServerContext& context) const {
+  if (authenticator_ == nullptr) return absl::UnauthenticatedError("no authenticator is configured");
+  return authenticator_->PrincipalOf(context);
+}
+
+absl::Status CallGuard::Parse(const grpc::ByteBuffer& bytes, google::protobuf::Message& request) const {
+  std::vector<grpc::Slice> slices;
+  if (!bytes.Dump(&slices).ok()) return absl::InvalidArgumentError("the request could not be read");
+  std::string flat;
+  flat.reserve(bytes.Length());
+  for (const grpc::Slice& slice : slices) {
+    flat.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  }
+  return api::ParseRequest(flat, request);
+}
+
+absl::Status CallGuard::Refuse(const grpc::ServerContext& context, const auth::Principal& principal,
+                               absl::string_view method, const google::protobuf::Message& request) const {
+  const std::string action = absl::StrCat("/", service_, "/", method);
+  const std::string resource = ResourceOf(request);
+  spdlog::warn("event=permission_denied actor={} role={} method={} resource={} peer={}", principal.actor,
+               std::string(auth::RoleName(principal.role)), action, resource, context.peer());
+  if (audit_pool_ != nullptr) {
+    db::AuditEvent event;
+    event.occurred_at = absl::Now();
+    event.actor = principal.actor;
+    event.role = std::string(auth::RoleName(principal.role));
+    event.action = action;
+    event.resource = resource;
+    event.request_id = RequestIdOf(request);
+    event.outcome = "PERMISSION_DENIED";
+    if (absl::Status recorded = db::RecordAuditEvent(*audit_pool_, event); !recorded.ok()) {
+      spdlog::error("event=audit_write_failed action={} error=\"{}\"", action, recorded.ToString());
+    }
+  }
+  return auth::PermissionDenied(principal, method);
+}
+
+grpc::Status CallGuard::Answer(const absl::Status& status) const { return ToGrpcStatus(status, domain_); }
+
+}  // namespace ladder::server

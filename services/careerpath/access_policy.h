@@ -1,0 +1,26 @@
+#pragma once
+
+#include <memory>
+
+#include "common/auth/authenticator.h"
+#include "common/db/connection_pool.h"
+#include "common/server/guarded_service.h"
+#include "ladder/careerpath/v1/careerpath_service.grpc.pb.h"
+#include "services/careerpath/careerpath_service.h"
+#include "services/careerpath/case_store.h"
+#include "services/careerpath/upstream.h"
+
+namespace ladder::careerpath {
+
+// Who may call what of CareerPathService, and on which part of the branch: the service as
+// it is registered with the server. docs/security.md has the same matrix in words.
+class CareerPathAccessPolicy final : public server::GuardedService<cv1::CareerPathService::Service> {
+ public:
+  // None is owned; all must outlive the policy.
+  CareerPathAccessPolicy(CareerPathServiceImpl* impl, CaseStore* store, PersonnelGateway* personnel,
+                         EvaluationGateway* evaluation,
+                         std::shared_ptr<auth::Authenticator> authenticator,
+                         db::ConnectionPool* audit_pool);
+};
+
+}  // namespace ladder::careerpath
