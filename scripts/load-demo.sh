@@ -4,12 +4,18 @@
 # scorecard, 2026 Q2 and Q3 scored and finalised, Q4 open and partly scored, and the review
 # of Q3 with its open cases.
 #
-#   scripts/load-demo.sh [--parts=personnel,evaluation,careerpath]
+#   scripts/load-demo.sh [--parts=personnel,evaluation,careerpath] [--ca=FILE]
+#                        [--token-file=FILE]
 #
 # --parts limits the load to the services that run (default: all three). Every step is safe
 # to repeat: a second run changes nothing. The services are found as ladderctl finds them
 # (LADDER_PERSONNEL_ADDRESS, LADDER_EVALUATION_ADDRESS, LADDER_CAREERPATH_ADDRESS, else
 # 127.0.0.1:50051/50052/50053).
+#
+# The services answer over TLS and only to a caller with a token whose role may create
+# (HR_ADMIN): --ca is the CA that signed their certificates and --token-file a file holding
+# the token; each is handed to every ladderctl call (as --tls-ca and --token-file). Without
+# them ladderctl takes its environment: LADDER_TLS_CA, LADDER_TOKEN (and LADDER_TLS, ...).
 #
 # Environment:
 #   LADDERCTL   the ladderctl binary, default $LADDER_BUILD_DIR/tools/ladderctl/ladderctl
@@ -24,18 +30,24 @@ BRANCH=衢州分公司
 SCORECARD=客户经理季度考核
 
 parts=personnel,evaluation,careerpath
-case "${1:-}" in
-  "") ;;
-  --parts=*) parts="${1#--parts=}" ;;
-  *) die "unknown argument '$1' (usage: $0 [--parts=personnel,evaluation,careerpath])" ;;
-esac
+# Flags every ladderctl call gets: how to reach the services, never shown in the log.
+connection=()
+for arg in "$@"; do
+  case "$arg" in
+    --parts=*) parts="${arg#--parts=}" ;;
+    --ca=*) connection+=("--tls-ca=${arg#--ca=}") ;;
+    --token-file=*) connection+=("--token-file=${arg#--token-file=}") ;;
+    *) die "unknown argument '$arg' (usage: $0 [--parts=personnel,evaluation,careerpath]" \
+      "[--ca=FILE] [--token-file=FILE])" ;;
+  esac
+done
 has_part() { [[ ",$parts," == *",$1,"* ]]; }
 
 [[ -x "$LADDERCTL" ]] || die "$LADDERCTL is missing: build the ladderctl target first"
 
 ctl() {
   log "ladderctl $*"
-  "$LADDERCTL" "$@"
+  "$LADDERCTL" "${connection[@]}" "$@"
 }
 
 ctl orgunits import "$DEMO/org_units.csv"

@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Runs the Ladder suite on this machine, in the foreground, until Ctrl-C.
 #
-#   scripts/run.sh
+#   scripts/run.sh            (scripts/run.sh --help prints this)
 #
-# Installs missing Debian packages, builds, starts a private MariaDB (unix socket only,
-# data kept under .local/run/mariadb between runs), starts the services that are built
-# (personnel, then evaluation, then careerpath), waits until each reports SERVING, loads
-# the demo data once (the CSV files under demo/, with ladderctl: scripts/load-demo.sh), and
-# prints how to call the services.
+# Installs missing Debian packages, builds, creates the development PKI under
+# .local/run/pki once (scripts/lib/dev-pki.sh: a CA, one certificate per service, the token
+# signing keys), starts a private MariaDB (unix socket only, data kept under
+# .local/run/mariadb between runs), starts the services that are built (personnel, then
+# evaluation, then careerpath) with TLS and their own certificates, waits until each reports
+# SERVING (ladder_health over mutual TLS, as the service itself), loads the demo data once
+# (the CSV files under demo/, with ladderctl over TLS with a token: scripts/load-demo.sh),
+# and prints a development HR_ADMIN token (valid 12 hours, also written to
+# .local/run/dev-admin.token) with how to call the services with it.
+#
+# Every service requires TLS and a verified caller: the others by their certificates
+# (mutual TLS), people by a bearer token signed with a key under .local/run/pki/jwt/private
+# (issuer and audience "ladder").
 #
 # Environment:
 #   LADDER_PERSONNEL_PORT   default 50051
@@ -23,8 +31,23 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # shellcheck source-path=SCRIPTDIR source=lib/mariadb.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/mariadb.sh"
 
+case "${1:-}" in
+  "") ;;
+  -h | --help)
+    # The header above, without its comment marks.
+    sed -n '2,/^set -euo pipefail/{/^set /d; s/^# \{0,1\}//; p}' "${BASH_SOURCE[0]}"
+    exit 0
+    ;;
+  *) die "unknown argument '$1' (scripts/run.sh takes none; see scripts/run.sh --help)" ;;
+esac
+
 RUN_DIR="$LADDER_ROOT/.local/run"
 DB_DIR="$RUN_DIR/mariadb"
+PKI_DIR="$RUN_DIR/pki"
+JWT_KID=ladder-dev-es256
+JWT_KEY="$PKI_DIR/jwt/private/$JWT_KID.key"
+DEMO_TOKEN="$RUN_DIR/demo.token"
+ADMIN_TOKEN="$RUN_DIR/dev-admin.token"
 LOG_DIR="$RUN_DIR/logs"
 PID_DIR="$RUN_DIR/pids"
 DEMO_MARKER="$RUN_DIR/demo-loaded"
@@ -39,6 +62,7 @@ STOP_TIMEOUT="${LADDER_STOP_TIMEOUT:-30}"
 
 HEALTH_TOOL="$LADDER_BUILD_DIR/tools/health/ladder_health"
 LADDERCTL="$LADDER_BUILD_DIR/tools/ladderctl/ladderctl"
+TOKEN_TOOL="$LADDER_BUILD_DIR/tools/token/ladder_token"
 
 # What runs, in start order; cleanup stops it in reverse order (dependents first).
 started_names=()
@@ -103,6 +127,21 @@ bash "$LADDER_ROOT/scripts/install-deps.sh"
 build_ladder
 
 [[ -x "$HEALTH_TOOL" ]] || die "$HEALTH_TOOL is missing: the build did not produce it"
+[[ -x "$TOKEN_TOOL" ]] || die "$TOKEN_TOOL is missing: the build did not produce it"
+
+# Made once and kept, like the database: a certificate is only issued again when it no
+# longer fits (see the script).
+bash "$LADDER_ROOT/scripts/lib/dev-pki.sh" "$PKI_DIR"
+
+# mint_token FILE SUBJECT TTL: an HR_ADMIN token signed with the development ES256 key,
+# written readable by this user only.
+mint_token() {
+  local file="$1" subject="$2" ttl="$3"
+  (umask 077 && "$TOKEN_TOOL" --key="$JWT_KEY" --kid="$JWT_KID" --issuer=ladder \
+    --audience=ladder --subject="$subject" --role=HR_ADMIN --ttl="$ttl" >"$file.tmp") ||
+    die "$TOKEN_TOOL could not mint a token for $subject"
+  mv -f "$file.tmp" "$file"
+}
 
 # The demo data lives in the database: a database made anew has not got it.
 if [[ ! -f "$DB_DIR/initialised" ]]; then
@@ -185,10 +224,17 @@ start_service() {
   log "starting $name on 127.0.0.1:$port (log $LOG_DIR/$name.log)"
   # setsid: Ctrl-C reaches this script only, which then stops the services with SIGTERM
   # in dependency order.
+  # Its certificate is its server identity and, on calls to the others, its client one.
   setsid "$binary" \
     --listen="127.0.0.1:$port" \
     --database="$(database_url "$database")" \
     --policy_dir="$POLICY_DIR" \
+    --tls_cert="$PKI_DIR/$name.crt" \
+    --tls_key="$PKI_DIR/$name.key" \
+    --tls_ca="$PKI_DIR/ca.crt" \
+    --jwt_keys_dir="$PKI_DIR/jwt/public" \
+    --jwt_issuer=ladder \
+    --jwt_audience=ladder \
     "$@" </dev/null >"$LOG_DIR/$name.log" 2>&1 9>&- &
   pid=$!
   echo "$pid" >"$PID_DIR/$name.pid"
@@ -196,7 +242,10 @@ start_service() {
   started_pids+=("$pid")
   started_ports+=("$port")
 
-  if ! output="$("$HEALTH_TOOL" --target="127.0.0.1:$port" --timeout=30s 2>&1)"; then
+  # Health answers verified callers only: the probe presents the service's own certificate,
+  # as a Kubernetes probe inside its pod does.
+  if ! output="$("$HEALTH_TOOL" --target="127.0.0.1:$port" --timeout=30s \
+    --ca="$PKI_DIR/ca.crt" --cert="$PKI_DIR/$name.crt" --key="$PKI_DIR/$name.key" 2>&1)"; then
     printf '%s\n' "$output" >&2
     if ! pid_alive "$pid"; then
       report_death "$name" "$pid"
@@ -263,17 +312,23 @@ elif [[ ! -x "$LADDERCTL" ]]; then
   log "$LADDERCTL is not built; no demo data loaded"
 else
   log "loading the demo data from $LADDER_ROOT/demo with ladderctl (log $LOG_DIR/demo.log)"
+  # A token of its own, short-lived and named "demo", so the history reads as the demo's.
+  mint_token "$DEMO_TOKEN" demo 1h
   LADDER_PERSONNEL_ADDRESS="127.0.0.1:$PERSONNEL_PORT" \
     LADDER_EVALUATION_ADDRESS="127.0.0.1:$EVALUATION_PORT" \
     LADDER_CAREERPATH_ADDRESS="127.0.0.1:$CAREERPATH_PORT" \
     LADDER_ACTOR=demo LADDER_PROGRESS=lines LADDERCTL="$LADDERCTL" \
-    bash "$LADDER_ROOT/scripts/load-demo.sh" --parts="$demo_parts" </dev/null 2>&1 |
+    bash "$LADDER_ROOT/scripts/load-demo.sh" --parts="$demo_parts" \
+    --ca="$PKI_DIR/ca.crt" --token-file="$DEMO_TOKEN" </dev/null 2>&1 |
     tee "$LOG_DIR/demo.log" ||
     die "loading the demo data failed; see $LOG_DIR/demo.log"
+  rm -f "$DEMO_TOKEN"
   for marker in "${demo_markers[@]}"; do
     date '+%Y-%m-%d %H:%M:%S' >"$marker"
   done
 fi
+
+mint_token "$ADMIN_TOKEN" dev-admin 12h
 
 rel_log_dir="${LOG_DIR#"$LADDER_ROOT"/}"
 {
@@ -284,11 +339,15 @@ rel_log_dir="${LOG_DIR#"$LADDER_ROOT"/}"
       "${started_names[i]}" "${started_ports[i]}" "$rel_log_dir" "${started_names[i]}"
   done
   echo
-  echo "Every service speaks plaintext gRPC and has server reflection on, so any"
-  echo "reflection-aware client (grpcurl, Postman, Kreya...) can list and call its methods."
-  echo "Health: $HEALTH_TOOL --target=127.0.0.1:$PERSONNEL_PORT"
+  echo "Every service speaks TLS with a certificate of the development CA ($PKI_DIR/ca.crt)"
+  echo "and answers only verified callers: the other services by their certificates, people"
+  echo "by a bearer token. A development HR_ADMIN token (subject dev-admin, valid 12 hours,"
+  echo "also in $ADMIN_TOKEN):"
+  echo
+  cat "$ADMIN_TOKEN"
   echo
   echo "The command line (every command has --help):"
+  echo "  export LADDER_TLS_CA=$PKI_DIR/ca.crt LADDER_TOKEN=\"\$(cat $ADMIN_TOKEN)\""
   if [[ "$PERSONNEL_PORT" != 50051 || "$EVALUATION_PORT" != 50052 || "$CAREERPATH_PORT" != 50053 ]]; then
     echo "  export LADDER_PERSONNEL_ADDRESS=127.0.0.1:$PERSONNEL_PORT" \
       "LADDER_EVALUATION_ADDRESS=127.0.0.1:$EVALUATION_PORT" \
@@ -298,11 +357,19 @@ rel_log_dir="${LOG_DIR#"$LADDER_ROOT"/}"
   echo "  $LADDERCTL cases list --state proposed"
   echo
   echo "Python example (Debian's python3-grpcio; stubs from $LADDER_BUILD_DIR/gen/python):"
-  echo "  /usr/bin/python3 $LADDER_ROOT/scripts/examples/list_counties.py --personnel=127.0.0.1:$PERSONNEL_PORT"
+  echo "  /usr/bin/python3 $LADDER_ROOT/scripts/examples/list_counties.py --personnel=127.0.0.1:$PERSONNEL_PORT \\"
+  echo "      --ca=$PKI_DIR/ca.crt --token-file=$ADMIN_TOKEN"
   if [[ -x "$careerpath_bin" ]]; then
-    echo "One promotion from cycle review to applied (add --approve to approve it):"
+    echo "One promotion from cycle review to applied (with the exports above; add --approve to approve it):"
     echo "  /usr/bin/python3 $LADDER_ROOT/scripts/examples/promotion_walkthrough.py"
   fi
+  echo
+  echo "Any other gRPC client (server reflection is on): trust $PKI_DIR/ca.crt and send the"
+  echo "metadata 'authorization: Bearer <token>'. A token of another role, e.g. a county's HR:"
+  echo "  $TOKEN_TOOL --key=$JWT_KEY --kid=$JWT_KID \\"
+  echo "      --subject=someone --role=COUNTY_HR --counties=orgUnits/2 --ttl=8h"
+  echo "Health, as a service: $HEALTH_TOOL --target=127.0.0.1:$PERSONNEL_PORT \\"
+  echo "      --ca=$PKI_DIR/ca.crt --cert=$PKI_DIR/personnel.crt --key=$PKI_DIR/personnel.key"
   echo
   echo "MariaDB (unix socket only): mariadb --no-defaults --socket=$SOCKET -u $DB_USER -p$DB_PASSWORD ladder_personnel"
   echo "Logs: $LOG_DIR/ (MariaDB: $DB_DIR/mysqld.err)"

@@ -3,7 +3,13 @@
 
 A small, complete example of calling Ladder from Python:
 
-    /usr/bin/python3 scripts/examples/list_counties.py [--personnel=127.0.0.1:50051]
+    /usr/bin/python3 scripts/examples/list_counties.py [--personnel=127.0.0.1:50051] \
+        --ca=.local/run/pki/ca.crt --token-file=.local/run/dev-admin.token
+
+The services speak TLS and answer only callers with a token: --ca is the CA that signed
+their certificates (default $LADDER_TLS_CA), the token comes from --token-file or --token
+(default $LADDER_TOKEN) and goes with every call as `authorization: Bearer <token>`.
+scripts/run.sh prints both for the development suite.
 
 It needs only Debian's python3-grpcio and python3-protobuf, and the Python stubs that the
 build generates under $LADDER_BUILD_DIR/gen/python (default <repo>/build/gen/python).
@@ -38,7 +44,30 @@ def parse_args() -> argparse.Namespace:
                         help="directory of the generated Python stubs (default %(default)s)")
     parser.add_argument("--timeout", type=float, default=10.0,
                         help="seconds allowed for each call (default %(default)s)")
+    parser.add_argument("--ca", type=Path, default=os.environ.get("LADDER_TLS_CA") or None,
+                        help="PEM CA bundle that signed the servers' certificates "
+                             "(default $LADDER_TLS_CA; none: the system's roots)")
+    token = parser.add_mutually_exclusive_group()
+    token.add_argument("--token", default=os.environ.get("LADDER_TOKEN") or None,
+                       help="bearer token (default $LADDER_TOKEN)")
+    token.add_argument("--token-file", type=Path, help="file holding the bearer token")
+    parser.add_argument("--insecure-plaintext", action="store_true",
+                        help="no TLS and no token: only for servers started with --insecure_plaintext")
     return parser.parse_args()
+
+
+def open_channel(grpc, args):
+    """A channel as the servers require it: TLS, and the token on every call."""
+    if args.insecure_plaintext:
+        return grpc.insecure_channel(args.personnel)
+    ca_pem = args.ca.read_bytes() if args.ca else None
+    credentials = grpc.ssl_channel_credentials(root_certificates=ca_pem)
+    token = args.token_file.read_text().strip() if args.token_file else args.token
+    if token:
+        # grpc sends call credentials over a secure channel only.
+        credentials = grpc.composite_channel_credentials(
+            credentials, grpc.access_token_call_credentials(token))
+    return grpc.secure_channel(args.personnel, credentials)
 
 
 def main() -> int:
@@ -64,12 +93,18 @@ def main() -> int:
               file=sys.stderr)
         return 2
 
-    with grpc.insecure_channel(args.personnel) as channel:
+    try:
+        channel = open_channel(grpc, args)
+    except OSError as e:
+        print(f"error: {e.filename}: {e.strerror}", file=sys.stderr)
+        return 2
+    with channel:
         try:
             grpc.channel_ready_future(channel).result(timeout=args.timeout)
         except grpc.FutureTimeoutError:
-            print(f"error: cannot reach the personnel service at {args.personnel}; "
-                  "is scripts/run.sh running?", file=sys.stderr)
+            print(f"error: cannot reach the personnel service at {args.personnel} "
+                  "(is scripts/run.sh running, and --ca the CA that signed its certificate?)",
+                  file=sys.stderr)
             return 1
         stub = pb_grpc.PersonnelServiceStub(channel)
 
@@ -98,6 +133,9 @@ def main() -> int:
                 print_quota(county, quota, level_pb2)
         except grpc.RpcError as e:
             print(f"error: {e.code().name}: {e.details()}", file=sys.stderr)
+            if e.code() == grpc.StatusCode.UNAUTHENTICATED:
+                print("(give a token: --token-file or $LADDER_TOKEN; scripts/run.sh prints one)",
+                      file=sys.stderr)
             return 1
     return 0
 

@@ -1,10 +1,13 @@
 """One promotion from cycle review to applied, as HR would do it, against scripts/run.sh.
 
+    export LADDER_TLS_CA=.local/run/pki/ca.crt LADDER_TOKEN="$(cat .local/run/dev-admin.token)"
     /usr/bin/python3 scripts/examples/promotion_walkthrough.py            # look only
     /usr/bin/python3 scripts/examples/promotion_walkthrough.py --approve  # approve one case
 
 Uses Debian's python3-grpcio and the stubs the build generates into build/gen/python.
-Each step prints the call it makes, so the same calls can be made from any client.
+Each step prints the call it makes, so the same calls can be made from any client. Calls go
+over TLS verified with --ca (default $LADDER_TLS_CA) and carry the token of --token-file or
+--token (default $LADDER_TOKEN), as scripts/run.sh prints them.
 """
 
 import argparse
@@ -29,6 +32,25 @@ DEADLINE = 30
 Case = career_case_pb2.Case
 
 
+def open_channel(args, target):
+    """TLS verified with the suite's CA, and the bearer token on every call."""
+    if args.insecure_plaintext:
+        return grpc.insecure_channel(target)
+    ca_pem = None
+    if args.ca:
+        with open(args.ca, "rb") as f:
+            ca_pem = f.read()
+    credentials = grpc.ssl_channel_credentials(root_certificates=ca_pem)
+    token = args.token
+    if args.token_file:
+        with open(args.token_file) as f:
+            token = f.read().strip()
+    if token:
+        credentials = grpc.composite_channel_credentials(
+            credentials, grpc.access_token_call_credentials(token))
+    return grpc.secure_channel(target, credentials)
+
+
 def step(text):
     print("\n== " + text)
 
@@ -39,9 +61,17 @@ def main():
     parser.add_argument("--careerpath", default="127.0.0.1:50053")
     parser.add_argument("--branch", default="orgUnits/1", help="the city branch")
     parser.add_argument("--approve", action="store_true", help="approve the first promotion case")
+    parser.add_argument("--ca", default=os.environ.get("LADDER_TLS_CA") or None,
+                        help="PEM CA bundle that signed the servers' certificates (default $LADDER_TLS_CA)")
+    token = parser.add_mutually_exclusive_group()
+    token.add_argument("--token", default=os.environ.get("LADDER_TOKEN") or None,
+                       help="bearer token, HR_ADMIN to approve (default $LADDER_TOKEN)")
+    token.add_argument("--token-file", help="file holding the bearer token")
+    parser.add_argument("--insecure-plaintext", action="store_true",
+                        help="no TLS and no token: only for servers started with --insecure_plaintext")
     args = parser.parse_args()
-    careerpath = cp_grpc.CareerPathServiceStub(grpc.insecure_channel(args.careerpath))
-    personnel = ps_grpc.PersonnelServiceStub(grpc.insecure_channel(args.personnel))
+    careerpath = cp_grpc.CareerPathServiceStub(open_channel(args, args.careerpath))
+    personnel = ps_grpc.PersonnelServiceStub(open_channel(args, args.personnel))
 
     step("GetDistributionReport(org_unit=%s): where each county stands" % args.branch)
     report = careerpath.GetDistributionReport(cp.GetDistributionReportRequest(org_unit=args.branch),

@@ -58,6 +58,20 @@ std::string CommandLineProblem(int argc, char** argv) {
   return "";
 }
 
+void ApplyEnvironmentOrExit(
+    std::initializer_list<std::pair<const char*, const char*>> variable_to_flag) {
+  for (const auto& [variable, flag_name] : variable_to_flag) {
+    const char* value = std::getenv(variable);
+    if (value == nullptr || value[0] == '\0') continue;
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(flag_name);
+    std::string error = "no such flag";
+    if (flag == nullptr || !flag->ParseFrom(value, &error)) {
+      std::fprintf(stderr, "%s: invalid value: %s\n", variable, error.c_str());
+      std::exit(kExitUsage);
+    }
+  }
+}
+
 int UsageError(absl::string_view problem, absl::string_view usage) {
   std::fprintf(stderr, "%s: %s\nusage: %s\n", std::string(program_name).c_str(),
                std::string(problem).c_str(), std::string(usage).c_str());

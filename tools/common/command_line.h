@@ -7,7 +7,9 @@
 // script waiting for readiness would wait forever on a typo. So the command line is checked
 // first, against the same flag registry, and a bad one ends with status 2.
 
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 
@@ -20,6 +22,12 @@ inline constexpr int kExitUsage = 2;
 // positional argument, prints the problem and `usage` on stderr and exits with kExitUsage.
 // --help and the other flags of absl itself are left to absl.
 void ParseCommandLineOrExit(int argc, char** argv, absl::string_view usage);
+
+// Sets flags from environment variables ({variable, flag name} pairs), the way the servers
+// read LADDER_*: call it before ParseCommandLineOrExit, so that the command line wins. An
+// unset or empty variable is skipped; a malformed value ends the program with kExitUsage.
+void ApplyEnvironmentOrExit(
+    std::initializer_list<std::pair<const char*, const char*>> variable_to_flag);
 
 // Prints `problem` and `usage` on stderr, prefixed by the program name, and returns
 // kExitUsage, for the checks a tool makes on the parsed values.

@@ -1,11 +1,22 @@
 // ladder_health: waits until a gRPC server reports SERVING on grpc.health.v1.Health/Check.
 //
 //   ladder_health --target=127.0.0.1:50051 [--service=ladder.personnel.v1.PersonnelService]
-//                 [--timeout=10s]
+//                 [--timeout=10s] [--ca=FILE [--cert=FILE --key=FILE] [--token=JWT]]
+//                 [--insecure_plaintext]
+//
+// The servers answer only callers with a verified identity, health included, so the probe
+// speaks TLS by default: verified against --ca, and with --cert/--key it presents that
+// client certificate (mutual TLS) — in a pod, the pod's own service certificate. Without a
+// client certificate, --token (or --token_file) identifies the caller instead. The TLS
+// settings default to the servers' own environment (LADDER_TLS_CA, LADDER_TLS_CERT,
+// LADDER_TLS_KEY, LADDER_INSECURE_PLAINTEXT), so a probe run inside a server's container
+// needs no flags for them; LADDER_TOKEN sets --token. A flag on the command line wins.
+// --insecure_plaintext is for servers started with it, and ignores the other options.
 //
 // Exit status: 0 when the server reports SERVING before the timeout, 1 when it does not
-// (the last status seen is printed), 2 on a bad command line. Scripts use it to wait for
-// readiness and container images use it as their probe.
+// (the last status seen is printed), 2 on a bad command line or an unreadable certificate,
+// key or token file. Scripts use it to wait for readiness and container images use it as
+// their probe.
 
 #include <cstdint>
 #include <cstdio>
@@ -17,6 +28,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/usage.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
@@ -32,6 +44,7 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/channel_arguments.h"
 #include "grpcpp/support/status.h"
+#include "tools/common/channel_credentials.h"
 #include "tools/common/command_line.h"
 
 ABSL_FLAG(std::string, target, "", "host:port of the server to probe (required)");
@@ -39,6 +52,18 @@ ABSL_FLAG(std::string, service, "",
           "service name to ask about, e.g. ladder.personnel.v1.PersonnelService; empty asks "
           "about the server as a whole");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10), "how long to keep asking before giving up");
+ABSL_FLAG(std::string, ca, "",
+          "PEM CA bundle to verify the server with [LADDER_TLS_CA]; empty: gRPC's default roots");
+ABSL_FLAG(std::string, cert, "",
+          "PEM client certificate for mutual TLS, e.g. the service's own [LADDER_TLS_CERT]");
+ABSL_FLAG(std::string, key, "", "PEM private key of --cert [LADDER_TLS_KEY]");
+ABSL_FLAG(std::string, token, "",
+          "bearer token (JWT) sent with the check: the identity of a caller without a "
+          "client certificate [LADDER_TOKEN]");
+ABSL_FLAG(std::string, token_file, "", "file holding the bearer token; wins over --token");
+ABSL_FLAG(bool, insecure_plaintext, false,
+          "no TLS, for servers started with --insecure_plaintext; --ca, --cert, --key and "
+          "the token are ignored [LADDER_INSECURE_PLAINTEXT]");
 
 namespace {
 
@@ -47,7 +72,10 @@ using google::protobuf::internal::WireFormatLite;
 constexpr char kCheckMethod[] = "/grpc.health.v1.Health/Check";
 constexpr absl::Duration kRetryInterval = absl::Milliseconds(200);
 
-constexpr char kUsage[] = "ladder_health --target=host:port [--service=NAME] [--timeout=10s]";
+constexpr char kUsage[] =
+    "ladder_health --target=host:port [--service=NAME] [--timeout=10s] "
+    "[--ca=FILE] [--cert=FILE --key=FILE] [--token=JWT | --token_file=FILE] "
+    "[--insecure_plaintext]";
 constexpr int kExitServing = 0;
 constexpr int kExitNotServing = 1;
 
@@ -159,8 +187,15 @@ bool CheckOnce(grpc::GenericStub& stub, const std::string& request_bytes, absl::
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       absl::StrCat("Waits until a gRPC server reports SERVING on grpc.health.v1.Health/Check.\n"
+                   "TLS by default; mutual TLS with --cert/--key, or a bearer token.\n"
                    "Exit status: 0 serving, 1 not serving when --timeout ends, 2 bad usage.\n  ",
                    kUsage));
+  // The servers' variables first, then the command line over them.
+  ladder::tools::ApplyEnvironmentOrExit({{"LADDER_TLS_CA", "ca"},
+                                         {"LADDER_TLS_CERT", "cert"},
+                                         {"LADDER_TLS_KEY", "key"},
+                                         {"LADDER_TOKEN", "token"},
+                                         {"LADDER_INSECURE_PLAINTEXT", "insecure_plaintext"}});
   ladder::tools::ParseCommandLineOrExit(argc, argv, kUsage);
   const std::string target = absl::GetFlag(FLAGS_target);
   const std::string service = absl::GetFlag(FLAGS_service);
@@ -171,6 +206,22 @@ int main(int argc, char** argv) {
                                      kUsage);
   }
 
+  ladder::tools::TransportOptions transport;
+  transport.insecure_plaintext = absl::GetFlag(FLAGS_insecure_plaintext);
+  transport.ca_file = absl::GetFlag(FLAGS_ca);
+  transport.cert_file = absl::GetFlag(FLAGS_cert);
+  transport.key_file = absl::GetFlag(FLAGS_key);
+  transport.token = absl::GetFlag(FLAGS_token);
+  if (const std::string token_file = absl::GetFlag(FLAGS_token_file);
+      !token_file.empty() && !transport.insecure_plaintext) {
+    absl::StatusOr<std::string> token = ladder::tools::ReadTokenFile(token_file);
+    if (!token.ok()) return ladder::tools::UsageError(token.status().message(), kUsage);
+    transport.token = *std::move(token);
+  }
+  const absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      ladder::tools::ChannelCredentialsFor(transport);
+  if (!credentials.ok()) return ladder::tools::UsageError(credentials.status().message(), kUsage);
+
   grpc::ChannelArguments arguments;
   // After a refused connection gRPC waits 1 s, then longer and longer, before it dials
   // again, and calls made meanwhile fail without trying. A probe that asks every 200 ms
@@ -178,8 +229,7 @@ int main(int argc, char** argv) {
   const int retry_ms = static_cast<int>(absl::ToInt64Milliseconds(kRetryInterval));
   arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, retry_ms);
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, retry_ms);
-  grpc::GenericStub stub(
-      grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments));
+  grpc::GenericStub stub(grpc::CreateCustomChannel(target, *credentials, arguments));
 
   const std::string request = EncodeRequest(service);
   const absl::Time start = absl::Now();

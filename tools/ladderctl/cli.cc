@@ -14,15 +14,17 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "tools/common/channel_credentials.h"
 #include "tools/ladderctl/display_width.h"
 
 namespace ladder::ladderctl {
 namespace {
 
 constexpr char kExitStatusHelp[] =
-    "Exit status: 0 done; 1 refused by a rule (the service said no); 2 bad usage or input\n"
-    "(unknown flag, unreadable file, bad rows); 3 a service unavailable or too slow (safe to\n"
-    "run again); 4 a service failed (a bug: see its log).\n";
+    "Exit status: 0 done; 1 refused by a rule (the service said no), or the caller refused\n"
+    "(UNAUTHENTICATED: no valid token; PERMISSION_DENIED: the role may not); 2 bad usage or\n"
+    "input (unknown flag, unreadable file, bad rows); 3 a service unavailable or too slow\n"
+    "(safe to run again); 4 a service failed (a bug: see its log).\n";
 
 // The text after one or two leading dashes.
 std::string WithoutDashes(absl::string_view token) {
@@ -125,6 +127,9 @@ std::string TopHelp() {
       "ladderctl runs the tiered management of customer managers (客户经理分级管理) from a\n"
       "terminal or a script: imports of employees and scores from CSV files, the cycles, the\n"
       "review and its cases, and the distribution of levels per county.\n\n"
+      "The services answer only over TLS and only callers with a token: give the CA that\n"
+      "signed their certificates (--tls-ca, which turns TLS on) and your token (--token-file,\n"
+      "or LADDER_TOKEN); scripts/run.sh prints both for the development suite.\n\n"
       "Commands:\n",
       CommandList({}), "\nRun 'ladderctl COMMAND --help' for a command's arguments and flags.\n\n",
       GlobalFlagsHelp(), "\n", kExitStatusHelp);
@@ -231,12 +236,19 @@ const std::vector<FlagSpec>& GlobalFlags() {
        "LADDER_DEADLINE", "10s"},
       {"actor", "NAME", "who you are, recorded with every change", "LADDER_ACTOR",
        "$USER"},
-      {"tls", "", "connect with TLS (the servers speak plaintext until TLS is set up)",
+      {"tls", "",
+       "connect with TLS; on by itself when a TLS file or a token is given (plaintext only "
+       "reaches servers started with --insecure_plaintext)",
        "LADDER_TLS", ""},
       {"tls-ca", "FILE", "PEM roots to verify the servers with (default: the system's)",
        "LADDER_TLS_CA", ""},
       {"tls-cert", "FILE", "PEM client certificate, for mutual TLS", "LADDER_TLS_CERT", ""},
       {"tls-key", "FILE", "PEM private key of --tls-cert", "LADDER_TLS_KEY", ""},
+      {"token", "JWT",
+       "bearer token sent with every call (other users can see a command line: prefer "
+       "--token-file or the environment)",
+       "LADDER_TOKEN", ""},
+      {"token-file", "FILE", "file holding the bearer token, instead of --token", "", ""},
       {"progress", "MODE",
        "auto (a bar on a terminal, plain lines otherwise), bar, lines or none",
        "LADDER_PROGRESS", "auto"},
@@ -447,10 +459,31 @@ int RunCommandLine(int argc, char** argv) {
   context.connection.tls_ca_file = option("tls-ca");
   context.connection.tls_cert_file = option("tls-cert");
   context.connection.tls_key_file = option("tls-key");
+  if (globals.Has("token") && globals.Has("token-file")) {
+    return context.Usage("--token and --token-file exclude each other");
+  }
+  if (globals.Has("token-file")) {
+    absl::StatusOr<std::string> token = tools::ReadTokenFile(globals.Get("token-file"));
+    if (!token.ok()) return context.Usage(absl::StrCat("--token-file: ", token.status().message()));
+    context.connection.token = *std::move(token);
+  } else {
+    context.connection.token = option("token");  // --token, else LADDER_TOKEN
+  }
+  if (!context.connection.token.empty()) {
+    // The message names where the token came from, never the token itself.
+    if (absl::Status shape = tools::CheckTokenShape(context.connection.token); !shape.ok()) {
+      return context.Usage(absl::StrCat(
+          globals.Has("token-file") ? "--token-file"
+          : globals.Has("token")    ? "--token"
+                                    : "LADDER_TOKEN",
+          ": ", shape.message()));
+    }
+  }
   if (!context.connection.tls &&
-      !(context.connection.tls_ca_file + context.connection.tls_cert_file +
-        context.connection.tls_key_file).empty()) {
-    context.connection.tls = true;  // a TLS file given means TLS
+      (!(context.connection.tls_ca_file + context.connection.tls_cert_file +
+         context.connection.tls_key_file).empty() ||
+       !context.connection.token.empty())) {
+    context.connection.tls = true;  // a TLS file given means TLS; a token never goes in clear
   }
   if (!ParseProgressMode(option("progress"), &context.progress)) {
     return context.Usage(absl::StrCat("--progress: '", option("progress"),

@@ -1,8 +1,6 @@
 #include "tools/ladderctl/clients.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/match.h"
@@ -12,19 +10,9 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "tools/common/channel_credentials.h"
 
 namespace ladder::ladderctl {
-namespace {
-
-absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view flag) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("--", flag, ": cannot read ", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
 
 bool MayRetry(const google::protobuf::Message& request, absl::StatusCode code) {
   if (code != absl::StatusCode::kUnavailable) return false;
@@ -44,36 +32,27 @@ absl::Status Annotate(const absl::Status& status, absl::string_view prefix) {
 }
 
 absl::StatusOr<std::unique_ptr<Clients>> Clients::Create(const ConnectionOptions& options) {
-  std::shared_ptr<grpc::ChannelCredentials> credentials;
-  if (options.tls) {
-    grpc::SslCredentialsOptions ssl;
-    if (!options.tls_ca_file.empty()) {
-      absl::StatusOr<std::string> roots = ReadPem(options.tls_ca_file, "tls-ca");
-      if (!roots.ok()) return roots.status();
-      ssl.pem_root_certs = *roots;
-    }
-    if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
-      return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
-    }
-    if (!options.tls_cert_file.empty()) {
-      absl::StatusOr<std::string> chain = ReadPem(options.tls_cert_file, "tls-cert");
-      if (!chain.ok()) return chain.status();
-      absl::StatusOr<std::string> key = ReadPem(options.tls_key_file, "tls-key");
-      if (!key.ok()) return key.status();
-      ssl.pem_cert_chain = *chain;
-      ssl.pem_private_key = *key;
-    }
-    credentials = grpc::SslCredentials(ssl);
-  } else {
-    credentials = grpc::InsecureChannelCredentials();
+  if (!options.tls && !options.token.empty()) {
+    // Unreachable from the command line (a token turns TLS on); a token must not travel in
+    // clear whatever the caller asks.
+    return absl::InvalidArgumentError("a token is sent over TLS only");
   }
+  tools::TransportOptions transport;
+  transport.insecure_plaintext = !options.tls;
+  transport.ca_file = options.tls_ca_file;
+  transport.cert_file = options.tls_cert_file;
+  transport.key_file = options.tls_key_file;
+  transport.token = options.token;
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      tools::ChannelCredentialsFor(transport);
+  if (!credentials.ok()) return credentials.status();
   auto clients = std::unique_ptr<Clients>(new Clients(options));
   grpc::ChannelArguments arguments;
   // Retries are ladderctl's own (below), with its rules; not gRPC's.
   arguments.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
   arguments.SetMaxReceiveMessageSize(64 << 20);
   const auto channel = [&](const std::string& address) {
-    return grpc::CreateCustomChannel(address, credentials, arguments);
+    return grpc::CreateCustomChannel(address, *credentials, arguments);
   };
   clients->personnel_ = personnel::v1::PersonnelService::NewStub(channel(options.personnel));
   clients->evaluation_ = evaluation::v1::EvaluationService::NewStub(channel(options.evaluation));

@@ -28,11 +28,14 @@ struct ConnectionOptions {
   std::string careerpath = "127.0.0.1:50053";
   absl::Duration deadline = absl::Seconds(10);
   std::string actor;
-  // Transport security. Off: plaintext, as the servers speak today.
+  // Transport security. Off: plaintext, only for servers started with --insecure_plaintext.
   bool tls = false;
   std::string tls_ca_file;    // PEM roots; empty: the system's
   std::string tls_cert_file;  // PEM client certificate chain, for mutual TLS
   std::string tls_key_file;   // its PEM private key
+  // Bearer token (JWT) sent as `authorization: Bearer ...` on every call; needs TLS. Never
+  // printed.
+  std::string token;
   // Attempts of a retryable call, the first included.
   int attempts = 4;
   absl::Duration first_backoff = absl::Milliseconds(250);
@@ -45,7 +48,7 @@ bool MayRetry(const google::protobuf::Message& request, absl::StatusCode code);
 
 class Clients final {
  public:
-  // Fails with INVALID_ARGUMENT when a TLS file cannot be read.
+  // Fails with INVALID_ARGUMENT when a TLS file cannot be read or the token is malformed.
   static absl::StatusOr<std::unique_ptr<Clients>> Create(const ConnectionOptions& options);
 
   personnel::v1::PersonnelService::Stub& personnel() { return *personnel_; }

@@ -2,6 +2,11 @@
 // hundred customer managers with a level history) through the PersonnelService API.
 //
 //   ladder_seed [--personnel=127.0.0.1:50051] [--seed=1] [--deadline=10s]
+//               [--ca=FILE] [--token=JWT | --token_file=FILE] [--insecure_plaintext]
+//
+// Calls go over TLS verified against --ca [LADDER_TLS_CA] with a bearer token [LADDER_TOKEN]
+// of a role that may create (HR_ADMIN); --insecure_plaintext only reaches servers started
+// with it.
 //
 // Deterministic for a seed and idempotent: a second run finds everything in place and
 // creates nothing. Ends with each county's head counts against its senior cap, as the
@@ -12,12 +17,14 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
@@ -27,6 +34,7 @@
 #include "common/time/dates.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "tools/common/channel_credentials.h"
 #include "tools/common/command_line.h"
 #include "tools/seed/branch_loader.h"
 #include "tools/seed/demo_branch.h"
@@ -43,6 +51,14 @@ ABSL_FLAG(std::string, evaluation, "",
 ABSL_FLAG(std::string, careerpath, "",
           "host:port of the CareerPathService; when set (with --evaluation), reviews the last "
           "finalised quarter so that cases are open");
+ABSL_FLAG(std::string, ca, "",
+          "PEM CA bundle to verify the servers with [LADDER_TLS_CA]; empty: gRPC's default "
+          "roots");
+ABSL_FLAG(std::string, token, "", "bearer token (JWT) sent with every call [LADDER_TOKEN]");
+ABSL_FLAG(std::string, token_file, "", "file holding the bearer token; wins over --token");
+ABSL_FLAG(bool, insecure_plaintext, false,
+          "no TLS and no token, for servers started with --insecure_plaintext "
+          "[LADDER_INSECURE_PLAINTEXT]");
 
 namespace ladder::seed {
 namespace {
@@ -152,10 +168,11 @@ absl::Status PrintSummary(PersonnelClient& client, const BranchLoader& loader,
 }
 
 // Reviews the cycle so the demo has open cases; idempotent like every review.
-absl::Status ReviewCycle(const std::string& careerpath, const std::string& cycle, uint64_t seed,
+absl::Status ReviewCycle(const std::shared_ptr<grpc::ChannelCredentials>& credentials,
+                         const std::string& careerpath, const std::string& cycle, uint64_t seed,
                          absl::Duration deadline) {
-  auto stub = careerpath::v1::CareerPathService::NewStub(
-      grpc::CreateChannel(careerpath, grpc::InsecureChannelCredentials()));
+  auto stub =
+      careerpath::v1::CareerPathService::NewStub(grpc::CreateChannel(careerpath, credentials));
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(deadline * 12));
   context.AddMetadata("x-ladder-actor", kActor);
@@ -174,12 +191,12 @@ absl::Status ReviewCycle(const std::string& careerpath, const std::string& cycle
   return absl::OkStatus();
 }
 
-int Run(const std::string& target, const std::string& evaluation, const std::string& careerpath,
-        uint64_t seed, absl::Duration deadline) {
+int Run(const std::shared_ptr<grpc::ChannelCredentials>& credentials, const std::string& target,
+        const std::string& evaluation, const std::string& careerpath, uint64_t seed,
+        absl::Duration deadline) {
   const absl::CivilDay today = TodayInBranch();
   const PlannedBranch plan = PlanDemoBranch(seed, today);
-  PersonnelClient client(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()), deadline,
-                         kActor);
+  PersonnelClient client(grpc::CreateChannel(target, credentials), deadline, kActor);
   BranchLoader loader(client, plan, seed, today);
   absl::PrintF("loading the demo branch into %s (seed %d, today %s in UTC+8)\n", target, seed,
                ToSqlDate(today));
@@ -187,8 +204,8 @@ int Run(const std::string& target, const std::string& evaluation, const std::str
   absl::Status status = loader.Load();
   if (status.ok()) status = PrintSummary(client, loader, absl::Now() - start);
   if (status.ok() && !evaluation.empty()) {
-    EvaluationLoader cycles(grpc::CreateChannel(evaluation, grpc::InsecureChannelCredentials()),
-                            deadline, seed, loader.branch_name());
+    EvaluationLoader cycles(grpc::CreateChannel(evaluation, credentials), deadline, seed,
+                            loader.branch_name());
     status = cycles.Load();
     if (status.ok()) {
       absl::PrintF("evaluation: created %d cycles, wrote %d scores, finalised %d cycles\n",
@@ -196,7 +213,8 @@ int Run(const std::string& target, const std::string& evaluation, const std::str
                    cycles.stats().cycles_finalized);
     }
     if (status.ok() && !careerpath.empty()) {
-      status = ReviewCycle(careerpath, cycles.latest_finalized_cycle(), seed, deadline);
+      status =
+          ReviewCycle(credentials, careerpath, cycles.latest_finalized_cycle(), seed, deadline);
     }
   }
   if (!status.ok()) {
@@ -212,11 +230,16 @@ int Run(const std::string& target, const std::string& evaluation, const std::str
 int main(int argc, char** argv) {
   constexpr char kUsage[] =
       "ladder_seed [--personnel=host:port] [--evaluation=host:port] [--careerpath=host:port] "
-      "[--seed=N] [--deadline=10s]";
+      "[--seed=N] [--deadline=10s] [--ca=FILE] [--token=JWT | --token_file=FILE] "
+      "[--insecure_plaintext]";
   absl::SetProgramUsageMessage(absl::StrCat(
       "Loads the demo city branch 衢州分公司 through the PersonnelService API; safe to re-run.\n"
+      "Calls go over TLS (--ca) with a bearer token (--token, --token_file or LADDER_TOKEN).\n"
       "Exit status: 0 done, 1 a call failed unexpectedly, 2 bad usage.\n  ",
       kUsage));
+  ladder::tools::ApplyEnvironmentOrExit({{"LADDER_TLS_CA", "ca"},
+                                         {"LADDER_TOKEN", "token"},
+                                         {"LADDER_INSECURE_PLAINTEXT", "insecure_plaintext"}});
   ladder::tools::ParseCommandLineOrExit(argc, argv, kUsage);
   const std::string target = absl::GetFlag(FLAGS_personnel);
   const absl::Duration deadline = absl::GetFlag(FLAGS_deadline);
@@ -225,6 +248,21 @@ int main(int argc, char** argv) {
     return ladder::tools::UsageError("--deadline must be a positive, finite duration such as 10s",
                                      kUsage);
   }
-  return ladder::seed::Run(target, absl::GetFlag(FLAGS_evaluation), absl::GetFlag(FLAGS_careerpath),
-                           absl::GetFlag(FLAGS_seed), deadline);
+  ladder::tools::TransportOptions transport;
+  transport.insecure_plaintext = absl::GetFlag(FLAGS_insecure_plaintext);
+  transport.ca_file = absl::GetFlag(FLAGS_ca);
+  transport.token = absl::GetFlag(FLAGS_token);
+  if (const std::string token_file = absl::GetFlag(FLAGS_token_file);
+      !token_file.empty() && !transport.insecure_plaintext) {
+    absl::StatusOr<std::string> token = ladder::tools::ReadTokenFile(token_file);
+    if (!token.ok()) return ladder::tools::UsageError(token.status().message(), kUsage);
+    transport.token = *std::move(token);
+  }
+  const absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      ladder::tools::ChannelCredentialsFor(transport);
+  if (!credentials.ok()) {
+    return ladder::tools::UsageError(credentials.status().message(), kUsage);
+  }
+  return ladder::seed::Run(*credentials, target, absl::GetFlag(FLAGS_evaluation),
+                           absl::GetFlag(FLAGS_careerpath), absl::GetFlag(FLAGS_seed), deadline);
 }

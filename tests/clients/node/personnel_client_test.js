@@ -5,17 +5,21 @@
 // contracts from proto/ at run time, and runs the real personnel_server binary against the
 // test MariaDB, so it checks the contract from outside the C++ code: creating and reading
 // resources, paging to the end, health, and errors whose code and reason a client can
-// branch on. The twin of tests/clients/python/personnel_client_test.py.
+// branch on. The server runs with TLS and token checks on; the client trusts the test CA
+// and sends a token minted by ladder_token. The twin of
+// tests/clients/python/personnel_client_test.py.
 //
 // Run through ctest (scripts/test.sh, entry node_personnel_client_test); needs
-// LADDER_TEST_MYSQL_SOCKET and LADDER_BUILD_DIR. By hand, from the repository root:
-//   LADDER_TEST_MYSQL_SOCKET=... LADDER_BUILD_DIR=build \
+// LADDER_TEST_MYSQL_SOCKET, LADDER_TEST_PKI_DIR (scripts/lib/dev-pki.sh), LADDER_BUILD_DIR
+// and LADDER_TOKEN_TOOL (the ladder_token binary). By hand, from the repository root:
+//   LADDER_TEST_MYSQL_SOCKET=... LADDER_TEST_PKI_DIR=.local/test/pki LADDER_BUILD_DIR=build \
 //     node --test tests/clients/node/personnel_client_test.js
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
+const { spawn, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
+const fs = require('node:fs');
 const path = require('node:path');
 const readline = require('node:readline');
 
@@ -28,6 +32,30 @@ const PROTO_DIR = path.join(ROOT, 'proto');
 const BUILD_DIR = path.resolve(ROOT, process.env.LADDER_BUILD_DIR || 'build');
 const DEADLINE_MS = 10_000;
 const SERVICE = 'ladder.personnel.v1.PersonnelService';
+const PKI_DIR = process.env.LADDER_TEST_PKI_DIR;
+assert.ok(PKI_DIR, 'LADDER_TEST_PKI_DIR is not set (run through scripts/test.sh)');
+const pki = (name) => path.resolve(ROOT, PKI_DIR, name);
+const TOKEN_TOOL = process.env.LADDER_TOKEN_TOOL ||
+  path.join(BUILD_DIR, 'tools', 'token', 'ladder_token');
+
+// A token from the ladder_token binary, signed with the test PKI's ES256 key.
+function mintToken(subject, key = pki('jwt/private/ladder-dev-es256.key')) {
+  return execFileSync(TOKEN_TOOL, [`--key=${key}`, '--kid=ladder-dev-es256',
+    `--subject=${subject}`, '--role=HR_ADMIN', '--ttl=1h'], { encoding: 'utf8' }).trim();
+}
+
+// TLS verified with the test CA and, when there is a token, `authorization: Bearer` on
+// every call: grpc-js combines call credentials with a secure channel only.
+function credentials(token) {
+  const channel = grpc.credentials.createSsl(fs.readFileSync(pki('ca.crt')));
+  if (!token) return channel;
+  const bearer = grpc.credentials.createFromMetadataGenerator((_params, callback) => {
+    const metadata = new grpc.Metadata();
+    metadata.add('authorization', `Bearer ${token}`);
+    callback(null, metadata);
+  });
+  return grpc.credentials.combineChannelCredentials(channel, bearer);
+}
 
 // Field names in camelCase (employeeNumber, pageToken…), enums as their names, 64-bit
 // integers (Timestamp.seconds) as strings, unset fields filled with their defaults.
@@ -81,7 +109,10 @@ class PersonnelServer {
       path.join(BUILD_DIR, 'services', 'personnel', 'personnel_server'),
       ['--listen=127.0.0.1:0',
         `--database=mysql://${user}:${password}@localhost/${database}?socket=${socket}`,
-        '--policy_dir=config/policy', '--health_interval=200ms'],
+        '--policy_dir=config/policy', '--health_interval=200ms',
+        `--tls_cert=${pki('personnel.crt')}`, `--tls_key=${pki('personnel.key')}`,
+        `--tls_ca=${pki('ca.crt')}`, `--jwt_keys_dir=${pki('jwt/public')}`,
+        '--jwt_issuer=ladder', '--jwt_audience=ladder'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     server.exited = new Promise((resolve) => server.process.once('exit', (code, signal) =>
       resolve(code === null ? signal : code)));
@@ -148,14 +179,16 @@ const uniqueSuffix = () => crypto.randomUUID().replace(/-/g, '').slice(0, 8);
 
 describe('PersonnelService from Node', () => {
   let server;
+  let address;
   let personnel;
   let health;
 
   before(async () => {
     server = await PersonnelServer.start();
-    const address = `127.0.0.1:${server.port}`;
-    personnel = new PersonnelService(address, grpc.credentials.createInsecure());
-    health = new Health(address, grpc.credentials.createInsecure());
+    address = `127.0.0.1:${server.port}`;
+    const token = mintToken('node-client-test');
+    personnel = new PersonnelService(address, credentials(token));
+    health = new Health(address, credentials(token));
   });
 
   after(async () => {
@@ -200,6 +233,19 @@ describe('PersonnelService from Node', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     assert.equal(response.status, 'SERVING');
+  });
+
+  it('refuses a call without a valid token as UNAUTHENTICATED', async () => {
+    const rogue = mintToken('intruder', pki('jwt/rogue/ladder-dev-es256.key'));
+    for (const token of ['', rogue]) {
+      const client = new PersonnelService(address, credentials(token));
+      try {
+        const error = await refusal(unary(client, 'ListOrgUnits', {}));
+        assert.equal(error.code, grpc.status.UNAUTHENTICATED, error.message);
+      } finally {
+        client.close();
+      }
+    }
   });
 
   it('creates a county and an employee and reads them back', async () => {

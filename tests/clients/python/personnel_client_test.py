@@ -4,9 +4,11 @@ Uses only Debian's python3-grpcio and python3-protobuf and stubs generated from 
 protoc and grpc_python_plugin (build/gen/python), and runs the real personnel_server
 binary against the test MariaDB, so it checks the contract from outside the C++ code:
 creating and reading resources, paging to the end, health, and an error whose code and
-reason a client can branch on.
+reason a client can branch on. The server runs as deployed, with TLS and token checks on;
+the client trusts the test CA and sends a token minted by ladder_token, as the README shows.
 
-Run through ctest (scripts/test.sh); needs LADDER_TEST_MYSQL_SOCKET and LADDER_BUILD_DIR.
+Run through ctest (scripts/test.sh); needs LADDER_TEST_MYSQL_SOCKET, LADDER_TEST_PKI_DIR
+(scripts/lib/dev-pki.sh), LADDER_BUILD_DIR and LADDER_TOKEN_TOOL (the ladder_token binary).
 """
 
 import importlib.util
@@ -20,6 +22,8 @@ import unittest
 import uuid
 
 BUILD_DIR = os.environ.get("LADDER_BUILD_DIR", os.path.join(os.getcwd(), "build"))
+PKI_DIR = os.environ["LADDER_TEST_PKI_DIR"]
+TOKEN_TOOL = os.environ.get("LADDER_TOKEN_TOOL", os.path.join(BUILD_DIR, "tools", "token", "ladder_token"))
 sys.path.insert(0, os.path.join(BUILD_DIR, "gen", "python"))
 
 import grpc  # noqa: E402
@@ -66,6 +70,32 @@ def error_details(error):
     return reason, field
 
 
+def pki(name):
+    return os.path.join(PKI_DIR, name)
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def mint_token(subject, role="HR_ADMIN", key=None):
+    """A token from the ladder_token binary, signed with the test PKI's ES256 key."""
+    return subprocess.run(
+        [TOKEN_TOOL, "--key=" + (key or pki("jwt/private/ladder-dev-es256.key")),
+         "--kid=ladder-dev-es256", "--subject=" + subject, "--role=" + role, "--ttl=1h"],
+        check=True, capture_output=True, text=True).stdout.strip()
+
+
+def secure_channel(address, token):
+    """TLS verified with the test CA, and the token on every call, as a client is told to."""
+    credentials = grpc.ssl_channel_credentials(root_certificates=read(pki("ca.crt")))
+    if token:
+        credentials = grpc.composite_channel_credentials(
+            credentials, grpc.access_token_call_credentials(token))
+    return grpc.secure_channel(address, credentials)
+
+
 class PersonnelServer:
     """personnel_server on a free loopback port; the port is read from its log."""
 
@@ -78,7 +108,10 @@ class PersonnelServer:
             [os.path.join(BUILD_DIR, "services", "personnel", "personnel_server"),
              "--listen=127.0.0.1:0",
              "--database=mysql://%s:%s@localhost/%s?socket=%s" % (user, password, database, socket),
-             "--policy_dir=config/policy", "--health_interval=200ms"],
+             "--policy_dir=config/policy", "--health_interval=200ms",
+             "--tls_cert=" + pki("personnel.crt"), "--tls_key=" + pki("personnel.key"),
+             "--tls_ca=" + pki("ca.crt"), "--jwt_keys_dir=" + pki("jwt/public"),
+             "--jwt_issuer=ladder", "--jwt_audience=ladder"],
             stderr=subprocess.PIPE, text=True)
         self.port = None
         self.log = []
@@ -102,7 +135,8 @@ class PersonnelClientTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = PersonnelServer()
-        cls.channel = grpc.insecure_channel("127.0.0.1:%d" % cls.server.port)
+        cls.address = "127.0.0.1:%d" % cls.server.port
+        cls.channel = secure_channel(cls.address, mint_token("python-client-test"))
         cls.stub = ps_grpc.PersonnelServiceStub(cls.channel)
         cls.health_check = cls.channel.unary_unary(
             "/grpc.health.v1.Health/Check",
@@ -145,6 +179,16 @@ class PersonnelClientTest(unittest.TestCase):
                 break
             time.sleep(0.1)
         self.assertEqual(response.status, health_pb2.HealthCheckResponse.SERVING)
+
+    def test_a_call_without_a_valid_token_is_unauthenticated(self):
+        rogue = mint_token("intruder", key=pki("jwt/rogue/ladder-dev-es256.key"))
+        for token in ("", rogue):
+            with secure_channel(self.address, token) as channel:
+                stub = ps_grpc.PersonnelServiceStub(channel)
+                with self.assertRaises(grpc.RpcError) as raised:
+                    stub.ListOrgUnits(ps.ListOrgUnitsRequest(), timeout=DEADLINE)
+                self.assertEqual(raised.exception.code(), grpc.StatusCode.UNAUTHENTICATED,
+                                 raised.exception.details())
 
     def test_create_and_read_back(self):
         county = self.county()

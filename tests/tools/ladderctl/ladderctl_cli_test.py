@@ -1,15 +1,18 @@
 """ladderctl against the live suite.
 
 Starts the real personnel, evaluation and careerpath servers on free loopback ports
-(databases ladder_t_cli_<pid>_<service> on the test MariaDB), loads the demo with
-scripts/load-demo.sh as scripts/run.sh does, then runs the ladderctl binary the way an HR
+(databases ladder_t_cli_<pid>_<service> on the test MariaDB) with TLS, each with its own
+certificate of the test PKI and the token keys, loads the demo with scripts/load-demo.sh
+as scripts/run.sh does, then runs the ladderctl binary, with the CA and an HR_ADMIN token
+minted by ladder_token, the way an HR
 officer or a script would and checks what landed through the generated Python stubs:
 imports with good and bad rows, re-runs that change nothing, an interrupted import
 resumed, the senior cap as a row error, the distribution table against the service's
-report, the SVG chart, display-width alignment and the exit codes.
+report, the SVG chart, display-width alignment, the exit codes, and a token that never
+shows in what ladderctl prints.
 
-Run through ctest (scripts/test.sh); needs LADDER_TEST_MYSQL_SOCKET, LADDER_BUILD_DIR and
-LADDERCTL (the binary).
+Run through ctest (scripts/test.sh); needs LADDER_TEST_MYSQL_SOCKET, LADDER_TEST_PKI_DIR,
+LADDER_BUILD_DIR, LADDERCTL and LADDER_TOKEN_TOOL (the binaries).
 """
 
 import csv
@@ -30,6 +33,8 @@ import xml.etree.ElementTree as ET
 BUILD_DIR = os.environ.get("LADDER_BUILD_DIR", os.path.join(os.getcwd(), "build"))
 LADDERCTL = os.environ.get("LADDERCTL", os.path.join(BUILD_DIR, "tools", "ladderctl", "ladderctl"))
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+PKI_DIR = os.environ["LADDER_TEST_PKI_DIR"]
+TOKEN_TOOL = os.environ.get("LADDER_TOKEN_TOOL", os.path.join(BUILD_DIR, "tools", "token", "ladder_token"))
 sys.path.insert(0, os.path.join(BUILD_DIR, "gen", "python"))
 
 import grpc  # noqa: E402
@@ -55,6 +60,18 @@ def display_width(text):
     return width
 
 
+def pki(name):
+    return os.path.join(PKI_DIR, name)
+
+
+def mint_token(subject, key=None):
+    """An HR_ADMIN token from the ladder_token binary, signed with the test PKI's ES256 key."""
+    return subprocess.run(
+        [TOKEN_TOOL, "--key=" + (key or pki("jwt/private/ladder-dev-es256.key")),
+         "--kid=ladder-dev-es256", "--subject=" + subject, "--role=HR_ADMIN", "--ttl=1h"],
+        check=True, capture_output=True, text=True).stdout.strip()
+
+
 class Server:
     """One server binary on a free loopback port; the port is read from its log."""
 
@@ -67,7 +84,11 @@ class Server:
             [os.path.join(BUILD_DIR, "services", name, name + "_server"),
              "--listen=127.0.0.1:0",
              "--database=mysql://%s:%s@localhost/%s?socket=%s" % (user, password, self.database, socket),
-             "--policy_dir=config/policy", "--health_interval=200ms"] + extra,
+             "--policy_dir=config/policy", "--health_interval=200ms",
+             # Its own certificate: its server identity and, calling the others, its client one.
+             "--tls_cert=" + pki(name + ".crt"), "--tls_key=" + pki(name + ".key"),
+             "--tls_ca=" + pki("ca.crt"), "--jwt_keys_dir=" + pki("jwt/public"),
+             "--jwt_issuer=ladder", "--jwt_audience=ladder"] + extra,
             stderr=subprocess.PIPE, text=True, cwd=ROOT)
         self.port = None
         log = []
@@ -116,13 +137,20 @@ class LadderctlTest(unittest.TestCase):
         careerpath = Server("careerpath", ["--personnel=" + personnel.address,
                                            "--evaluation=" + evaluation.address])
         cls.servers.append(careerpath)
+        cls.token = mint_token("cli-test")
         cls.env = dict(os.environ,
                        LADDER_PERSONNEL_ADDRESS=personnel.address,
                        LADDER_EVALUATION_ADDRESS=evaluation.address,
                        LADDER_CAREERPATH_ADDRESS=careerpath.address,
                        LADDER_ACTOR="cli-test",
+                       LADDER_TLS_CA=pki("ca.crt"),
+                       LADDER_TOKEN=cls.token,
                        LADDERCTL=LADDERCTL)
-        cls.channels = [grpc.insecure_channel(s.address) for s in cls.servers]
+        with open(pki("ca.crt"), "rb") as f:
+            credentials = grpc.composite_channel_credentials(
+                grpc.ssl_channel_credentials(root_certificates=f.read()),
+                grpc.access_token_call_credentials(cls.token))
+        cls.channels = [grpc.secure_channel(s.address, credentials) for s in cls.servers]
         cls.personnel = ps_grpc.PersonnelServiceStub(cls.channels[0])
         cls.evaluation = es_grpc.EvaluationServiceStub(cls.channels[1])
         cls.careerpath = cs_grpc.CareerPathServiceStub(cls.channels[2])
@@ -245,6 +273,35 @@ class LadderctlTest(unittest.TestCase):
         self.assertLess(time.monotonic() - started, 20)  # bounded retries
         env = dict(self.env, LADDER_CAREERPATH_ADDRESS="127.0.0.1:1")
         self.assertExit(self.ctl("report", "distribution", "衢州分公司", env=env), 3)
+
+    def test_02b_token_is_required_and_never_printed(self):
+        no_token = {k: v for k, v in self.env.items() if k != "LADDER_TOKEN"}
+        result = self.ctl("orgunits", "list", env=no_token)
+        self.assertExit(result, 1)
+        self.assertIn("UNAUTHENTICATED", result.stderr)
+
+        rogue = mint_token("intruder", key=pki("jwt/rogue/ladder-dev-es256.key"))
+        result = self.ctl("orgunits", "list", env=dict(self.env, LADDER_TOKEN=rogue))
+        self.assertExit(result, 1)
+        self.assertIn("UNAUTHENTICATED", result.stderr)
+        self.assertNotIn(rogue, result.stdout + result.stderr)
+        signature = rogue.rsplit(".", 1)[1]
+        self.assertNotIn(signature, result.stdout + result.stderr)
+
+        # From a file (what scripts use), and a file that holds no token.
+        token_file = self.write("token", self.token + "\n")
+        result = self.ctl("--token-file", token_file, "orgunits", "list", env=no_token)
+        self.assertExit(result, 0)
+        bad_file = self.write("bad-token", "not a token " + signature + "\n")
+        result = self.ctl("--token-file", bad_file, "orgunits", "list", env=no_token)
+        self.assertExit(result, 2)
+        self.assertIn("--token-file", result.stderr)
+        self.assertNotIn(signature, result.stderr)
+        self.assertExit(self.ctl("--token", self.token, "--token-file", token_file, "orgunits", "list"), 2)
+
+        # The servers speak TLS only: a plaintext client does not get through.
+        plaintext = {k: v for k, v in no_token.items() if k != "LADDER_TLS_CA"}
+        self.assertExit(self.ctl("--deadline=2s", "orgunits", "list", env=plaintext), 3)
 
     # --- employees import ------------------------------------------------------------------
 
