@@ -8,12 +8,25 @@
 #     the image;
 #   - every *_server --helpfull and ladder_health --help answer;
 #   - the binaries the Kubernetes manifests run are there;
-#   - personnel_server serves, its policy mounted as Kubernetes mounts a ConfigMap: without a
-#     database it answers NOT_SERVING on grpc.health.v1 for its service (readiness) and
-#     SERVING for the server as a whole, "" (liveness);
-#     with the test MariaDB (LADDER_TEST_MYSQL_SOCKET, set by scripts/test.sh) it applies
-#     its migrations twice with --migrate_only (what the Kubernetes Job does), then serves
-#     with LADDER_MIGRATE=false and answers SERVING, and exits 0 on SIGTERM.
+#   - personnel_server refuses to start without its TLS files (no overlay sets
+#     --insecure_plaintext);
+#   - personnel_server serves over mutual TLS as the Kubernetes manifests run it: its policy,
+#     its TLS Secret (tls.crt, tls.key, ca.crt) and the token keys ConfigMap mounted as the
+#     kubelet mounts them (files behind a ..data symlink, group 65532, mode 0440), the
+#     LADDER_TLS_* and LADDER_JWT_KEYS_DIR of the manifests. ladder_health probes it as the
+#     manifests' exec probes do (--ca, --cert, --key): without a database it answers
+#     NOT_SERVING for its service (readiness) and SERVING for the server as a whole, ""
+#     (liveness); a probe in plaintext, one without a client certificate and one with a
+#     certificate of another CA are refused. Its Secret renewed the way the kubelet updates
+#     it (a new folder swapped in under ..data), it serves the new certificate without a
+#     restart;
+#   - with the test MariaDB (LADDER_TEST_MYSQL_SOCKET, set by scripts/test.sh) it applies
+#     its migrations twice with --migrate_only and no TLS settings (what the Kubernetes Job
+#     does), then serves with LADDER_MIGRATE=false and answers SERVING, and exits 0 on
+#     SIGTERM.
+#
+# The certificates are the development PKI of LADDER_TEST_PKI_DIR (scripts/test.sh makes it
+# with scripts/lib/dev-pki.sh): ca.crt, personnel.crt/.key, rogue.crt/.key, jwt/public/.
 #
 # Opt-in, as it builds an image: runs only with LADDER_TEST_IMAGE=1 (ctest label `image`);
 # otherwise it exits 77, which ctest reports as skipped. Needs root (chroot, mount).
@@ -30,6 +43,24 @@ if ((EUID != 0)); then
   exit 77
 fi
 
+PKI_DIR="${LADDER_TEST_PKI_DIR:-}"
+if [[ -z "$PKI_DIR" ]]; then
+  echo "FAIL - LADDER_TEST_PKI_DIR is not set: the servers in the image serve only over TLS, with the"
+  echo "       development PKI that scripts/test.sh creates (scripts/lib/dev-pki.sh DIR) and exports;"
+  echo "       run through scripts/test.sh, or: scripts/lib/dev-pki.sh DIR && LADDER_TEST_PKI_DIR=DIR"
+  exit 1
+fi
+for f in ca.crt ca.key personnel.crt personnel.key rogue.crt rogue.key; do
+  if [[ ! -s "$PKI_DIR/$f" ]]; then
+    echo "FAIL - $PKI_DIR/$f is missing: LADDER_TEST_PKI_DIR must be a PKI made by scripts/lib/dev-pki.sh"
+    exit 1
+  fi
+done
+if ! compgen -G "$PKI_DIR/jwt/public/*.pem" >/dev/null; then
+  echo "FAIL - no token public key in $PKI_DIR/jwt/public/: LADDER_TEST_PKI_DIR must be a PKI made by scripts/lib/dev-pki.sh"
+  exit 1
+fi
+
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 BUILD_DIR="$(cd "${1:?usage: $0 BUILD_DIR}" && pwd -P)"
 IMAGE="${LADDER_TEST_IMAGE_TAG:-localhost/ladder:test}"
@@ -37,6 +68,18 @@ PATH="$PATH:/usr/sbin:/sbin"
 LOADER=/lib64/ld-linux-x86-64.so.2
 CHROOT="$(command -v chroot)"
 PERSONNEL_SERVICE=ladder.personnel.v1.PersonnelService
+# Where the Kubernetes manifests mount the TLS Secret and the token keys ConfigMap
+# (deploy/k8s/base/*/deployment.yaml), and the variables that name them.
+TLS_DIR=/etc/ladder/tls
+JWT_DIR=/etc/ladder/jwt
+TLS_ENV=(
+  "LADDER_TLS_CERT=$TLS_DIR/tls.crt" "LADDER_TLS_KEY=$TLS_DIR/tls.key" "LADDER_TLS_CA=$TLS_DIR/ca.crt"
+  "LADDER_JWT_KEYS_DIR=$JWT_DIR"
+  # The manifests keep the default (a minute); the renewal check below does not wait that long.
+  LADDER_TLS_RELOAD_INTERVAL=1s
+)
+# A folder only this test mounts, for the client certificates of the refused probes.
+CLIENT_DIR=/run/ladder-test-client
 
 passed=0
 failed=0
@@ -98,7 +141,9 @@ if [[ "$user" == 65532:65532 ]]; then ok "image runs as 65532:65532"; else fail 
 # --- its root file system, read-only ------------------------------------------------------
 ctr="$(buildah from --pull=never "$IMAGE")"
 mnt="$(buildah mount "$ctr")"
-mkdir -p "$mnt/run/ladder-test-db" # in the container's own layer, removed with it
+# Mount points, in the container's own layer (removed with it), as the container runtime
+# makes them for a pod's volumes.
+mkdir -p "$mnt/run/ladder-test-db" "$mnt$CLIENT_DIR" "$mnt$TLS_DIR" "$mnt$JWT_DIR"
 mkdir -p "$root"
 mount --bind "$mnt" "$root" && mounts+=("$root")
 mount -o remount,bind,ro "$root"
@@ -175,19 +220,29 @@ for b in "${binaries[@]}"; do
   status=0
   in_image "$b" --helpfull >"$work/help.txt" 2>&1 || status=$?
   # absl's help flags exit 1 after printing.
-  if ((status <= 1)) && grep -q -- '--migrate_only' "$work/help.txt" && grep -q -- '--shutdown_grace' "$work/help.txt"; then
-    ok "$b --helpfull lists its flags"
+  missing_flags=()
+  for flag in migrate_only shutdown_grace tls_cert tls_key tls_ca jwt_keys_dir jwt_issuer jwt_audience; do
+    grep -q -- "--$flag" "$work/help.txt" || missing_flags+=("--$flag")
+  done
+  if ((status <= 1)) && ((${#missing_flags[@]} == 0)); then
+    ok "$b --helpfull lists its flags, the TLS and token ones the manifests set included"
   else
-    fail "$b --helpfull (exit $status) did not list --migrate_only and --shutdown_grace:"
+    fail "$b --helpfull (exit $status) did not list ${missing_flags[*]}:"
     head -20 "$work/help.txt"
   fi
 done
 status=0
 in_image ladder_health --help >"$work/health-help.txt" 2>&1 || status=$?
-if ((status <= 1)) && grep -q -- '--target' "$work/health-help.txt"; then
-  ok "ladder_health --help answers"
+# --helpfull lists every flag; --help may list only the main file's.
+in_image ladder_health --helpfull >>"$work/health-help.txt" 2>&1 || true
+missing_flags=()
+for flag in target service timeout ca cert key; do
+  grep -q -- "--$flag" "$work/health-help.txt" || missing_flags+=("--$flag")
+done
+if ((status <= 1)) && ((${#missing_flags[@]} == 0)); then
+  ok "ladder_health --help answers, with the flags the manifests' probes pass"
 else
-  fail "ladder_health --help (exit $status) did not mention --target:"
+  fail "ladder_health --help (exit $status) did not mention ${missing_flags[*]} (the probes in deploy/k8s pass them):"
   head -20 "$work/health-help.txt"
 fi
 
@@ -227,39 +282,178 @@ stop_server() {
   fi
 }
 
+# ladder_health as the manifests' exec probes run it: over mutual TLS, with the pod's own
+# certificate (extra flags after).
 health() {
+  in_image ladder_health --target="127.0.0.1:$server_port" \
+    --ca="$TLS_DIR/ca.crt" --cert="$TLS_DIR/tls.crt" --key="$TLS_DIR/tls.key" "$@" 2>&1
+}
+# ladder_health with only the flags given (and none of the LADDER_TLS_* variables it would
+# otherwise take from the environment: image_command passes none).
+bare_health() {
   in_image ladder_health --target="127.0.0.1:$server_port" "$@" 2>&1
 }
 
-# From here on the policy is mounted as Kubernetes mounts a ConfigMap: each file a symlink
-# into a timestamped folder through ..data.
-volume="$work/policy-volume"
-stamp="..2026_01_01_00_00_00.000000001"
-mkdir -p "$volume/$stamp"
-cp "$ROOT"/config/policy/*.textproto "$volume/$stamp/"
-ln -s "$stamp" "$volume/..data"
-for f in "$volume/$stamp"/*.textproto; do
-  ln -s "..data/$(basename "$f")" "$volume/$(basename "$f")"
+# kubelet_volume DIR NAME=FILE...: DIR laid out as the kubelet lays out a Secret or ConfigMap
+# volume: the files in a timestamped folder, ..data a symlink to it, and each NAME a symlink
+# through ..data, so that an update swaps ..data at once. Files root:65532 mode 0440, as
+# defaultMode 0440 with fsGroup 65532 makes them (deploy/k8s/base/*/deployment.yaml).
+kubelet_volume() {
+  local dir="$1" stamp="..2026_01_01_00_00_00.000000001" pair
+  shift
+  mkdir -p "$dir/$stamp"
+  for pair in "$@"; do
+    install -m 0440 -o 0 -g 65532 "${pair#*=}" "$dir/$stamp/${pair%%=*}"
+    ln -s "..data/${pair%%=*}" "$dir/${pair%%=*}"
+  done
+  chown 0:65532 "$dir" "$dir/$stamp"
+  chmod 0755 "$dir" "$dir/$stamp"
+  ln -s "$stamp" "$dir/..data"
+}
+
+# kubelet_update DIR NAME=FILE...: the kubelet's in-place update of such a volume: a new
+# timestamped folder, then ..data swapped to it with one rename.
+kubelet_update() {
+  local dir="$1" stamp="..2026_01_01_00_00_01.000000002" pair
+  shift
+  mkdir -p "$dir/$stamp"
+  for pair in "$@"; do
+    install -m 0440 -o 0 -g 65532 "${pair#*=}" "$dir/$stamp/${pair%%=*}"
+  done
+  chown 0:65532 "$dir/$stamp"
+  chmod 0755 "$dir/$stamp"
+  ln -s "$stamp" "$dir/..data_tmp"
+  mv -T "$dir/..data_tmp" "$dir/..data"
+}
+
+# From here on the policy is mounted as Kubernetes mounts a ConfigMap.
+policy_files=()
+for f in "$ROOT"/config/policy/*.textproto; do
+  policy_files+=("$(basename "$f")=$f")
 done
-chmod -R a+rX "$volume"
-mount --bind "$volume" "$root/etc/ladder/policy" && mounts+=("$root/etc/ladder/policy")
+kubelet_volume "$work/policy-volume" "${policy_files[@]}"
+chmod -R a+r "$work/policy-volume" # ConfigMap default mode 0644
+mount --bind "$work/policy-volume" "$root/etc/ladder/policy" && mounts+=("$root/etc/ladder/policy")
+
+# personnel's TLS Secret and the token keys ConfigMap, likewise.
+kubelet_volume "$work/tls-volume" "tls.crt=$PKI_DIR/personnel.crt" "tls.key=$PKI_DIR/personnel.key" \
+  "ca.crt=$PKI_DIR/ca.crt"
+mount --bind "$work/tls-volume" "$root$TLS_DIR" && mounts+=("$root$TLS_DIR")
+jwt_files=()
+for f in "$PKI_DIR"/jwt/public/*.pem; do
+  jwt_files+=("$(basename "$f")=$f")
+done
+kubelet_volume "$work/jwt-volume" "${jwt_files[@]}"
+mount --bind "$work/jwt-volume" "$root$JWT_DIR" && mounts+=("$root$JWT_DIR")
+
+# The client certificates of the probes that must be refused: one of another CA (CN=careerpath,
+# signed by the rogue CA).
+mkdir -p "$work/client"
+install -m 0440 -o 0 -g 65532 "$PKI_DIR/rogue.crt" "$PKI_DIR/rogue.key" "$work/client/"
+mount --bind "$work/client" "$root$CLIENT_DIR" && mounts+=("$root$CLIENT_DIR")
+
+# Without its TLS files it does not start: no overlay runs it in plaintext.
+status=0
+cmd=()
+image_command LADDER_LISTEN=127.0.0.1:0 LADDER_MIGRATE=false LADDER_JWT_KEYS_DIR="$JWT_DIR" \
+  'LADDER_DATABASE_URL=mysql://ladder@127.0.0.1:1/ladder_image_test' personnel_server
+timeout 15 "${cmd[@]}" >"$work/no-tls.log" 2>&1 || status=$?
+if ((status != 0 && status != 124)) && grep -qi 'tls' "$work/no-tls.log"; then
+  ok "without LADDER_TLS_* (and no --insecure_plaintext) personnel_server refuses to start"
+else
+  fail "without LADDER_TLS_*, personnel_server exited $status (124: still running after 15s), want a refusal naming TLS:"
+  tail -5 "$work/no-tls.log"
+fi
+
+# The serial of the certificate the server presents on 127.0.0.1:PORT (openssl on the host:
+# the chroot shares its network), or nothing. s_client's own status is not looked at: it
+# sends no HTTP/2 preface, so how the server ends the connection varies.
+served_serial() {
+  { openssl s_client -connect "127.0.0.1:$server_port" -servername localhost \
+    -CAfile "$PKI_DIR/ca.crt" -cert "$PKI_DIR/personnel.crt" -key "$PKI_DIR/personnel.key" \
+    </dev/null 2>/dev/null || true; } | openssl x509 -noout -serial 2>/dev/null || true
+}
 
 # Without a database: up, its service NOT_SERVING (not ready), the server as a whole SERVING
 # (alive: the kubelet must not restart it for a database outage).
-if start_server LADDER_MIGRATE=false 'LADDER_DATABASE_URL=mysql://ladder@127.0.0.1:1/ladder_image_test'; then
+if start_server LADDER_MIGRATE=false "${TLS_ENV[@]}" 'LADDER_DATABASE_URL=mysql://ladder@127.0.0.1:1/ladder_image_test'; then
   status=0
   out="$(health --service="$PERSONNEL_SERVICE" --timeout=1s)" || status=$?
   if ((status == 1)) && grep -q 'NOT_SERVING' <<<"$out"; then
-    ok "without a database the server answers NOT_SERVING for its service on grpc.health.v1"
+    ok "without a database the server answers NOT_SERVING for its service on grpc.health.v1 (mutual TLS)"
   else
     fail "without a database, ladder_health --service=$PERSONNEL_SERVICE exited $status: $out"
   fi
   status=0
   out="$(health --service= --timeout=5s)" || status=$?
   if ((status == 0)); then
-    ok "without a database the server answers SERVING for service '' (liveness)"
+    ok "without a database the server answers SERVING for service '' (liveness, mutual TLS)"
   else
     fail "without a database, ladder_health --service='' exited $status: $out"
+  fi
+
+  # What the kubelet's native grpc probe amounts to (plaintext), and callers without an
+  # identity the server can verify: refused. Exit 1 is "not serving"; 2 would be a bad
+  # command line, which tests nothing.
+  status=0
+  out="$(bare_health --service= --timeout=2s --insecure_plaintext)" || status=$?
+  if ((status == 1)); then
+    ok "a plaintext probe is refused"
+  else
+    fail "ladder_health --insecure_plaintext exited $status, want 1 (refused): $out"
+  fi
+  status=0
+  out="$(bare_health --service= --timeout=2s --ca="$TLS_DIR/ca.crt")" || status=$?
+  if ((status == 1)); then
+    ok "a probe over TLS without a client certificate (nor a token) is refused"
+  else
+    fail "ladder_health without a client certificate exited $status, want 1 (refused): $out"
+  fi
+  status=0
+  out="$(bare_health --service= --timeout=2s --ca="$TLS_DIR/ca.crt" --cert="$CLIENT_DIR/rogue.crt" \
+    --key="$CLIENT_DIR/rogue.key")" || status=$?
+  if ((status == 1)); then
+    ok "a probe with a certificate of another CA is refused"
+  else
+    fail "ladder_health with the rogue CA's certificate exited $status, want 1 (refused): $out"
+  fi
+
+  # The Secret renewed as the kubelet updates a mounted Secret (what cert-manager's renewal
+  # leads to): a new certificate, on a new key, swapped in under ..data. The server must
+  # present it without a restart, and the probes keep passing with the new files.
+  old_serial="$(served_serial)"
+  renew="$work/renew"
+  mkdir -p "$renew"
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$renew/tls.key" 2>/dev/null
+  openssl req -new -key "$renew/tls.key" -subj "/CN=personnel" -out "$renew/tls.csr" 2>/dev/null
+  printf '%s\n' 'basicConstraints = critical, CA:FALSE' 'keyUsage = critical, digitalSignature' \
+    'extendedKeyUsage = serverAuth, clientAuth' \
+    'subjectAltName = DNS:localhost, IP:127.0.0.1, DNS:ladder-personnel, DNS:ladder-personnel-headless' \
+    >"$renew/ext.cnf"
+  openssl x509 -req -in "$renew/tls.csr" -CA "$PKI_DIR/ca.crt" -CAkey "$PKI_DIR/ca.key" \
+    -set_serial "0x$(openssl rand -hex 16)" -days 2 -sha256 -extfile "$renew/ext.cnf" \
+    -out "$renew/tls.crt" 2>/dev/null
+  new_serial="$(openssl x509 -in "$renew/tls.crt" -noout -serial)"
+  kubelet_update "$work/tls-volume" "tls.crt=$renew/tls.crt" "tls.key=$renew/tls.key" "ca.crt=$PKI_DIR/ca.crt"
+  served=""
+  deadline=$((SECONDS + 15))
+  while ((SECONDS < deadline)); do
+    served="$(served_serial)"
+    [[ -n "$served" && "$served" == "$new_serial" ]] && break
+    sleep 0.5
+  done
+  if [[ -n "$old_serial" && "$old_serial" != "$new_serial" && "$served" == "$new_serial" ]] &&
+    kill -0 "$server_pid" 2>/dev/null; then
+    ok "after the Secret's in-place update the server presents the renewed certificate, without a restart"
+  else
+    fail "after the Secret's in-place update the server presents ${served:-nothing} (was ${old_serial:-nothing}), want $new_serial"
+  fi
+  status=0
+  out="$(health --service= --timeout=5s)" || status=$?
+  if ((status == 0)); then
+    ok "the probe passes with the renewed certificate and key"
+  else
+    fail "with the renewed certificate, ladder_health --service='' exited $status: $out"
   fi
   stop_server
 fi
@@ -283,7 +477,7 @@ if [[ -n "${LADDER_TEST_MYSQL_SOCKET:-}" && -S "${LADDER_TEST_MYSQL_SOCKET}" ]];
       cat "$work/migrate.log"
     fi
   done
-  if start_server LADDER_MIGRATE=false "${db_env[@]}"; then
+  if start_server LADDER_MIGRATE=false "${TLS_ENV[@]}" "${db_env[@]}"; then
     for service in "$PERSONNEL_SERVICE" ""; do
       status=0
       out="$(health --service="$service" --timeout=15s)" || status=$?

@@ -5,9 +5,27 @@ Renders each overlay with `kubectl kustomize` and checks, for every Ladder serve
 Deployment labelled app.kubernetes.io/part-of=ladder, app.kubernetes.io/component=server):
 
   - the service's own binary, /usr/local/bin/<service>_server;
-  - native gRPC readiness (on the service's own health name, one of the
-    health names services/<service>/main.cc registers) and liveness probes, on the
-    container port named grpc, which is also the port LADDER_LISTEN serves on;
+  - readiness and liveness probes (and a startup probe, if any) that exec
+    /usr/local/bin/ladder_health against 127.0.0.1 on the container port named grpc (also
+    the port LADDER_LISTEN serves on) over mutual TLS, with --ca, --cert and --key naming the
+    server's own LADDER_TLS_* files: readiness on the service's own health name (one of those
+    services/<service>/main.cc registers), liveness on the server as a whole; ladder_health's
+    --timeout shorter than the probe's timeoutSeconds;
+  - mutual TLS: LADDER_TLS_CERT, LADDER_TLS_KEY and LADDER_TLS_CA naming tls.crt, tls.key and
+    ca.crt of the service's own Secret ladder-<service>-tls, mounted whole (no subPath, which
+    the kubelet never updates: the servers reload renewed certificates without a restart) and
+    read-only; no container of any overlay, dev included, sets LADDER_INSECURE_PLAINTEXT or
+    --insecure_plaintext; no Service port declares cleartext HTTP/2 (kubernetes.io/h2c);
+  - the certificate behind that Secret: where the overlay renders it (dev), read with openssl,
+    and otherwise the cert-manager Certificate of overlays/<overlay>/cert-manager that writes
+    it (prod): Common Name the service, usable as TLS server and client, every name it is
+    dialled by (its Services, short and with .<namespace>.svc, its probes' 127.0.0.1, the
+    host of each caller's LADDER_<CALLEE>_ADDRESS); rendered ones also valid 30 more days,
+    their key matching, chained to the ca.crt of every server they call or are called by;
+    issued ones from one issuer;
+  - tokens: LADDER_JWT_KEYS_DIR with the ConfigMap ladder-jwt-keys mounted whole there (where
+    rendered, only <kid>.pem public keys, EC P-256 or RSA), LADDER_JWT_ISSUER and
+    LADDER_JWT_AUDIENCE set;
   - cpu and memory requests and limits, requests within limits;
   - non-root, read-only root file system, no privilege escalation, every capability
     dropped, the RuntimeDefault seccomp profile (the "restricted" Pod Security Standard);
@@ -35,17 +53,23 @@ Deployment labelled app.kubernetes.io/part-of=ladder, app.kubernetes.io/componen
     migration Job in; and where a NetworkPolicy restricts their egress, it allows DNS, the
     callees' grpc ports and the database's port.
 
+An overlay's cert-manager/ kustomization, when it has one, is rendered and checked with it.
 Every failure names the overlay, the object and what broke. With --self-test it breaks the
 rendered manifests in known ways and checks that each break is reported.
 
-Needs kubectl and Debian's python3-yaml; run with /usr/bin/python3.
+Needs kubectl, Debian's python3-yaml and the openssl command line; run with /usr/bin/python3.
 """
 
+import atexit
 import base64
 import copy
+import hashlib
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import urllib.parse
 
 import yaml
@@ -88,6 +112,35 @@ REPLICAS = {
     "prod": lambda n: n >= 2,
 }
 REPLICAS_RULE = {"dev": "exactly 1", "prod": "at least 2"}
+
+# Transport security (deploy/README.md, "Security"). Every server serves and calls over
+# mutual TLS with the files of its own Secret ladder-<service>-tls, which the environment
+# names; the key of the Secret each variable must name:
+TLS_ENV = {"LADDER_TLS_CERT": "tls.crt", "LADDER_TLS_KEY": "tls.key", "LADDER_TLS_CA": "ca.crt"}
+TLS_SECRET_TYPE = "kubernetes.io/tls"
+# Development only (no TLS, no authentication): no overlay may set it, dev included.
+INSECURE_ENV = "LADDER_INSECURE_PLAINTEXT"
+INSECURE_FLAG = "--insecure_plaintext"
+# Bearer tokens: the issuer's public keys (<kid>.pem) from this ConfigMap, and the claims.
+JWT_KEYS_ENV = "LADDER_JWT_KEYS_DIR"
+JWT_KEYS_CONFIGMAP = "ladder-jwt-keys"
+JWT_CLAIM_ENV = ("LADDER_JWT_ISSUER", "LADDER_JWT_AUDIENCE")
+
+# The probes: ladder_health in the image, over mutual TLS with the pod's own certificate
+# (the servers answer no call without a verified identity, and the kubelet's native grpc
+# probe speaks no TLS). Its TLS flags name the same files as the server's variables.
+LADDER_HEALTH = "/usr/local/bin/ladder_health"
+LADDER_HEALTH_DEFAULT_TIMEOUT_S = 10.0  # tools/health/ladder_health.cc
+PROBE_TLS_FLAGS = {"--ca": "LADDER_TLS_CA", "--cert": "LADDER_TLS_CERT", "--key": "LADDER_TLS_KEY"}
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost"}
+PROBES = ("readinessProbe", "livenessProbe", "startupProbe")
+
+# Where an overlay's TLS Secrets are not rendered (prod), cert-manager issues them from the
+# Certificates of this kustomization beside the overlay's (overlays/<overlay>/cert-manager).
+CERT_MANAGER_DIR = "cert-manager"
+CERT_MANAGER_API = "cert-manager.io/v1"
+# Certificates the overlay renders must stay valid this long: time to renew them.
+CERT_MIN_VALIDITY_S = 30 * 24 * 3600
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -284,12 +337,121 @@ def secret_value(secret, key):
         return None
 
 
+def parse_flags(args):
+    """{--flag: value} of a command line of --flag=value (or --flag value) words."""
+    flags = {}
+    i = 0
+    while i < len(args):
+        arg = str(args[i])
+        if arg.startswith("--") and "=" in arg:
+            name, _, value = arg.partition("=")
+            flags[name] = value
+        elif arg.startswith("--"):
+            if i + 1 < len(args) and not str(args[i + 1]).startswith("--"):
+                flags[arg] = str(args[i + 1])
+                i += 1
+            else:
+                flags[arg] = "true"
+        i += 1
+    return flags
+
+
+def generated_name(want, name):
+    """NAME is WANT, or WANT with the hash suffix of a kustomize generator."""
+    return isinstance(name, str) and (name == want or re.fullmatch(re.escape(want) + r"-[a-z0-9]{10}", name))
+
+
+def is_true(value):
+    return str(value).strip().lower() in ("1", "true", "yes", "on", "")
+
+
+class OpenSSL:
+    """The openssl command line, to read the certificates and keys an overlay renders.
+    Results are kept by content: the self-test checks the same files many times."""
+
+    def __init__(self):
+        self.path = shutil.which("openssl")
+        self.dir = None
+        self.cache = {}
+
+    def file(self, text):
+        if self.dir is None:
+            self.dir = tempfile.mkdtemp(prefix="ladder-k8s-rules-")
+            atexit.register(shutil.rmtree, self.dir, True)
+        path = os.path.join(self.dir, hashlib.sha256(text.encode()).hexdigest() + ".pem")
+        if not os.path.exists(path):
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        return path
+
+    def run(self, *args):
+        key = args
+        if key not in self.cache:
+            result = subprocess.run([self.path, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True, check=False)
+            self.cache[key] = (result.returncode, result.stdout, result.stderr.strip())
+        return self.cache[key]
+
+    def certificate(self, pem):
+        """{cn, dns, ips, eku, not_after, expiring, public_key} of a PEM certificate, or None."""
+        code, out, _ = self.run("x509", "-in", self.file(pem), "-noout", "-subject", "-nameopt", "RFC2253",
+                                "-ext", "subjectAltName,extendedKeyUsage", "-enddate", "-pubkey",
+                                "-checkend", str(CERT_MIN_VALIDITY_S))
+        subject = re.search(r"^subject=(.*)$", out, re.M)
+        if subject is None:
+            return None
+        cn = re.search(r"(?:^|,)CN=((?:[^,\\]|\\.)*)", subject.group(1))
+        san = re.search(r"X509v3 Subject Alternative Name:[^\n]*\n\s*([^\n]*)", out)
+        eku = re.search(r"X509v3 Extended Key Usage:[^\n]*\n\s*([^\n]*)", out)
+        names = [n.strip() for n in san.group(1).split(",")] if san else []
+        public = re.search(r"-----BEGIN PUBLIC KEY-----.*?-----END PUBLIC KEY-----", out, re.S)
+        not_after = re.search(r"^notAfter=(.*)$", out, re.M)
+        return {
+            "cn": cn.group(1) if cn else None,
+            "dns": {n[len("DNS:"):] for n in names if n.startswith("DNS:")},
+            "ips": {n[len("IP Address:"):] for n in names if n.startswith("IP Address:")},
+            "eku": {u.strip() for u in eku.group(1).split(",")} if eku else set(),
+            "not_after": not_after.group(1) if not_after else "?",
+            "expiring": code != 0,
+            "public_key": public.group(0) if public else None,
+        }
+
+    def public_of_private_key(self, pem):
+        code, out, _ = self.run("pkey", "-in", self.file(pem), "-pubout")
+        return out.strip() if code == 0 else None
+
+    def public_key_kind(self, pem):
+        """"EC P-256", "RSA" or None (not a PEM public key, or another kind)."""
+        code, out, _ = self.run("pkey", "-pubin", "-in", self.file(pem), "-noout", "-text")
+        if code != 0:
+            return None
+        if "prime256v1" in out or "P-256" in out:
+            return "EC P-256"
+        if "Modulus:" in out:
+            return "RSA"
+        return None
+
+    def verifies(self, ca_pem, cert_pem, purpose):
+        """Whether CERT_PEM chains to CA_PEM for PURPOSE (sslserver, sslclient); (ok, why)."""
+        code, out, err = self.run("verify", "-CAfile", self.file(ca_pem), "-purpose", purpose, self.file(cert_pem))
+        reasons = re.findall(r"error \d+ at \d+ depth lookup: ([^\n]*)", out + "\n" + err)
+        return code == 0, "; ".join(dict.fromkeys(reasons)) or "verification failed"
+
+
+OPENSSL = OpenSSL()
+
+
 class Checker:
     def __init__(self, overlay, docs):
         self.overlay = overlay
         self.docs = [d for d in docs if isinstance(d, dict)]
         self.failures = []
         self.passes = 0
+        # Gathered while checking each server, for the checks of its certificate:
+        self.tls_secret = {}   # server -> name of the Secret its LADDER_TLS_* files come from
+        self.probe_hosts = {}  # server -> hosts its probes dial (names its certificate needs)
+        self.dialed = {}       # server -> {host its callers dial: which caller, which variable}
+        self.jwt_keys_checked = set()
 
     def check(self, condition, obj, message):
         if condition:
@@ -327,6 +489,8 @@ class Checker:
                    "renders no Deployment labelled part-of=ladder, component=server")
         for dep in servers:
             self.check_server(dep)
+        self.check_certificates(servers)
+        self.check_no_plaintext()
         self.check_secrets()
         self.check_namespace()
         self.check_database()
@@ -352,12 +516,14 @@ class Checker:
         grpc_port = port.get("containerPort")
         self.check(port.get("protocol", "TCP") == "TCP", dep, "the grpc port must be TCP")
 
+        env = env_map(container)
         self.check_binary(dep, container)
-        self.check_probes(dep, container, grpc_port)
+        self.check_probes(dep, container, env, grpc_port)
         self.check_resources(dep, container)
         self.check_security(dep, pod_spec(dep), container)
-        env = env_map(container)
         self.check_env(dep, container, env, grpc_port)
+        self.check_tls(dep, container, env)
+        self.check_jwt(dep, container, env)
         self.check_secret_names(dep, env)
         self.check_callees(dep, env)
         self.check_grace(dep, env)
@@ -377,30 +543,326 @@ class Checker:
         if job is not None:
             self.check_database_reach(job, "migration Job", pod_labels(job))
 
-    def check_probes(self, dep, container, grpc_port):
-        service = service_name_of(dep["metadata"]["name"])
-        for kind in ("readinessProbe", "livenessProbe"):
+    def check_probes(self, dep, container, env, grpc_port):
+        """Readiness and liveness (and startup, if any) run ladder_health against this pod's own
+        server over mutual TLS, with the pod's certificate, and report before the kubelet's
+        timeout."""
+        name = dep["metadata"]["name"]
+        service = service_name_of(name)
+        for kind in PROBES:
             probe = container.get(kind)
+            if kind == "startupProbe" and probe is None:
+                continue
             if not self.check(isinstance(probe, dict), dep, f"container {container['name']} has no {kind}"):
                 continue
-            grpc = probe.get("grpc")
-            other = [k for k in ("httpGet", "tcpSocket", "exec") if k in probe]
-            if not self.check(isinstance(grpc, dict), dep,
-                              f"{kind} must be a native grpc probe (grpc.health.v1), found {other or 'none'}"):
+            other = [k for k in ("grpc", "httpGet", "tcpSocket") if k in probe]
+            command = (probe.get("exec") or {}).get("command")
+            if not self.check(isinstance(command, list) and bool(command) and not other, dep,
+                              f"{kind} must be an exec probe running {LADDER_HEALTH} with the pod's certificate "
+                              f"(found {other or 'none'}): the servers refuse calls without a verified client "
+                              "certificate, which the kubelet's grpc, httpGet and tcpSocket probes cannot present"):
                 continue
-            self.check(grpc.get("port") == grpc_port, dep,
-                       f"{kind}.grpc.port is {grpc.get('port')}, want the grpc container port {grpc_port}")
+            if not self.check(command[0] == LADDER_HEALTH, dep,
+                              f"{kind} runs {command[0]!r}, want {LADDER_HEALTH} (in the image, on its PATH)"):
+                continue
+            flags = parse_flags(command[1:])
+
+            target = flags.get("--target") or ""
+            host, _, port = target.rpartition(":")
+            self.check(host in LOOPBACK_HOSTS, dep,
+                       f"{kind} --target={target}: want 127.0.0.1:{grpc_port}, the server of this very pod "
+                       "(a Service name would probe some other pod)")
+            self.check(port == str(grpc_port), dep,
+                       f"{kind} --target={target} is not on the grpc container port {grpc_port}")
+            if host:
+                self.probe_hosts.setdefault(name, set()).add(host)
+
+            health_name = flags.get("--service", "")
             if kind == "readinessProbe":
-                health_name = grpc.get("service") or ""
                 self.check(health_name.startswith(f"ladder.{service}.v1.") and health_name.endswith("Service"),
-                           dep, f"readinessProbe.grpc.service is {health_name!r}, want the service's own "
+                           dep, f"readinessProbe --service={health_name!r}, want the service's own "
                            f"health name ladder.{service}.v1.<Name>Service (NOT_SERVING while its database is down)")
                 names = health_names_of(service)
                 if self.check(names, dep, f"services/{service}/main.cc registers no health name "
-                              "to check readinessProbe.grpc.service against"):
+                              "to check readinessProbe --service against"):
                     self.check(health_name in names, dep,
-                               f"readinessProbe.grpc.service is {health_name!r}, but {service}_server reports "
+                               f"readinessProbe --service={health_name!r}, but {service}_server reports "
                                f"health for {names} (services/{service}/main.cc): the pod would never be ready")
+            else:
+                self.check(health_name == "", dep,
+                           f"{kind} --service={health_name!r}: want the server as a whole (--service=), which "
+                           "stays SERVING whatever its database does; on the service's own name a database "
+                           "outage would restart every server")
+
+            for flag, var in PROBE_TLS_FLAGS.items():
+                want = (env.get(var) or {}).get("value")
+                self.check(flag in flags and flags[flag] == want, dep,
+                           f"{kind} {flag}={flags.get(flag, '<missing>')}: "
+                           f"want {want or 'the file ' + var + ' names'}, "
+                           "the pod's own TLS files: without its client certificate, or with other files than the "
+                           "server's, the server refuses the probe and the pod is never ready")
+
+            timeout_text = flags.get("--timeout")
+            try:
+                timeout = parse_duration_s(timeout_text) if timeout_text else LADDER_HEALTH_DEFAULT_TIMEOUT_S
+            except ValueError as e:
+                self.check(False, dep, f"{kind} --timeout: {e}")
+                continue
+            seconds = probe.get("timeoutSeconds", 1)
+            self.check(timeout < seconds, dep,
+                       f"{kind}: ladder_health --timeout={timeout_text or '10s (its default)'} is not shorter "
+                       f"than timeoutSeconds {seconds}: the kubelet would kill the check before it reports")
+
+    # --- transport security and tokens ------------------------------------------------------
+
+    @staticmethod
+    def mount_of(container, path):
+        """(volumeMount, path inside the volume) of the mount holding PATH: the deepest mount
+        whose mountPath is PATH or one of its folders; (None, None) when nothing is."""
+        best = None
+        for m in container.get("volumeMounts") or []:
+            mount_path = (m.get("mountPath") or "").rstrip("/")
+            if path == mount_path or path.startswith(mount_path + "/"):
+                if best is None or len(mount_path) > len(best[0]):
+                    best = (mount_path, m)
+        if best is None:
+            return None, None
+        return best[1], path[len(best[0]):].lstrip("/")
+
+    def check_whole_mount(self, obj, mount, what):
+        """MOUNT is read-only and mounts its volume whole: the kubelet updates a Secret or
+        ConfigMap volume in place, but never what a subPath mount took at the start."""
+        self.check(mount.get("readOnly") is True, obj, f"{what}: the mount {mount.get('name')!r} must be readOnly")
+        for field in ("subPath", "subPathExpr"):
+            self.check(not mount.get(field), obj,
+                       f"{what}: mounted with {field} {mount.get(field)!r}, which the kubelet never updates: a "
+                       "renewed certificate or a new key would reach the server only when the pod restarts; mount "
+                       "the volume as a directory")
+
+    def check_tls(self, dep, container, env):
+        """LADDER_TLS_CERT, _KEY and _CA name tls.crt, tls.key and ca.crt of the server's own
+        Secret ladder-<service>-tls, one Secret mounted whole and read-only."""
+        name = dep["metadata"]["name"]
+        service = service_name_of(name)
+        want = f"{name}-tls"
+        volumes = {v.get("name"): v for v in pod_spec(dep).get("volumes") or []}
+        secrets = set()
+        for var, key in TLS_ENV.items():
+            entry = env.get(var)
+            if not self.check(entry is not None, dep,
+                              f"{var} is not set: {service}_server serves only with TLS (no overlay may set "
+                              f"{INSECURE_ENV}); name the file {key} of the Secret {want}"):
+                continue
+            path = entry.get("value")
+            if not self.check(isinstance(path, str) and path.startswith("/") and "valueFrom" not in entry, dep,
+                              f"{var} must be a literal absolute path, has {entry}"):
+                continue
+            mount, inside = self.mount_of(container, path)
+            if not self.check(mount is not None, dep,
+                              f"{var}={path}: nothing is mounted there; mount the Secret {want} as a directory"):
+                continue
+            self.check_whole_mount(dep, mount, f"{var}={path}")
+            volume = volumes.get(mount.get("name")) or {}
+            secret = volume.get("secret")
+            if not self.check(isinstance(secret, dict), dep,
+                              f"{var}={path} is on the volume {mount.get('name')!r}, which is not a Secret "
+                              f"volume: want the Secret {want}"):
+                continue
+            secret_name = secret.get("secretName")
+            secrets.add(secret_name)
+            self.check(generated_name(want, secret_name), dep,
+                       f"{var} comes from the Secret {secret_name}, want {want}: each server its own "
+                       f"certificate, whose Common Name ({service}) is its identity on the calls it makes")
+            items = secret.get("items")
+            if mount.get("subPath"):
+                inside = mount["subPath"]
+            file_key = inside if not items else next(
+                (i.get("key") for i in items if i.get("path") == inside), None)
+            self.check(file_key == key, dep,
+                       f"{var}={path} is the Secret's key {file_key!r}, want {key!r}")
+        self.check(len(secrets) <= 1, dep,
+                   f"{', '.join(TLS_ENV)} come from the Secrets {sorted(map(str, secrets))}: keep them in one, "
+                   "renewed as a whole, so that the certificate, its key and the CA always match")
+        if len(secrets) == 1:
+            self.tls_secret[name] = next(iter(secrets))
+
+    def check_jwt(self, dep, container, env):
+        """The token issuer's public keys from the ConfigMap ladder-jwt-keys, mounted whole at
+        LADDER_JWT_KEYS_DIR; the issuer and audience set."""
+        keys_dir = (env.get(JWT_KEYS_ENV) or {}).get("value")
+        if self.check(isinstance(keys_dir, str) and keys_dir.startswith("/"), dep,
+                      f"{JWT_KEYS_ENV} is not set to a literal absolute path: the servers take no token "
+                      f"without the issuer's public keys (ConfigMap {JWT_KEYS_CONFIGMAP})"):
+            mount, inside = self.mount_of(container, keys_dir)
+            if self.check(mount is not None and inside == "", dep,
+                          f"nothing is mounted at {JWT_KEYS_ENV} {keys_dir}: mount the ConfigMap "
+                          f"{JWT_KEYS_CONFIGMAP} there as a directory"):
+                self.check_whole_mount(dep, mount, f"{JWT_KEYS_ENV}={keys_dir}")
+                volume = next((v for v in pod_spec(dep).get("volumes") or [] if v.get("name") == mount.get("name")), {})
+                cm_name = (volume.get("configMap") or {}).get("name")
+                if self.check(generated_name(JWT_KEYS_CONFIGMAP, cm_name), dep,
+                              f"{JWT_KEYS_ENV}={keys_dir} is the volume {mount.get('name')!r} "
+                              f"({'ConfigMap ' + cm_name if cm_name else 'not a ConfigMap'}), want the ConfigMap "
+                              f"{JWT_KEYS_CONFIGMAP}"):
+                    cm = next((c for c in self.of_kind("ConfigMap") if c["metadata"]["name"] == cm_name), None)
+                    if cm is not None and cm_name not in self.jwt_keys_checked:  # else made in the cluster
+                        self.jwt_keys_checked.add(cm_name)
+                        self.check_jwt_keys(cm)
+        for var in JWT_CLAIM_ENV:
+            entry = env.get(var) or {}
+            value = entry.get("value")
+            ref = (entry.get("valueFrom") or {}).get("configMapKeyRef")
+            if ref:
+                cm = next((c for c in self.of_kind("ConfigMap") if c["metadata"]["name"] == ref.get("name")), None)
+                value = ((cm or {}).get("data") or {}).get(ref.get("key")) if cm else "<in the cluster>"
+            self.check(bool(value), dep, f"{var} is not set: the claim every token must carry")
+
+    def check_jwt_keys(self, cm):
+        data = cm.get("data") or {}
+        pems = sorted(k for k in data if k.endswith(".pem"))
+        self.check(pems, cm, "holds no <kid>.pem public key: the servers would take no token")
+        for key in sorted(set(data) - set(pems)):
+            self.check(False, cm, f"holds {key!r}, not a <kid>.pem public key")
+        if pems and not self.check(OPENSSL.path, cm, "openssl not found (Debian package openssl): "
+                                   "it reads the token keys"):
+            return
+        for key in pems:
+            kind = OPENSSL.public_key_kind(data[key])
+            self.check(kind is not None, cm,
+                       f"{key} is not a PEM public key of EC P-256 (ES256) or RSA (RS256)")
+
+    def check_certificates(self, servers):
+        """Each server's TLS Secret is rendered with a certificate that fits (dev), or issued by
+        a cert-manager Certificate of overlays/<overlay>/cert-manager that fits (prod): CN the
+        service, EKU server and client, every name it is dialled by, one CA for all."""
+        rendered, issued = {}, {}
+        for dep in servers:
+            name = dep["metadata"]["name"]
+            secret_name = self.tls_secret.get(name)
+            if secret_name is None:
+                continue  # reported by check_tls
+            namespace = dep["metadata"].get("namespace")
+            needs = {f"{name}": "its ClusterIP Service", f"{name}-headless": "its headless Service"}
+            if namespace:
+                needs[f"{name}.{namespace}.svc"] = "its ClusterIP Service's name with the namespace"
+                needs[f"{name}-headless.{namespace}.svc"] = "its headless Service's name with the namespace"
+            for host in sorted(self.probe_hosts.get(name, ())):
+                needs[host] = "its probes' --target"
+            needs.update(self.dialed.get(name, {}))
+            secret = next((s for s in self.of_kind("Secret") if s["metadata"]["name"] == secret_name), None)
+            certificates = [c for c in self.of_kind("Certificate")
+                            if (c.get("spec") or {}).get("secretName") == secret_name
+                            and c["metadata"].get("namespace") == namespace]
+            if secret is not None:
+                rendered[name] = self.check_tls_secret(dep, secret, needs)
+            elif certificates:
+                self.check(len(certificates) == 1, dep,
+                           f"{len(certificates)} Certificates write the Secret {secret_name}; want one")
+                issued[name] = self.check_certificate(dep, certificates[0], needs)
+            else:
+                self.check(False, dep,
+                           f"the TLS Secret {secret_name} is neither rendered by the overlay nor issued by a "
+                           f"cert-manager Certificate of its {CERT_MANAGER_DIR}/ kustomization (in namespace "
+                           f"{namespace}): say in the overlay how the Secret is made")
+        # Both ends of every call trust each other: the callee's certificate chains to the
+        # caller's CA (the caller checks the server), and the caller's to the callee's CA.
+        for callee, callers in sorted(CALLERS.items()):
+            for caller in sorted(callers):
+                if rendered.get(callee) and rendered.get(caller):
+                    for verifier, holder, purpose, role in ((caller, callee, "sslserver", "server"),
+                                                            (callee, caller, "sslclient", "client")):
+                        ok, why = OPENSSL.verifies(rendered[verifier]["ca"], rendered[holder]["crt"], purpose)
+                        self.check(ok, f"Secret {self.tls_secret[holder]}",
+                                   f"the certificate of {holder} does not verify as a TLS {role} against the "
+                                   f"ca.crt of {verifier} ({self.tls_secret[verifier]}): {why}; "
+                                   f"{caller}'s calls to {callee} would fail the handshake")
+                if issued.get(callee) and issued.get(caller):
+                    self.check(issued[callee] == issued[caller], f"Certificate {callee}",
+                               f"is issued by {issued[callee]}, the Certificate of its caller {caller} by "
+                               f"{issued[caller]}: each server trusts only the CA of its own Secret's ca.crt")
+
+    def check_tls_secret(self, dep, secret, needs):
+        """A rendered TLS Secret: the certificate of DEP's service, its key, and the CA."""
+        service = service_name_of(dep["metadata"]["name"])
+        self.check(secret.get("type") == TLS_SECRET_TYPE, secret,
+                   f"type is {secret.get('type')!r}, want {TLS_SECRET_TYPE} (tls.crt and tls.key), with ca.crt")
+        values = {key: secret_value(secret, key) for key in TLS_ENV.values()}
+        for key, value in values.items():
+            self.check(value, secret, f"has no key {key!r}")
+        if not all(values.values()):
+            return None
+        if not self.check(OPENSSL.path, secret, "openssl not found (Debian package openssl): it reads the "
+                          "certificates the overlay renders"):
+            return None
+        cert = OPENSSL.certificate(values["tls.crt"])
+        if not self.check(cert is not None, secret, "tls.crt is not a PEM certificate"):
+            return None
+        self.check(cert["cn"] == service, secret,
+                   f"the certificate's Common Name is {cert['cn']!r}, want {service!r}: the servers {service} "
+                   "calls take the caller's service from it")
+        for usage in ("TLS Web Server Authentication", "TLS Web Client Authentication"):
+            self.check(usage in cert["eku"], secret,
+                       f"the certificate's extended key usage lacks {usage}: it is the server's certificate and, "
+                       "on the calls it makes, its client certificate")
+        names = cert["dns"] | cert["ips"]
+        for host, why in sorted(needs.items()):
+            self.check(host in names, secret,
+                       f"the certificate lacks the name {host} ({why}): the TLS handshake would fail on it; "
+                       f"it has {sorted(names)}")
+        self.check(not cert["expiring"], secret,
+                   f"the certificate expires {cert['not_after']}, within 30 days: make new ones (in dev: "
+                   "deploy/k8s/overlays/dev/pki/generate.sh)")
+        public = OPENSSL.public_of_private_key(values["tls.key"])
+        self.check(public is not None and public == (cert["public_key"] or "").strip(), secret,
+                   "tls.key is not the private key of tls.crt")
+        for purpose in ("sslserver", "sslclient"):
+            ok, why = OPENSSL.verifies(values["ca.crt"], values["tls.crt"], purpose)
+            self.check(ok, secret, f"tls.crt does not verify against ca.crt ({purpose}): {why}")
+        return {"crt": values["tls.crt"], "ca": values["ca.crt"]}
+
+    def check_certificate(self, dep, certificate, needs):
+        """A cert-manager Certificate that writes DEP's TLS Secret; returns its issuer."""
+        service = service_name_of(dep["metadata"]["name"])
+        spec = certificate.get("spec") or {}
+        self.check(certificate.get("apiVersion") == CERT_MANAGER_API, certificate,
+                   f"apiVersion is {certificate.get('apiVersion')}, want {CERT_MANAGER_API}")
+        self.check(spec.get("commonName") == service, certificate,
+                   f"commonName is {spec.get('commonName')!r}, want {service!r}: the servers {service} calls "
+                   "take the caller's service from it")
+        usages = set(spec.get("usages") or [])
+        for usage in ("server auth", "client auth"):
+            self.check(usage in usages, certificate,
+                       f"usages lack {usage!r}: the certificate is the server's and, on the calls it makes, its "
+                       "client certificate")
+        names = set(spec.get("dnsNames") or []) | set(spec.get("ipAddresses") or [])
+        for host, why in sorted(needs.items()):
+            self.check(host in names, certificate,
+                       f"dnsNames and ipAddresses lack {host} ({why}): the TLS handshake would fail on it")
+        issuer = spec.get("issuerRef") or {}
+        self.check(issuer.get("name"), certificate, "has no issuerRef")
+        return (issuer.get("group", "cert-manager.io"), issuer.get("kind", "Issuer"), issuer.get("name"))
+
+    def check_no_plaintext(self):
+        """No container of the overlay turns TLS off, dev included."""
+        for obj in (self.of_kind("Deployment") + self.of_kind("StatefulSet") + self.of_kind("DaemonSet")
+                    + self.of_kind("Job")):
+            for c in (pod_spec(obj).get("containers") or []) + (pod_spec(obj).get("initContainers") or []):
+                env = env_map(c)
+                if INSECURE_ENV in env:
+                    self.check(False, obj, f"container {c.get('name')} sets {INSECURE_ENV}: no overlay runs without "
+                               "TLS and authentication, dev included")
+                for source in c.get("envFrom") or []:
+                    ref = (source.get("configMapRef") or {}).get("name")
+                    cm = next((x for x in self.of_kind("ConfigMap") if x["metadata"]["name"] == ref), None)
+                    self.check(INSECURE_ENV not in ((cm or {}).get("data") or {}), obj,
+                               f"container {c.get('name')} gets {INSECURE_ENV} from ConfigMap {ref}: no overlay "
+                               "runs without TLS and authentication")
+                words = [str(w) for w in (c.get("command") or []) + (c.get("args") or [])]
+                for word in words:
+                    flag, _, value = word.partition("=")
+                    if flag in (INSECURE_FLAG, "-" + INSECURE_FLAG.lstrip("-")) and is_true(value):
+                        self.check(False, obj, f"container {c.get('name')} runs with {word}: no overlay runs "
+                                   "without TLS and authentication, dev included")
 
     def check_binary(self, dep, container):
         service = service_name_of(dep["metadata"]["name"])
@@ -512,6 +974,9 @@ class Checker:
         if not self.check(mount is not None, dep, f"nothing is mounted at LADDER_POLICY_DIR {policy_dir}"):
             return
         self.check(mount.get("readOnly") is True, dep, f"the policy mount at {policy_dir} must be readOnly")
+        for field in ("subPath", "subPathExpr"):
+            self.check(not mount.get(field), dep,
+                       f"the policy mount at {policy_dir} has {field}: the kubelet would never update it")
         volume = next((v for v in pod_spec(dep).get("volumes") or [] if v.get("name") == mount.get("name")), {})
         cm_name = (volume.get("configMap") or {}).get("name")
         if not self.check(cm_name, dep, f"the volume mounted at {policy_dir} is not a ConfigMap"):
@@ -612,6 +1077,9 @@ class Checker:
                            f"headless, yet port grpc is {ports[0].get('port')}, not the container port "
                            f"{grpc_port} its clients connect to on each pod")
             self.check(ports[0].get("protocol", "TCP") == "TCP", svc, "port grpc must be TCP")
+            self.check(ports[0].get("appProtocol") not in ("kubernetes.io/h2c", "h2c", "http", "HTTP"), svc,
+                       f"port grpc declares appProtocol {ports[0].get('appProtocol')}, cleartext: the servers "
+                       "speak gRPC over TLS only, so a gateway or mesh taking it at its word would fail")
 
     def check_pdb(self, dep, pods):
         pdbs = [
@@ -742,6 +1210,7 @@ class Checker:
         if not self.check(not host.startswith("127.") and host not in ("localhost", "[::1]", "0.0.0.0"), dep,
                           f"{var}={value} points inside its own pod, not at {callee}"):
             return
+        self.dialed.setdefault(callee, {})[host] = f"{dep['metadata']['name']} dials it, {var}"
         namespace = dep["metadata"].get("namespace")
         service_name, _, rest = host.partition(".")
         suffixes = {""} | ({namespace, f"{namespace}.svc", f"{namespace}.svc.cluster.local"} if namespace else set())
@@ -1090,14 +1559,89 @@ def _restrict_egress(docs, app, rules, component="server"):
     docs.append(_egress_policy(app, rules, component))
 
 
+PERSONNEL_HEALTH = "ladder.personnel.v1.PersonnelService"
+
+
+def _probe_command(docs, kind, app=PERSONNEL):
+    return _container(docs, app)[kind]["exec"]["command"]
+
+
+def _set_probe_flag(docs, kind, flag, value, app=PERSONNEL):
+    """Sets FLAG=VALUE on the ladder_health command line of the probe KIND."""
+    command = _probe_command(docs, kind, app)
+    command[:] = [w for w in command if not w.startswith(flag + "=")] + [f"{flag}={value}"]
+
+
+def _drop_probe_flag(docs, kind, flag, app=PERSONNEL):
+    command = _probe_command(docs, kind, app)
+    command[:] = [w for w in command if not w.startswith(flag + "=")]
+
+
+def _mount(docs, volume, app=PERSONNEL):
+    return next(m for m in _container(docs, app)["volumeMounts"] if m["name"] == volume)
+
+
+def _volume(docs, volume, app=PERSONNEL):
+    return next(v for v in pod_spec(_server(docs, app))["volumes"] if v["name"] == volume)
+
+
+def _tls_by_subpath(docs, app=PERSONNEL):
+    """Mounts each file of the TLS Secret on its own with subPath, as if to keep the folder."""
+    container = _container(docs, app)
+    tls = _mount(docs, "tls", app)
+    container["volumeMounts"].remove(tls)
+    for key in TLS_ENV.values():
+        container["volumeMounts"].append(
+            {"name": "tls", "mountPath": f"{tls['mountPath']}/{key}", "subPath": key, "readOnly": True})
+
+
+def _self_signed(cn, names, days=365):
+    """(certificate, key) of a fresh self-signed EC P-256 certificate with these SAN entries."""
+    work = tempfile.mkdtemp(prefix="ladder-k8s-rules-cert-")
+    try:
+        subprocess.run(
+            [OPENSSL.path or "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+             "-nodes", "-keyout", f"{work}/key.pem", "-out", f"{work}/cert.pem", "-days", str(days),
+             "-subj", f"/CN={cn}", "-addext", "subjectAltName=" + ",".join(names),
+             "-addext", "extendedKeyUsage=serverAuth,clientAuth",
+             "-addext", "basicConstraints=critical,CA:TRUE"],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(f"{work}/cert.pem", encoding="utf-8") as c, open(f"{work}/key.pem", encoding="utf-8") as k:
+            return c.read(), k.read()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _replace_tls(docs, app, cn, names, days=365, ca_too=True):
+    """Gives APP's rendered TLS Secret a self-signed certificate (and, with CA_TOO, trusts only it)."""
+    cert, key = _self_signed(cn, names, days)
+    _set_secret(docs, f"{app}-tls", "tls.crt", cert)
+    _set_secret(docs, f"{app}-tls", "tls.key", key)
+    if ca_too:
+        _set_secret(docs, f"{app}-tls", "ca.crt", cert)
+
+
+def _dev_names(service, namespace="ladder-dev"):
+    app = f"ladder-{service}"
+    return ["DNS:localhost", "IP:127.0.0.1", f"DNS:{app}", f"DNS:{app}-headless",
+            f"DNS:{app}.{namespace}.svc", f"DNS:{app}-headless.{namespace}.svc"]
+
+
+def _secret_text(docs, prefix, key):
+    return secret_value(_named(docs, "Secret", prefix), key)
+
+
 MUTATIONS = [
     ("readiness probe removed", "prod", lambda d: _container(d).pop("readinessProbe"), "no readinessProbe"),
     ("liveness probe over HTTP", "prod",
-     lambda d: _container(d).update(livenessProbe={"httpGet": {"port": 50051, "path": "/"}}), "native grpc probe"),
+     lambda d: _container(d).update(livenessProbe={"httpGet": {"port": 50051, "path": "/"}}), "must be an exec probe"),
+    ("readiness back on the native grpc probe", "prod",
+     lambda d: _container(d).update(readinessProbe={"grpc": {"port": 50051, "service": PERSONNEL_HEALTH}}),
+     "cannot present"),
     ("readiness on the wrong port", "prod",
-     lambda d: _container(d)["readinessProbe"]["grpc"].update(port=50052), "readinessProbe.grpc.port"),
+     lambda d: _set_probe_flag(d, "readinessProbe", "--target", "127.0.0.1:50052"), "not on the grpc container port"),
     ("readiness on the server as a whole", "prod",
-     lambda d: _container(d)["readinessProbe"]["grpc"].pop("service"), "readinessProbe.grpc.service"),
+     lambda d: _set_probe_flag(d, "readinessProbe", "--service", ""), "readinessProbe --service=''"),
     ("memory limit removed", "prod", lambda d: _container(d)["resources"]["limits"].pop("memory"),
      "resources.limits.memory"),
     ("cpu request above limit", "prod", lambda d: _container(d)["resources"]["requests"].update(cpu="4"),
@@ -1159,11 +1703,11 @@ MUTATIONS = [
      lambda d: _container(d, EVALUATION).update(command=["/usr/local/bin/personnel_server"]),
      "want the service's own binary /usr/local/bin/evaluation_server"),
     ("evaluation ready on personnel's health name", "prod",
-     lambda d: _container(d, EVALUATION)["readinessProbe"]["grpc"].update(
-         service="ladder.personnel.v1.PersonnelService"), "readinessProbe.grpc.service"),
+     lambda d: _set_probe_flag(d, "readinessProbe", "--service", PERSONNEL_HEALTH, EVALUATION),
+     "want the service's own health name ladder.evaluation.v1"),
     ("evaluation ready on a health name its server never reports", "prod",
-     lambda d: _container(d, EVALUATION)["readinessProbe"]["grpc"].update(
-         service="ladder.evaluation.v1.EvaluationsService"), "would never be ready"),
+     lambda d: _set_probe_flag(d, "readinessProbe", "--service", "ladder.evaluation.v1.EvaluationsService",
+                               EVALUATION), "would never be ready"),
     ("evaluation without the personnel address", "prod",
      lambda d: _drop_env(d, "LADDER_PERSONNEL_ADDRESS", EVALUATION), "LADDER_PERSONNEL_ADDRESS is not set"),
     ("personnel address on loopback", "prod",
@@ -1236,8 +1780,8 @@ MUTATIONS = [
      lambda d: _container(d, CAREERPATH).update(command=["/usr/local/bin/evaluation_server"]),
      "want the service's own binary /usr/local/bin/careerpath_server"),
     ("careerpath ready on a health name its server never reports", "prod",
-     lambda d: _container(d, CAREERPATH)["readinessProbe"]["grpc"].update(
-         service="ladder.careerpath.v1.CareerpathService"), "would never be ready"),
+     lambda d: _set_probe_flag(d, "readinessProbe", "--service", "ladder.careerpath.v1.CareerpathService",
+                               CAREERPATH), "would never be ready"),
     ("careerpath without the evaluation address", "prod",
      lambda d: _drop_env(d, "LADDER_EVALUATION_ADDRESS", CAREERPATH), "LADDER_EVALUATION_ADDRESS is not set"),
     ("careerpath without the personnel address", "dev",
@@ -1306,6 +1850,130 @@ MUTATIONS = [
      lambda d: _restrict_egress(d, EVALUATION, [EGRESS_DNS, EGRESS_PERSONNEL]), "port 3306/TCP"),
     ("personnel not deployed beside evaluation", "prod",
      lambda d: d.remove(_server(d, PERSONNEL)), "which the overlay does not deploy"),
+    # transport security: TLS files, token keys, probes over mutual TLS, no plaintext
+    ("TLS Secret mounted file by file with subPath", "prod", _tls_by_subpath, "subPath"),
+    ("TLS mount writable", "prod", lambda d: _mount(d, "tls").update(readOnly=False), "must be readOnly"),
+    ("LADDER_TLS_CA missing", "prod", lambda d: _drop_env(d, "LADDER_TLS_CA", PERSONNEL), "LADDER_TLS_CA is not set"),
+    ("LADDER_TLS_KEY missing in dev", "dev",
+     lambda d: _drop_env(d, "LADDER_TLS_KEY", EVALUATION), "LADDER_TLS_KEY is not set"),
+    ("LADDER_TLS_CERT naming the CA file", "prod",
+     lambda d: _env(d, "LADDER_TLS_CERT").update(value="/etc/ladder/tls/ca.crt"), "want 'tls.crt'"),
+    ("LADDER_TLS_CA outside the TLS mount", "prod",
+     lambda d: _env(d, "LADDER_TLS_CA").update(value="/etc/ssl/certs/ca-certificates.crt"), "nothing is mounted"),
+    ("TLS files from a ConfigMap", "prod",
+     lambda d: _volume(d, "tls").update(secret=None, configMap={"name": "ladder-personnel-tls"}),
+     "not a Secret volume"),
+    ("evaluation on personnel's TLS Secret", "prod",
+     lambda d: _volume(d, "tls", EVALUATION)["secret"].update(secretName="ladder-personnel-tls"),
+     "want ladder-evaluation-tls"),
+    ("insecure plaintext in dev", "dev",
+     lambda d: _container(d).setdefault("env", []).append({"name": "LADDER_INSECURE_PLAINTEXT", "value": "1"}),
+     "sets LADDER_INSECURE_PLAINTEXT"),
+    ("insecure plaintext set false is still refused", "prod",
+     lambda d: _container(d, CAREERPATH)["env"].append({"name": "LADDER_INSECURE_PLAINTEXT", "value": "false"}),
+     "sets LADDER_INSECURE_PLAINTEXT"),
+    ("insecure plaintext on the command line", "prod",
+     lambda d: _container(d, EVALUATION)["command"].append("--insecure_plaintext"), "runs with --insecure_plaintext"),
+    ("insecure plaintext for the migration Job", "dev",
+     lambda d: pod_spec(_kind(d, "Job"))["containers"][0]["env"].append(
+         {"name": "LADDER_INSECURE_PLAINTEXT", "value": "true"}), "sets LADDER_INSECURE_PLAINTEXT"),
+    ("JWT keys not mounted", "prod",
+     lambda d: _container(d)["volumeMounts"].remove(_mount(d, "jwt-keys")),
+     "nothing is mounted at LADDER_JWT_KEYS_DIR"),
+    ("JWT keys mounted with subPath", "dev",
+     lambda d: _mount(d, "jwt-keys").update(subPath="ladder-k8s-dev-es256.pem"), "subPath"),
+    ("JWT keys from another ConfigMap", "prod",
+     lambda d: _volume(d, "jwt-keys")["configMap"].update(name="ladder-policy"), "want the ConfigMap ladder-jwt-keys"),
+    ("LADDER_JWT_KEYS_DIR missing", "prod", lambda d: _drop_env(d, "LADDER_JWT_KEYS_DIR", CAREERPATH),
+     "LADDER_JWT_KEYS_DIR is not set"),
+    ("LADDER_JWT_ISSUER missing", "prod", lambda d: _drop_env(d, "LADDER_JWT_ISSUER", PERSONNEL),
+     "LADDER_JWT_ISSUER is not set"),
+    ("LADDER_JWT_AUDIENCE empty", "dev", lambda d: _env(d, "LADDER_JWT_AUDIENCE").update(value=""),
+     "LADDER_JWT_AUDIENCE is not set"),
+    ("dev token keys ConfigMap empty", "dev",
+     lambda d: _named(d, "ConfigMap", "ladder-jwt-keys").update(data={}), "holds no <kid>.pem"),
+    ("dev token key not a public key", "dev",
+     lambda d: _named(d, "ConfigMap", "ladder-jwt-keys").update(
+         data={"ladder-k8s-dev-es256.pem": _secret_text(d, "ladder-personnel-tls", "tls.key")}),
+     "is not a PEM public key"),
+    ("liveness without the client certificate", "prod",
+     lambda d: _drop_probe_flag(d, "livenessProbe", "--cert"), "livenessProbe --cert=<missing>"),
+    ("readiness without the client key", "dev",
+     lambda d: _drop_probe_flag(d, "readinessProbe", "--key", CAREERPATH), "readinessProbe --key=<missing>"),
+    ("readiness trusting another CA file", "prod",
+     lambda d: _set_probe_flag(d, "readinessProbe", "--ca", "/etc/ssl/certs/ca-certificates.crt"),
+     "readinessProbe --ca=/etc/ssl/certs/ca-certificates.crt"),
+    ("probe run by another program", "prod",
+     lambda d: _probe_command(d, "livenessProbe").__setitem__(0, "/usr/bin/grpc_health_probe"),
+     "want /usr/local/bin/ladder_health"),
+    ("readiness probing the Service instead of its pod", "prod",
+     lambda d: _set_probe_flag(d, "readinessProbe", "--target", "ladder-personnel:50051"), "this very pod"),
+    ("liveness on the service's health name", "prod",
+     lambda d: _set_probe_flag(d, "livenessProbe", "--service", PERSONNEL_HEALTH), "livenessProbe --service="),
+    ("probe timeout longer than the kubelet waits", "prod",
+     lambda d: _container(d)["readinessProbe"].update(timeoutSeconds=1), "shorter than timeoutSeconds 1"),
+    ("probe with ladder_health's default timeout", "dev",
+     lambda d: _drop_probe_flag(d, "livenessProbe", "--timeout", EVALUATION), "10s (its default)"),
+    ("Service declares cleartext HTTP/2", "prod",
+     lambda d: _kind(d, "Service")["spec"]["ports"][0].update(appProtocol="kubernetes.io/h2c"), "cleartext"),
+    # dev: the certificates the overlay renders
+    ("dev Secret not of type kubernetes.io/tls", "dev",
+     lambda d: _named(d, "Secret", "ladder-personnel-tls").update(type="Opaque"), "want kubernetes.io/tls"),
+    ("dev Secret without ca.crt", "dev",
+     lambda d: _named(d, "Secret", "ladder-personnel-tls")["data"].pop("ca.crt"), "has no key 'ca.crt'"),
+    ("dev TLS Secret missing", "dev",
+     lambda d: d.remove(_named(d, "Secret", "ladder-careerpath-tls")), "neither rendered by the overlay"),
+    ("evaluation given personnel's certificate", "dev",
+     lambda d: [_set_secret(d, "ladder-evaluation-tls", k, _secret_text(d, "ladder-personnel-tls", k))
+                for k in ("tls.crt", "tls.key")], "Common Name is 'personnel', want 'evaluation'"),
+    ("dev key of another certificate", "dev",
+     lambda d: _set_secret(d, "ladder-personnel-tls", "tls.key", _secret_text(d, "ladder-evaluation-tls", "tls.key")),
+     "tls.key is not the private key of tls.crt"),
+    ("dev certificate without its headless name", "dev",
+     lambda d: _replace_tls(d, EVALUATION, "evaluation",
+                            [n for n in _dev_names("evaluation") if n != "DNS:ladder-evaluation-headless"]),
+     "lacks the name ladder-evaluation-headless"),
+    ("dev certificate without 127.0.0.1 for the probes", "dev",
+     lambda d: _replace_tls(d, PERSONNEL, "personnel", [n for n in _dev_names("personnel") if n != "IP:127.0.0.1"]),
+     "lacks the name 127.0.0.1 (its probes' --target)"),
+    ("dev certificate about to expire", "dev",
+     lambda d: _replace_tls(d, CAREERPATH, "careerpath", _dev_names("careerpath"), days=10), "within 30 days"),
+    ("personnel trusting another CA than its callers' certificates", "dev",
+     lambda d: _set_secret(d, "ladder-personnel-tls", "ca.crt", _self_signed("other CA", ["DNS:other"])[0]),
+     "the certificate of ladder-evaluation does not verify as a TLS client against the ca.crt of ladder-personnel"),
+    ("careerpath's certificate from another CA", "dev",
+     lambda d: _replace_tls(d, CAREERPATH, "careerpath", _dev_names("careerpath")),
+     "the certificate of ladder-careerpath does not verify as a TLS client"),
+    ("careerpath dials personnel by a name its certificate lacks", "dev",
+     lambda d: _env(d, "LADDER_PERSONNEL_ADDRESS", CAREERPATH).update(
+         value="dns:///ladder-personnel-headless.ladder-dev:50051"),
+     "lacks the name ladder-personnel-headless.ladder-dev (ladder-careerpath dials it"),
+    # prod: the cert-manager Certificates that issue the TLS Secrets
+    ("cert-manager Certificate removed", "prod",
+     lambda d: d.remove(_kind(d, "Certificate", CAREERPATH)), "neither rendered by the overlay nor issued"),
+    ("Certificate without client auth", "prod",
+     lambda d: _kind(d, "Certificate")["spec"].update(usages=["digital signature", "server auth"]),
+     "usages lack 'client auth'"),
+    ("Certificate with another service's name", "prod",
+     lambda d: _kind(d, "Certificate", EVALUATION)["spec"].update(commonName="personnel"),
+     "commonName is 'personnel', want 'evaluation'"),
+    ("Certificate without the headless Service's names", "prod",
+     lambda d: _kind(d, "Certificate")["spec"].update(dnsNames=[
+         n for n in _kind(d, "Certificate")["spec"]["dnsNames"] if "headless" not in n]),
+     "lack ladder-personnel-headless"),
+    ("Certificate without 127.0.0.1 for the probes", "prod",
+     lambda d: _kind(d, "Certificate", EVALUATION)["spec"].pop("ipAddresses"), "lack 127.0.0.1"),
+    ("Certificate in another namespace", "prod",
+     lambda d: _kind(d, "Certificate")["metadata"].update(namespace="default"), "neither rendered"),
+    ("Certificate writing another Secret", "prod",
+     lambda d: _kind(d, "Certificate", EVALUATION)["spec"].update(secretName="ladder-evaluation-cert"),
+     "neither rendered"),
+    ("Certificates from two issuers", "prod",
+     lambda d: _kind(d, "Certificate", CAREERPATH)["spec"]["issuerRef"].update(name="another-ca"), "is issued by"),
+    ("personnel address by a name outside its certificate", "prod",
+     lambda d: _env(d, "LADDER_PERSONNEL_ADDRESS", EVALUATION).update(
+         value="dns:///ladder-personnel-headless.ladder.svc.cluster.local:50051"),
+     "lack ladder-personnel-headless.ladder.svc.cluster.local (ladder-evaluation dials it"),
     ("policy ConfigMap drifted", "prod",
      lambda d: next(iter([c for c in d if c.get("kind") == "ConfigMap"]))["data"].update(
          {k: v + "\n# edited\n" for k, v in
@@ -1322,12 +1990,22 @@ SOUND = [
      or _restrict_egress(d, EVALUATION, [EGRESS_DNS, EGRESS_EXTERNAL_DB], "migration")),
     ("careerpath's egress restricted to what it needs", "dev",
      lambda d: _restrict_egress(d, CAREERPATH, [EGRESS_DNS, EGRESS_PERSONNEL, EGRESS_EVALUATION, EGRESS_MARIADB])),
-    ("personnel address by the headless Service's full DNS name", "prod",
+    ("personnel address by the headless Service's name with the namespace", "prod",
      lambda d: _env(d, "LADDER_PERSONNEL_ADDRESS", EVALUATION).update(
-         value="dns:///ladder-personnel-headless.ladder.svc.cluster.local:50051")),
+         value="dns:///ladder-personnel-headless.ladder.svc:50051")),
     ("careerpath's evaluation address with the namespace", "dev",
      lambda d: _env(d, "LADDER_EVALUATION_ADDRESS", CAREERPATH).update(
-         value="dns:///ladder-evaluation-headless.ladder-dev:50051")),
+         value="dns:///ladder-evaluation-headless.ladder-dev.svc:50051")),
+    ("probes on localhost, flags as separate words", "dev",
+     lambda d: _probe_command(d, "readinessProbe").__setitem__(slice(1, None), [
+         "--target", "localhost:50051", "--service", PERSONNEL_HEALTH, "--ca", "/etc/ladder/tls/ca.crt",
+         "--cert", "/etc/ladder/tls/tls.crt", "--key", "/etc/ladder/tls/tls.key", "--timeout", "2s"])),
+    ("a startup probe like the liveness probe", "prod",
+     lambda d: _container(d, EVALUATION).update(startupProbe=dict(
+         copy.deepcopy(_container(d, EVALUATION)["livenessProbe"]), failureThreshold=30))),
+    ("TLS Secret mounted with its files named by items", "prod",
+     lambda d: _volume(d, "tls", CAREERPATH)["secret"].update(
+         items=[{"key": k, "path": k} for k in ("tls.crt", "tls.key", "ca.crt")])),
 ]
 
 
@@ -1362,6 +2040,11 @@ def main(argv):
     for overlay in overlays:
         try:
             rendered[overlay] = [d for d in yaml.safe_load_all(k8s_render.render(overlay)) if d]
+            # The overlay's cert-manager Certificates, applied apart from it (prod), are
+            # checked with it: they make the TLS Secrets its servers mount.
+            if os.path.isfile(os.path.join(k8s_render.OVERLAYS_DIR, overlay, CERT_MANAGER_DIR, "kustomization.yaml")):
+                rendered[overlay] += [d for d in yaml.safe_load_all(
+                    k8s_render.render(f"{overlay}/{CERT_MANAGER_DIR}")) if d]
         except k8s_render.RenderError as e:
             print(f"FAIL - {e}")
             return 1
