@@ -26,11 +26,18 @@ PACKAGES=(
   libgtest-dev
   libgmock-dev
   googletest
+  clang-14
+  libclang-rt-14-dev
+  libjwt-dev
+  libssl-dev
+  openssl
   mariadb-server
   mariadb-client
   python3-grpcio
   python3-protobuf
   python3-yaml
+  python3-jwt
+  python3-cryptography
   buildah
   debootstrap
 )

@@ -12,6 +12,9 @@
 #   LADDER_TEST_MYSQL_PASSWORD      ladder
 #   LADDER_TEST_MYSQLD              mariadbd, for tests that run servers of their own
 #   LADDER_TEST_MYSQL_INSTALL_DB    mariadb-install-db, likewise
+# and the development PKI (scripts/lib/dev-pki.sh, kept under .local/test/pki) that the
+# tests start the servers and sign tokens with:
+#   LADDER_TEST_PKI_DIR             its absolute path
 # The server is stopped however the run ends; the exit code is ctest's.
 # Runs unattended (CI=true, no stdin): nothing here asks a question.
 set -euo pipefail
@@ -61,6 +64,12 @@ LADDER_TEST_MYSQL_INSTALL_DB="$(command -v mariadb-install-db)" ||
 export LADDER_TEST_MYSQL_SOCKET LADDER_TEST_MYSQL_USER LADDER_TEST_MYSQL_PASSWORD \
   LADDER_TEST_MYSQLD LADDER_TEST_MYSQL_INSTALL_DB
 
+# Made once and kept: the tests read it and never change it; only what is missing or no
+# longer valid is made again.
+LADDER_TEST_PKI_DIR="$TEST_DIR/pki"
+bash "$LADDER_ROOT/scripts/lib/dev-pki.sh" "$LADDER_TEST_PKI_DIR" 9>&-
+export LADDER_TEST_PKI_DIR
+
 # The container image is built and tested too (deploy/build-image.sh --prebuilt, about 40 s
 # the first time, seconds after); LADDER_TEST_IMAGE=0 skips it.
 export LADDER_TEST_IMAGE="${LADDER_TEST_IMAGE:-1}"
@@ -74,5 +83,13 @@ if ((status == 0)); then
   log "all tests passed"
 else
   log "ctest failed with exit code $status"
+fi
+
+# Fuzzing (scripts/fuzz.sh): each fuzzer of fuzz/ for LADDER_FUZZ_SECONDS (30) after their
+# clang build, about two minutes in all. Full runs only; LADDER_TEST_FUZZ=0 skips it.
+if (($# == 0)) && [[ "${LADDER_TEST_FUZZ:-1}" != 0 ]]; then
+  fuzz_status=0
+  bash "$LADDER_ROOT/scripts/fuzz.sh" </dev/null 9>&- || fuzz_status=$?
+  if ((status == 0)); then status=$fuzz_status; fi
 fi
 exit "$status"

@@ -3,7 +3,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "common/api/pagination.h"
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
 #include "common/status/errors.h"
@@ -53,10 +52,6 @@ absl::Status RequestId(const std::string& request_id) {
 absl::Status ValidateGetPolicy(const v1::GetPolicyRequest& request) {
   if (!request.has_date()) return absl::OkStatus();  // Today.
   return ToCivilDay(request.date(), "date").status();
-}
-
-absl::Status ValidateListPolicyVersions(const v1::ListPolicyVersionsRequest& request) {
-  return api::ParsePageRequest(request.page_size(), request.page_token(), "policies").status();
 }
 
 absl::Status ValidateCheckEligibility(const v1::CheckEligibilityRequest& request) {

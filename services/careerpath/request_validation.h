@@ -3,7 +3,7 @@
 // Checks of each CareerPathService request that need no database and no other service:
 // required fields, resource-name shapes, enum values, lengths. Pure, so they are fuzzed
 // directly and run before any dependency is asked. Errors are INVALID_ARGUMENT naming the
-// field.
+// field. (ListPolicyVersions has nothing to check but its page: api::ParsePageRequest.)
 
 #include "absl/status/status.h"
 #include "ladder/careerpath/v1/careerpath_service.pb.h"
@@ -11,7 +11,6 @@
 namespace ladder::careerpath {
 
 absl::Status ValidateGetPolicy(const v1::GetPolicyRequest& request);
-absl::Status ValidateListPolicyVersions(const v1::ListPolicyVersionsRequest& request);
 absl::Status ValidateCheckEligibility(const v1::CheckEligibilityRequest& request);
 absl::Status ValidateAssignInitialLevel(const v1::AssignInitialLevelRequest& request);
 absl::Status ValidateReviewCycle(const v1::ReviewCycleRequest& request);

@@ -242,5 +242,22 @@ TEST(ValidationTest, Utf8LengthCountsCodePoints) {
   EXPECT_EQ(Utf8Length("aé张😀"), 4);
 }
 
+TEST(ValidationTest, QuotableTextKeepsCleanTextAndEscapesTheRest) {
+  EXPECT_EQ(QuotableText("display_name"), "display_name");
+  EXPECT_EQ(QuotableText("业务业绩"), "业务业绩");
+  EXPECT_EQ(QuotableText("a\nb"), "a\\nb");
+  EXPECT_EQ(QuotableText("a\xFF-"), "a\\xff-");
+  EXPECT_TRUE(ValidateText(QuotableText("\xE4\xB8"), "f", 0, 100).ok());
+}
+
+TEST(ValidationTest, RequestIdIsShortPrintableAscii) {
+  EXPECT_TRUE(ValidateRequestId("", "request_id").ok());
+  EXPECT_TRUE(ValidateRequestId("3f2b9c1e-0d4a-4c55-9a6e-1b7f0e2d9c11", "request_id").ok());
+  EXPECT_TRUE(ValidateRequestId(std::string(64, 'a'), "request_id").ok());
+  ExpectInvalidField(ValidateRequestId(std::string(65, 'a'), "request_id"), "request_id");
+  ExpectInvalidField(ValidateRequestId("a b", "header.request_id"), "header.request_id");
+  ExpectInvalidField(ValidateRequestId("张", "request_id"), "request_id");
+}
+
 }  // namespace
 }  // namespace ladder::api
