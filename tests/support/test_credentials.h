@@ -34,6 +34,17 @@ std::shared_ptr<grpc::ChannelCredentials> ClientCredentials(const std::string& c
 
 // Who a test calls as.
 struct TestIdentity {
+  TestIdentity() = default;
+  // NOLINTNEXTLINE(google-explicit-constructor): {"subject", "ROLE", ...} reads best in tests.
+  TestIdentity(std::string subject_name, std::string role_name = "HR_ADMIN",
+               std::vector<std::string> county_names = {}, std::string team_name = "",
+               std::string employee_name = "")
+      : subject(std::move(subject_name)),
+        role(std::move(role_name)),
+        counties(std::move(county_names)),
+        team(std::move(team_name)),
+        employee(std::move(employee_name)) {}
+
   std::string subject = "test";
   std::string role = "HR_ADMIN";
   std::vector<std::string> counties;

@@ -1,0 +1,136 @@
+// The audit trail: every change and every refusal is recorded with who, in what role, on
+// what, and the resource before and after; the chain of hashes catches an edited, deleted
+// or truncated trail.
+
+#include "gmock/gmock.h"
+#include "tests/integration/security/security_test_base.h"
+
+namespace ladder::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class AuditTrailTest : public SecurityTestBase {
+ protected:
+  std::vector<common::v1::AuditEvent> AllEvents(const std::string& actor = "") {
+    std::vector<common::v1::AuditEvent> events;
+    pv1::ListAuditEventsRequest request;
+    request.set_page_size(3);
+    request.set_actor(actor);
+    do {
+      pv1::ListAuditEventsResponse page;
+      EXPECT_THAT(CallPeople(&PeopleStub::ListAuditEvents, request, &page), IsOk());
+      if (page.audit_events().empty()) break;
+      events.insert(events.end(), page.audit_events().begin(), page.audit_events().end());
+      request.set_page_token(page.next_page_token());
+    } while (!request.page_token().empty());
+    return events;
+  }
+
+  common::v1::AuditTrailVerification Verify() {
+    pv1::VerifyAuditTrailResponse response;
+    EXPECT_THAT(CallPeople(&PeopleStub::VerifyAuditTrail, pv1::VerifyAuditTrailRequest(), &response), IsOk());
+    return response.verification();
+  }
+};
+
+TEST_F(AuditTrailTest, ChangesAndRefusalsAreRecordedWithBeforeAndAfter) {
+  const World world = BuildWorld();
+  ASSERT_FALSE(HasFailure());
+
+  // A refusal: county HR of county A renaming a team of county B.
+  const Caller county_hr = AsUser({"hr-of-a", "COUNTY_HR", {world.county_a}});
+  const grpc::Status refused =
+      RawCall(personnel_server_->address(), "/ladder.personnel.v1.PersonnelService/UpdateTeam",
+              Fill(R"(team { name: "{teamB}" display_name: "renamed" } update_mask { paths: "display_name" })",
+                   world),
+              county_hr);
+  ASSERT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  // A change with a before: a level correction by an HR admin.
+  pv1::Employee changed;
+  ASSERT_THAT(ChangeLevelOn(world.employee_a.name(), kSenior, kIntermediate, TodayInBranch(), &changed), IsOk());
+
+  const std::vector<common::v1::AuditEvent> events = AllEvents();
+  ASSERT_FALSE(events.empty());
+  // Newest first, one id apart, each chained to the next older one.
+  for (size_t i = 0; i + 1 < events.size(); ++i) {
+    EXPECT_EQ(events[i].previous_hash(), events[i + 1].hash());
+  }
+  const common::v1::AuditEvent& correction = events.front();
+  EXPECT_EQ(correction.method(), "/ladder.personnel.v1.PersonnelService/ChangeLevel");
+  EXPECT_EQ(correction.actor(), "user:test");  // CallPeople calls as an HR admin named test
+  EXPECT_EQ(correction.role(), "HR_ADMIN");
+  EXPECT_EQ(correction.resource(), world.employee_a.name());
+  EXPECT_EQ(correction.outcome(), "OK");
+  EXPECT_THAT(correction.before_json(), HasSubstr("LEVEL_SENIOR"));
+  EXPECT_THAT(correction.after_json(), HasSubstr("LEVEL_INTERMEDIATE"));
+
+  const std::vector<common::v1::AuditEvent> refusals = AllEvents("user:hr-of-a");
+  ASSERT_EQ(refusals.size(), 1u);
+  EXPECT_EQ(refusals[0].method(), "/ladder.personnel.v1.PersonnelService/UpdateTeam");
+  EXPECT_EQ(refusals[0].role(), "COUNTY_HR");
+  EXPECT_EQ(refusals[0].outcome(), "PERMISSION_DENIED");
+  EXPECT_EQ(refusals[0].resource(), "");  // UpdateTeam names its team inside `team`
+
+  // The employees were created and levelled in the set-up: every one of those is there too.
+  int creations = 0;
+  for (const auto& event : events) {
+    if (event.method() == "/ladder.personnel.v1.PersonnelService/CreateEmployee") ++creations;
+  }
+  EXPECT_EQ(creations, 10);
+
+  // Careerpath's certificate is the actor of what it asks personnel to do; its own trail
+  // holds the people's decisions (the nominations of the set-up).
+  cv1::ListAuditEventsResponse career;
+  ASSERT_THAT(CallCareer(&CareerStub::ListAuditEvents, cv1::ListAuditEventsRequest(), &career), IsOk());
+  ASSERT_GE(career.audit_events_size(), 2);
+  EXPECT_EQ(career.audit_events(0).method(), "/ladder.careerpath.v1.CareerPathService/NominateCareerMove");
+  EXPECT_EQ(career.audit_events(0).resource(), world.case_b);
+}
+
+TEST_F(AuditTrailTest, VerifyFindsEditedDeletedAndTruncatedEvents) {
+  CreateCounty();
+  CreateCounty();
+  common::v1::AuditTrailVerification verification = Verify();
+  ASSERT_TRUE(verification.intact()) << verification.problem();
+  const int64_t count = verification.events_checked();
+  ASSERT_GE(count, 4);
+  const std::string middle = absl::StrCat(count / 2);
+  const std::string last = absl::StrCat(count);
+
+  // Edited: someone changes who did it.
+  ASSERT_TRUE(personnel_database_->Execute("CREATE TABLE saved AS SELECT * FROM audit_events").ok());
+  ASSERT_TRUE(personnel_database_->Execute("UPDATE audit_events SET actor = 'user:nobody' WHERE id = " + middle).ok());
+  verification = Verify();
+  EXPECT_FALSE(verification.intact());
+  EXPECT_EQ(verification.first_broken_event(), "auditEvents/" + middle);
+  EXPECT_THAT(verification.problem(), HasSubstr("edited"));
+  ASSERT_TRUE(personnel_database_->Execute("UPDATE audit_events a JOIN saved s ON a.id = s.id SET a.actor = s.actor").ok());
+  ASSERT_TRUE(Verify().intact());
+
+  // Deleted from the middle.
+  ASSERT_TRUE(personnel_database_->Execute("DELETE FROM audit_events WHERE id = " + middle).ok());
+  verification = Verify();
+  EXPECT_FALSE(verification.intact());
+  EXPECT_EQ(verification.first_broken_event(), "auditEvents/" + middle);
+  EXPECT_THAT(verification.problem(), HasSubstr("missing"));
+  ASSERT_TRUE(personnel_database_->Execute("INSERT INTO audit_events SELECT * FROM saved WHERE id = " + middle).ok());
+  ASSERT_TRUE(Verify().intact());
+
+  // Truncated: the newest event removed (the head still counts it).
+  ASSERT_TRUE(personnel_database_->Execute("DELETE FROM audit_events WHERE id = " + last).ok());
+  verification = Verify();
+  EXPECT_FALSE(verification.intact());
+  EXPECT_EQ(verification.first_broken_event(), "auditEvents/" + last);
+
+  // Forged: an event inserted with a recomputed-looking but wrong hash.
+  ASSERT_TRUE(personnel_database_->Execute("INSERT INTO audit_events SELECT * FROM saved WHERE id = " + last).ok());
+  ASSERT_TRUE(Verify().intact());
+  ASSERT_TRUE(personnel_database_->Execute("UPDATE audit_events SET hash = REPEAT('a', 64) WHERE id = " + middle).ok());
+  EXPECT_FALSE(Verify().intact());
+  ASSERT_TRUE(personnel_database_->Execute("DROP TABLE saved").ok());
+}
+
+}  // namespace
+}  // namespace ladder::testing
