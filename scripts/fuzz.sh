@@ -25,7 +25,7 @@ FUZZ_DIR="${LADDER_FUZZ_BUILD_DIR:-$LADDER_ROOT/build-fuzz}"
 SECONDS_EACH="${LADDER_FUZZ_SECONDS:-30}"
 JOBS="${LADDER_FUZZ_JOBS:-$(nproc)}"
 ALL_TARGETS=(personnel_request_fuzzer evaluation_request_fuzzer careerpath_request_fuzzer
-  common_text_fuzzer)
+  common_text_fuzzer wire_request_fuzzer)
 
 [[ "$SECONDS_EACH" =~ ^[0-9]+$ && "$SECONDS_EACH" -gt 0 ]] ||
   die "LADDER_FUZZ_SECONDS must be a positive number of seconds, not '$SECONDS_EACH'"
@@ -43,14 +43,13 @@ done
 command -v clang++-14 >/dev/null 2>&1 ||
   die "clang++-14 not found: run scripts/install-deps.sh (clang-14, libclang-rt-14-dev)"
 
-# Configured once, like build/ (see build_ladder); Debug keeps assertions on, and
-# cmake/LadderFuzz.cmake sets the optimisation.
+# Configured on every run (a second of work once cached), so a fuzzer added since the last
+# run is known to the build; Debug keeps assertions on, and cmake/LadderFuzz.cmake sets the
+# optimisation.
 build_started=$SECONDS
-if [[ ! -f "$FUZZ_DIR/CMakeCache.txt" || ! -f "$FUZZ_DIR/Makefile" ]]; then
-  log "configuring the fuzz build in $FUZZ_DIR"
-  CC=clang-14 CXX=clang++-14 cmake -S "$LADDER_ROOT" -B "$FUZZ_DIR" -DLADDER_FUZZ=ON \
-    -DCMAKE_BUILD_TYPE=Debug >/dev/null
-fi
+log "configuring the fuzz build in $FUZZ_DIR"
+CC=clang-14 CXX=clang++-14 cmake -S "$LADDER_ROOT" -B "$FUZZ_DIR" -DLADDER_FUZZ=ON \
+  -DCMAKE_BUILD_TYPE=Debug >/dev/null
 mkdir -p "$FUZZ_DIR/logs" "$FUZZ_DIR/artifacts"
 log "building ${targets[*]} in $FUZZ_DIR"
 if ! cmake --build "$FUZZ_DIR" -j "${LADDER_JOBS:-$(nproc)}" --target "${targets[@]}" \
