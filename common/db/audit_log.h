@@ -1,6 +1,7 @@
 #pragma once
 
-// The audit trail every service keeps in its own database (migration NNNN_audit_trail.sql):
+// The audit trail every service keeps in its own database (common/db/migrations/
+// audit_trail.sql, linked into each service's migrations):
 // append-only, hash-chained, written in the transaction of the change it records.
 
 #include <cstdint>

@@ -7,7 +7,7 @@
 //      INVALID_ARGUMENT naming the field (protobuf alone would fail the call as INTERNAL);
 //   3. whether the caller may — the RPC's grants, against what the request touches; a refusal
 //      is PERMISSION_DENIED, logged and written to the audit trail.
-// A method the policy does not list keeps the generated default: UNIMPLEMENTED. Nothing is
+// A method the policy does not bind is not registered at all (UNIMPLEMENTED). Nothing is
 // reachable by omission.
 
 #include <functional>
@@ -46,6 +46,7 @@ class CallGuard {
             db::ConnectionPool* audit_pool, std::string domain);
 
   const std::string& service() const { return service_; }
+  const std::string& domain() const { return domain_; }
   // The method's index in the service (the generated Service's method order).
   int MethodIndex(absl::string_view method) const;
 

@@ -1,18 +1,26 @@
 #pragma once
 
-// The registered face of a service: a subclass of the generated gRPC service whose methods
-// are bound, one by one, to the implementation's handlers through the CallGuard. The access
-// policy of a service is such a subclass (services/*/access_policy.cc). Methods are bound as
-// "streamed" sync handlers on raw bytes, so the guard, not the generated code, parses them.
+// The registered face of a service: a grpc::Service whose methods are bound, one by one, to
+// the implementation's handlers through the CallGuard. The access policy of a service is such
+// a subclass (services/*/access_policy.cc). Methods are registered as ordinary sync unary (or
+// client-streaming) methods on raw bytes, so the guard, not the generated code, parses the
+// requests, and a call costs what a generated method costs. A method the policy does not
+// bind is not registered: the server answers UNIMPLEMENTED.
 
+#include <deque>
 #include <functional>
 #include <memory>
+#include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "common/auth/caller.h"
+#include "common/server/audit_rpcs.h"
 #include "common/server/call_guard.h"
-#include "grpcpp/impl/codegen/method_handler.h"
+#include "grpcpp/impl/rpc_service_method.h"
+#include "grpcpp/impl/service_type.h"
 #include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/method_handler.h"
 #include "grpcpp/support/proto_buffer_writer.h"
 #include "grpcpp/support/sync_stream.h"
 
@@ -34,8 +42,7 @@ struct NotDeduced {
   using type = T;
 };
 
-template <typename Generated>
-class GuardedService : public Generated {
+class GuardedService : public grpc::Service {
  protected:
   explicit GuardedService(CallGuard guard) : guard_(std::move(guard)) {}
 
@@ -48,29 +55,26 @@ class GuardedService : public Generated {
 
   template <typename Request, typename Response>
   void Unary(const char* method, Access<Request> access, UnaryHandler<Request, Response> handler) {
-    using Streamer = grpc::ServerUnaryStreamer<grpc::ByteBuffer, grpc::ByteBuffer>;
-    this->MarkMethodStreamed(
-        guard_.MethodIndex(method),
-        new grpc::internal::StreamedUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
-            [this, method, access = std::move(access), handler = std::move(handler)](
-                grpc::ServerContext* context, Streamer* stream) -> grpc::Status {
-              grpc::ByteBuffer bytes;
-              if (!stream->Read(&bytes)) {
-                return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no request message");
-              }
+    using Handler = grpc::internal::RpcMethodHandler<GuardedService, grpc::ByteBuffer, grpc::ByteBuffer>;
+    AddMethod(new grpc::internal::RpcServiceMethod(
+        FullName(method), grpc::internal::RpcMethod::NORMAL_RPC,
+        new Handler(
+            [method, access = std::move(access), handler = std::move(handler)](
+                GuardedService* self, grpc::ServerContext* context, const grpc::ByteBuffer* bytes,
+                grpc::ByteBuffer* reply) -> grpc::Status {
               Request request;
               auth::Principal principal;
-              if (absl::Status admitted =
-                      guard_.Admit(*context, method, access, bytes, request, principal);
+              if (absl::Status admitted = self->guard_.Admit(*context, method, access, *bytes, request, principal);
                   !admitted.ok()) {
-                return guard_.Answer(admitted);
+                return self->guard_.Answer(admitted);
               }
               auth::ScopedCaller caller(principal);
               Response response;
               grpc::Status status = handler(context, &request, &response);
               if (!status.ok()) return status;
-              return Reply(response, *stream);
-            }));
+              return Serialize(response, reply);
+            },
+            this)));
   }
 
   // Binds `method` to a handler of the implementation, e.g. &PersonnelServiceImpl::GetEmployee.
@@ -89,34 +93,48 @@ class GuardedService : public Generated {
   template <typename Request, typename Response>
   void ClientStreaming(const char* method, Access<Request> access,
                        ReadingHandler<Request, Response> handler) {
-    using Stream = grpc::ServerReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>;
-    this->MarkMethodStreamed(
-        guard_.MethodIndex(method),
-        new grpc::internal::TemplatedBidiStreamingHandler<Stream, false>(
-            [this, method, access = std::move(access), handler = std::move(handler)](
-                grpc::ServerContext* context, Stream* stream) -> grpc::Status {
-              absl::StatusOr<auth::Principal> principal = guard_.Caller(*context);
-              if (!principal.ok()) return guard_.Answer(principal.status());
-              GuardedReader<Request> reader(guard_, *stream);
+    using Handler = grpc::internal::ClientStreamingHandler<GuardedService, grpc::ByteBuffer, grpc::ByteBuffer>;
+    AddMethod(new grpc::internal::RpcServiceMethod(
+        FullName(method), grpc::internal::RpcMethod::CLIENT_STREAMING,
+        new Handler(
+            [method, access = std::move(access), handler = std::move(handler)](
+                GuardedService* self, grpc::ServerContext* context,
+                grpc::ServerReader<grpc::ByteBuffer>* stream, grpc::ByteBuffer* reply) -> grpc::Status {
+              const CallGuard& guard = self->guard_;
+              absl::StatusOr<auth::Principal> principal = guard.Caller(*context);
+              if (!principal.ok()) return guard.Answer(principal.status());
+              GuardedReader<Request> reader(guard, *stream);
               Request first;
               if (reader.Read(&first)) {
-                if (absl::Status allowed = guard_.Authorize(*context, method, access, *principal, first);
+                if (absl::Status allowed = guard.Authorize(*context, method, access, *principal, first);
                     !allowed.ok()) {
-                  return guard_.Answer(allowed);
+                  return guard.Answer(allowed);
                 }
                 reader.PutBack(std::move(first));
               } else if (!reader.status().ok()) {
-                return guard_.Answer(reader.status());
+                return guard.Answer(reader.status());
               } else if (!access.grants.Names(*principal)) {
                 // An empty stream reaches nothing, but only callers of the method learn so.
-                return guard_.Answer(guard_.Refuse(*context, *principal, method, first));
+                return guard.Answer(guard.Refuse(*context, *principal, method, first));
               }
               auth::ScopedCaller caller(*principal);
               Response response;
               grpc::Status status = handler(context, &reader, &response);
               if (!status.ok()) return status;
-              return Reply(response, *stream);
-            }));
+              return Serialize(response, reply);
+            },
+            this)));
+  }
+
+  // ListAuditEvents and VerifyAuditTrail over the service's own database, for HR admins and
+  // auditors: the same in every service, with the service's request and response types.
+  template <typename ListRequest, typename ListResponse, typename VerifyRequest, typename VerifyResponse>
+  void AuditTrailMethods(db::ConnectionPool* pool) {
+    const auth::Grants readers = {auth::kHrAdmin, auth::kAuditor};
+    Unary<ListRequest, ListResponse>("ListAuditEvents", {readers},
+                                     ListAuditEventsHandler<ListRequest, ListResponse>(pool, guard_.domain()));
+    Unary<VerifyRequest, VerifyResponse>(
+        "VerifyAuditTrail", {readers}, VerifyAuditTrailHandler<VerifyRequest, VerifyResponse>(pool, guard_.domain()));
   }
 
   const CallGuard& guard() const { return guard_; }
@@ -125,8 +143,7 @@ class GuardedService : public Generated {
   template <typename Request>
   class GuardedReader final : public MessageReader<Request> {
    public:
-    GuardedReader(const CallGuard& guard,
-                  grpc::ServerReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>& stream)
+    GuardedReader(const CallGuard& guard, grpc::ServerReader<grpc::ByteBuffer>& stream)
         : guard_(guard), stream_(stream) {}
     void PutBack(Request message) {
       pending_ = std::move(message);
@@ -148,24 +165,28 @@ class GuardedService : public Generated {
 
    private:
     const CallGuard& guard_;
-    grpc::ServerReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>& stream_;
+    grpc::ServerReader<grpc::ByteBuffer>& stream_;
     Request pending_;
     bool has_pending_ = false;
     absl::Status status_;
   };
 
-  template <typename Response, typename Stream>
-  static grpc::Status Reply(const Response& response, Stream& stream) {
-    grpc::ByteBuffer out;
+  // "/package.Service/Method", kept for the life of the service (gRPC holds the pointer).
+  // The guard checks that the service has such a method: a typo in a policy fails at start.
+  const char* FullName(const char* method) {
+    guard_.MethodIndex(method);
+    names_.push_back(absl::StrCat("/", guard_.service(), "/", method));
+    return names_.back().c_str();
+  }
+
+  template <typename Response>
+  static grpc::Status Serialize(const Response& response, grpc::ByteBuffer* reply) {
     bool own_buffer = false;
-    grpc::Status serialized =
-        grpc::SerializationTraits<Response>::Serialize(response, &out, &own_buffer);
-    if (!serialized.ok()) return serialized;
-    if (!stream.Write(out)) return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
-    return grpc::Status::OK;
+    return grpc::SerializationTraits<Response>::Serialize(response, reply, &own_buffer);
   }
 
   CallGuard guard_;
+  std::deque<std::string> names_;
 };
 
 }  // namespace ladder::server

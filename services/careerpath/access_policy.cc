@@ -1,7 +1,6 @@
 #include "services/careerpath/access_policy.h"
 
 #include "common/api/resource_name.h"
-#include "common/server/audit_rpcs.h"
 #include "common/status/macros.h"
 
 namespace ladder::careerpath {
@@ -136,15 +135,8 @@ CareerPathAccessPolicy::CareerPathAccessPolicy(CareerPathServiceImpl* impl, Case
          [](const cv1::SimulateDistributionRequest& r) { return Scopes::OfOrgUnit(r.org_unit(), "org_unit"); }},
         impl, &C::SimulateDistribution);
 
-  const Grants auditors = {auth::kHrAdmin, auth::kAuditor};
-  Unary<cv1::ListAuditEventsRequest, cv1::ListAuditEventsResponse>(
-      "ListAuditEvents", {auditors},
-      server::ListAuditEventsHandler<cv1::ListAuditEventsRequest, cv1::ListAuditEventsResponse>(audit_pool,
-                                                                                                 kErrorDomain));
-  Unary<cv1::VerifyAuditTrailRequest, cv1::VerifyAuditTrailResponse>(
-      "VerifyAuditTrail", {auditors},
-      server::VerifyAuditTrailHandler<cv1::VerifyAuditTrailRequest, cv1::VerifyAuditTrailResponse>(
-          audit_pool, kErrorDomain));
+  AuditTrailMethods<cv1::ListAuditEventsRequest, cv1::ListAuditEventsResponse, cv1::VerifyAuditTrailRequest,
+                    cv1::VerifyAuditTrailResponse>(audit_pool);
 }
 
 }  // namespace ladder::careerpath

@@ -14,7 +14,7 @@ namespace ladder::careerpath {
 
 // Who may call what of CareerPathService, and on which part of the branch: the service as
 // it is registered with the server. docs/security.md has the same matrix in words.
-class CareerPathAccessPolicy final : public server::GuardedService<cv1::CareerPathService::Service> {
+class CareerPathAccessPolicy final : public server::GuardedService {
  public:
   // None is owned; all must outlive the policy.
   CareerPathAccessPolicy(CareerPathServiceImpl* impl, CaseStore* store, PersonnelGateway* personnel,

@@ -1,7 +1,6 @@
 #include "services/evaluation/access_policy.h"
 
 #include "common/api/resource_name.h"
-#include "common/server/audit_rpcs.h"
 #include "common/status/macros.h"
 #include "services/evaluation/request_validation.h"
 
@@ -202,15 +201,8 @@ EvaluationAccessPolicy::EvaluationAccessPolicy(EvaluationServiceImpl* impl, Eval
          [scopes](const ev1::ListCandidateAssessmentsRequest& r) { return scopes->OfEmployee(r.employee()); }},
         impl, &E::ListCandidateAssessments);
 
-  const Grants auditors = {auth::kHrAdmin, auth::kAuditor};
-  Unary<ev1::ListAuditEventsRequest, ev1::ListAuditEventsResponse>(
-      "ListAuditEvents", {auditors},
-      server::ListAuditEventsHandler<ev1::ListAuditEventsRequest, ev1::ListAuditEventsResponse>(audit_pool,
-                                                                                                 kErrorDomain));
-  Unary<ev1::VerifyAuditTrailRequest, ev1::VerifyAuditTrailResponse>(
-      "VerifyAuditTrail", {auditors},
-      server::VerifyAuditTrailHandler<ev1::VerifyAuditTrailRequest, ev1::VerifyAuditTrailResponse>(
-          audit_pool, kErrorDomain));
+  AuditTrailMethods<ev1::ListAuditEventsRequest, ev1::ListAuditEventsResponse, ev1::VerifyAuditTrailRequest,
+                    ev1::VerifyAuditTrailResponse>(audit_pool);
 }
 
 }  // namespace ladder::evaluation

@@ -14,7 +14,7 @@ namespace ladder::evaluation {
 
 // Who may call what of EvaluationService, and on which part of the branch: the service as
 // it is registered with the server. docs/security.md has the same matrix in words.
-class EvaluationAccessPolicy final : public server::GuardedService<ev1::EvaluationService::Service> {
+class EvaluationAccessPolicy final : public server::GuardedService {
  public:
   // None is owned; all must outlive the policy.
   EvaluationAccessPolicy(EvaluationServiceImpl* impl, EvaluationStore* store,

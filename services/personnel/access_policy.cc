@@ -3,7 +3,6 @@
 #include <set>
 
 #include "common/api/resource_name.h"
-#include "common/server/audit_rpcs.h"
 #include "common/status/macros.h"
 
 namespace ladder::personnel {
@@ -196,15 +195,8 @@ PersonnelAccessPolicy::PersonnelAccessPolicy(PersonnelServiceImpl* impl, Personn
   Unary("GetCountyQuota", {Everyone()}, impl, &P::GetCountyQuota);
   Unary("ListCountyQuotas", {Everyone()}, impl, &P::ListCountyQuotas);
 
-  const Grants auditors = {auth::kHrAdmin, auth::kAuditor};
-  Unary<v1::ListAuditEventsRequest, v1::ListAuditEventsResponse>(
-      "ListAuditEvents", {auditors},
-      server::ListAuditEventsHandler<v1::ListAuditEventsRequest, v1::ListAuditEventsResponse>(audit_pool,
-                                                                                               kErrorDomain));
-  Unary<v1::VerifyAuditTrailRequest, v1::VerifyAuditTrailResponse>(
-      "VerifyAuditTrail", {auditors},
-      server::VerifyAuditTrailHandler<v1::VerifyAuditTrailRequest, v1::VerifyAuditTrailResponse>(
-          audit_pool, kErrorDomain));
+  AuditTrailMethods<v1::ListAuditEventsRequest, v1::ListAuditEventsResponse, v1::VerifyAuditTrailRequest,
+                    v1::VerifyAuditTrailResponse>(audit_pool);
 }
 
 }  // namespace ladder::personnel

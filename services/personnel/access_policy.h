@@ -14,7 +14,7 @@ namespace ladder::personnel {
 // Who may call what of PersonnelService, and on which part of the branch: the service as it
 // is registered with the server. Every RPC is bound here to its handler through the call
 // guard (common/server/call_guard.h); docs/security.md has the same matrix in words.
-class PersonnelAccessPolicy final : public server::GuardedService<v1::PersonnelService::Service> {
+class PersonnelAccessPolicy final : public server::GuardedService {
  public:
   // None is owned; all must outlive the policy.
   PersonnelAccessPolicy(PersonnelServiceImpl* impl, PersonnelStore* store,

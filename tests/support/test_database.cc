@@ -91,7 +91,7 @@ absl::StatusOr<int64_t> ScratchDatabase::QueryInt(const std::string& sql) const 
 }
 
 std::string AuditTrailMigrationSql() {
-  std::ifstream in("services/personnel/migrations/0003_audit_trail.sql");
+  std::ifstream in("common/db/migrations/audit_trail.sql");
   std::stringstream sql;
   sql << in.rdbuf();
   return sql.str();

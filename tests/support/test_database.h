@@ -14,8 +14,8 @@ namespace ladder::testing {
 // missing, so a test run without its database cannot pass by accident.
 absl::StatusOr<db::DatabaseOptions> TestServerOptions();
 
-// The audit-trail migration every service carries (read from personnel's migrations, run
-// from the repository root like every test), for tests of the db layer on their own schema.
+// The audit-trail migration every service carries (common/db/migrations/, read from the
+// repository root like every test), for tests of the db layer on their own schema.
 std::string AuditTrailMigrationSql();
 
 // A fresh database of its own on the test server, migrated, dropped when destroyed. Each

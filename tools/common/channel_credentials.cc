@@ -103,4 +103,12 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
                                            grpc::AccessTokenCredentials(options.token));
 }
 
+absl::Status ApplyTokenFile(const std::string& path, TransportOptions& transport) {
+  if (path.empty() || transport.insecure_plaintext) return absl::OkStatus();
+  absl::StatusOr<std::string> token = ReadTokenFile(path);
+  if (!token.ok()) return token.status();
+  transport.token = *std::move(token);
+  return absl::OkStatus();
+}
+
 }  // namespace ladder::tools

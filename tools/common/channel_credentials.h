@@ -34,6 +34,10 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
 // newline). INVALID_ARGUMENT when the file cannot be read or is empty.
 absl::StatusOr<std::string> ReadTokenFile(const std::string& path);
 
+// Sets `transport.token` from `path` when a path is given and the transport is not
+// plaintext (where no token is sent); the error names the file.
+absl::Status ApplyTokenFile(const std::string& path, TransportOptions& transport);
+
 // OK when `token` has the shape of a compact JWS: three base64url parts joined by dots.
 // Catches a file name given as --token, or a token cut by copy and paste.
 absl::Status CheckTokenShape(absl::string_view token);

@@ -212,11 +212,9 @@ int main(int argc, char** argv) {
   transport.cert_file = absl::GetFlag(FLAGS_cert);
   transport.key_file = absl::GetFlag(FLAGS_key);
   transport.token = absl::GetFlag(FLAGS_token);
-  if (const std::string token_file = absl::GetFlag(FLAGS_token_file);
-      !token_file.empty() && !transport.insecure_plaintext) {
-    absl::StatusOr<std::string> token = ladder::tools::ReadTokenFile(token_file);
-    if (!token.ok()) return ladder::tools::UsageError(token.status().message(), kUsage);
-    transport.token = *std::move(token);
+  if (absl::Status read = ladder::tools::ApplyTokenFile(absl::GetFlag(FLAGS_token_file), transport);
+      !read.ok()) {
+    return ladder::tools::UsageError(read.message(), kUsage);
   }
   const absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
       ladder::tools::ChannelCredentialsFor(transport);
