@@ -1,17 +1,23 @@
 // echo_server: the baseline E of the benchmarks. The suite's server bootstrap (flags, logs,
-// the access-log interceptor, grpc.health.v1, reflection, graceful shutdown) around a
-// service that touches no database and answers with a record of GetEmployee's shape and
-// size. What a Ladder call costs beyond it is what the service adds.
+// TLS and the verification of every caller, the access-log interceptor, grpc.health.v1,
+// reflection, graceful shutdown) around a service that touches no database and answers with
+// a record of GetEmployee's shape and size. What a Ladder call costs beyond it is what the
+// service adds.
 //
-//   echo_server --listen=127.0.0.1:0
+//   echo_server --listen=127.0.0.1:0 --tls_cert=… --tls_key=… --tls_ca=… --jwt_keys_dir=…
 
 #include <cstdlib>
+#include <memory>
 
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/auth/authenticator.h"
+#include "common/auth/jwt_verifier.h"
 #include "common/server/flags.h"
 #include "common/server/logging.h"
 #include "common/server/server_runner.h"
+#include "common/server/transport_security.h"
 #include "ladder/bench/v1/echo.grpc.pb.h"
 #include "spdlog/spdlog.h"
 
@@ -69,6 +75,30 @@ int Main(int argc, char** argv) {
                      "echo_server: the benchmarks' echo baseline (the server bootstrap, no "
                      "database).");
   server::InitLogging("echo", absl::GetFlag(FLAGS_log_level));
+  // Transport and authenticator as ServiceMain makes them for the services, so the baseline
+  // pays what they pay per call: the TLS record layer and the authenticator's token check.
+  const server::TransportSecurity transport = server::TransportSecurityFromFlags();
+  if (absl::Status files = server::CheckTransportFiles(transport); !files.ok()) {
+    spdlog::critical("event=startup_failed step=tls error=\"{}\"", files.ToString());
+    return EXIT_FAILURE;
+  }
+  std::shared_ptr<auth::Authenticator> authenticator;
+  if (transport.insecure_plaintext) {
+    authenticator = auth::Authenticator::InsecureForDevelopment();
+  } else {
+    auth::JwtOptions options;
+    options.keys_dir = absl::GetFlag(FLAGS_jwt_keys_dir);
+    options.issuer = absl::GetFlag(FLAGS_jwt_issuer);
+    options.audience = absl::GetFlag(FLAGS_jwt_audience);
+    absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> verifier =
+        auth::JwtVerifier::Create(options);
+    if (!verifier.ok()) {
+      spdlog::critical("event=startup_failed step=authentication error=\"{}\"",
+                       verifier.status().ToString());
+      return EXIT_FAILURE;
+    }
+    authenticator = auth::Authenticator::Verifying(*std::move(verifier));
+  }
   EchoServiceImpl service;
   server::ServerConfig config;
   config.service_name = "echo";
@@ -76,6 +106,8 @@ int Main(int argc, char** argv) {
   config.health_service_names = {"ladder.bench.v1.EchoService"};
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   config.health_interval = absl::GetFlag(FLAGS_health_interval);
+  config.transport = transport;
+  config.authenticator = authenticator;
   absl::StatusOr<server::StartedServer> started = server::StartServer(config, {&service});
   if (!started.ok()) {
     spdlog::critical("event=startup_failed step=listen error=\"{}\"", started.status().ToString());

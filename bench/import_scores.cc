@@ -42,7 +42,6 @@ absl::StatusOr<double> ImportThroughService(ev1::EvaluationService::Stub& stub,
                                             int rows, int run) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
-  context.AddMetadata("x-ladder-actor", "bench");
   ev1::ImportScoresResponse response;
   const absl::Time start = absl::Now();
   auto writer = stub.ImportScores(&context, &response);

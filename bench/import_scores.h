@@ -23,6 +23,7 @@ evaluation::v1::CreateScorecardRequest ScorecardRequest(const std::string& displ
 
 // Imports one score row for each employee first_employee … first_employee + rows − 1 into
 // `cycle` through the service; `run` varies the scores (and the request id) between runs.
+// The stub's channel carries the caller's token (CallerCredentials, security.h).
 // Returns the seconds the stream took, or the error.
 absl::StatusOr<double> ImportThroughService(evaluation::v1::EvaluationService::Stub& stub,
                                             const std::string& cycle, int64_t first_employee,

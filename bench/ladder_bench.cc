@@ -20,6 +20,10 @@
 //   7 memory                resident size of each server idle and after the load
 // Baselines and services run interleaved, in rounds, with the same concurrency, and the
 // same CPU placement (--client_cpu, --server_cpu; the database is pinned by the script).
+// Everything runs as in production (bench/security.h): the servers, echo included, serve
+// TLS with certificates of the development PKI (--pki_dir) and verify a bearer token on
+// every call; the load generator's channels verify them against its CA and send an
+// HR_ADMIN token minted once at start. The raw-query baselines talk to MariaDB as before.
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,6 +53,7 @@
 #include "bench/import_scores.h"
 #include "bench/load.h"
 #include "bench/processes.h"
+#include "bench/security.h"
 #include "common/db/connection_pool.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
@@ -88,6 +93,9 @@ ABSL_FLAG(int, server_cpu, -1, "pin the servers to the CPU (-1: no pinning)");
 ABSL_FLAG(std::string, build_dir, "",
           "the CMake build directory holding the servers (default: the one of this program)");
 ABSL_FLAG(std::string, policy_dir, "config/policy", "policy directory for the servers");
+ABSL_FLAG(std::string, pki_dir, "",
+          "the development PKI (scripts/lib/dev-pki.sh) the servers and the load generator "
+          "use (default: $LADDER_TEST_PKI_DIR)");
 ABSL_FLAG(std::string, log_dir, "", "where the servers' logs go (default: a new /tmp directory)");
 ABSL_FLAG(std::string, markdown, "", "also write the results table in Markdown to this file");
 ABSL_FLAG(std::string, try_personnel_sql, "",
@@ -155,7 +163,6 @@ class UnarySlot final : public Slot {
     // A context serves one call; the previous one is finished with.
     context_ = std::make_unique<grpc::ClientContext>();
     context_->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    context_->AddMetadata("x-ladder-actor", "bench");
     call_(context_.get(), &request_, &response_, [this](grpc::Status status) {
       std::string error;
       const bool ok = judge_ ? judge_(status, response_, &error) : status.ok();
@@ -314,6 +321,7 @@ struct Settings {
   int server_cpu = -1;
   std::string build_dir;
   std::string policy_dir;
+  std::string pki_dir;
   std::string log_dir;
   std::string markdown;
   std::vector<std::string> only;
@@ -369,6 +377,7 @@ Settings ReadSettings() {
     s.build_dir = DirectoryOf(DirectoryOf(std::string(self, n)));  // build/bench/ladder_bench
   }
   s.policy_dir = Absolute(absl::GetFlag(FLAGS_policy_dir));
+  s.pki_dir = Absolute(Must(PkiDir(absl::GetFlag(FLAGS_pki_dir)), "finding the PKI"));
   s.log_dir = absl::GetFlag(FLAGS_log_dir);
   if (s.log_dir.empty()) {
     char pattern[] = "/tmp/ladder_bench.XXXXXX";
@@ -408,7 +417,11 @@ class Benchmark {
     Say(absl::StrCat("ladder_bench", s_.smoke ? " --smoke" : "", ": ", s_.shape.counties,
                      " counties x ", s_.shape.managers_per_county,
                      " customer managers; client cpu ", s_.client_cpu, ", server cpu ",
-                     s_.server_cpu, "; server logs in ", s_.log_dir));
+                     s_.server_cpu, "; TLS and tokens from ", s_.pki_dir, "; server logs in ",
+                     s_.log_dir));
+    // One token for the whole run, as a client system holds one: the servers verify it on
+    // its first call and find it in their cache after that.
+    credentials_ = Must(CallerCredentials(s_.pki_dir, "bench"), "minting the benchmark's token");
     personnel_db_ = Must(testing::ScratchDatabase::Create("bench_p", personnel::Migrations()),
                          "creating the personnel database");
     evaluation_db_ = Must(testing::ScratchDatabase::Create("bench_e", evaluation::Migrations()),
@@ -425,7 +438,10 @@ class Benchmark {
     Say(absl::StrFormat("loaded %d employees in %d counties in %.1f s", branch_.employees,
                         s_.shape.counties, loaded_s));
 
-    echo_ = StartServer("echo", "bench/echo_server", "ladder.bench.v1.EchoService", nullptr, {});
+    // The echo baseline has no certificate of its own in the PKI; personnel's serves it (the
+    // same key type and chain, so the same handshake and record layer).
+    echo_ = StartServer("echo", "bench/echo_server", "ladder.bench.v1.EchoService", nullptr, {},
+                        "personnel");
     personnel_ = StartServer("personnel", "services/personnel/personnel_server",
                              "ladder.personnel.v1.PersonnelService", personnel_db_.get(), {});
     evaluation_ = StartServer("evaluation", "services/evaluation/evaluation_server",
@@ -450,7 +466,6 @@ class Benchmark {
     // The cycle ImportScores writes into: the scorecard through the API, the cycle and its
     // participants (the whole branch) straight into the database.
     grpc::ClientContext context;
-    context.AddMetadata("x-ladder-actor", "bench");
     ev1::Scorecard scorecard;
     const grpc::Status created =
         evaluation_stub_->CreateScorecard(&context, ScorecardRequest("季度考核"), &scorecard);
@@ -463,19 +478,26 @@ class Benchmark {
     Say(absl::StrFormat("set up in %.1f s", absl::ToDoubleSeconds(absl::Now() - start)));
   }
 
+  // Starts a server with the PKI's certificate `certificate` (default: its own, `name`).
   std::unique_ptr<ServerProcess> StartServer(const std::string& name, const std::string& binary,
                                              const std::string& health,
                                              const testing::ScratchDatabase* database,
-                                             std::vector<std::string> args) {
+                                             std::vector<std::string> args,
+                                             const std::string& certificate = "") {
     ServerSpec spec;
     spec.name = name;
     spec.binary = absl::StrCat(s_.build_dir, "/", binary);
     spec.health_service = health;
+    spec.credentials = credentials_;
     spec.cpu = s_.server_cpu;
     spec.log_path = absl::StrCat(s_.log_dir, "/", name, ".log");
     spec.args = std::move(args);
     spec.args.push_back(absl::StrCat("--policy_dir=", s_.policy_dir));
     spec.args.push_back("--shutdown_grace=2s");
+    for (std::string& flag :
+         ServerSecurityFlags(s_.pki_dir, certificate.empty() ? name : certificate)) {
+      spec.args.push_back(std::move(flag));
+    }
     if (database != nullptr) {
       const db::DatabaseOptions& options = database->options();
       spec.args.push_back(absl::StrCat("--database=mysql://", options.user, "@localhost/",
@@ -514,8 +536,8 @@ class Benchmark {
     return {personnel_.get(), evaluation_.get(), careerpath_.get(), echo_.get()};
   }
 
-  static std::shared_ptr<grpc::Channel> Channel(const ServerProcess& server) {
-    return grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
+  std::shared_ptr<grpc::Channel> Channel(const ServerProcess& server) const {
+    return grpc::CreateChannel(server.address(), credentials_);
   }
 
   RunOptions Window(int concurrency) const {
@@ -810,7 +832,6 @@ class Benchmark {
       if (left-- <= 0) return Outcome::kNoMoreWork;
       grpc::ClientContext context;
       context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-      context.AddMetadata("x-ladder-actor", "bench");
       cv1::GetDistributionReportRequest request;
       request.set_org_unit(absl::StrCat("orgUnits/", branch_.city_id));
       cv1::DistributionReport report;
@@ -1164,6 +1185,8 @@ class Benchmark {
   int64_t cycle_id_ = 0;
   int database_pid_ = -1;
   std::unique_ptr<testing::ScratchDatabase> personnel_db_, evaluation_db_, careerpath_db_;
+  // The load generator's TLS and token (CallerCredentials), for every channel it opens.
+  std::shared_ptr<grpc::ChannelCredentials> credentials_;
   std::unique_ptr<ServerProcess> echo_, personnel_, evaluation_, careerpath_;
   std::vector<int64_t> idle_rss_kib_;
   std::unique_ptr<bv1::EchoService::Stub> echo_stub_;

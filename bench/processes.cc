@@ -110,6 +110,9 @@ int64_t ProcStatusKib(pid_t pid, const std::string& field) {
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const ServerSpec& spec,
                                                                     absl::Duration timeout) {
+  if (spec.credentials == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(spec.name, ": no credentials to probe it with"));
+  }
   absl::StatusOr<int> port = FreePort();
   if (!port.ok()) return port.status();
   auto process = std::unique_ptr<ServerProcess>(new ServerProcess());
@@ -182,7 +185,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const Server
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  auto channel = grpc::CreateChannel(process->address_, grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel(process->address_, spec.credentials);
   auto health = grpc::health::v1::Health::NewStub(channel);
   while (absl::Now() < deadline) {
     if (Exited(pid)) {

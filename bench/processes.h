@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "grpcpp/security/credentials.h"
 
 namespace ladder::bench {
 
@@ -21,6 +22,9 @@ struct ServerSpec {
   std::vector<std::string> args;                   // besides --listen, which Start adds
   std::map<std::string, std::string> environment;  // added to the benchmark's own
   std::string health_service;  // the grpc.health.v1 name that turns SERVING when ready
+  // How the readiness probe calls the server (CallerCredentials): health answers verified
+  // callers only.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
   int cpu = -1;                // pinned to this CPU (as `taskset -c cpu` would); -1: not pinned
   std::string log_path;        // stdout and stderr go here
 };

@@ -13,6 +13,11 @@
 # `--smoke` with LADDER_TEST_MYSQL_SOCKET set (as under scripts/test.sh) uses that MariaDB
 # instead; `--no-build` skips installing and building (ctest passes it).
 #
+# Everything runs in the production configuration: every server serves TLS and verifies a
+# bearer token on every call, with the development PKI of LADDER_TEST_PKI_DIR when it is set
+# (as under scripts/test.sh), else with one made once under .local/bench/pki
+# (scripts/lib/dev-pki.sh); ladder_bench gets it as --pki_dir.
+#
 # CPU placement, identical for every service and its baselines: on a machine with two or more
 # CPUs the database runs on CPU 0, the servers and the load generator on CPU 1. The full run
 # first waits (up to LADDER_BENCH_QUIET_WAIT seconds, default 900) for the 1-minute load
@@ -80,6 +85,14 @@ if ((!own_db)); then
   log "using the MariaDB at $LADDER_TEST_MYSQL_SOCKET"
 fi
 
+# Kept between runs: dev-pki.sh makes only what is missing or no longer valid.
+if [[ -n "${LADDER_TEST_PKI_DIR:-}" ]]; then
+  pki_dir="$LADDER_TEST_PKI_DIR"
+else
+  pki_dir="$BENCH_DIR/pki"
+  bash "$LADDER_ROOT/scripts/lib/dev-pki.sh" "$pki_dir" 9>&-
+fi
+
 # shellcheck disable=SC2317 # called by the EXIT trap
 on_exit() {
   local code=$?
@@ -117,7 +130,7 @@ fi
 if ((smoke)); then
   log_dir="$(mktemp -d "${TMPDIR:-/tmp}/ladder_bench_smoke.XXXXXX")"
   log "smoke run (server logs in $log_dir)"
-  "$BENCH" --smoke --log_dir="$log_dir" "${extra[@]}" 9>&-
+  "$BENCH" --smoke --log_dir="$log_dir" --pki_dir="$pki_dir" "${extra[@]}" 9>&-
   rm -rf "$log_dir"
   exit 0
 fi
@@ -142,8 +155,8 @@ table="$BENCH_DIR/table.md"
 rm -f "$table"
 log "full run (server logs in $log_dir)"
 started=$SECONDS
-"$BENCH" --log_dir="$log_dir" --markdown="$table" "${pin[@]}" "${extra[@]}" 9>&- ||
-  status=$?
+"$BENCH" --log_dir="$log_dir" --markdown="$table" --pki_dir="$pki_dir" "${pin[@]}" \
+  "${extra[@]}" 9>&- || status=$?
 status="${status:-0}"
 elapsed=$((SECONDS - started))
 [[ -s "$table" ]] || die "the benchmark wrote no table (exit code $status)"
@@ -164,6 +177,7 @@ Run of $(date -u '+%Y-%m-%d %H:%M UTC') on commit $commit, ${elapsed} s, exit co
 | kernel | $(uname -sr) |
 | load average at start | $load_at_start |
 | placement | $placement |
+| security | every server TLS (EC P-256 certificates of the development PKI), every call a bearer token (ES256, verified once, then cached); raw queries as before |
 | MariaDB | $(version_of mariadb-server) (private server, buffer pool 256 MiB, unix socket) |
 | gRPC / protobuf / Abseil | $(version_of libgrpc++-dev) / $(version_of libprotobuf-dev) / $(version_of libabsl-dev) |
 | Connector/C++ / spdlog | $(version_of libmysqlcppconn-dev) / $(version_of libspdlog-dev) |
