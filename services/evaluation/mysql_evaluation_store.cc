@@ -400,6 +400,7 @@ absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::UpdateScorecard(
   return db::RunIdempotent<ev1::Scorecard>(*pool_, context, [&](Connection& connection)
                                                                         -> absl::StatusOr<ev1::Scorecard> {
     LADDER_ASSIGN_OR_RETURN(ev1::Scorecard current, ReadScorecard(connection, id, true));
+    db::NoteAuditBefore(context, current);
     if (current.in_use()) {
       return RuleViolationError("SCORECARD_IN_USE", current.name(),
                                 absl::StrCat(current.name(), " is used by a cycle and can no "
@@ -504,6 +505,7 @@ absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::ChangeCycleState(int64_t id, ev
   return db::RunIdempotent<ev1::Cycle>(*pool_, context, [&](Connection& connection)
                                                                     -> absl::StatusOr<ev1::Cycle> {
     LADDER_ASSIGN_OR_RETURN(ev1::Cycle::State state, LockCycle(connection, id, true));
+    context.audit_before_json = absl::StrCat(R"({"state":")", ev1::Cycle::State_Name(state), R"("})");
     if (state != from) {
       return WrongState(id, state, absl::StrCat("move to ", ev1::Cycle::State_Name(to),
                                                 " (it must be ", ev1::Cycle::State_Name(from), ")"));
@@ -542,6 +544,7 @@ absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::RecordScores(int64_t cycle
     LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, cycle_id));
     LADDER_ASSIGN_OR_RETURN(ev1::Evaluation current,
                             ReadEvaluation(connection, scorecard, cycle_id, row.employee_id, true));
+    db::NoteAuditBefore(context, current);
     if (current.state() == ev1::Evaluation::STATE_RECHECK_REQUESTED) {
       return RuleViolationError("RECHECK_OPEN", current.name(),
                                 absl::StrCat(current.name(), " is flagged for re-check; answer "
@@ -580,9 +583,9 @@ absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
   size_t batch_index = 0;
   for (size_t begin = 0; begin < rows.size(); begin += batch_size, ++batch_index) {
     const size_t end = std::min(rows.size(), begin + batch_size);
-    MutationContext batch = context;
-    batch.audit_resource = api::FormatName("cycles", cycle_id);
-    db::RequestKey& key = batch.request;
+    MutationContext this_batch = context;
+    this_batch.audit_resource = api::FormatName("cycles", cycle_id);
+    db::RequestKey& key = this_batch.request;
     if (!key.request_id.empty()) {
       // A long id leaves no room for the suffix: its stable hash stands in for it.
       const std::string suffix = absl::StrCat("#", batch_index);
@@ -600,7 +603,7 @@ absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
     }
     // The batch's record holds its row count; a retry finds it and skips the batch.
     absl::StatusOr<ev1::ImportScoresResponse> done = db::RunIdempotent<ev1::ImportScoresResponse>(
-        *pool_, batch, [&](Connection& connection) -> absl::StatusOr<ev1::ImportScoresResponse> {
+        *pool_, this_batch, [&](Connection& connection) -> absl::StatusOr<ev1::ImportScoresResponse> {
           LADDER_RETURN_IF_ERROR(RequireWritable(connection, cycle_id));
           // The rows were checked against the flags when the import began; a flag raised
           // since must not be overwritten. None can be raised while the cycle lock is held.
@@ -695,6 +698,7 @@ absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::FlagForRecheck(int64_t cyc
     LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, cycle_id));
     LADDER_ASSIGN_OR_RETURN(ev1::Evaluation current,
                             ReadEvaluation(connection, scorecard, cycle_id, employee_id, true));
+    db::NoteAuditBefore(context, current);
     if (current.state() == ev1::Evaluation::STATE_PENDING) {
       return RuleViolationError("NOT_SCORED", current.name(),
                                 absl::StrCat(current.name(), " has no scores to re-check yet"));
@@ -728,6 +732,7 @@ absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::ResolveRecheck(
     LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, cycle_id));
     LADDER_ASSIGN_OR_RETURN(ev1::Evaluation current,
                             ReadEvaluation(connection, scorecard, cycle_id, employee_id, true));
+    db::NoteAuditBefore(context, current);
     if (current.state() != ev1::Evaluation::STATE_RECHECK_REQUESTED) {
       return RuleViolationError("NO_OPEN_RECHECK", current.name(),
                                 absl::StrCat(current.name(), " has no open re-check flag"));

@@ -368,6 +368,7 @@ absl::StatusOr<Team> MySqlPersonnelStore::UpdateTeam(int64_t id, const TeamPatch
     lock.setInt64(1, id);
     if (ResultSetPtr row(lock.executeQuery()); !row->next()) return NotFoundError(FormatName("teams", id));
     LADDER_ASSIGN_OR_RETURN(Team team, ReadTeam(connection, id));
+    db::NoteAuditBefore(context, team);
     if (patch.display_name.has_value() && *patch.display_name != team.display_name()) {
       sql::PreparedStatement& duplicate = connection.Prepare(
           "SELECT id FROM teams WHERE county_id = ? AND display_name = ? AND id <> ?");
