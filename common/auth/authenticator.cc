@@ -133,6 +133,16 @@ absl::StatusOr<Principal> Authenticator::PrincipalOf(const grpc::ServerContext& 
   std::shared_ptr<const grpc::AuthContext> peer = context.auth_context();
   if (peer == nullptr) return absl::UnauthenticatedError("the call has no transport security");
   absl::StatusOr<Principal> principal = Authenticate(*peer, authorization, absl::Now());
+  if (principal.ok() && principal->role == Role::kService) {
+    auto behalf = context.client_metadata().find(std::string(kOnBehalfOfMetadata));
+    if (behalf != context.client_metadata().end()) {
+      const std::string actor(behalf->second.data(), behalf->second.size());
+      // The same shape as the actors the services record; anything else is dropped.
+      const bool printable = !actor.empty() && actor.size() <= 160 &&
+                             std::all_of(actor.begin(), actor.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+      if (printable) principal->on_behalf_of = actor;
+    }
+  }
   if (!principal.ok()) {
     spdlog::warn("event=unauthenticated reason=\"{}\" had_token={} had_certificate={}",
                  std::string(principal.status().message()), !authorization.empty(),

@@ -8,6 +8,10 @@
 
 namespace ladder::auth {
 
+// The metadata a Ladder service adds to its calls to another: the actor of the call it is
+// serving. Only believed from a caller verified as a service.
+inline constexpr absl::string_view kOnBehalfOfMetadata = "x-ladder-on-behalf-of";
+
 // Makes `principal` the caller of the handler running on this thread until destroyed. The
 // call guard sets it around every handler (sync handlers run on one thread from start to
 // end), so stores record who asked without each handler passing it along.
@@ -30,6 +34,8 @@ struct Caller {
   // "user:<sub>", "service:<name>"; on a plaintext development server "user:<x-ladder-actor>".
   std::string principal;
   std::string role;
+  // When a service calls for a person: that person's actor.
+  std::string on_behalf_of;
 };
 
 // The current guarded call's caller, or "anonymous" outside one. For the record only:

@@ -39,6 +39,9 @@ struct Principal {
   int64_t team = 0;
   // The employee the caller is (employees id); 0 when none.
   int64_t employee = 0;
+  // For a service: the person whose call it is making, as that service verified them
+  // ("user:<sub>"); empty otherwise. Recorded, never used to authorize.
+  std::string on_behalf_of;
 
   bool IsService(absl::string_view name) const { return role == Role::kService && service == name; }
   bool HasCounty(int64_t county) const;

@@ -41,12 +41,13 @@ StoredAuditEvent ReadEvent(sql::ResultSet& rows) {
   stored.event.after_json = rows.getString(10);
   stored.previous_hash = rows.getString(11);
   stored.hash = rows.getString(12);
+  stored.event.on_behalf_of = rows.getString(13);
   return stored;
 }
 
 constexpr char kColumns[] =
     "id, occurred_us, actor, role, action, resource, request_id, outcome, before_json, "
-    "after_json, previous_hash, hash";
+    "after_json, previous_hash, hash, on_behalf_of";
 
 }  // namespace
 
@@ -62,6 +63,8 @@ std::string AuditEventHash(int64_t id, const AuditEvent& event, const std::strin
   AppendField(encoded, event.outcome);
   AppendField(encoded, event.before_json);
   AppendField(encoded, event.after_json);
+  // Added after the first events were written: covered when set, so their hashes stand.
+  if (!event.on_behalf_of.empty()) AppendField(encoded, absl::StrCat("on_behalf_of=", event.on_behalf_of));
   AppendField(encoded, previous_hash);
   return Sha256Hex(encoded);
 }
@@ -79,7 +82,7 @@ absl::Status AppendAuditEvent(Connection& connection, const AuditEvent& event) {
   const std::string hash = AuditEventHash(id, exact, previous_hash);
 
   sql::PreparedStatement& insert = connection.Prepare(absl::StrCat(
-      "INSERT INTO audit_events (", kColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      "INSERT INTO audit_events (", kColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   insert.setInt64(1, id);
   insert.setInt64(2, Micros(exact.occurred_at));
   insert.setString(3, exact.actor);
@@ -92,6 +95,7 @@ absl::Status AppendAuditEvent(Connection& connection, const AuditEvent& event) {
   insert.setString(10, exact.after_json);
   insert.setString(11, previous_hash);
   insert.setString(12, hash);
+  insert.setString(13, exact.on_behalf_of);
   insert.executeUpdate();
   sql::PreparedStatement& advance =
       connection.Prepare("UPDATE audit_chain_head SET last_id = ?, last_hash = ? WHERE id = 1");

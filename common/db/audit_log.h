@@ -20,6 +20,8 @@ struct AuditEvent {
   // "user:<sub>" or "service:<name>", and the role the call was made in.
   std::string actor;
   std::string role;
+  // When a service acted for a person: that person's actor; empty otherwise.
+  std::string on_behalf_of;
   // The full RPC name.
   std::string action;
   // The resource acted on ("employees/7"), or what was asked for when refused.

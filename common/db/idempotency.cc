@@ -56,6 +56,7 @@ absl::Status AuditMutation(Connection& connection, const MutationContext& mutati
   event.occurred_at = absl::Now();
   event.actor = mutation.actor;
   event.role = mutation.role;
+  event.on_behalf_of = mutation.on_behalf_of;
   event.action = mutation.request.method;
   event.resource = mutation.audit_resource;
   if (event.resource.empty()) {

@@ -62,6 +62,8 @@ struct MutationContext {
   // "user:<sub>" or "service:<name>", and the role the call was made in.
   std::string actor;
   std::string role;
+  // When a service calls for a person: that person's actor (recorded with the event).
+  std::string on_behalf_of;
   // Set by the store while it works, for the audit event: the resource as it was before
   // the change (proto JSON), and its name when the response does not carry it.
   mutable std::string audit_before_json;

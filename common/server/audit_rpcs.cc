@@ -28,6 +28,7 @@ absl::Status ListAuditEventsPage(db::ConnectionPool& pool, int page_size, const 
     event.mutable_occur_time()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
     event.set_actor(stored.event.actor);
     event.set_role(stored.event.role);
+    event.set_on_behalf_of(stored.event.on_behalf_of);
     event.set_method(stored.event.action);
     event.set_resource(stored.event.resource);
     event.set_request_id(stored.event.request_id);

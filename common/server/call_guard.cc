@@ -82,6 +82,7 @@ absl::Status CallGuard::Refuse(const grpc::ServerContext& context, const auth::P
     event.occurred_at = absl::Now();
     event.actor = principal.actor;
     event.role = std::string(auth::RoleName(principal.role));
+    event.on_behalf_of = principal.on_behalf_of;
     event.action = action;
     event.resource = resource;
     event.request_id = RequestIdOf(request);

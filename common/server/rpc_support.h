@@ -27,6 +27,7 @@ inline db::MutationContext MutationFor(const grpc::ServerContext& context, absl:
   auth::Caller caller = auth::CallerFromContext(context);
   mutation.actor = std::move(caller.principal);
   mutation.role = std::move(caller.role);
+  mutation.on_behalf_of = std::move(caller.on_behalf_of);
   return mutation;
 }
 

@@ -1,6 +1,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "common/auth/caller.h"
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 #include "services/careerpath/upstream.h"
@@ -29,6 +30,11 @@ class Caller {
   std::unique_ptr<grpc::ClientContext> Context() const {
     auto context = std::make_unique<grpc::ClientContext>();
     context->set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(deadline_));
+    // Careerpath calls as itself (its certificate); the person whose call this serves goes
+    // along, so personnel's audit trail names who decided, not only who applied it.
+    if (const auth::Principal* caller = auth::CurrentCaller(); caller != nullptr) {
+      context->AddMetadata(std::string(auth::kOnBehalfOfMetadata), caller->actor);
+    }
     return context;
   }
 

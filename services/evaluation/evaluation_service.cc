@@ -277,6 +277,7 @@ absl::StatusOr<ev1::ImportScoresResponse> EvaluationServiceImpl::Import(
   auth::Caller caller = auth::CallerFromContext(context);
   mutation.actor = std::move(caller.principal);
   mutation.role = std::move(caller.role);
+  mutation.on_behalf_of = std::move(caller.on_behalf_of);
   mutation.request.request_id = header.request_id();
   mutation.request.display_id = header.request_id();
   mutation.request.field = "header.request_id";

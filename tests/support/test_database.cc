@@ -91,9 +91,11 @@ absl::StatusOr<int64_t> ScratchDatabase::QueryInt(const std::string& sql) const 
 }
 
 std::string AuditTrailMigrationSql() {
-  std::ifstream in("common/db/migrations/audit_trail.sql");
   std::stringstream sql;
-  sql << in.rdbuf();
+  for (const char* file : {"common/db/migrations/audit_trail.sql", "common/db/migrations/audit_on_behalf_of.sql"}) {
+    std::ifstream in(file);
+    sql << in.rdbuf() << "\n";
+  }
   return sql.str();
 }
 

@@ -14,7 +14,7 @@ namespace ladder::testing {
 // missing, so a test run without its database cannot pass by accident.
 absl::StatusOr<db::DatabaseOptions> TestServerOptions();
 
-// The audit-trail migration every service carries (common/db/migrations/, read from the
+// The audit-trail migrations every service carries (common/db/migrations/, read from the
 // repository root like every test), for tests of the db layer on their own schema.
 std::string AuditTrailMigrationSql();
 

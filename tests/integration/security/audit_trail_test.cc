@@ -87,6 +87,24 @@ TEST_F(AuditTrailTest, ChangesAndRefusalsAreRecordedWithBeforeAndAfter) {
   ASSERT_GE(career.audit_events_size(), 2);
   EXPECT_EQ(career.audit_events(0).method(), "/ladder.careerpath.v1.CareerPathService/NominateCareerMove");
   EXPECT_EQ(career.audit_events(0).resource(), world.case_b);
+
+  // An approval: careerpath applies it in personnel with its certificate, for the HR officer.
+  // (Employee B's case: employee A is no longer a senior after the correction above.)
+  cv1::GetCaseRequest get;
+  get.set_name(world.case_b);
+  cv1::Case proposed;
+  ASSERT_THAT(CallCareer(&CareerStub::GetCase, get, &proposed), IsOk());
+  cv1::ApproveCaseRequest approve;
+  approve.set_name(world.case_b);
+  approve.set_etag(proposed.etag());
+  cv1::Case approved;
+  ASSERT_THAT(CallCareer(&CareerStub::ApproveCase, approve, &approved, "hr-li"), IsOk());
+  const std::vector<common::v1::AuditEvent> applied = AllEvents("service:careerpath");
+  ASSERT_FALSE(applied.empty());
+  EXPECT_EQ(applied.front().role(), "SERVICE");
+  EXPECT_EQ(applied.front().on_behalf_of(), "user:hr-li");
+  EXPECT_EQ(applied.front().resource(), world.employee_b.name());
+  EXPECT_TRUE(Verify().intact()) << "the chain covers the new field";
 }
 
 TEST_F(AuditTrailTest, VerifyFindsEditedDeletedAndTruncatedEvents) {
