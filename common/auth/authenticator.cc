@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/caller.h"
@@ -47,7 +48,7 @@ class PrincipalProcessor final : public grpc::AuthMetadataProcessor {
     if (!principal.ok()) {
       // The reason, never the token: a token in a log is a credential anyone can replay.
       spdlog::warn("event=unauthenticated reason=\"{}\" had_token={} had_certificate={}",
-                   std::string(principal.status().message()), !authorization.empty(),
+                   absl::CHexEscape(principal.status().message()), !authorization.empty(),
                    context->IsPeerAuthenticated());
       return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, std::string(principal.status().message()));
     }
@@ -145,7 +146,7 @@ absl::StatusOr<Principal> Authenticator::PrincipalOf(const grpc::ServerContext& 
   }
   if (!principal.ok()) {
     spdlog::warn("event=unauthenticated reason=\"{}\" had_token={} had_certificate={}",
-                 std::string(principal.status().message()), !authorization.empty(),
+                 absl::CHexEscape(principal.status().message()), !authorization.empty(),
                  peer->IsPeerAuthenticated());
   }
   return principal;

@@ -17,6 +17,7 @@
 #include "common/api/resource_name.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "spdlog/spdlog.h"
 
 namespace ladder::auth {
 namespace {
@@ -114,7 +115,7 @@ absl::StatusOr<Principal> PrincipalFrom(const Struct& claims, const std::string&
   absl::StatusOr<std::string> role_name = StringClaim(claims, "role", true);
   if (!role_name.ok()) return role_name.status();
   absl::StatusOr<Role> role = TokenRoleFromName(*role_name);
-  if (!role.ok()) return Refused(role.status().message());
+  if (!role.ok()) return Refused("claim role is not one of the token roles");
   Principal principal;
   principal.actor = absl::StrCat("user:", subject);
   principal.role = *role;
@@ -175,12 +176,12 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(const JwtOption
   }
   auto verifier = std::unique_ptr<JwtVerifier>(new JwtVerifier(options));
   absl::MutexLock lock(&verifier->mutex_);
-  absl::Status loaded = verifier->LoadKeys(absl::Now());
+  absl::Status loaded = verifier->LoadKeys(absl::Now(), /*strict=*/true);
   if (!loaded.ok()) return loaded;
   return verifier;
 }
 
-absl::Status JwtVerifier::LoadKeys(absl::Time now) {
+absl::Status JwtVerifier::LoadKeys(absl::Time now, bool strict) {
   std::map<std::string, Key, std::less<>> keys;
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(options_.keys_dir, error)) {
@@ -192,8 +193,13 @@ absl::Status JwtVerifier::LoadKeys(absl::Time now) {
     key.pem = pem.str();
     absl::StatusOr<std::string> algorithm = AlgorithmOfKey(key.pem);
     if (!algorithm.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("jwt_keys_dir: ", entry.path().string(), ": ", algorithm.status().message()));
+      const std::string problem =
+          absl::StrCat("jwt_keys_dir: ", entry.path().string(), ": ", algorithm.status().message());
+      if (strict) return absl::InvalidArgumentError(problem);
+      // While running, one bad file must not freeze the key set: a key removed to revoke it
+      // has to go even if another file is broken.
+      spdlog::warn("event=jwt_key_skipped problem=\"{}\"", absl::CHexEscape(problem));
+      continue;
     }
     key.algorithm = *algorithm;
     keys.emplace(entry.path().stem().string(), std::move(key));
@@ -214,8 +220,12 @@ absl::Status JwtVerifier::LoadKeys(absl::Time now) {
 absl::StatusOr<JwtVerifier::Key> JwtVerifier::KeyFor(absl::string_view kid, absl::Time now) {
   absl::MutexLock lock(&mutex_);
   if (now - keys_read_at_ >= options_.key_refresh) {
-    // A directory mid-update keeps the keys we had; the next refresh tries again.
-    if (absl::Status reloaded = LoadKeys(now); !reloaded.ok()) keys_read_at_ = now;
+    // An unreadable or empty directory (mid-update) keeps the keys we had; the next refresh
+    // tries again.
+    if (absl::Status reloaded = LoadKeys(now, /*strict=*/false); !reloaded.ok()) {
+      spdlog::warn("event=jwt_keys_reload_failed error=\"{}\"", absl::CHexEscape(reloaded.message()));
+      keys_read_at_ = now;
+    }
   }
   auto it = keys_.find(kid);
   if (it == keys_.end()) return Refused("its kid names no configured key");
@@ -234,14 +244,14 @@ absl::StatusOr<VerifiedToken> JwtVerifier::Verify(absl::string_view token, absl:
   absl::StatusOr<std::string> algorithm = StringClaim(*header, "alg", true);
   if (!algorithm.ok()) return Refused("its header has no alg");
   if (*algorithm != "ES256" && *algorithm != "RS256") {
-    return Refused(absl::StrCat("algorithm ", *algorithm, " is not accepted"));
+    return Refused("its algorithm is not accepted (ES256 and RS256 are)");
   }
   absl::StatusOr<std::string> kid = StringClaim(*header, "kid", true);
   if (!kid.ok()) return Refused("its header has no kid");
   absl::StatusOr<Key> key = KeyFor(*kid, now);
   if (!key.ok()) return key.status();
   if (key->algorithm != *algorithm) {
-    return Refused(absl::StrCat("key ", *kid, " verifies ", key->algorithm, ", not ", *algorithm));
+    return Refused(absl::StrCat("the key it names verifies ", key->algorithm, ", not ", *algorithm));
   }
 
   // libjwt checks the signature with the header's algorithm, which is now the key's own.

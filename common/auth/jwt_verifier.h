@@ -50,7 +50,8 @@ class JwtVerifier final {
     std::string algorithm;  // "ES256" or "RS256"
   };
   explicit JwtVerifier(JwtOptions options) : options_(std::move(options)) {}
-  absl::Status LoadKeys(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // `strict`: any unusable file is an error (at start); otherwise it is skipped and logged.
+  absl::Status LoadKeys(absl::Time now, bool strict) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   absl::StatusOr<Key> KeyFor(absl::string_view kid, absl::Time now);
 
   const JwtOptions options_;

@@ -131,66 +131,69 @@ absl::StatusOr<AuditPage> ListAuditEvents(ConnectionPool& pool, int64_t before_i
 }
 
 absl::StatusOr<AuditVerification> VerifyAuditChain(ConnectionPool& pool) {
-  // The head first: events committed after it are left for the next verification, and a
-  // deletion of the newest rows shows as events the head counts but the table lacks.
-  absl::StatusOr<std::pair<int64_t, std::string>> head = WithConnection<std::pair<int64_t, std::string>>(
-      pool, [&](Connection& connection) -> absl::StatusOr<std::pair<int64_t, std::string>> {
-        std::unique_ptr<sql::ResultSet> rows(
-            connection.Prepare("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1")
-                .executeQuery());
-        if (!rows->next()) return absl::InternalError("the audit chain head is missing");
-        return std::make_pair(static_cast<int64_t>(rows->getInt64(1)), std::string(rows->getString(2)));
-      });
-  if (!head.ok()) return head.status();
-  const auto [last_id, last_hash] = *head;
+  // One read-only transaction, so the head, the highest id and every event are read from
+  // one snapshot: events committed meanwhile are left for the next verification, and an
+  // event beyond the head (or a head moved back) is a break, not a race.
+  return RunInTransaction<AuditVerification>(pool, [&](Connection& connection) -> absl::StatusOr<AuditVerification> {
+    std::unique_ptr<sql::ResultSet> head(
+        connection.Prepare("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1").executeQuery());
+    if (!head->next()) return absl::InternalError("the audit chain head is missing");
+    const int64_t last_id = head->getInt64(1);
+    const std::string last_hash = head->getString(2);
+    std::unique_ptr<sql::ResultSet> highest(
+        connection.Prepare("SELECT COALESCE(MAX(id), 0) FROM audit_events").executeQuery());
+    highest->next();
+    const int64_t max_id = highest->getInt64(1);
 
-  AuditVerification result;
-  int64_t expected_id = 1;
-  std::string previous_hash(64, '0');
-  const auto broken = [&](int64_t id, std::string problem) {
-    result.intact = false;
-    result.first_broken_id = id;
-    result.problem = std::move(problem);
-    return result;
-  };
-  while (expected_id <= last_id) {
-    absl::StatusOr<std::vector<StoredAuditEvent>> batch = WithConnection<std::vector<StoredAuditEvent>>(
-        pool, [&](Connection& connection) -> absl::StatusOr<std::vector<StoredAuditEvent>> {
-          sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
-              "SELECT ", kColumns, " FROM audit_events WHERE id >= ? AND id <= ? ORDER BY id LIMIT ?"));
-          select.setInt64(1, expected_id);
-          select.setInt64(2, last_id);
-          select.setInt(3, kVerifyBatch);
-          std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-          std::vector<StoredAuditEvent> events;
-          while (rows->next()) events.push_back(ReadEvent(*rows));
-          return events;
-        });
-    if (!batch.ok()) return batch.status();
-    if (batch->empty()) break;
-    for (const StoredAuditEvent& stored : *batch) {
-      if (stored.id != expected_id) {
-        return broken(expected_id, absl::StrCat("event ", expected_id, " is missing"));
+    AuditVerification result;
+    result.last_id = last_id;
+    result.last_hash = last_hash;
+    const auto broken = [&](int64_t id, std::string problem) {
+      result.intact = false;
+      result.first_broken_id = id;
+      result.problem = std::move(problem);
+      return result;
+    };
+    int64_t expected_id = 1;
+    std::string previous_hash(64, '0');
+    while (expected_id <= max_id) {
+      sql::PreparedStatement& select = connection.Prepare(
+          absl::StrCat("SELECT ", kColumns, " FROM audit_events WHERE id >= ? ORDER BY id LIMIT ?"));
+      select.setInt64(1, expected_id);
+      select.setInt(2, kVerifyBatch);
+      std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+      int read = 0;
+      while (rows->next()) {
+        ++read;
+        const StoredAuditEvent stored = ReadEvent(*rows);
+        if (stored.id != expected_id) {
+          return broken(expected_id, absl::StrCat("event ", expected_id, " is missing"));
+        }
+        if (stored.previous_hash != previous_hash) {
+          return broken(stored.id, "its previous_hash does not match the event before it");
+        }
+        if (AuditEventHash(stored.id, stored.event, stored.previous_hash) != stored.hash) {
+          return broken(stored.id, "its contents do not match its hash (edited)");
+        }
+        previous_hash = stored.hash;
+        ++expected_id;
+        ++result.events_checked;
       }
-      if (stored.previous_hash != previous_hash) {
-        return broken(stored.id, "its previous_hash does not match the event before it");
-      }
-      if (AuditEventHash(stored.id, stored.event, stored.previous_hash) != stored.hash) {
-        return broken(stored.id, "its contents do not match its hash (edited)");
-      }
-      previous_hash = stored.hash;
-      ++expected_id;
-      ++result.events_checked;
+      if (read == 0) break;
     }
-  }
-  if (expected_id <= last_id) {
-    return broken(expected_id, absl::StrCat("event ", expected_id, " is missing (the chain head records ",
-                                            last_id, " events)"));
-  }
-  if (previous_hash != last_hash) {
-    return broken(last_id, "the last event does not match the hash the chain head records");
-  }
-  return result;
+    if (max_id > last_id) {
+      return broken(last_id + 1, absl::StrCat("events after ", last_id,
+                                              ", where the chain head ends, exist (the head was moved back)"));
+    }
+    if (expected_id <= last_id) {
+      return broken(expected_id, absl::StrCat("event ", expected_id, " is missing (the chain head records ",
+                                              last_id, " events)"));
+    }
+    if (previous_hash != last_hash) {
+      return broken(last_id, "the last event does not match the hash the chain head records");
+    }
+    return result;
+  });
 }
 
 }  // namespace ladder::db

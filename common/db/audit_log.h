@@ -65,9 +65,13 @@ struct AuditVerification {
   // The first event where the chain breaks (0 if intact or the break is at the end), and why.
   int64_t first_broken_id = 0;
   std::string problem;
+  // The chain head as read: keep these outside the database (a ticket, a report) to prove
+  // later that nobody rewrote the trail up to here, recomputing every hash as they went.
+  int64_t last_id = 0;
+  std::string last_hash;
 };
 
-// Recomputes the whole chain, oldest first, a page at a time, and compares it with every
+// Recomputes the whole chain, oldest first, in one snapshot, and compares it with every
 // stored hash and with the chain head.
 absl::StatusOr<AuditVerification> VerifyAuditChain(ConnectionPool& pool);
 

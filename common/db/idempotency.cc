@@ -86,8 +86,9 @@ RequestKey RequestKeyFor(absl::string_view method, const google::protobuf::Messa
 absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection,
                                                          const RequestKey& key) {
   sql::PreparedStatement& select = connection.Prepare(
-      "SELECT method, fingerprint, response FROM request_log WHERE request_id = ?");
-  select.setString(1, key.request_id);
+      "SELECT method, fingerprint, response FROM request_log WHERE caller = ? AND request_id = ?");
+  select.setString(1, key.caller);
+  select.setString(2, key.request_id);
   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
   if (!rows->next()) return std::nullopt;
   if (rows->getString(1) != key.method || rows->getString(2) != key.fingerprint) {
@@ -107,13 +108,14 @@ absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection
 absl::Status RecordResponse(Connection& connection, const RequestKey& key,
                             const std::string& response) {
   sql::PreparedStatement& insert = connection.Prepare(
-      "INSERT INTO request_log (request_id, method, fingerprint, response, created_at) "
-      "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))");
+      "INSERT INTO request_log (caller, request_id, method, fingerprint, response, created_at) "
+      "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))");
   std::istringstream blob(response);
-  insert.setString(1, key.request_id);
-  insert.setString(2, key.method);
-  insert.setString(3, key.fingerprint);
-  insert.setBlob(4, &blob);
+  insert.setString(1, key.caller);
+  insert.setString(2, key.request_id);
+  insert.setString(3, key.method);
+  insert.setString(4, key.fingerprint);
+  insert.setBlob(5, &blob);
   try {
     insert.executeUpdate();
   } catch (const sql::SQLException& e) {

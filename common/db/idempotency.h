@@ -21,6 +21,9 @@ namespace ladder::db {
 struct RequestKey {
   // Empty: the call is not idempotent and nothing is recorded.
   std::string request_id;
+  // Whose ids these are ("user:<sub>", "service:<name>"): each caller has an id space of its
+  // own, so nobody can take, block or replay another caller's request ids.
+  std::string caller;
   // The full RPC name, so an id reused for another method is caught.
   std::string method;
   // RequestFingerprint of the request.

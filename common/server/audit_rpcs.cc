@@ -48,6 +48,8 @@ absl::StatusOr<common::v1::AuditTrailVerification> VerifyAuditTrail(db::Connecti
   common::v1::AuditTrailVerification result;
   result.set_events_checked(verified->events_checked);
   result.set_intact(verified->intact);
+  if (verified->last_id > 0) result.set_last_event(absl::StrCat("auditEvents/", verified->last_id));
+  result.set_last_hash(verified->last_hash);
   if (!verified->intact) {
     result.set_first_broken_event(absl::StrCat("auditEvents/", verified->first_broken_id));
     result.set_problem(verified->problem);

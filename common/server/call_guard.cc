@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/message_checks.h"
 #include "common/db/audit_log.h"
@@ -11,6 +12,15 @@
 
 namespace ladder::server {
 namespace {
+
+// At most `max_bytes` of `text`, cut where a character begins (the text is valid UTF-8: the
+// guard parsed it), so the prefix stays valid for the database and the log.
+std::string Utf8Prefix(const std::string& text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut);
+}
 
 // The request's subject, for the audit record of a refusal: the first of these fields set.
 std::string ResourceOf(const google::protobuf::Message& request) {
@@ -22,7 +32,7 @@ std::string ResourceOf(const google::protobuf::Message& request) {
       continue;
     }
     std::string value = request.GetReflection()->GetString(request, field);
-    if (!value.empty()) return value.substr(0, 200);
+    if (!value.empty()) return Utf8Prefix(value, 200);
   }
   return "";
 }
@@ -30,7 +40,7 @@ std::string ResourceOf(const google::protobuf::Message& request) {
 std::string RequestIdOf(const google::protobuf::Message& request) {
   const google::protobuf::FieldDescriptor* field = request.GetDescriptor()->FindFieldByName("request_id");
   if (field == nullptr || field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) return "";
-  return request.GetReflection()->GetString(request, field).substr(0, 100);
+  return Utf8Prefix(request.GetReflection()->GetString(request, field), 100);
 }
 
 }  // namespace
@@ -75,8 +85,8 @@ absl::Status CallGuard::Refuse(const grpc::ServerContext& context, const auth::P
                                absl::string_view method, const google::protobuf::Message& request) const {
   const std::string action = absl::StrCat("/", service_, "/", method);
   const std::string resource = ResourceOf(request);
-  spdlog::warn("event=permission_denied actor={} role={} method={} resource={} peer={}", principal.actor,
-               std::string(auth::RoleName(principal.role)), action, resource, context.peer());
+  spdlog::warn("event=permission_denied actor={} role={} method={} resource=\"{}\" peer={}", principal.actor,
+               std::string(auth::RoleName(principal.role)), action, absl::CHexEscape(resource), context.peer());
   if (audit_pool_ != nullptr) {
     db::AuditEvent event;
     event.occurred_at = absl::Now();

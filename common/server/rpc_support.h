@@ -26,6 +26,7 @@ inline db::MutationContext MutationFor(const grpc::ServerContext& context, absl:
   mutation.request = db::RequestKeyFor(method, request);
   auth::Caller caller = auth::CallerFromContext(context);
   mutation.actor = std::move(caller.principal);
+  mutation.request.caller = mutation.actor;
   mutation.role = std::move(caller.role);
   mutation.on_behalf_of = std::move(caller.on_behalf_of);
   return mutation;

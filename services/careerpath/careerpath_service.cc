@@ -372,6 +372,11 @@ absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::Review(ServerCon
   for (const auto& evaluation : evaluations) names.push_back(evaluation.employee());
   LADDER_ASSIGN_OR_RETURN(std::vector<pv1::Employee> employees, personnel_->BatchGetEmployees(names));
 
+  // A county's cycle opens cases only for people still in that county: cases belong to the
+  // county they are opened in, and the county's HR may run this review.
+  LADDER_ASSIGN_OR_RETURN(pv1::OrgUnit scope, personnel_->GetOrgUnit(cycle->scope()));
+  const bool county_cycle = scope.kind() == pv1::OrgUnit::KIND_COUNTY;
+
   MutationContext mutation = ContextFor(context, "ReviewCycle", request);
   mutation.request = db::RequestKey{};  // Each case carries its own review key.
   cv1::ReviewCycleResponse response;
@@ -379,6 +384,9 @@ absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::Review(ServerCon
     if (employee.role() != pv1::ROLE_CUSTOMER_MANAGER ||
         employee.status() != pv1::EMPLOYMENT_STATUS_ACTIVE) {
       continue;  // Left the post since the cycle; nothing to decide.
+    }
+    if (county_cycle && employee.county() != cycle->scope()) {
+      continue;  // Moved out of the cycle's county since: their new county reviews them.
     }
     response.set_reviewed_count(response.reviewed_count() + 1);
     LADDER_ASSIGN_OR_RETURN(Facts facts, GatherFacts(employee, period_end));
@@ -506,6 +514,15 @@ absl::StatusOr<cv1::Case> CareerPathServiceImpl::Approve(ServerContext& context,
   LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
   absl::StatusOr<pv1::Employee> employee = personnel_->GetEmployee(value.employee());
   if (!employee.ok()) return employee.status();
+  // A case belongs to the county it was opened in: its waitlist, its cap, and who may decide
+  // it. Someone transferred since is decided by their new county, on a new case.
+  if (employee->county() != value.county()) {
+    return RuleViolationError("EMPLOYEE_MOVED", value.name(),
+                              absl::StrCat(value.name(), " was opened in ", value.county(),
+                                           " and its employee has moved to another county since; "
+                                           "withdraw it and review the employee there"),
+                              {{"employee", value.employee()}});
+  }
   int post_grade = 0;
   if (value.kind() == cv1::Case::KIND_CAREER_MOVE) {
     LADDER_ASSIGN_OR_RETURN(post_grade, store_->PostGradeOf(id));
@@ -691,11 +708,17 @@ absl::StatusOr<cv1::DistributionReport> CareerPathServiceImpl::Report(
       ResolvedMove entry;
       entry.move = move;
       absl::StatusOr<pv1::Employee> employee = personnel_->GetEmployee(move.employee());
-      if (absl::IsNotFound(employee.status())) {
+      if (!employee.ok() && !absl::IsNotFound(employee.status())) return employee.status();
+      // Someone outside the report's counties gets the same answer as nobody: a county's HR
+      // may simulate their county, and must not learn who works elsewhere.
+      const bool in_report =
+          employee.ok() && std::any_of(counts.begin(), counts.end(), [&](const CountyCounts& county) {
+            return county.county == employee->county();
+          });
+      if (!in_report) {
         return InvalidFieldError(absl::StrCat("moves[", i, "].employee"),
-                                 absl::StrCat(move.employee(), " does not exist"));
+                                 absl::StrCat(move.employee(), " is not an employee of ", org_unit));
       }
-      if (!employee.ok()) return employee.status();
       if (employee->role() == pv1::ROLE_CUSTOMER_MANAGER &&
           employee->status() == pv1::EMPLOYMENT_STATUS_ACTIVE) {
         entry.county = employee->county();

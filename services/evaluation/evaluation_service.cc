@@ -276,6 +276,7 @@ absl::StatusOr<ev1::ImportScoresResponse> EvaluationServiceImpl::Import(
   MutationContext mutation;
   auth::Caller caller = auth::CallerFromContext(context);
   mutation.actor = std::move(caller.principal);
+  mutation.request.caller = mutation.actor;
   mutation.role = std::move(caller.role);
   mutation.on_behalf_of = std::move(caller.on_behalf_of);
   mutation.request.request_id = header.request_id();

@@ -315,10 +315,13 @@ absl::StatusOr<Team> MySqlPersonnelStore::CreateTeam(const Team& team,
           {{"field", "team.display_name"}, {"resource", existing}});
     }
     if (!team.supervisor().empty()) {
-      LADDER_ASSIGN_OR_RETURN(Employee supervisor, ReadEmployee(connection, IdOf(team.supervisor()), false));
-      if (supervisor.role() != Role::ROLE_GROUP_DATA_SUPERVISOR ||
-          supervisor.status() == EmploymentStatus::EMPLOYMENT_STATUS_SEPARATED ||
-          supervisor.county() != team.county()) {
+      // A missing supervisor is refused like one of another county: the same answer whether
+      // or not the person exists.
+      absl::StatusOr<Employee> supervisor = ReadEmployee(connection, IdOf(team.supervisor()), false);
+      if (!supervisor.ok() && !absl::IsNotFound(supervisor.status())) return supervisor.status();
+      if (!supervisor.ok() || supervisor->role() != Role::ROLE_GROUP_DATA_SUPERVISOR ||
+          supervisor->status() == EmploymentStatus::EMPLOYMENT_STATUS_SEPARATED ||
+          supervisor->county() != team.county()) {
         return InvalidFieldError("team.supervisor",
                                  "must be an active group data supervisor of the team's county");
       }

@@ -14,9 +14,10 @@ namespace ladder::testing {
 // missing, so a test run without its database cannot pass by accident.
 absl::StatusOr<db::DatabaseOptions> TestServerOptions();
 
-// The audit-trail migrations every service carries (common/db/migrations/, read from the
-// repository root like every test), for tests of the db layer on their own schema.
-std::string AuditTrailMigrationSql();
+// The migrations every service carries from common/db/migrations/ (the audit trail, request
+// ids per caller), read from the repository root like every test, in their order: for tests
+// of the db layer on a schema of their own.
+std::string CommonMigrationsSql();
 
 // A fresh database of its own on the test server, migrated, dropped when destroyed. Each
 // test binary makes its own, so binaries run in parallel without sharing rows.

@@ -21,8 +21,8 @@ const std::vector<db::Migration>& Migrations() {
   static const auto* migrations = new std::vector<db::Migration>{
       {1, "counters", "CREATE TABLE IF NOT EXISTS counters (id INT PRIMARY KEY, value INT NOT NULL);\n"
                       "INSERT INTO counters VALUES (1, 0);"},
-      // Every idempotent mutation writes an audit event.
-      {2, "audit_trail", (new std::string(AuditTrailMigrationSql()))->c_str()},
+      // Every idempotent mutation writes an audit event and keys its request id by caller.
+      {2, "common", (new std::string(CommonMigrationsSql()))->c_str()},
   };
   return *migrations;
 }
@@ -43,6 +43,7 @@ class DbLayerTest : public ::testing::Test {
     key.request_id = id;
     key.method = "/test/Increment";
     key.fingerprint = fingerprint;
+    key.caller = "user:test";
     return key;
   }
 
@@ -123,6 +124,16 @@ TEST_F(DbLayerTest, RequestIdHasOneEffectAndRefusesOtherContent) {
   ASSERT_TRUE(Increment(db::RequestKey{}).ok());
   ASSERT_TRUE(Increment(db::RequestKey{}).ok());
   EXPECT_EQ(Counter(), 3);
+
+  // Ids are the caller's own: another caller's "req-1", whatever its content, is a request
+  // of its own, and neither blocks nor replays the first caller's.
+  db::RequestKey other = Key("req-1", "fingerprint-b");
+  other.caller = "user:someone-else";
+  auto theirs = Increment(other);
+  ASSERT_TRUE(theirs.ok()) << theirs.status();
+  EXPECT_EQ(Counter(), 4);
+  ASSERT_TRUE(Increment(other).ok());
+  EXPECT_EQ(Counter(), 4);
 }
 
 TEST_F(DbLayerTest, PurgeForgetsOnlyRequestsPastRetention) {

@@ -142,9 +142,26 @@ TEST_F(AuditTrailTest, VerifyFindsEditedDeletedAndTruncatedEvents) {
   EXPECT_FALSE(verification.intact());
   EXPECT_EQ(verification.first_broken_event(), "auditEvents/" + last);
 
-  // Forged: an event inserted with a recomputed-looking but wrong hash.
   ASSERT_TRUE(personnel_database_->Execute("INSERT INTO audit_events SELECT * FROM saved WHERE id = " + last).ok());
+
+  // The head moved back one event, as if the newest had never been written.
+  verification = Verify();
+  ASSERT_TRUE(verification.intact());
+  EXPECT_EQ(verification.last_event(), "auditEvents/" + last);
+  EXPECT_EQ(verification.last_hash().size(), 64u);
+  const std::string before_last = absl::StrCat(count - 1);
+  ASSERT_TRUE(personnel_database_->Execute("UPDATE audit_chain_head SET last_id = " + before_last +
+                                           ", last_hash = (SELECT hash FROM saved WHERE id = " + before_last +
+                                           ") WHERE id = 1").ok());
+  verification = Verify();
+  EXPECT_FALSE(verification.intact());
+  EXPECT_THAT(verification.problem(), HasSubstr("head was moved back"));
+  ASSERT_TRUE(personnel_database_->Execute("UPDATE audit_chain_head SET last_id = " + last +
+                                           ", last_hash = (SELECT hash FROM saved WHERE id = " + last +
+                                           ") WHERE id = 1").ok());
   ASSERT_TRUE(Verify().intact());
+
+  // Forged: an event's hash replaced.
   ASSERT_TRUE(personnel_database_->Execute("UPDATE audit_events SET hash = REPEAT('a', 64) WHERE id = " + middle).ok());
   EXPECT_FALSE(Verify().intact());
   ASSERT_TRUE(personnel_database_->Execute("DROP TABLE saved").ok());

@@ -457,5 +457,34 @@ TEST_F(ReviewAndCasesTest, NominateCareerMoveAndApply) {
   EXPECT_EQ(ListAllCases(mine).size(), 1u);
 }
 
+// A case belongs to the county it was opened in: once its employee has moved, approving it
+// would let the old county's HR decide about someone of another county.
+TEST_F(ReviewAndCasesTest, ACaseIsNotApprovedAfterItsEmployeeMovedCounty) {
+  const std::string city = CreateCityBranch().name();
+  const std::string from = CreateCounty(city);
+  const std::string to = CreateCounty(city);
+  for (int i = 0; i < 8; ++i) {
+    ManagerMonthsAtLevel(from, kJunior, 30);
+    ManagerMonthsAtLevel(to, kJunior, 30);
+  }
+  const pv1::Employee senior = ManagerMonthsAtLevel(from, kSenior, 30);
+
+  cv1::NominateCareerMoveRequest nominate;
+  nominate.set_employee(senior.name());
+  nominate.set_target(common::v1::CAREER_MOVE_TARGET_GROUP_DATA_SUPERVISOR);
+  nominate.set_post_grade(9);
+  nominate.set_reason("推荐");
+  cv1::Case opened;
+  ASSERT_THAT(CallCareer(&CareerStub::NominateCareerMove, nominate, &opened), IsOk());
+  ASSERT_THAT(Transfer(senior, to), IsOk());
+
+  cv1::ApproveCaseRequest approve;
+  approve.set_name(opened.name());
+  cv1::Case approved;
+  EXPECT_THAT(CallCareer(&CareerStub::ApproveCase, approve, &approved),
+              FailsWith(StatusCode::FAILED_PRECONDITION, "EMPLOYEE_MOVED"));
+  EXPECT_EQ(GetEmployee(senior.name()).role(), pv1::ROLE_CUSTOMER_MANAGER) << "nothing applied";
+}
+
 }  // namespace
 }  // namespace ladder::testing

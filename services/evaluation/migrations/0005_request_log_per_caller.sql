@@ -1,0 +1,1 @@
+../../../common/db/migrations/request_log_per_caller.sql
