@@ -12,6 +12,8 @@
 #   DIR/rogue-ca.crt DIR/rogue-ca.key      a second, untrusted CA
 #   DIR/rogue.crt DIR/rogue.key            CN=careerpath signed by the rogue CA: what a
 #                                          server must refuse
+#   DIR/stranger.crt DIR/stranger.key      CN=stranger signed by the real CA: a certificate
+#                                          of the suite's CA that names no service
 #   DIR/jwt/public/ladder-dev-es256.pem    DIR/jwt/private/ladder-dev-es256.key  (EC P-256)
 #   DIR/jwt/public/ladder-dev-rs256.pem    DIR/jwt/private/ladder-dev-rs256.key  (RSA 2048)
 #   DIR/jwt/rogue/ladder-dev-es256.key     another EC P-256 key: same kid, wrong signature
@@ -196,6 +198,7 @@ for svc in "${SERVICES[@]}"; do
 done
 ensure_ca rogue-ca "Ladder rogue CA"
 ensure_leaf rogue careerpath careerpath rogue-ca
+ensure_leaf stranger stranger stranger ca
 
 ensure_jwt_pair ladder-dev-es256 ec
 ensure_jwt_pair ladder-dev-rs256 rsa

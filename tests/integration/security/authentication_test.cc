@@ -197,6 +197,25 @@ TEST_F(AuthenticationTest, CertificatesFromAnotherAuthorityAndPlaintextAreRefuse
   const grpc::Status refused = done.get_future().get();
   EXPECT_EQ(refused.error_code(), StatusCode::UNAVAILABLE) << refused.error_message();
 
+  // A certificate of the suite's own CA that names no service: the handshake succeeds, the
+  // call does not.
+  grpc::experimental::TlsChannelCredentialsOptions stranger_options;
+  stranger_options.set_certificate_provider(std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
+      ReadPki("ca.crt"), std::vector<grpc::experimental::IdentityKeyCertPair>{
+                             {ReadPki("stranger.key"), ReadPki("stranger.crt")}}));
+  stranger_options.watch_root_certs();
+  stranger_options.watch_identity_key_cert_pairs();
+  grpc::GenericStub stranger_stub(
+      grpc::CreateChannel(address, grpc::experimental::TlsCredentials(stranger_options)));
+  grpc::ClientContext stranger_context;
+  stranger_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::ByteBuffer stranger_response;
+  std::promise<grpc::Status> stranger_done;
+  stranger_stub.UnaryCall(&stranger_context, kChangeLevel, grpc::StubOptions(), &request, &stranger_response,
+                          [&stranger_done](grpc::Status status) { stranger_done.set_value(std::move(status)); });
+  const grpc::Status stranger = stranger_done.get_future().get();
+  EXPECT_EQ(stranger.error_code(), StatusCode::UNAUTHENTICATED) << stranger.error_message();
+
   // Plaintext to a TLS server never gets an answer.
   auto plaintext = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   auto health = grpc::health::v1::Health::NewStub(plaintext);
