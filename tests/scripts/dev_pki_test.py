@@ -25,10 +25,10 @@ import grpc
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCRIPT = os.path.join(ROOT, "scripts", "lib", "dev-pki.sh")
 SERVICES = ("personnel", "evaluation", "careerpath")
-PRIVATE_KEYS = (["ca.key", "rogue-ca.key", "rogue.key"] + [s + ".key" for s in SERVICES] +
+PRIVATE_KEYS = (["ca.key", "rogue-ca.key", "rogue.key", "stranger.key"] + [s + ".key" for s in SERVICES] +
                 ["jwt/private/ladder-dev-es256.key", "jwt/private/ladder-dev-rs256.key",
                  "jwt/rogue/ladder-dev-es256.key"])
-CERTIFICATES = ["ca.crt", "rogue-ca.crt", "rogue.crt"] + [s + ".crt" for s in SERVICES]
+CERTIFICATES = ["ca.crt", "rogue-ca.crt", "rogue.crt", "stranger.crt"] + [s + ".crt" for s in SERVICES]
 PUBLIC_KEYS = ["jwt/public/ladder-dev-es256.pem", "jwt/public/ladder-dev-rs256.pem"]
 
 
@@ -100,6 +100,10 @@ class DevPkiTest(unittest.TestCase):
             self.assertEqual((end - start).days, 825, dates)
 
         self.assertTrue(self.verifies("rogue-ca.crt", "rogue.crt"))
+        # A certificate of the real CA that names no service (servers must refuse its calls).
+        self.assertTrue(self.verifies("ca.crt", "stranger.crt"))
+        self.assertIn("CN = stranger", openssl("x509", "-in", self.path("stranger.crt"), "-noout",
+                                               "-subject").stdout)
         self.assertFalse(self.verifies("ca.crt", "rogue.crt"))
         self.assertIn("CN = careerpath", openssl("x509", "-in", self.path("rogue.crt"), "-noout",
                                                  "-subject").stdout)
@@ -126,7 +130,7 @@ class DevPkiTest(unittest.TestCase):
         self.run_script()
         after = self.fingerprints()
         self.assertEqual(set(after), set(before))
-        for changed in ["ca.key", "ca.crt"] + [s + ".crt" for s in SERVICES]:
+        for changed in ["ca.key", "ca.crt", "stranger.crt"] + [s + ".crt" for s in SERVICES]:
             self.assertNotEqual(after[changed][0], before[changed][0], changed)
         for svc in SERVICES:
             self.assertTrue(self.verifies("ca.crt", svc + ".crt"), svc)
