@@ -82,7 +82,8 @@ absl::Status CallGuard::Parse(const grpc::ByteBuffer& bytes, google::protobuf::M
 }
 
 absl::Status CallGuard::Refuse(const grpc::ServerContext& context, const auth::Principal& principal,
-                               absl::string_view method, const google::protobuf::Message& request) const {
+                               absl::string_view method, const google::protobuf::Message& request,
+                               absl::string_view hint) const {
   const std::string action = absl::StrCat("/", service_, "/", method);
   const std::string resource = ResourceOf(request);
   spdlog::warn("event=permission_denied actor={} role={} method={} resource=\"{}\" peer={}", principal.actor,
@@ -100,6 +101,10 @@ absl::Status CallGuard::Refuse(const grpc::ServerContext& context, const auth::P
     if (absl::Status recorded = db::RecordAuditEvent(*audit_pool_, event); !recorded.ok()) {
       spdlog::error("event=audit_write_failed action={} error=\"{}\"", action, recorded.ToString());
     }
+  }
+  if (!hint.empty()) {
+    return absl::PermissionDeniedError(absl::StrCat(principal.actor, " (", auth::RoleName(principal.role),
+                                                    ") may not call ", method, " this way: ", hint));
   }
   return auth::PermissionDenied(principal, method);
 }

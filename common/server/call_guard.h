@@ -52,9 +52,11 @@ class CallGuard {
 
   absl::StatusOr<auth::Principal> Caller(const grpc::ServerContext& context) const;
   absl::Status Parse(const grpc::ByteBuffer& bytes, google::protobuf::Message& request) const;
-  // Records and logs a refusal and returns the PERMISSION_DENIED the caller gets.
+  // Records and logs a refusal and returns the PERMISSION_DENIED the caller gets: `hint`
+  // when given (it must say nothing about the resource), else the standard words.
   absl::Status Refuse(const grpc::ServerContext& context, const auth::Principal& principal,
-                      absl::string_view method, const google::protobuf::Message& request) const;
+                      absl::string_view method, const google::protobuf::Message& request,
+                      absl::string_view hint = "") const;
   grpc::Status Answer(const absl::Status& status) const;
 
   // Steps 1–3 for a request of type `Request`; on OK, `request` is parsed (and narrowed)
@@ -78,7 +80,10 @@ class CallGuard {
     if (access.grants.Unlimited(principal)) return absl::OkStatus();
     if (access.narrow) {
       absl::Status narrowed = access.narrow(principal, request);
-      if (absl::IsPermissionDenied(narrowed)) return Refuse(context, principal, method, request);
+      // A narrowing refusal says what to ask instead ("name one of your counties").
+      if (absl::IsPermissionDenied(narrowed)) {
+        return Refuse(context, principal, method, request, narrowed.message());
+      }
       if (!narrowed.ok()) return narrowed;
     }
     auth::Scope scope;

@@ -116,7 +116,7 @@ CareerPathAccessPolicy::CareerPathAccessPolicy(CareerPathServiceImpl* impl, Case
            }
            if (principal.role == auth::Role::kCountyHr && r.county().empty()) {
              if (principal.counties.size() != 1) {
-               return absl::PermissionDeniedError("county HR of several counties name one in `county`");
+               return absl::PermissionDeniedError("county HR of several counties name one of them in `county`");
              }
              r.set_county(api::FormatName("orgUnits", principal.counties.front()));
            }

@@ -64,7 +64,7 @@ class Scopes {
 absl::Status NarrowToOwnCounty(const Principal& principal, std::string* county) {
   if (principal.role != auth::Role::kCountyHr || !county->empty()) return absl::OkStatus();
   if (principal.counties.size() != 1) {
-    return absl::PermissionDeniedError("county HR of several counties name one in `county`");
+    return absl::PermissionDeniedError("county HR of several counties name one of them in `county`");
   }
   *county = api::FormatName("orgUnits", principal.counties.front());
   return absl::OkStatus();

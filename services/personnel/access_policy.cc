@@ -55,7 +55,7 @@ template <typename Request>
 absl::Status NarrowToCountyOrTeam(const Principal& principal, Request& request) {
   if (principal.role == auth::Role::kCountyHr && request.county().empty() && request.team().empty()) {
     if (principal.counties.size() != 1) {
-      return absl::PermissionDeniedError("county HR of several counties name one in `county`");
+      return absl::PermissionDeniedError("county HR of several counties name one of them in `county`");
     }
     request.set_county(api::FormatName("orgUnits", principal.counties.front()));
   }
@@ -183,7 +183,7 @@ PersonnelAccessPolicy::PersonnelAccessPolicy(PersonnelServiceImpl* impl, Personn
          [](const Principal& principal, v1::ListLevelChangesRequest& r) -> absl::Status {
            if (principal.role == auth::Role::kCountyHr && r.parent() == "employees/-" && r.county().empty()) {
              if (principal.counties.size() != 1) {
-               return absl::PermissionDeniedError("county HR of several counties name one in `county`");
+               return absl::PermissionDeniedError("county HR of several counties name one of them in `county`");
              }
              r.set_county(api::FormatName("orgUnits", principal.counties.front()));
            }

@@ -175,5 +175,23 @@ TEST_F(AccessMatrixTest, EveryRpcOfEveryServiceForEveryCaller) {
   Check(careerpath_server_->address(), kCareerPath, kCareerPathRows, std::size(kCareerPathRows), 15, world);
 }
 
+// County HR of several counties see lists of one county at a time, and are told so.
+TEST_F(AccessMatrixTest, CountyHrOfSeveralCountiesNameOneOfThem) {
+  const World world = BuildWorld();
+  ASSERT_FALSE(HasFailure());
+  const Caller both = AsUser({"hr-of-two", "COUNTY_HR", {world.county_a, world.county_b}});
+  const std::string list = "/ladder.personnel.v1.PersonnelService/ListEmployees";
+  const grpc::Status unnamed = RawCall(personnel_server_->address(), list, "", both);
+  EXPECT_EQ(unnamed.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(unnamed.error_message(), ::testing::HasSubstr("name one of them in `county`"));
+  for (const std::string& county : {world.county_a, world.county_b}) {
+    const grpc::Status named = RawCall(personnel_server_->address(), list, Fill("county: \"" + county + "\"", world), both);
+    EXPECT_TRUE(named.ok()) << county << ": " << named.error_message();
+  }
+  // One county's HR sees theirs without naming it.
+  const Caller one = AsUser({"hr-of-a", "COUNTY_HR", {world.county_a}});
+  EXPECT_TRUE(RawCall(personnel_server_->address(), list, "", one).ok());
+}
+
 }  // namespace
 }  // namespace ladder::testing
