@@ -13,7 +13,7 @@ ScopedCaller::~ScopedCaller() { current_caller = previous_; }
 
 const Principal* CurrentCaller() { return current_caller; }
 
-Caller CallerFromContext(const grpc::ServerContext& /*context*/) {
+Caller CallerOfCurrentCall() {
   if (current_caller == nullptr) return Caller{"anonymous", "", ""};
   return Caller{current_caller->actor, std::string(RoleName(current_caller->role)),
                 current_caller->on_behalf_of};

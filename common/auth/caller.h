@@ -38,8 +38,8 @@ struct Caller {
   std::string on_behalf_of;
 };
 
-// The current guarded call's caller, or "anonymous" outside one. For the record only:
-// authorization is the access policy's.
-Caller CallerFromContext(const grpc::ServerContext& context);
+// The caller of the guarded call running on this thread, or "anonymous" outside one. For the
+// record only: authorization is the access policy's.
+Caller CallerOfCurrentCall();
 
 }  // namespace ladder::auth

@@ -43,7 +43,6 @@ struct Principal {
   // ("user:<sub>"); empty otherwise. Recorded, never used to authorize.
   std::string on_behalf_of;
 
-  bool IsService(absl::string_view name) const { return role == Role::kService && service == name; }
   bool HasCounty(int64_t county) const;
 };
 

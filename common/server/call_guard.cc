@@ -52,7 +52,7 @@ CallGuard::CallGuard(std::string service, std::shared_ptr<auth::Authenticator> a
       audit_pool_(audit_pool),
       domain_(std::move(domain)) {}
 
-int CallGuard::MethodIndex(absl::string_view method) const {
+void CallGuard::RequireMethod(absl::string_view method) const {
   const google::protobuf::ServiceDescriptor* service =
       google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_);
   const google::protobuf::MethodDescriptor* found =
@@ -62,7 +62,6 @@ int CallGuard::MethodIndex(absl::string_view method) const {
                      std::string(method));
     std::abort();
   }
-  return found->index();
 }
 
 absl::StatusOr<auth::Principal> CallGuard::Caller(const grpc::ServerContext& context) const {

@@ -47,8 +47,9 @@ class CallGuard {
 
   const std::string& service() const { return service_; }
   const std::string& domain() const { return domain_; }
-  // The method's index in the service (the generated Service's method order).
-  int MethodIndex(absl::string_view method) const;
+  // Stops the process when the service has no such method: a typo in an access policy
+  // must fail at start, not leave an RPC unbound.
+  void RequireMethod(absl::string_view method) const;
 
   absl::StatusOr<auth::Principal> Caller(const grpc::ServerContext& context) const;
   absl::Status Parse(const grpc::ByteBuffer& bytes, google::protobuf::Message& request) const;

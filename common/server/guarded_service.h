@@ -174,7 +174,7 @@ class GuardedService : public grpc::Service {
   // "/package.Service/Method", kept for the life of the service (gRPC holds the pointer).
   // The guard checks that the service has such a method: a typo in a policy fails at start.
   const char* FullName(const char* method) {
-    guard_.MethodIndex(method);
+    guard_.RequireMethod(method);
     names_.push_back(absl::StrCat("/", guard_.service(), "/", method));
     return names_.back().c_str();
   }

@@ -19,12 +19,13 @@
 namespace ladder::server {
 
 // `method` is the full RPC name, e.g. "/ladder.personnel.v1.PersonnelService/ChangeLevel";
-// the request's own `request_id` field, if any, makes the idempotency key.
-inline db::MutationContext MutationFor(const grpc::ServerContext& context, absl::string_view method,
+// the request's own `request_id` field, if any, makes the idempotency key. The caller is the
+// one the call guard set for this call (auth::ScopedCaller), not read from `context` again.
+inline db::MutationContext MutationFor(const grpc::ServerContext& /*context*/, absl::string_view method,
                                    const google::protobuf::Message& request) {
   db::MutationContext mutation;
   mutation.request = db::RequestKeyFor(method, request);
-  auth::Caller caller = auth::CallerFromContext(context);
+  auth::Caller caller = auth::CallerOfCurrentCall();
   mutation.actor = std::move(caller.principal);
   mutation.request.caller = mutation.actor;
   mutation.role = std::move(caller.role);

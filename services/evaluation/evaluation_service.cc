@@ -184,22 +184,6 @@ grpc::Status EvaluationServiceImpl::RecordScores(ServerContext* context,
                  response);
 }
 
-grpc::Status EvaluationServiceImpl::ImportScores(ServerContext* context,
-                                                 grpc::ServerReader<ev1::ImportScoresRequest>* reader,
-                                                 ev1::ImportScoresResponse* response) {
-  // Unguarded use (the service registered on its own): protobuf has parsed each message.
-  class Adapter final : public server::MessageReader<ev1::ImportScoresRequest> {
-   public:
-    explicit Adapter(grpc::ServerReader<ev1::ImportScoresRequest>& reader) : reader_(reader) {}
-    bool Read(ev1::ImportScoresRequest* message) override { return reader_.Read(message); }
-    absl::Status status() const override { return absl::OkStatus(); }
-
-   private:
-    grpc::ServerReader<ev1::ImportScoresRequest>& reader_;
-  } adapter(*reader);
-  return Respond(Import(*context, adapter), response);
-}
-
 grpc::Status EvaluationServiceImpl::ImportScoresFrom(ServerContext* context,
                                                      server::MessageReader<ev1::ImportScoresRequest>* reader,
                                                      ev1::ImportScoresResponse* response) {
@@ -273,16 +257,10 @@ absl::StatusOr<ev1::ImportScoresResponse> EvaluationServiceImpl::Import(
     result.set_written_count(0);
     return result;
   }
-  MutationContext mutation;
-  auth::Caller caller = auth::CallerFromContext(context);
-  mutation.actor = std::move(caller.principal);
-  mutation.request.caller = mutation.actor;
-  mutation.role = std::move(caller.role);
-  mutation.on_behalf_of = std::move(caller.on_behalf_of);
-  mutation.request.request_id = header.request_id();
+  // The header carries the request id; the fingerprint must cover the rows as well.
+  MutationContext mutation = ContextFor(context, "ImportScores", header);
   mutation.request.display_id = header.request_id();
   mutation.request.field = "header.request_id";
-  mutation.request.method = absl::StrCat(kService, "ImportScores");
   // A retried import must carry the same rows: the fingerprint covers all of them.
   std::string content = absl::StrCat(cycle_id);
   for (const ScoreRow& row : rows) {

@@ -41,10 +41,7 @@ class EvaluationServiceImpl final : public ev1::EvaluationService::Service {
 
   grpc::Status RecordScores(grpc::ServerContext* context, const ev1::RecordScoresRequest* request,
                             ev1::Evaluation* response) override;
-  grpc::Status ImportScores(grpc::ServerContext* context,
-                            grpc::ServerReader<ev1::ImportScoresRequest>* reader,
-                            ev1::ImportScoresResponse* response) override;
-  // ImportScores reading from the call guard, which parses and checks each message.
+  // ImportScores, reading from the call guard, which parses and checks each message.
   grpc::Status ImportScoresFrom(grpc::ServerContext* context,
                                 server::MessageReader<ev1::ImportScoresRequest>* reader,
                                 ev1::ImportScoresResponse* response);
