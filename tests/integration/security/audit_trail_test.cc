@@ -167,5 +167,33 @@ TEST_F(AuditTrailTest, VerifyFindsEditedDeletedAndTruncatedEvents) {
   ASSERT_TRUE(personnel_database_->Execute("DROP TABLE saved").ok());
 }
 
+// The audit RPCs refuse bad input naming the field, on every service.
+TEST_F(AuditTrailTest, ListAuditEventsRefusesBadInputNamingTheField) {
+  const Caller auditor = AsUser({"auditor", "AUDITOR"});
+  const std::vector<std::pair<std::string, std::string>> addresses = {
+      {personnel_server_->address(), "/ladder.personnel.v1.PersonnelService/ListAuditEvents"},
+      {evaluation_server_->address(), "/ladder.evaluation.v1.EvaluationService/ListAuditEvents"},
+      {careerpath_server_->address(), "/ladder.careerpath.v1.CareerPathService/ListAuditEvents"}};
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"page_size: -1", "page_size"},
+      {"page_size: 1001", "page_size"},
+      {R"(page_token: "not-a-token")", "page_token"},
+      {"actor: \"" + std::string(161, 'a') + "\"", "actor"},
+  };
+  for (const auto& [address, method] : addresses) {
+    for (const auto& [text, field] : cases) {
+      SCOPED_TRACE(method + " " + text.substr(0, 40));
+      const grpc::Status status = RawCall(address, method, text, auditor);
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+      EXPECT_THAT(status.error_message(), HasSubstr(field));
+    }
+    const grpc::Status listed = RawCall(address, method, "page_size: 1", auditor);
+    EXPECT_TRUE(listed.ok()) << listed.error_message();
+    // VerifyAuditTrail takes no input.
+    const std::string verify = method.substr(0, method.rfind('/')) + "/VerifyAuditTrail";
+    EXPECT_TRUE(RawCall(address, verify, "", auditor).ok());
+  }
+}
+
 }  // namespace
 }  // namespace ladder::testing
