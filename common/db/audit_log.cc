@@ -3,11 +3,14 @@
 #include <openssl/evp.h>
 
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/db/transaction.h"
 #include "cppconn/resultset.h"
+#include "spdlog/spdlog.h"
 
 namespace ladder::db {
 namespace {
@@ -45,6 +48,10 @@ StoredAuditEvent ReadEvent(sql::ResultSet& rows) {
   return stored;
 }
 
+constexpr char kPendingColumns[] =
+    "occurred_us, actor, role, on_behalf_of, action, resource, request_id, outcome, before_json, "
+    "after_json";
+
 constexpr char kColumns[] =
     "id, occurred_us, actor, role, action, resource, request_id, outcome, before_json, "
     "after_json, previous_hash, hash, on_behalf_of";
@@ -70,39 +77,108 @@ std::string AuditEventHash(int64_t id, const AuditEvent& event, const std::strin
 }
 
 absl::Status AppendAuditEvent(Connection& connection, const AuditEvent& event) {
+  sql::PreparedStatement& insert = connection.Prepare(
+      absl::StrCat("INSERT INTO audit_pending (", kPendingColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  // Stored at microsecond precision; the hash will cover exactly what is stored.
+  insert.setInt64(1, Micros(event.occurred_at));
+  insert.setString(2, event.actor);
+  insert.setString(3, event.role);
+  insert.setString(4, event.on_behalf_of);
+  insert.setString(5, event.action);
+  insert.setString(6, event.resource);
+  insert.setString(7, event.request_id);
+  insert.setString(8, event.outcome);
+  insert.setString(9, event.before_json);
+  insert.setString(10, event.after_json);
+  insert.executeUpdate();
+  return absl::OkStatus();
+}
+
+namespace {
+
+// One sealing transaction: up to `batch` pending events, in pending order, chained after the
+// head. Returns how many it sealed.
+absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
+  // The head's lock orders sealers on one server; on a cluster, two sealers that both
+  // advance it conflict at certification and the loser runs again.
   std::unique_ptr<sql::ResultSet> head(
       connection.Prepare("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE")
           .executeQuery());
   if (!head->next()) return absl::InternalError("the audit chain head is missing");
-  const int64_t id = head->getInt64(1) + 1;
-  const std::string previous_hash = head->getString(2);
-  // Stored at microsecond precision; the hash must cover exactly what is stored.
-  AuditEvent exact = event;
-  exact.occurred_at = absl::FromUnixMicros(Micros(event.occurred_at));
-  const std::string hash = AuditEventHash(id, exact, previous_hash);
+  SealResult result;
+  result.last_id = head->getInt64(1);
+  std::string previous_hash = head->getString(2);
+
+  sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+      "SELECT pending_id, ", kPendingColumns, " FROM audit_pending ORDER BY pending_id LIMIT ?"));
+  select.setInt(1, batch);
+  std::vector<std::pair<int64_t, AuditEvent>> pending;
+  {
+    std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+    while (rows->next()) {
+      AuditEvent event;
+      event.occurred_at = absl::FromUnixMicros(rows->getInt64(2));
+      event.actor = rows->getString(3);
+      event.role = rows->getString(4);
+      event.on_behalf_of = rows->getString(5);
+      event.action = rows->getString(6);
+      event.resource = rows->getString(7);
+      event.request_id = rows->getString(8);
+      event.outcome = rows->getString(9);
+      event.before_json = rows->getString(10);
+      event.after_json = rows->getString(11);
+      pending.emplace_back(rows->getInt64(1), std::move(event));
+    }
+  }
+  if (pending.empty()) return result;
 
   sql::PreparedStatement& insert = connection.Prepare(absl::StrCat(
       "INSERT INTO audit_events (", kColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  insert.setInt64(1, id);
-  insert.setInt64(2, Micros(exact.occurred_at));
-  insert.setString(3, exact.actor);
-  insert.setString(4, exact.role);
-  insert.setString(5, exact.action);
-  insert.setString(6, exact.resource);
-  insert.setString(7, exact.request_id);
-  insert.setString(8, exact.outcome);
-  insert.setString(9, exact.before_json);
-  insert.setString(10, exact.after_json);
-  insert.setString(11, previous_hash);
-  insert.setString(12, hash);
-  insert.setString(13, exact.on_behalf_of);
-  insert.executeUpdate();
+  // Exactly the rows sealed: a pending row with a smaller id that commits meanwhile stays
+  // for the next round.
+  sql::PreparedStatement& remove = connection.Prepare("DELETE FROM audit_pending WHERE pending_id = ?");
+  for (const auto& [pending_id, event] : pending) {
+    const int64_t id = ++result.last_id;
+    const std::string hash = AuditEventHash(id, event, previous_hash);
+    insert.setInt64(1, id);
+    insert.setInt64(2, Micros(event.occurred_at));
+    insert.setString(3, event.actor);
+    insert.setString(4, event.role);
+    insert.setString(5, event.action);
+    insert.setString(6, event.resource);
+    insert.setString(7, event.request_id);
+    insert.setString(8, event.outcome);
+    insert.setString(9, event.before_json);
+    insert.setString(10, event.after_json);
+    insert.setString(11, previous_hash);
+    insert.setString(12, hash);
+    insert.setString(13, event.on_behalf_of);
+    insert.executeUpdate();
+    remove.setInt64(1, pending_id);
+    remove.executeUpdate();
+    previous_hash = hash;
+    ++result.sealed;
+  }
   sql::PreparedStatement& advance =
       connection.Prepare("UPDATE audit_chain_head SET last_id = ?, last_hash = ? WHERE id = 1");
-  advance.setInt64(1, id);
-  advance.setString(2, hash);
+  advance.setInt64(1, result.last_id);
+  advance.setString(2, previous_hash);
   advance.executeUpdate();
-  return absl::OkStatus();
+  return result;
+}
+
+}  // namespace
+
+absl::StatusOr<SealResult> SealPendingAuditEvents(ConnectionPool& pool, int batch) {
+  SealResult total;
+  while (true) {
+    absl::StatusOr<SealResult> round = RunInTransaction<SealResult>(
+        pool, [&](Connection& connection) { return SealBatch(connection, batch); });
+    if (!round.ok()) return round.status();
+    total.sealed += round->sealed;
+    total.last_id = round->last_id;
+    if (round->sealed < batch) return total;
+  }
 }
 
 absl::Status RecordAuditEvent(ConnectionPool& pool, const AuditEvent& event) {
@@ -111,6 +187,12 @@ absl::Status RecordAuditEvent(ConnectionPool& pool, const AuditEvent& event) {
 
 absl::StatusOr<AuditPage> ListAuditEvents(ConnectionPool& pool, int64_t before_id, int limit,
                                           const std::string& actor) {
+  if (before_id <= 0) {
+    // Best effort: a list is still worth serving while another replica holds the head.
+    if (absl::StatusOr<SealResult> sealed = SealPendingAuditEvents(pool); !sealed.ok()) {
+      spdlog::warn("event=audit_seal_failed error=\"{}\"", sealed.status().ToString());
+    }
+  }
   return WithConnection<AuditPage>(pool, [&](Connection& connection) -> absl::StatusOr<AuditPage> {
     sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
         "SELECT ", kColumns,
@@ -131,6 +213,7 @@ absl::StatusOr<AuditPage> ListAuditEvents(ConnectionPool& pool, int64_t before_i
 }
 
 absl::StatusOr<AuditVerification> VerifyAuditChain(ConnectionPool& pool) {
+  if (absl::StatusOr<SealResult> sealed = SealPendingAuditEvents(pool); !sealed.ok()) return sealed.status();
   // One read-only transaction, so the head, the highest id and every event are read from
   // one snapshot: events committed meanwhile are left for the next verification, and an
   // event beyond the head (or a head moved back) is a break, not a race.
@@ -140,10 +223,12 @@ absl::StatusOr<AuditVerification> VerifyAuditChain(ConnectionPool& pool) {
     if (!head->next()) return absl::InternalError("the audit chain head is missing");
     const int64_t last_id = head->getInt64(1);
     const std::string last_hash = head->getString(2);
-    std::unique_ptr<sql::ResultSet> highest(
-        connection.Prepare("SELECT COALESCE(MAX(id), 0) FROM audit_events").executeQuery());
-    highest->next();
-    const int64_t max_id = highest->getInt64(1);
+    std::unique_ptr<sql::ResultSet> extent(
+        connection.Prepare("SELECT COALESCE(MIN(id), 1), COALESCE(MAX(id), 0) FROM audit_events")
+            .executeQuery());
+    extent->next();
+    const int64_t min_id = extent->getInt64(1);
+    const int64_t max_id = extent->getInt64(2);
 
     AuditVerification result;
     result.last_id = last_id;
@@ -154,6 +239,10 @@ absl::StatusOr<AuditVerification> VerifyAuditChain(ConnectionPool& pool) {
       result.problem = std::move(problem);
       return result;
     };
+    if (min_id < 1) {
+      // The walk below starts at 1 and would never read it.
+      return broken(min_id, absl::StrCat("event ", min_id, " lies before the first event of the chain (inserted)"));
+    }
     int64_t expected_id = 1;
     std::string previous_hash(64, '0');
     while (expected_id <= max_id) {

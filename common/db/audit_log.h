@@ -1,8 +1,20 @@
 #pragma once
 
 // The audit trail every service keeps in its own database (common/db/migrations/
-// audit_trail.sql, linked into each service's migrations):
+// audit_trail.sql and audit_sealing.sql, linked into each service's migrations):
 // append-only, hash-chained, written in the transaction of the change it records.
+//
+// Writing and ordering are apart, so that no row is written by every mutation:
+//   - a change appends its event to audit_pending (an AUTO_INCREMENT key, which unrelated
+//     transactions never wait on or conflict over, on one server or on a Galera cluster);
+//   - a sealer moves committed pending events into audit_events in the order it sees them
+//     commit, each with the next consecutive id and a hash over it and the one before.
+// Only sealers write the chain head; concurrent sealers (one per replica) serialise on it
+// and at most one of them wins a round. Because ids are given at sealing, an event that
+// commits late is sealed late with a later id: a reader paging by id never passes an event
+// that appears afterwards below its position. Listing and verification seal first, so they
+// cover every committed event; what an event's writer committed is tamper-evident once
+// sealed, within a sealing interval of its commit.
 
 #include <cstdint>
 #include <string>
@@ -41,8 +53,8 @@ struct StoredAuditEvent {
   std::string hash;
 };
 
-// Within the caller's open transaction: appends `event` to the chain. Takes the chain head's
-// row lock until the transaction ends, which orders events exactly as their commits.
+// Within the caller's open transaction: appends `event` to the pending events, to be sealed
+// into the chain once committed. Takes no lock that another transaction could wait on.
 absl::Status AppendAuditEvent(Connection& connection, const AuditEvent& event);
 
 // Appends in a transaction of its own (a refusal has no other effect to join).
@@ -54,8 +66,18 @@ struct AuditPage {
   int64_t next_before_id = 0;
 };
 
+struct SealResult {
+  int64_t sealed = 0;
+  // The chain head after sealing.
+  int64_t last_id = 0;
+};
+
+// Seals every committed pending event, oldest first, in transactions of at most `batch`
+// events each. Safe to run from any number of replicas at once.
+absl::StatusOr<SealResult> SealPendingAuditEvents(ConnectionPool& pool, int batch = 500);
+
 // Newest first: up to `limit` events with id below `before_id` (0 = from the newest),
-// optionally only those of `actor`.
+// optionally only those of `actor`. A first page seals what is pending before it reads.
 absl::StatusOr<AuditPage> ListAuditEvents(ConnectionPool& pool, int64_t before_id, int limit,
                                           const std::string& actor);
 
@@ -71,8 +93,9 @@ struct AuditVerification {
   std::string last_hash;
 };
 
-// Recomputes the whole chain, oldest first, in one snapshot, and compares it with every
-// stored hash and with the chain head.
+// Seals what is pending, then recomputes the whole chain, oldest first, in one snapshot,
+// and compares it with every stored hash and with the chain head. An event with an id
+// outside 1..head (inserted by hand) is a break too.
 absl::StatusOr<AuditVerification> VerifyAuditChain(ConnectionPool& pool);
 
 // The hash of an event at `id` following `previous_hash` (hex SHA-256 over a length-prefixed

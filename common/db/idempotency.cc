@@ -105,6 +105,40 @@ absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection
   return std::optional<std::string>(bytes.str());
 }
 
+absl::StatusOr<std::optional<std::string>> ClaimRequest(Connection& connection, const RequestKey& key) {
+  sql::PreparedStatement& claim = connection.Prepare(
+      "INSERT INTO request_log (caller, request_id, method, fingerprint, response, created_at) "
+      "VALUES (?, ?, ?, ?, '', UTC_TIMESTAMP(6))");
+  claim.setString(1, key.caller);
+  claim.setString(2, key.request_id);
+  claim.setString(3, key.method);
+  claim.setString(4, key.fingerprint);
+  try {
+    claim.executeUpdate();
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() != kErrDuplicateEntry) throw;
+    // The insert waited for the other claim to commit: its response is there to read.
+    absl::StatusOr<std::optional<std::string>> stored = LookupResponse(connection, key);
+    if (!stored.ok() || stored->has_value()) return stored;
+    return MarkRetryable(ErrorWithReason(
+        absl::StatusCode::kAborted, reason::kConcurrentUpdate,
+        absl::StrCat(key.field, ": request ", key.request_id,
+                     " is being handled by a concurrent call; retry it with the same id")));
+  }
+  return std::nullopt;
+}
+
+absl::Status ClaimedResponse(Connection& connection, const RequestKey& key, const std::string& response) {
+  sql::PreparedStatement& update =
+      connection.Prepare("UPDATE request_log SET response = ? WHERE caller = ? AND request_id = ?");
+  std::istringstream blob(response);
+  update.setBlob(1, &blob);
+  update.setString(2, key.caller);
+  update.setString(3, key.request_id);
+  update.executeUpdate();
+  return absl::OkStatus();
+}
+
 absl::Status RecordResponse(Connection& connection, const RequestKey& key,
                             const std::string& response) {
   sql::PreparedStatement& insert = connection.Prepare(

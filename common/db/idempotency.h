@@ -49,6 +49,16 @@ using api::ValidateRequestId;
 absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection,
                                                          const RequestKey& key);
 
+// Within an open transaction, before any effect: claims the key's request id for this
+// transaction. A concurrent call with the same id waits on the claim until the first
+// transaction ends (on a cluster, one of the two loses certification and runs again), so
+// it then finds the first call's response: returned here. nullopt: the id is ours, and
+// ClaimedResponse must record the response before the transaction commits.
+absl::StatusOr<std::optional<std::string>> ClaimRequest(Connection& connection, const RequestKey& key);
+
+// Within the transaction that claimed the key: the response its retries will get.
+absl::Status ClaimedResponse(Connection& connection, const RequestKey& key, const std::string& response);
+
 // Within an open transaction: records the response. If a concurrent call with the same id
 // committed first, returns a retryable ABORTED, so the transaction runs again and finds it.
 absl::Status RecordResponse(Connection& connection, const RequestKey& key,
@@ -82,8 +92,9 @@ absl::Status AuditMutation(Connection& connection, const MutationContext& mutati
                            const google::protobuf::Message& response);
 
 // Runs `body` in a transaction at most once per request id and returns its response, or
-// the stored one on a repeat. The first run's audit event is written in the same
-// transaction; a repeat changes nothing and records nothing.
+// the stored one on a repeat, also to a repeat that arrives while the first still runs.
+// The first run's audit event is written in the same transaction; a repeat changes
+// nothing and records nothing.
 template <typename Response>
 absl::StatusOr<Response> RunIdempotent(ConnectionPool& pool, const MutationContext& mutation,
                                        absl::FunctionRef<absl::StatusOr<Response>(Connection&)> body);
@@ -95,7 +106,7 @@ absl::StatusOr<Response> RunIdempotent(ConnectionPool& pool, const MutationConte
   return RunInTransaction<Response>(
       pool, [&](Connection& connection) -> absl::StatusOr<Response> {
         if (!key.request_id.empty()) {
-          absl::StatusOr<std::optional<std::string>> stored = LookupResponse(connection, key);
+          absl::StatusOr<std::optional<std::string>> stored = ClaimRequest(connection, key);
           if (!stored.ok()) return stored.status();
           if (stored->has_value()) {
             Response response;
@@ -112,7 +123,7 @@ absl::StatusOr<Response> RunIdempotent(ConnectionPool& pool, const MutationConte
           return audited;
         }
         if (!key.request_id.empty()) {
-          absl::Status recorded = RecordResponse(connection, key, response->SerializeAsString());
+          absl::Status recorded = ClaimedResponse(connection, key, response->SerializeAsString());
           if (!recorded.ok()) return recorded;
         }
         return response;

@@ -18,6 +18,7 @@ constexpr absl::string_view kRetryablePayload = "ladder.db/retryable";
 bool IsConnectionError(int mysql_errno) {
   switch (mysql_errno) {
     case 1040:  // too many connections
+    case 1047:  // a Galera node outside the primary component ("WSREP has not yet prepared node")
     case 1053:  // server shutdown in progress
     case 1927:  // connection killed
     case 2002:  // can't connect through socket

@@ -1,5 +1,6 @@
 #include "common/db/transaction.h"
 
+#include <algorithm>
 #include <random>
 
 #include "common/db/sql_error.h"
@@ -24,7 +25,7 @@ absl::Status Guarded(Connection& connection, absl::string_view context,
 
 absl::Duration Jittered(absl::Duration backoff) {
   thread_local std::mt19937 generator{std::random_device{}()};
-  std::uniform_real_distribution<double> factor(0.5, 1.5);
+  std::uniform_real_distribution<double> factor(0.0, 1.0);
   return backoff * factor(generator);
 }
 
@@ -71,7 +72,7 @@ absl::Status RunInTransaction(ConnectionPool& pool,
       spdlog::debug("event=transaction_retry attempt={} errno={}", attempt,
                     MysqlErrno(status).value_or(0));
       absl::SleepFor(Jittered(backoff));
-      backoff = backoff * 2;
+      backoff = std::min(backoff * 2, options.max_backoff);
     }
   }
   spdlog::warn("event=transaction_gave_up attempts={} status=\"{}\"", options.max_attempts,

@@ -12,11 +12,16 @@
 namespace ladder::db {
 
 struct TransactionOptions {
-  // Attempts in all when the database reports a deadlock (1213) or a lock-wait timeout
-  // (1205); after the last one the call fails ABORTED.
-  int max_attempts = 6;
-  // Doubled after each attempt, with jitter, so colliding transactions drift apart.
-  absl::Duration initial_backoff = absl::Milliseconds(4);
+  // Attempts in all when the database reports a deadlock (1213: on a Galera cluster also a
+  // write set that lost certification, at COMMIT or when a replicated write aborted it) or
+  // a lock-wait timeout (1205); after the last one the call fails ABORTED with a reason
+  // that tells the client to retry with the same request_id.
+  int max_attempts = 12;
+  // The wait before the second attempt; doubled after each one up to `max_backoff`, and
+  // drawn at random below it (full jitter), so that transactions colliding across nodes,
+  // whose conflicts show only at commit, drift apart instead of colliding again.
+  absl::Duration initial_backoff = absl::Milliseconds(2);
+  absl::Duration max_backoff = absl::Milliseconds(100);
 };
 
 // Runs `body` in one transaction on a pooled connection: commits when it returns OK and

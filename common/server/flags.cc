@@ -23,6 +23,10 @@ ABSL_FLAG(bool, migrate, true, "apply schema migrations at start");
 ABSL_FLAG(bool, migrate_only, false, "apply schema migrations, then exit");
 ABSL_FLAG(absl::Duration, request_id_retention, absl::Hours(24 * 30),
           "how long a request_id is remembered for idempotent retries");
+ABSL_FLAG(absl::Duration, audit_seal_interval, absl::Milliseconds(500),
+          "how often committed audit events are sealed into the hash chain; listing and "
+          "verifying the trail seal first, so this bounds only how long an event stays "
+          "unsealed");
 ABSL_FLAG(std::string, tls_cert, "",
           "PEM certificate chain of this service: its server identity, and its client identity "
           "on calls to other services");
@@ -50,6 +54,7 @@ constexpr std::pair<const char*, const char*> kEnvironment[] = {
     {"LADDER_HEALTH_INTERVAL", "health_interval"},
     {"LADDER_MIGRATE", "migrate"},
     {"LADDER_REQUEST_ID_RETENTION", "request_id_retention"},
+    {"LADDER_AUDIT_SEAL_INTERVAL", "audit_seal_interval"},
     {"LADDER_TLS_CERT", "tls_cert"},
     {"LADDER_TLS_KEY", "tls_key"},
     {"LADDER_TLS_CA", "tls_ca"},

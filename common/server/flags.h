@@ -12,6 +12,7 @@
 //   --migrate           [LADDER_MIGRATE]         apply schema migrations at start
 //   --migrate_only                               apply migrations and exit (a Job)
 //   --request_id_retention [LADDER_REQUEST_ID_RETENTION] how long request ids are kept
+//   --audit_seal_interval [LADDER_AUDIT_SEAL_INTERVAL] how often pending audit events are sealed
 // Security (docs/security.md):
 //   --tls_cert, --tls_key, --tls_ca [LADDER_TLS_CERT, LADDER_TLS_KEY, LADDER_TLS_CA]
 //                       this service's certificate and key, and the suite's CA
@@ -37,6 +38,7 @@ ABSL_DECLARE_FLAG(absl::Duration, health_interval);
 ABSL_DECLARE_FLAG(bool, migrate);
 ABSL_DECLARE_FLAG(bool, migrate_only);
 ABSL_DECLARE_FLAG(absl::Duration, request_id_retention);
+ABSL_DECLARE_FLAG(absl::Duration, audit_seal_interval);
 ABSL_DECLARE_FLAG(std::string, tls_cert);
 ABSL_DECLARE_FLAG(std::string, tls_key);
 ABSL_DECLARE_FLAG(std::string, tls_ca);

@@ -1,9 +1,12 @@
 #include "common/server/service_main.h"
 
 #include <cstdlib>
+#include <functional>
 #include <thread>
+#include <utility>
 
 #include "absl/synchronization/notification.h"
+#include "common/db/audit_log.h"
 #include "common/db/idempotency.h"
 
 #include "absl/flags/flag.h"
@@ -16,21 +19,16 @@
 namespace ladder::server {
 namespace {
 
-// Forgets request ids past their retention, hourly, on a thread of its own.
-class RequestLogJanitor final {
+// Runs `task` now and then every `interval` on a thread of its own, until destroyed.
+class PeriodicTask final {
  public:
-  RequestLogJanitor(db::ConnectionPool& pool, absl::Duration retention)
-      : thread_([this, &pool, retention] {
+  PeriodicTask(absl::Duration interval, std::function<void()> task)
+      : thread_([this, interval, task = std::move(task)] {
           do {
-            absl::StatusOr<int64_t> purged = db::PurgeRequestLog(pool, retention);
-            if (!purged.ok()) {
-              spdlog::warn("event=request_log_purge_failed error=\"{}\"", purged.status().ToString());
-            } else if (*purged > 0) {
-              spdlog::info("event=request_log_purged rows={}", *purged);
-            }
-          } while (!stopping_.WaitForNotificationWithTimeout(absl::Hours(1)));
+            task();
+          } while (!stopping_.WaitForNotificationWithTimeout(interval));
         }) {}
-  ~RequestLogJanitor() {
+  ~PeriodicTask() {
     stopping_.Notify();
     thread_.join();
   }
@@ -39,6 +37,27 @@ class RequestLogJanitor final {
   absl::Notification stopping_;
   std::thread thread_;
 };
+
+// Forgets request ids past their retention.
+void ForgetExpiredRequestIds(db::ConnectionPool& pool, absl::Duration retention) {
+  absl::StatusOr<int64_t> purged = db::PurgeRequestLog(pool, retention);
+  if (!purged.ok()) {
+    spdlog::warn("event=request_log_purge_failed error=\"{}\"", purged.status().ToString());
+  } else if (*purged > 0) {
+    spdlog::info("event=request_log_purged rows={}", *purged);
+  }
+}
+
+// Chains what the service's changes appended to the audit trail. Every replica runs one;
+// they take turns on the chain head.
+void SealAuditTrail(db::ConnectionPool& pool) {
+  absl::StatusOr<db::SealResult> sealed = db::SealPendingAuditEvents(pool);
+  if (!sealed.ok()) {
+    spdlog::warn("event=audit_seal_failed error=\"{}\"", sealed.status().ToString());
+  } else if (sealed->sealed > 0) {
+    spdlog::debug("event=audit_sealed events={} last_id={}", sealed->sealed, sealed->last_id);
+  }
+}
 
 // Tokens verified against --jwt_keys_dir; in plaintext development mode, nothing verified.
 absl::StatusOr<std::shared_ptr<auth::Authenticator>> MakeAuthenticator(const TransportSecurity& transport) {
@@ -104,7 +123,9 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   if (!started.ok()) return Fail(started.status(), "listen");
   spdlog::info("event=serving address={} port={}", config.listen, started->port);
   RunningService& service = **running;
-  RequestLogJanitor janitor(pool, absl::GetFlag(FLAGS_request_id_retention));
+  const absl::Duration retention = absl::GetFlag(FLAGS_request_id_retention);
+  PeriodicTask janitor(absl::Hours(1), [&pool, retention] { ForgetExpiredRequestIds(pool, retention); });
+  PeriodicTask sealer(absl::GetFlag(FLAGS_audit_seal_interval), [&pool] { SealAuditTrail(pool); });
   RunUntilSignalled(config, *started->server, [&service] { return service.Ready(); });
   return EXIT_SUCCESS;
 }

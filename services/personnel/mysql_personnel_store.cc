@@ -34,6 +34,7 @@ constexpr int kActive = EmploymentStatus::EMPLOYMENT_STATUS_ACTIVE;
 struct LockedCounty {
   std::string display_name;
   int kind = 0;
+  int64_t head_count_version = 0;
 };
 
 absl::StatusOr<OrgUnit> ReadOrgUnit(Connection& connection, int64_t id) {
@@ -118,13 +119,15 @@ absl::StatusOr<std::map<int64_t, LockedCounty>> LockCounties(Connection& connect
   const int64_t first = *ids.begin();
   const int64_t second = *ids.rbegin();
   sql::PreparedStatement& lock = connection.Prepare(
-      "SELECT id, kind, display_name FROM org_units WHERE id IN (?, ?) ORDER BY id FOR UPDATE");
+      "SELECT id, kind, display_name, head_count_version FROM org_units WHERE id IN (?, ?) "
+      "ORDER BY id FOR UPDATE");
   lock.setInt64(1, first);
   lock.setInt64(2, second);
   ResultSetPtr row(lock.executeQuery());
   std::map<int64_t, LockedCounty> locked;
   while (row->next()) {
-    locked[row->getInt64(1)] = LockedCounty{std::string(row->getString(3)), row->getInt(2)};
+    locked[row->getInt64(1)] =
+        LockedCounty{std::string(row->getString(3)), row->getInt(2), row->getInt64(4)};
   }
   for (int64_t id : ids) {
     auto it = locked.find(id);
@@ -135,6 +138,26 @@ absl::StatusOr<std::map<int64_t, LockedCounty>> LockCounties(Connection& connect
     }
   }
   return locked;
+}
+
+// The level `employee` counts as in `county_id`'s quota; LEVEL_UNSPECIFIED when not counted.
+Level QuotaSlot(const Employee& employee, int64_t county_id) {
+  return CountsInQuota(employee) && IdOf(employee.county()) == county_id ? employee.level()
+                                                                         : Level::LEVEL_UNSPECIFIED;
+}
+
+// Writes the county row of a transaction about to change its head counts, before it counts
+// them. The row lock taken earlier orders such transactions on one server; this write makes
+// them conflict on a cluster too, where only written rows are certified: of two that race on
+// different nodes, one is aborted (and retried), so neither commits a stale count.
+// Returns the county's new version.
+int64_t MarkHeadCountsChanging(Connection& connection, int64_t county_id, LockedCounty& county) {
+  sql::PreparedStatement& mark =
+      connection.Prepare("UPDATE org_units SET head_count_version = ? WHERE id = ?");
+  mark.setInt64(1, ++county.head_count_version);
+  mark.setInt64(2, county_id);
+  mark.executeUpdate();
+  return county.head_count_version;
 }
 
 // Holders per level among the county's levelled customer managers.
@@ -200,13 +223,15 @@ void WriteEmployee(Connection& connection, int64_t id, const Employee& next, abs
   update.executeUpdate();
 }
 
+// `from_version` and `to_version`: what MarkHeadCountsChanging gave each county (0: unchanged).
 void InsertLevelChange(Connection& connection, const LevelChange& change, const std::string& actor,
-                       absl::Time now) {
+                       absl::Time now, int64_t from_version, int64_t to_version) {
   sql::PreparedStatement& insert = connection.Prepare(
       "INSERT INTO level_changes (employee_id, kind, from_level, to_level, from_county_id, "
       "to_county_id, reason, decision, policy_version, effective_date, actor, commit_time, "
-      "to_levelled, to_seniors, to_senior_cap, from_levelled, from_seniors, from_senior_cap) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "to_levelled, to_seniors, to_senior_cap, from_levelled, from_seniors, from_senior_cap, "
+      "from_county_version, to_county_version) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert.setInt64(1, IdOf(change.employee()));
   insert.setInt(2, change.kind());
   insert.setInt(3, change.from_level());
@@ -225,6 +250,8 @@ void InsertLevelChange(Connection& connection, const LevelChange& change, const 
   insert.setInt(16, change.from_county_counts().levelled_customer_managers());
   insert.setInt(17, change.from_county_counts().seniors());
   insert.setInt(18, change.from_county_counts().senior_cap());
+  insert.setInt64(19, from_version);
+  insert.setInt64(20, to_version);
   insert.executeUpdate();
 }
 
@@ -554,7 +581,11 @@ absl::StatusOr<Employee> MySqlPersonnelStore::ApplyTransition(int64_t id,
     // The cap check: each county's numbers after the change, and for every capped level
     // whose holders grow, the cap computed from N after the change.
     std::map<int64_t, CountyCounts> counts_after;
+    std::map<int64_t, int64_t> versions;
     for (int64_t county_id : counties) {
+      if (QuotaSlot(current, county_id) != QuotaSlot(next, county_id)) {
+        versions[county_id] = MarkHeadCountsChanging(connection, county_id, locked[county_id]);
+      }
       policy::HeadCounts before = CountLevels(connection, county_id);
       policy::HeadCounts after = before;
       Contribute(current, county_id, -1, after);
@@ -578,7 +609,8 @@ absl::StatusOr<Employee> MySqlPersonnelStore::ApplyTransition(int64_t id,
     if (transition.change.has_value()) {
       *transition.change->mutable_from_county_counts() = counts_after[IdOf(current.county())];
       *transition.change->mutable_to_county_counts() = counts_after[IdOf(next.county())];
-      InsertLevelChange(connection, *transition.change, context.actor, now);
+      InsertLevelChange(connection, *transition.change, context.actor, now,
+                        versions[IdOf(current.county())], versions[IdOf(next.county())]);
     }
     // What was written, read back in its stored form (new etag, stored timestamps).
     return ReadEmployee(connection, id, false);

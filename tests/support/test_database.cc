@@ -93,7 +93,8 @@ absl::StatusOr<int64_t> ScratchDatabase::QueryInt(const std::string& sql) const 
 std::string CommonMigrationsSql() {
   std::stringstream sql;
   for (const char* file : {"common/db/migrations/audit_trail.sql", "common/db/migrations/audit_on_behalf_of.sql",
-                           "common/db/migrations/request_log_per_caller.sql"}) {
+                           "common/db/migrations/request_log_per_caller.sql",
+                           "common/db/migrations/audit_sealing.sql"}) {
     std::ifstream in(file);
     sql << in.rdbuf() << "\n";
   }

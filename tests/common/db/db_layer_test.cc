@@ -2,8 +2,11 @@
 // retry, request-id idempotency and its retention.
 
 #include <memory>
+#include <thread>
 #include <vector>
 
+#include "absl/synchronization/barrier.h"
+#include "common/db/audit_log.h"
 #include "common/db/connection_pool.h"
 #include "common/db/idempotency.h"
 #include "common/db/migration.h"
@@ -12,6 +15,7 @@
 #include "common/status/errors.h"
 #include "gtest/gtest.h"
 #include "ladder/common/v1/policy.pb.h"
+#include "cppconn/resultset.h"
 #include "tests/support/test_database.h"
 
 namespace ladder::testing {
@@ -134,6 +138,104 @@ TEST_F(DbLayerTest, RequestIdHasOneEffectAndRefusesOtherContent) {
   EXPECT_EQ(Counter(), 4);
   ASSERT_TRUE(Increment(other).ok());
   EXPECT_EQ(Counter(), 4);
+}
+
+// Sixteen calls with one request id at the same moment: one effect, and every caller gets
+// the first call's response (the later ones wait on the id's claim, then read it).
+TEST_F(DbLayerTest, ConcurrentDuplicatesAllGetTheFirstResult) {
+  constexpr int kCallers = 16;
+  std::vector<absl::StatusOr<common::v1::Policy>> results(kCallers);
+  absl::Barrier* start = new absl::Barrier(kCallers);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kCallers; ++i) {
+    threads.emplace_back([&, i] {
+      if (start->Block()) delete start;
+      results[i] = Increment(Key("at-once", "f1"));
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const auto& result : results) {
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->version(), "done");
+  }
+  EXPECT_EQ(Counter(), 1);
+}
+
+// Replicas that start together migrate once, and every one of them comes up.
+TEST_F(DbLayerTest, ConcurrentMigratorsApplyOnce) {
+  db::DatabaseOptions fresh = database_->options();
+  fresh.database += "_fresh";
+  constexpr int kMigrators = 4;
+  std::vector<absl::Status> results(kMigrators);
+  absl::Barrier* start = new absl::Barrier(kMigrators);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kMigrators; ++i) {
+    threads.emplace_back([&, i] {
+      if (start->Block()) delete start;
+      results[i] = db::ApplyMigrations(fresh, Migrations());
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const absl::Status& status : results) EXPECT_TRUE(status.ok()) << status;
+  auto connection = db::Connection::Open(fresh, true);
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  std::unique_ptr<sql::ResultSet> rows((*connection)->Prepare(
+      "SELECT (SELECT COUNT(*) FROM schema_migrations), (SELECT COUNT(*) FROM schema_migration_lock), "
+      "(SELECT COUNT(*) FROM counters)").executeQuery());
+  ASSERT_TRUE(rows->next());
+  EXPECT_EQ(rows->getInt(1), 2);
+  EXPECT_EQ(rows->getInt(2), 0) << "the lock is released";
+  EXPECT_EQ(rows->getInt(3), 1) << "the data migration ran once";
+  (*connection)->Execute("DROP DATABASE `" + fresh.database + "`");
+}
+
+// An event whose transaction took its pending id first but committed last is sealed last:
+// ids follow the order in which events became visible, so a reader paging by id never has
+// an event appear behind its position.
+TEST_F(DbLayerTest, SealingOrdersEventsByCommitNotByAllocation) {
+  const auto event = [](const std::string& resource) {
+    db::AuditEvent e;
+    e.occurred_at = absl::Now();
+    e.actor = "user:test";
+    e.role = "HR_ADMIN";
+    e.action = "/test/Append";
+    e.resource = resource;
+    e.outcome = "OK";
+    return e;
+  };
+  auto slow = db::Connection::Open(database_->options(), true);
+  ASSERT_TRUE(slow.ok()) << slow.status();
+  (*slow)->Execute("START TRANSACTION");
+  ASSERT_TRUE(db::AppendAuditEvent(**slow, event("first-allocated")).ok());
+  ASSERT_TRUE(db::RecordAuditEvent(*pool_, event("first-committed")).ok());
+  absl::StatusOr<db::SealResult> sealed = db::SealPendingAuditEvents(*pool_);
+  ASSERT_TRUE(sealed.ok()) << sealed.status();
+  EXPECT_EQ(sealed->sealed, 1) << "an uncommitted event is not sealed";
+  (*slow)->Execute("COMMIT");
+  sealed = db::SealPendingAuditEvents(*pool_);
+  ASSERT_TRUE(sealed.ok()) << sealed.status();
+  EXPECT_EQ(sealed->sealed, 1);
+
+  absl::StatusOr<db::AuditPage> page = db::ListAuditEvents(*pool_, 0, 10, "");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->events.size(), 2u);
+  EXPECT_EQ(page->events[0].event.resource, "first-allocated");
+  EXPECT_EQ(page->events[1].event.resource, "first-committed");
+  EXPECT_EQ(page->events[0].id, page->events[1].id + 1);
+  absl::StatusOr<db::AuditVerification> verified = db::VerifyAuditChain(*pool_);
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_TRUE(verified->intact) << verified->problem;
+  EXPECT_EQ(verified->events_checked, 2);
+  EXPECT_EQ(database_->QueryInt("SELECT COUNT(*) FROM audit_pending").value_or(-1), 0);
+
+  // A row slipped in below the chain (only INSERT is needed) is caught, not skipped.
+  ASSERT_TRUE(database_->Execute("INSERT INTO audit_events SELECT 0, occurred_us, actor, role, action, resource, "
+                                 "request_id, outcome, before_json, after_json, previous_hash, hash, on_behalf_of "
+                                 "FROM audit_events WHERE id = 1").ok());
+  verified = db::VerifyAuditChain(*pool_);
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_FALSE(verified->intact);
+  EXPECT_EQ(verified->first_broken_id, 0);
 }
 
 TEST_F(DbLayerTest, PurgeForgetsOnlyRequestsPastRetention) {
