@@ -33,6 +33,8 @@ PACKAGES=(
   openssl
   mariadb-server
   mariadb-client
+  galera-4
+  rsync
   python3-grpcio
   python3-protobuf
   python3-yaml

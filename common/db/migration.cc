@@ -199,8 +199,10 @@ std::vector<std::string> SplitSqlStatements(absl::string_view sql) {
   return statements;
 }
 
-absl::Status ApplyMigrations(const DatabaseOptions& options,
-                             const std::vector<Migration>& migrations) {
+namespace {
+
+// One attempt of ApplyMigrations on a fresh session.
+absl::Status MigrateOnce(const DatabaseOptions& options, const std::vector<Migration>& migrations) {
   LADDER_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection,
                           Connection::Open(options, /*use_database=*/false));
   const std::string database = QuoteIdentifier(options.database);
@@ -227,6 +229,24 @@ absl::Status ApplyMigrations(const DatabaseOptions& options,
     connection->MarkBroken();
     return FromSqlException(e, absl::StrCat("migrating ", options.database));
   }
+}
+
+}  // namespace
+
+absl::Status ApplyMigrations(const DatabaseOptions& options,
+                             const std::vector<Migration>& migrations) {
+  // On a Galera cluster the DDL of a replica migrating through another node is applied in
+  // total order and may abort a statement here (1213): the attempt starts again, and finds
+  // what the other replica did.
+  absl::Status status;
+  for (int attempt = 1; attempt <= 5; ++attempt) {
+    status = MigrateOnce(options, migrations);
+    if (status.ok() || !IsRetryable(status)) return status;
+    spdlog::warn("event=migration_retry database={} attempt={} error=\"{}\"", options.database, attempt,
+                 status.ToString());
+    absl::SleepFor(absl::Milliseconds(100 * attempt));
+  }
+  return status;
 }
 
 }  // namespace ladder::db

@@ -64,19 +64,19 @@ absl::Status RunInTransaction(ConnectionPool& pool,
                               absl::FunctionRef<absl::Status(Connection&)> body,
                               const TransactionOptions& options) {
   absl::Duration backoff = options.initial_backoff;
+  const absl::Time give_up_at = absl::Now() + options.budget;
   absl::Status status;
-  for (int attempt = 1; attempt <= options.max_attempts; ++attempt) {
+  int attempt = 1;
+  for (;; ++attempt) {
     status = RunOnce(pool, body);
     if (status.ok() || !IsRetryable(status)) return status;
-    if (attempt < options.max_attempts) {
-      spdlog::debug("event=transaction_retry attempt={} errno={}", attempt,
-                    MysqlErrno(status).value_or(0));
-      absl::SleepFor(Jittered(backoff));
-      backoff = std::min(backoff * 2, options.max_backoff);
-    }
+    const absl::Duration pause = Jittered(backoff);
+    if (attempt >= options.max_attempts || absl::Now() + pause >= give_up_at) break;
+    spdlog::debug("event=transaction_retry attempt={} errno={}", attempt, MysqlErrno(status).value_or(0));
+    absl::SleepFor(pause);
+    backoff = std::min(backoff * 2, options.max_backoff);
   }
-  spdlog::warn("event=transaction_gave_up attempts={} status=\"{}\"", options.max_attempts,
-               status.ToString());
+  spdlog::warn("event=transaction_gave_up attempts={} status=\"{}\"", attempt, status.ToString());
   return status;
 }
 

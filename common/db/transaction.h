@@ -12,16 +12,20 @@
 namespace ladder::db {
 
 struct TransactionOptions {
-  // Attempts in all when the database reports a deadlock (1213: on a Galera cluster also a
-  // write set that lost certification, at COMMIT or when a replicated write aborted it) or
-  // a lock-wait timeout (1205); after the last one the call fails ABORTED with a reason
-  // that tells the client to retry with the same request_id.
-  int max_attempts = 12;
+  // The retry budget for a deadlock (1213: on a Galera cluster also a write set that lost
+  // certification, at COMMIT or when a replicated write aborted it) or a lock-wait timeout
+  // (1205): the whole transaction runs again until it commits, `max_attempts` have failed,
+  // or the next attempt would start after `budget`. Only then does the call fail ABORTED,
+  // with a reason that tells the client to retry with the same request_id. On a cluster a
+  // transaction that lost goes back into its node's lock queue behind the others there,
+  // so a hot row (one county, written from every node) needs the time more than attempts.
+  int max_attempts = 100;
+  absl::Duration budget = absl::Seconds(5);
   // The wait before the second attempt; doubled after each one up to `max_backoff`, and
   // drawn at random below it (full jitter), so that transactions colliding across nodes,
   // whose conflicts show only at commit, drift apart instead of colliding again.
   absl::Duration initial_backoff = absl::Milliseconds(2);
-  absl::Duration max_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Milliseconds(50);
 };
 
 // Runs `body` in one transaction on a pooled connection: commits when it returns OK and
