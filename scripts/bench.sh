@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Ladder's benchmark suite (bench/ladder_bench) and records its table.
 #
-#   scripts/bench.sh               the full run, about 2 minutes: prints the table and writes
+#   scripts/bench.sh               the full run, about 3 minutes: prints the table and writes
 #                                  it, with the machine it ran on, into bench/RESULTS.md
 #   scripts/bench.sh --smoke       seconds on a small branch: checks that the benchmark works
 #                                  (part of the test suite, ctest -L bench); writes nothing
@@ -76,7 +76,8 @@ if ((build)); then
   fi
   log "building the benchmark and the servers it runs in $LADDER_BUILD_DIR with $jobs jobs"
   # ladder_bench depends on the servers and the echo baseline, so they are built with it.
-  cmake --build "$LADDER_BUILD_DIR" --target ladder_bench import_scores_bench -j "$jobs"
+  cmake --build "$LADDER_BUILD_DIR" --target ladder_bench import_scores_bench county_writes_bench \
+    -j "$jobs"
 fi
 BENCH="$LADDER_BUILD_DIR/bench/ladder_bench"
 [[ -x "$BENCH" ]] || die "$BENCH is not built; run without --no-build"
@@ -158,6 +159,19 @@ started=$SECONDS
 "$BENCH" --log_dir="$log_dir" --markdown="$table" --pki_dir="$pki_dir" "${pin[@]}" \
   "${extra[@]}" 9>&- || status=$?
 status="${status:-0}"
+
+# Writes across counties against writes in one county (bench/county_writes_bench.cc): on the
+# benchmark's MariaDB, then on a private three-node Galera cluster with a replica per node.
+writes="$LADDER_BUILD_DIR/bench/county_writes_bench"
+log "county writes on one MariaDB"
+"$writes" --sockets="$LADDER_TEST_MYSQL_SOCKET" --topology="one MariaDB, 1 replica" \
+  --build_dir="$LADDER_BUILD_DIR" --pki_dir="$pki_dir" --log_dir="$log_dir" --markdown="$table" 9>&- ||
+  status=$?
+log "county writes on a three-node Galera cluster"
+LADDER_TEST_GALERA_DIR="$BENCH_DIR/galera" bash "$LADDER_ROOT/tests/integration/galera/with_galera_cluster.sh" \
+  "$writes" --sockets=@galera --topology="three Galera nodes, a replica on each" \
+  --build_dir="$LADDER_BUILD_DIR" --pki_dir="$pki_dir" --log_dir="$log_dir" --markdown="$table" 9>&- ||
+  status=$?
 elapsed=$((SECONDS - started))
 [[ -s "$table" ]] || die "the benchmark wrote no table (exit code $status)"
 
