@@ -5,7 +5,9 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/escaping.h"
 #include "common/status/errors.h"
+#include "spdlog/spdlog.h"
 
 namespace ladder::db {
 namespace {
@@ -36,20 +38,25 @@ bool IsConnectionError(int mysql_errno) {
 
 absl::Status FromSqlException(const sql::SQLException& e, absl::string_view context) {
   const int code = e.getErrorCode();
-  std::string text = absl::StrCat(context, ": MySQL error ", code, " (", e.getSQLState(), "): ",
-                                   e.what());
   absl::Status status;
   if (code == kErrDeadlock || code == kErrLockWaitTimeout) {
     status = MarkRetryable(ErrorWithReason(
         absl::StatusCode::kAborted, reason::kConcurrentUpdate,
         "the request collided with a concurrent change; retry it with the same request_id"));
-  } else if (code == kErrDuplicateEntry) {
-    status = absl::AlreadyExistsError(text);
   } else if (IsConnectionError(code)) {
     status = ErrorWithReason(absl::StatusCode::kUnavailable, reason::kDatabaseUnavailable,
                              "the database is unavailable; retry later");
   } else {
-    status = absl::InternalError(text);
+    // The database's own words (table, key and column names, values) are for the log, not
+    // for callers: a constraint a store expects is mapped to its documented code there.
+    spdlog::error("event=database_error errno={} context=\"{}\" error=\"{}\"", code, std::string(context),
+                  absl::CHexEscape(e.what()));
+    status = code == kErrDuplicateEntry
+                 ? ErrorWithReason(absl::StatusCode::kAlreadyExists, reason::kAlreadyExists,
+                                   "the request conflicts with an existing resource")
+                 : ErrorWithReason(absl::StatusCode::kInternal, "DATABASE_ERROR",
+                                   absl::StrCat("the database refused the request (error ", code,
+                                                "); the server log has the details"));
   }
   status.SetPayload(kErrnoPayload, absl::Cord(absl::StrCat(code)));
   return status;

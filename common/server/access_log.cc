@@ -5,6 +5,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/server_context.h"
+#include "common/server/logging.h"
 #include "spdlog/spdlog.h"
 
 namespace ladder::server {
@@ -39,7 +40,7 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
         spdlog::log(level, "event=rpc method={} code={} ms={:.2f} peer={} message=\"{}\"",
                     info_->method(), static_cast<int>(status.error_code()),
                     absl::ToDoubleMilliseconds(absl::Now() - start_),
-                    info_->server_context()->peer(), status.error_message());
+                    info_->server_context()->peer(), LogQuoted(status.error_message()));
       }
     }
     methods->Proceed();

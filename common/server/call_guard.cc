@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/message_checks.h"
 #include "common/db/audit_log.h"
+#include "common/server/logging.h"
 #include "common/status/grpc_status.h"
 #include "google/protobuf/descriptor.h"
 #include "spdlog/spdlog.h"
@@ -22,17 +23,31 @@ std::string Utf8Prefix(const std::string& text, size_t max_bytes) {
   return text.substr(0, cut);
 }
 
-// The request's subject, for the audit record of a refusal: the first of these fields set.
-std::string ResourceOf(const google::protobuf::Message& request) {
+// The request's subject, for the audit record of a refusal: the first of these fields set,
+// looked for in the request and then in its message fields (an update's `employee.name`,
+// `case.name`).
+std::string ResourceOf(const google::protobuf::Message& request, int depth = 0) {
   static constexpr const char* kFields[] = {"name", "employee", "cycle", "parent", "county", "org_unit", "team"};
+  const google::protobuf::Descriptor* descriptor = request.GetDescriptor();
+  const google::protobuf::Reflection* reflection = request.GetReflection();
   for (const char* name : kFields) {
-    const google::protobuf::FieldDescriptor* field = request.GetDescriptor()->FindFieldByName(name);
+    const google::protobuf::FieldDescriptor* field = descriptor->FindFieldByName(name);
     if (field == nullptr || field->is_repeated() ||
         field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
       continue;
     }
-    std::string value = request.GetReflection()->GetString(request, field);
+    std::string value = reflection->GetString(request, field);
     if (!value.empty()) return Utf8Prefix(value, 200);
+  }
+  if (depth > 0) return "";
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = descriptor->field(i);
+    if (field->is_repeated() || field->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE ||
+        !reflection->HasField(request, field)) {
+      continue;
+    }
+    std::string nested = ResourceOf(reflection->GetMessage(request, field), depth + 1);
+    if (!nested.empty()) return nested;
   }
   return "";
 }
@@ -85,7 +100,9 @@ absl::Status CallGuard::Refuse(const grpc::ServerContext& context, const auth::P
                                absl::string_view hint) const {
   const std::string action = absl::StrCat("/", service_, "/", method);
   const std::string resource = ResourceOf(request);
-  spdlog::warn("event=permission_denied actor={} role={} method={} resource=\"{}\" peer={}", principal.actor,
+  // The actor comes from a token's subject: quoted and escaped, so it cannot forge fields.
+  spdlog::warn("event=permission_denied actor=\"{}\" role={} method={} resource=\"{}\" peer={}",
+               LogQuoted(principal.actor),
                std::string(auth::RoleName(principal.role)), action, absl::CHexEscape(resource), context.peer());
   if (audit_pool_ != nullptr) {
     db::AuditEvent event;

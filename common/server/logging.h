@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "absl/strings/string_view.h"
 
 namespace ladder::server {
@@ -9,5 +11,10 @@ namespace ladder::server {
 // collectors parse it without configuration. Personal data (names) is never logged;
 // resource names are.
 void InitLogging(absl::string_view service, absl::string_view level);
+
+// `text` for a quoted logfmt value: backslashes, quotes and control characters escaped, so
+// text from a caller (a token's subject, an error message quoting input) cannot end the
+// value and forge fields of its own. Other UTF-8 stays readable.
+std::string LogQuoted(absl::string_view text);
 
 }  // namespace ladder::server

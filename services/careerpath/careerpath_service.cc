@@ -669,6 +669,18 @@ absl::StatusOr<cv1::Case> CareerPathServiceImpl::Nominate(ServerContext& context
   MutationContext mutation = ContextFor(context, "NominateCareerMove", request);
   LADDER_ASSIGN_OR_RETURN(std::optional<cv1::Case> recorded, store_->RecordedResponse(mutation.request));
   if (recorded.has_value()) return *recorded;
+  absl::StatusOr<cv1::Case> nominated = NominateOnce(request, mutation);
+  if (!nominated.ok() && !mutation.request.request_id.empty()) {
+    // A concurrent call with the same request id got there first (its case is what made
+    // this one ineligible): its answer is this one's.
+    LADDER_ASSIGN_OR_RETURN(std::optional<cv1::Case> first, store_->RecordedResponse(mutation.request));
+    if (first.has_value()) return *first;
+  }
+  return nominated;
+}
+
+absl::StatusOr<cv1::Case> CareerPathServiceImpl::NominateOnce(const cv1::NominateCareerMoveRequest& request,
+                                                              const MutationContext& mutation) {
   LADDER_ASSIGN_OR_RETURN(cv1::Eligibility eligibility,
                           Judge(request.employee(), cv1::TARGET_CAREER_MOVE, request.target()));
   if (!eligibility.eligible()) {

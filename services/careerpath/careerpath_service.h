@@ -84,6 +84,8 @@ class CareerPathServiceImpl final : public cv1::CareerPathService::Service {
                                   const std::string& reason, cv1::Case::State state);
   absl::StatusOr<cv1::Case> Nominate(grpc::ServerContext& context,
                                      const cv1::NominateCareerMoveRequest& request);
+  absl::StatusOr<cv1::Case> NominateOnce(const cv1::NominateCareerMoveRequest& request,
+                                         const MutationContext& mutation);
   absl::StatusOr<cv1::DistributionReport> Report(const std::string& org_unit,
                                                  const google::protobuf::RepeatedPtrField<cv1::ProposedMove>* moves,
                                                  std::vector<cv1::RefusedMove>* refused);

@@ -1,6 +1,7 @@
 #include "services/careerpath/eligibility_rules.h"
 
 #include <functional>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -56,21 +57,35 @@ int MonthsAtLevel(const Facts& facts) {
 
 // Composites of the last `cycles` finalised cycles each passing `passes`; the evidence
 // names every cycle looked at.
+// The newest finalised cycles scored at the level the employee holds now (POLICY §6,
+// "evidence is used once"): after a promotion or demotion, cycles scored at the old level
+// no longer count toward any rule, so one pair of cycles cannot demote and then eliminate.
+std::vector<const evaluation::v1::ScoreHistoryEntry*> CyclesAtCurrentLevel(const Facts& facts) {
+  std::vector<const evaluation::v1::ScoreHistoryEntry*> cycles;
+  for (const auto& entry : facts.history) {
+    // A cycle recorded without a level (none is) would count, rather than be lost.
+    if (entry.level() != Level::LEVEL_UNSPECIFIED && entry.level() != facts.employee.level()) break;
+    cycles.push_back(&entry);
+  }
+  return cycles;
+}
+
 void CheckComposites(const Facts& facts, int cycles, const std::string& rule,
                      const std::string& requirement, const std::function<bool(double)>& passes,
                      const std::string& comparison, cv1::Eligibility& result) {
+  const std::vector<const evaluation::v1::ScoreHistoryEntry*> at_level = CyclesAtCurrentLevel(facts);
   std::string evidence;
-  bool passed = static_cast<int>(facts.history.size()) >= cycles;
-  for (int i = 0; i < cycles && i < static_cast<int>(facts.history.size()); ++i) {
-    const auto& entry = facts.history[i];
+  bool passed = static_cast<int>(at_level.size()) >= cycles;
+  for (int i = 0; i < cycles && i < static_cast<int>(at_level.size()); ++i) {
+    const auto& entry = *at_level[i];
     const bool ok = passes(entry.composite());
     passed = passed && ok;
     absl::StrAppend(&evidence, evidence.empty() ? "" : "; ", "composite ", Score(entry.composite()),
                     " in ", entry.cycle_display_name(), ok ? " " : " not ", comparison);
   }
-  if (static_cast<int>(facts.history.size()) < cycles) {
-    absl::StrAppend(&evidence, evidence.empty() ? "" : "; ", "only ", facts.history.size(),
-                    " finalised cycle(s) of the ", cycles, " needed");
+  if (static_cast<int>(at_level.size()) < cycles) {
+    absl::StrAppend(&evidence, evidence.empty() ? "" : "; ", "only ", at_level.size(), " finalised cycle(s) at ",
+                    Level_Name(facts.employee.level()), " of the ", cycles, " needed");
   }
   Add(result, rule, requirement, passed, evidence);
 }

@@ -151,6 +151,15 @@ absl::StatusOr<std::pair<cv1::Case, bool>> MySqlCaseStore::CreateCase(const NewC
   };
   absl::StatusOr<Result> result = db::RunInTransaction<Result>(*pool_, [&](Connection& connection)
                                                                            -> absl::StatusOr<Result> {
+    if (!context.request.request_id.empty()) {
+      // First, so that a concurrent duplicate waits here and then gets this case.
+      LADDER_ASSIGN_OR_RETURN(std::optional<std::string> stored, db::ClaimRequest(connection, context.request));
+      if (stored.has_value()) {
+        cv1::Case value;
+        if (!value.ParseFromString(*stored)) return absl::InternalError("a recorded response does not parse");
+        return Result{std::move(value), false};
+      }
+    }
     if (!fresh.review_key.empty()) {
       sql::PreparedStatement& existing = connection.Prepare("SELECT id FROM cases WHERE review_key = ?");
       existing.setString(1, fresh.review_key);
@@ -188,11 +197,18 @@ absl::StatusOr<std::pair<cv1::Case, bool>> MySqlCaseStore::CreateCase(const NewC
     } else {
       insert.setString(17, fresh.review_key);
     }
-    insert.executeUpdate();
+    try {
+      insert.executeUpdate();
+    } catch (const sql::SQLException& e) {
+      if (e.getErrorCode() != db::kErrDuplicateEntry || fresh.review_key.empty()) throw;
+      // A concurrent review of the cycle created this case first (the insert waited for
+      // it to commit): run again, and find it above.
+      return db::MarkRetryable(absl::AbortedError("a concurrent review created the case"));
+    }
     LADDER_ASSIGN_OR_RETURN(cv1::Case created, ReadCase(connection, connection.LastInsertId(), false));
     LADDER_RETURN_IF_ERROR(db::AuditMutation(connection, context, created));
     if (!context.request.request_id.empty()) {
-      LADDER_RETURN_IF_ERROR(db::RecordResponse(connection, context.request, created.SerializeAsString()));
+      LADDER_RETURN_IF_ERROR(db::ClaimedResponse(connection, context.request, created.SerializeAsString()));
     }
     return Result{std::move(created), true};
   });

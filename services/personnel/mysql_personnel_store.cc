@@ -103,11 +103,12 @@ absl::Status RequireUniqueEmployeeNumber(Connection& connection, const std::stri
   select.setInt64(2, except_id);
   ResultSetPtr row(select.executeQuery());
   if (row->next()) {
+    // Neither the holder nor their county is named: the caller may be HR of another county.
     return ErrorWithReason(absl::StatusCode::kAlreadyExists, reason::kAlreadyExists,
-                           absl::StrCat("employee.employee_number: ", number, " is already used by ",
-                                        FormatName("employees", row->getInt64(1))),
-                           {{"field", "employee.employee_number"},
-                            {"resource", FormatName("employees", row->getInt64(1))}});
+                           absl::StrCat("employee.employee_number: ", number,
+                                        " is already used by another employee; employee numbers are "
+                                        "unique across the organisation"),
+                           {{"field", "employee.employee_number"}});
   }
   return absl::OkStatus();
 }

@@ -245,18 +245,10 @@ absl::Status BranchLoader::EnsureEmployees(const PlannedCounty& plan, const std:
       continue;
     }
     // The number is taken, by someone the county listing did not show (created since, or
-    // moved to another county): the error names the holder.
-    const std::string holder = ErrorMetadata(created.status(), "resource");
-    if (!absl::IsAlreadyExists(created.status()) || holder.empty()) return created.status();
-    v1::GetEmployeeRequest get;
-    get.set_name(holder);
-    LADDER_ASSIGN_OR_RETURN(v1::Employee existing, client_.GetEmployee(get));
-    if (existing.display_name() == planned.display_name && existing.county() == county) {
-      roster[planned.employee_number] = std::move(existing);
-    } else {
-      absl::PrintF("    note: %s is %s (%s, %s); left as it is\n", planned.employee_number,
-                   existing.name(), existing.display_name(), existing.county());
-    }
+    // moved to another county); the error does not say who, as it may be out of reach.
+    if (!absl::IsAlreadyExists(created.status())) return created.status();
+    absl::PrintF("    note: %s is already used by another employee; left as it is\n",
+                 planned.employee_number);
   }
   return absl::OkStatus();
 }

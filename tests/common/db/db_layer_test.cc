@@ -108,6 +108,17 @@ TEST_F(DbLayerTest, SqlErrorsBecomeStatusesWithTheirErrno) {
   });
   EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(db::MysqlErrno(status).value_or(0), db::kErrDuplicateEntry);
+  // The database's text (keys, values) stays in the server's log.
+  EXPECT_EQ(std::string(status.message()).find("Duplicate"), std::string::npos) << status;
+  EXPECT_EQ(std::string(status.message()).find("PRIMARY"), std::string::npos) << status;
+  EXPECT_TRUE(ErrorReason(status).has_value()) << status;
+
+  status = db::RunInTransaction(*pool_, [](db::Connection& connection) {
+    connection.Execute("SELECT no_such_column FROM counters");
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(std::string(status.message()).find("no_such_column"), std::string::npos) << status;
 }
 
 TEST_F(DbLayerTest, RequestIdHasOneEffectAndRefusesOtherContent) {

@@ -71,7 +71,7 @@ TEST_F(AuditTrailTest, ChangesAndRefusalsAreRecordedWithBeforeAndAfter) {
   EXPECT_EQ(refusals[0].method(), "/ladder.personnel.v1.PersonnelService/UpdateTeam");
   EXPECT_EQ(refusals[0].role(), "COUNTY_HR");
   EXPECT_EQ(refusals[0].outcome(), "PERMISSION_DENIED");
-  EXPECT_EQ(refusals[0].resource(), "");  // UpdateTeam names its team inside `team`
+  EXPECT_EQ(refusals[0].resource(), world.team_b);  // named inside `team`: team.name
 
   // The employees were created and levelled in the set-up: every one of those is there too.
   int creations = 0;

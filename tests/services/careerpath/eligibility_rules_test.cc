@@ -168,13 +168,13 @@ TEST(PromotionRuleTest, TooFewFinalisedCycles) {
   cv1::Eligibility result = Check(facts, cv1::TARGET_PROMOTION);
   EXPECT_FALSE(result.eligible());
   EXPECT_EQ(Rule(result, "MIN_COMPOSITE")->evidence(),
-            "composite 99 in 2026-Q3 ≥ 85; only 1 finalised cycle(s) of the 2 needed");
+            "composite 99 in 2026-Q3 ≥ 85; only 1 finalised cycle(s) at LEVEL_JUNIOR of the 2 needed");
 
   facts.history.clear();
   result = Check(facts, cv1::TARGET_PROMOTION);
   EXPECT_FALSE(result.eligible());
   EXPECT_FALSE(result.has_latest_composite());
-  EXPECT_EQ(Rule(result, "MIN_COMPOSITE")->evidence(), "only 0 finalised cycle(s) of the 2 needed");
+  EXPECT_EQ(Rule(result, "MIN_COMPOSITE")->evidence(), "only 0 finalised cycle(s) at LEVEL_JUNIOR of the 2 needed");
 }
 
 TEST(PromotionRuleTest, IntermediateToSeniorWithAFreeSlot) {
@@ -308,6 +308,49 @@ TEST(EliminationRuleTest, OnlyJuniorsAndOnlyOnTwoLowComposites) {
   result = Check(facts, cv1::TARGET_ELIMINATION);
   EXPECT_FALSE(result.eligible());
   EXPECT_FALSE(Rule(result, "LOW_COMPOSITE")->passed());
+}
+
+// Evidence is used once (POLICY §6): two low quarters as an intermediate demote; the same
+// two quarters do not then eliminate the new junior, who needs two low cycles as a junior.
+TEST(EliminationRuleTest, CyclesScoredAtTheOldLevelDoNotCountAfterADemotion) {
+  Facts facts = Manager(kJunior, Date(2026, 10, 15));
+  ev1::ScoreHistoryEntry q3 = Entry("2026-Q3", 59.9), q2 = Entry("2026-Q2", 56);
+  q3.set_level(kIntermediate);
+  q2.set_level(kIntermediate);
+  facts.history = {q3, q2};
+  cv1::Eligibility result = Check(facts, cv1::TARGET_ELIMINATION);
+  EXPECT_FALSE(result.eligible());
+  EXPECT_FALSE(Rule(result, "LOW_COMPOSITE")->passed());
+  EXPECT_EQ(Rule(result, "LOW_COMPOSITE")->evidence(),
+            "only 0 finalised cycle(s) at LEVEL_JUNIOR of the 2 needed");
+
+  // One low cycle as a junior, then one from before: still not two at this level.
+  ev1::ScoreHistoryEntry q4 = Entry("2026-Q4", 40);
+  q4.set_level(kJunior);
+  facts.history = {q4, q3, q2};
+  result = Check(facts, cv1::TARGET_ELIMINATION);
+  EXPECT_FALSE(result.eligible());
+  EXPECT_THAT(Rule(result, "LOW_COMPOSITE")->evidence(), HasSubstr("composite 40 in 2026-Q4 < 60"));
+
+  // Two low cycles as a junior: eliminated.
+  ev1::ScoreHistoryEntry q1 = Entry("2027-Q1", 50);
+  q1.set_level(kJunior);
+  facts.history = {q1, q4, q3, q2};
+  result = Check(facts, cv1::TARGET_ELIMINATION);
+  EXPECT_TRUE(result.eligible()) << FirstFailure(result);
+}
+
+// The same for promotions: high cycles as a junior do not carry a new intermediate on.
+TEST(PromotionRuleTest, CyclesScoredAtTheOldLevelDoNotCountAfterAPromotion) {
+  Facts facts = Manager(kIntermediate, Date(2023, 1, 1));
+  ev1::ScoreHistoryEntry a = Entry("2026-Q3", 95), b = Entry("2026-Q2", 96);
+  a.set_level(kIntermediate);
+  b.set_level(kJunior);
+  facts.history = {a, b};
+  facts.quota = Quota(50, 5, 10);
+  const cv1::Eligibility result = Check(facts, cv1::TARGET_PROMOTION);
+  EXPECT_FALSE(result.eligible());
+  EXPECT_FALSE(Rule(result, "MIN_COMPOSITE")->passed());
 }
 
 // ------------------------------------------------------------------ career moves

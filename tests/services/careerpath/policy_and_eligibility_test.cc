@@ -118,7 +118,7 @@ TEST_F(PolicyAndEligibilityTest, PromotionEvidenceFromRealLevelsAndCycles) {
   result = Eligibility(juniors[0].name(), cv1::TARGET_PROMOTION);
   EXPECT_FALSE(result.eligible());
   EXPECT_FALSE(result.has_latest_composite());
-  EXPECT_EQ(RuleOf(result, "MIN_COMPOSITE")->evidence(), "only 0 finalised cycle(s) of the 2 needed");
+  EXPECT_EQ(RuleOf(result, "MIN_COMPOSITE")->evidence(), "only 0 finalised cycle(s) at LEVEL_JUNIOR of the 2 needed");
 
   // A career move is for seniors.
   cv1::CheckEligibilityRequest move;

@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "gmock/gmock.h"
+#include "services/careerpath/eligibility_rules.h"
 #include "tests/services/careerpath/careerpath_test_base.h"
 
 namespace ladder::testing {
@@ -111,6 +114,62 @@ TEST_F(ReviewAndCasesTest, ReviewMakesTheCasesThePolicyCallsForEachExplained) {
   by_cycle.set_cycle(scene.newer.name());
   EXPECT_EQ(ListAllCases(by_cycle).size(), 4u);
   EXPECT_EQ(GetCase(up.name()).SerializeAsString(), up.SerializeAsString());
+}
+
+// Eight reviews of one cycle at once: every one succeeds, between them they create each case
+// the cycle calls for once, and each one accounts for all of them (created or existing).
+TEST_F(ReviewAndCasesTest, ConcurrentReviewsCreateEachCaseOnce) {
+  const Scene scene = MakeScene();
+  constexpr int kReviews = 8;
+  std::vector<grpc::Status> statuses(kReviews);
+  std::vector<cv1::ReviewCycleResponse> responses(kReviews);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kReviews; ++i) {
+    threads.emplace_back([&, i] {
+      cv1::ReviewCycleRequest request;
+      request.set_cycle(scene.newer.name());
+      request.set_request_id(absl::StrCat("review-at-once-", i));
+      auto stub = careerpath_server_->NewStub();
+      auto context = CallContext(absl::Seconds(60), "hr-wang");
+      statuses[i] = stub->ReviewCycle(context.get(), request, &responses[i]);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::set<std::string> created;
+  for (int i = 0; i < kReviews; ++i) {
+    ASSERT_THAT(statuses[i], IsOk()) << "review " << i;
+    EXPECT_EQ(responses[i].created_cases_size() + responses[i].existing_case_count(), 4) << "review " << i;
+    for (const cv1::Case& value : responses[i].created_cases()) {
+      EXPECT_TRUE(created.insert(value.name()).second) << value.name() << " reported created twice";
+    }
+  }
+  EXPECT_EQ(created.size(), 4u);
+  cv1::ListCasesRequest by_cycle;
+  by_cycle.set_cycle(scene.newer.name());
+  EXPECT_EQ(ListAllCases(by_cycle).size(), 4u);
+}
+
+// Evidence is used once (POLICY §6): the two low quarters that demoted an intermediate do
+// not also eliminate the junior they made, however often the cycle is reviewed.
+TEST_F(ReviewAndCasesTest, CyclesThatDemotedDoNotThenEliminate) {
+  const Scene scene = MakeScene();
+  const cv1::ReviewCycleResponse review = Review(scene.newer.name());
+  const cv1::Case down = CaseOf(review.created_cases(), scene.weak_intermediate.name(), cv1::Case::KIND_DEMOTION);
+  ASSERT_FALSE(down.name().empty());
+  cv1::Case applied;
+  ASSERT_THAT(Approve(down.name(), &applied, "approve-down", down.etag()), IsOk());
+  EXPECT_EQ(GetEmployee(scene.weak_intermediate.name()).level(), kJunior);
+
+  const cv1::ReviewCycleResponse again = Review(scene.newer.name());
+  EXPECT_EQ(again.created_cases_size(), 0);
+  EXPECT_EQ(CaseOf(again.created_cases(), scene.weak_intermediate.name(), cv1::Case::KIND_ELIMINATION).name(), "");
+  cv1::CheckEligibilityRequest check;
+  check.set_employee(scene.weak_intermediate.name());
+  check.set_target(cv1::TARGET_ELIMINATION);
+  cv1::Eligibility eligibility;
+  ASSERT_THAT(CallCareer(&CareerStub::CheckEligibility, check, &eligibility), IsOk());
+  EXPECT_FALSE(eligibility.eligible());
+  EXPECT_THAT(careerpath::FirstFailure(eligibility), HasSubstr("at LEVEL_JUNIOR"));
 }
 
 TEST_F(ReviewAndCasesTest, ReviewRefusesWhatIsNotAFinalisedCycle) {
