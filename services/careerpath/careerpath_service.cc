@@ -1,5 +1,7 @@
 #include "services/careerpath/careerpath_service.h"
 
+#include "common/util/stable_hash.h"
+
 #include <map>
 #include <optional>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "common/status/grpc_status.h"
 #include "common/status/macros.h"
 #include "common/time/dates.h"
+#include "common/util/stable_hash.h"
 #include "services/careerpath/distribution.h"
 #include "services/careerpath/request_validation.h"
 
@@ -33,6 +36,20 @@ grpc::Status Respond(absl::StatusOr<T> result, T* response) {
 }
 
 grpc::Status Respond(const absl::Status& status) { return server::Respond(status, kErrorDomain); }
+
+// The level change that sets `name`'s first level, with a request id derived from the
+// employee: one initial level per person, whoever asks and however often.
+pv1::ChangeLevelRequest InitialLevelChange(const std::string& name, const std::string& evidence,
+                                           const policy::Policy& policy) {
+  pv1::ChangeLevelRequest change;
+  change.set_name(name);
+  change.set_expected_level(Level::LEVEL_UNSPECIFIED);
+  change.set_level(policy.entry().initial_level());
+  change.set_reason(absl::StrCat("initial level: ", evidence));
+  change.set_policy_version(policy.version());
+  change.set_request_id(absl::StrCat("initial-level-", api::ParseName(name, "employees", "").value()));
+  return change;
+}
 
 MutationContext ContextFor(const ServerContext& context, absl::string_view method,
                            const google::protobuf::Message& request) {
@@ -270,7 +287,28 @@ grpc::Status CareerPathServiceImpl::AssignInitialLevel(ServerContext* context,
 absl::StatusOr<cv1::AssignInitialLevelResponse> CareerPathServiceImpl::AssignInitial(
     ServerContext& context, const cv1::AssignInitialLevelRequest& request) {
   LADDER_RETURN_IF_ERROR(ValidateAssignInitialLevel(request));
+  const MutationContext mutation = ContextFor(context, "AssignInitialLevel", request);
+  const db::RequestKey& key = mutation.request;
+  // The effects (personnel's level, or the elimination case) have request ids of their own,
+  // derived from the employee; the caller's id maps to the answer, so that a retry gets it
+  // and the same id for another employee is refused.
+  LADDER_ASSIGN_OR_RETURN(std::optional<std::string> recorded, store_->RecordedBytes(key));
+  cv1::AssignInitialLevelResponse response;
+  if (recorded.has_value()) {
+    if (!response.ParseFromString(*recorded)) return absl::InternalError("a recorded response does not parse");
+    return response;
+  }
+  absl::StatusOr<cv1::AssignInitialLevelResponse> assigned = AssignInitialOnce(request, mutation);
+  if (!assigned.ok() || key.request_id.empty()) return assigned;
+  LADDER_ASSIGN_OR_RETURN(std::string first, store_->RecordCompletedRequest(key, assigned->SerializeAsString()));
+  if (!response.ParseFromString(first)) return absl::InternalError("a recorded response does not parse");
+  return response;
+}
+
+absl::StatusOr<cv1::AssignInitialLevelResponse> CareerPathServiceImpl::AssignInitialOnce(
+    const cv1::AssignInitialLevelRequest& request, const MutationContext& mutation) {
   LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
+  cv1::AssignInitialLevelResponse response;
   absl::StatusOr<pv1::Employee> employee = personnel_->GetEmployee(request.employee());
   if (absl::IsNotFound(employee.status())) {
     return InvalidFieldError("employee", absl::StrCat(request.employee(), " does not exist"));
@@ -320,17 +358,9 @@ absl::StatusOr<cv1::AssignInitialLevelResponse> CareerPathServiceImpl::AssignIni
                                            "; the initial level is set once"));
   }
 
-  cv1::AssignInitialLevelResponse response;
   if (passed) {
-    pv1::ChangeLevelRequest change;
-    change.set_name(name);
-    change.set_expected_level(Level::LEVEL_UNSPECIFIED);
-    change.set_level(policy->entry().initial_level());
-    change.set_reason(absl::StrCat("initial level: ", evidence));
-    change.set_policy_version(policy->version());
-    // One initial level per person, whoever asks and however often.
-    change.set_request_id(absl::StrCat("initial-level-", api::ParseName(name, "employees", "").value()));
-    LADDER_ASSIGN_OR_RETURN(*response.mutable_employee(), personnel_->ChangeLevel(change));
+    LADDER_ASSIGN_OR_RETURN(*response.mutable_employee(),
+                            personnel_->ChangeLevel(InitialLevelChange(name, evidence, *policy)));
     return response;
   }
   // A failed trial: elimination is proposed, for HR to approve.
@@ -341,7 +371,13 @@ absl::StatusOr<cv1::AssignInitialLevelResponse> CareerPathServiceImpl::AssignIni
   NewCase fresh;
   fresh.value = NewCaseFrom(eligibility, *employee, cv1::TARGET_ELIMINATION, "");
   fresh.review_key = absl::StrCat("trial:", name);
-  LADDER_ASSIGN_OR_RETURN(auto created, store_->CreateCase(fresh, ContextFor(context, "AssignInitialLevel", request)));
+  // The case's own request id: one per caller's request, apart from the answer's.
+  MutationContext for_case = mutation;
+  if (!for_case.request.request_id.empty()) {
+    for_case.request.display_id = for_case.request.request_id;
+    for_case.request.request_id = absl::StrCat("initial-level-case-", StableHashHex(for_case.request.request_id));
+  }
+  LADDER_ASSIGN_OR_RETURN(auto created, store_->CreateCase(fresh, for_case));
   *response.mutable_employee() = *employee;
   *response.mutable_elimination_case() = created.first;
   return response;

@@ -73,6 +73,8 @@ class CareerPathServiceImpl final : public cv1::CareerPathService::Service {
   absl::StatusOr<std::optional<cv1::Case>> OpenCaseOf(const std::string& employee, cv1::Case::Kind kind);
   absl::StatusOr<cv1::AssignInitialLevelResponse> AssignInitial(
       grpc::ServerContext& context, const cv1::AssignInitialLevelRequest& request);
+  absl::StatusOr<cv1::AssignInitialLevelResponse> AssignInitialOnce(const cv1::AssignInitialLevelRequest& request,
+                                                                    const MutationContext& mutation);
   absl::StatusOr<cv1::ReviewCycleResponse> Review(grpc::ServerContext& context,
                                                   const cv1::ReviewCycleRequest& request);
   absl::StatusOr<cv1::Case> Approve(grpc::ServerContext& context, const cv1::ApproveCaseRequest& request);

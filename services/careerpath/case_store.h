@@ -71,6 +71,12 @@ class CaseStore {
       const MutationContext& context) = 0;
   // The response recorded for a request id, if the request was already carried out.
   virtual absl::StatusOr<std::optional<cv1::Case>> RecordedResponse(const db::RequestKey& key) = 0;
+  // The same for a call whose response is no case: its serialized response, if recorded.
+  virtual absl::StatusOr<std::optional<std::string>> RecordedBytes(const db::RequestKey& key) = 0;
+  // Records `response` for a request carried out elsewhere (by personnel, by cases of their
+  // own keys). If a concurrent call with the same id recorded first, returns its response.
+  virtual absl::StatusOr<std::string> RecordCompletedRequest(const db::RequestKey& key,
+                                                            const std::string& response) = 0;
   virtual absl::Status Ping() = 0;
 };
 

@@ -347,4 +347,20 @@ absl::StatusOr<std::optional<cv1::Case>> MySqlCaseStore::RecordedResponse(const 
   });
 }
 
+absl::StatusOr<std::optional<std::string>> MySqlCaseStore::RecordedBytes(const db::RequestKey& key) {
+  if (key.request_id.empty()) return std::optional<std::string>();
+  return db::WithConnection<std::optional<std::string>>(
+      *pool_, [&](Connection& connection) { return db::LookupResponse(connection, key); });
+}
+
+absl::StatusOr<std::string> MySqlCaseStore::RecordCompletedRequest(const db::RequestKey& key,
+                                                                  const std::string& response) {
+  return db::RunInTransaction<std::string>(*pool_, [&](Connection& connection) -> absl::StatusOr<std::string> {
+    LADDER_ASSIGN_OR_RETURN(std::optional<std::string> first, db::ClaimRequest(connection, key));
+    if (first.has_value()) return *first;
+    LADDER_RETURN_IF_ERROR(db::ClaimedResponse(connection, key, response));
+    return response;
+  });
+}
+
 }  // namespace ladder::careerpath

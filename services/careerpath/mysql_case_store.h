@@ -21,6 +21,9 @@ class MySqlCaseStore final : public CaseStore {
                       const cv1::Case& current, const std::vector<cv1::Case>& waitlist)>& decide,
       const MutationContext& context) override;
   absl::StatusOr<std::optional<cv1::Case>> RecordedResponse(const db::RequestKey& key) override;
+  absl::StatusOr<std::optional<std::string>> RecordedBytes(const db::RequestKey& key) override;
+  absl::StatusOr<std::string> RecordCompletedRequest(const db::RequestKey& key,
+                                                    const std::string& response) override;
   absl::Status Ping() override { return pool_->Ping(); }
 
  private:

@@ -81,8 +81,20 @@ TEST_F(InitialLevelTest, PassedTrialGivesTheInitialLevel) {
   EXPECT_THAT(history[0].reason(), HasSubstr("trial assessment"));
 
   // Once levelled, there is no initial level to set again.
-  EXPECT_THAT(Assign(trainee.name(), &response),
+  cv1::AssignInitialLevelResponse refused;
+  EXPECT_THAT(Assign(trainee.name(), &refused),
               FailsWith(StatusCode::FAILED_PRECONDITION, "ALREADY_LEVELLED"));
+  EXPECT_EQ(History(trainee.name()).size(), 1u);
+
+  // A retry of the request gets its answer; the same id for another person is refused.
+  cv1::AssignInitialLevelResponse retried;
+  ASSERT_THAT(Assign(trainee.name(), &retried, "assign-1"), IsOk());
+  EXPECT_EQ(retried.SerializeAsString(), response.SerializeAsString());
+  const pv1::Employee other = OnTrial(county);
+  RecordTrial(other.name(), ev1::TrialAssessment::OUTCOME_PASSED, 90);
+  EXPECT_THAT(Assign(other.name(), &retried, "assign-1"),
+              FailsWith(StatusCode::INVALID_ARGUMENT, "REQUEST_ID_REUSED"));
+  EXPECT_EQ(GetEmployee(other.name()).status(), pv1::EMPLOYMENT_STATUS_ON_TRIAL);
   EXPECT_EQ(History(trainee.name()).size(), 1u);
 }
 
