@@ -128,6 +128,11 @@ absl::StatusOr<std::optional<std::string>> ClaimRequest(Connection& connection, 
   return std::nullopt;
 }
 
+absl::StatusOr<std::optional<std::string>> StoredResponse(ConnectionPool& pool, const RequestKey& key) {
+  return WithConnection<std::optional<std::string>>(
+      pool, [&](Connection& connection) { return LookupResponse(connection, key); });
+}
+
 absl::Status ClaimedResponse(Connection& connection, const RequestKey& key, const std::string& response) {
   sql::PreparedStatement& update =
       connection.Prepare("UPDATE request_log SET response = ? WHERE caller = ? AND request_id = ?");

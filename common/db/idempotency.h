@@ -56,6 +56,9 @@ absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection
 // ClaimedResponse must record the response before the transaction commits.
 absl::StatusOr<std::optional<std::string>> ClaimRequest(Connection& connection, const RequestKey& key);
 
+// Outside a transaction: the stored response for the key's request id, as LookupResponse.
+absl::StatusOr<std::optional<std::string>> StoredResponse(ConnectionPool& pool, const RequestKey& key);
+
 // Within the transaction that claimed the key: the response its retries will get.
 absl::Status ClaimedResponse(Connection& connection, const RequestKey& key, const std::string& response);
 
@@ -103,7 +106,7 @@ template <typename Response>
 absl::StatusOr<Response> RunIdempotent(ConnectionPool& pool, const MutationContext& mutation,
                                        absl::FunctionRef<absl::StatusOr<Response>(Connection&)> body) {
   const RequestKey& key = mutation.request;
-  return RunInTransaction<Response>(
+  absl::StatusOr<Response> result = RunInTransaction<Response>(
       pool, [&](Connection& connection) -> absl::StatusOr<Response> {
         if (!key.request_id.empty()) {
           absl::StatusOr<std::optional<std::string>> stored = ClaimRequest(connection, key);
@@ -128,6 +131,15 @@ absl::StatusOr<Response> RunIdempotent(ConnectionPool& pool, const MutationConte
         }
         return response;
       });
+  if (result.ok() || key.request_id.empty()) return result;
+  // Refused, perhaps only because a duplicate committed first and changed what this call
+  // saw: on a cluster a duplicate on another node can commit between our claim and our
+  // reads. Its answer, if there is one, is this call's too.
+  absl::StatusOr<std::optional<std::string>> first = StoredResponse(pool, key);
+  if (!first.ok() || !first->has_value()) return result;
+  Response response;
+  if (!response.ParseFromString(**first)) return result;
+  return response;
 }
 
 }  // namespace ladder::db

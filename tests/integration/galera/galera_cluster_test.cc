@@ -390,30 +390,34 @@ TEST_F(GaleraClusterTest, UnrelatedPromotionsInSeveralCountiesAllSucceed) {
 // and every caller gets the first call's result.
 TEST_F(GaleraClusterTest, OneRequestIdAtThreeReplicasHasOneEffect) {
   const std::string county = CreateCounty().name();
-  pv1::CreateEmployeeRequest request = EmployeeRequest(county);
-  request.set_request_id(Unique("create-"));
+  constexpr int kRoundsOfCallers = 5;
   constexpr int kCallers = 12;
-  std::vector<CallResult> results(kCallers);
-  absl::Barrier* start = new absl::Barrier(kCallers);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kCallers; ++i) {
-    threads.emplace_back([&, i] {
-      Stub& stub = ReplicaStub(i);
-      if (start->Block()) delete start;
-      auto context = CallContext();
-      results[i].status = stub.CreateEmployee(context.get(), request, &results[i].employee);
-    });
+  for (int round = 0; round < kRoundsOfCallers; ++round) {
+    SCOPED_TRACE(absl::StrCat("round ", round));
+    pv1::CreateEmployeeRequest request = EmployeeRequest(county);
+    request.set_request_id(Unique("create-"));
+    std::vector<CallResult> results(kCallers);
+    absl::Barrier* start = new absl::Barrier(kCallers);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kCallers; ++i) {
+      threads.emplace_back([&, i] {
+        Stub& stub = ReplicaStub(i);
+        if (start->Block()) delete start;
+        auto context = CallContext();
+        results[i].status = stub.CreateEmployee(context.get(), request, &results[i].employee);
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    for (const CallResult& result : results) {
+      ASSERT_THAT(result.status, IsOk());
+      EXPECT_EQ(result.employee.name(), results[0].employee.name());
+      EXPECT_EQ(result.employee.etag(), results[0].employee.etag());
+    }
+    const auto created = QueryNode(
+        (*nodes_)[1], absl::StrCat("SELECT COUNT(*) FROM employees WHERE employee_number = '",
+                                   request.employee().employee_number(), "'"));
+    EXPECT_EQ(created[0][0], 1);
   }
-  for (std::thread& thread : threads) thread.join();
-  for (const CallResult& result : results) {
-    ASSERT_THAT(result.status, IsOk());
-    EXPECT_EQ(result.employee.name(), results[0].employee.name());
-    EXPECT_EQ(result.employee.etag(), results[0].employee.etag());
-  }
-  const auto created = QueryNode(
-      (*nodes_)[1], absl::StrCat("SELECT COUNT(*) FROM employees WHERE employee_number = '",
-                                 request.employee().employee_number(), "'"));
-  EXPECT_EQ(created[0][0], 1);
 }
 
 // The audit trail written through three nodes at once is one intact chain on every node.
