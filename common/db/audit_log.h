@@ -72,6 +72,10 @@ struct SealResult {
   int64_t last_id = 0;
 };
 
+// How many events this process has appended so far. A sealer that sees it unchanged has
+// nothing of its own to seal, and need not ask the database.
+int64_t AuditEventsAppendedByThisProcess();
+
 // Seals every committed pending event, oldest first, in transactions of at most `batch`
 // events each. Safe to run from any number of replicas at once.
 absl::StatusOr<SealResult> SealPendingAuditEvents(ConnectionPool& pool, int batch = 500);

@@ -49,15 +49,36 @@ void ForgetExpiredRequestIds(db::ConnectionPool& pool, absl::Duration retention)
 }
 
 // Chains what the service's changes appended to the audit trail. Every replica runs one;
-// they take turns on the chain head.
-void SealAuditTrail(db::ConnectionPool& pool) {
-  absl::StatusOr<db::SealResult> sealed = db::SealPendingAuditEvents(pool);
-  if (!sealed.ok()) {
-    spdlog::warn("event=audit_seal_failed error=\"{}\"", sealed.status().ToString());
-  } else if (sealed->sealed > 0) {
-    spdlog::debug("event=audit_sealed events={} last_id={}", sealed->sealed, sealed->last_id);
+// they take turns on the chain head. A replica asks the database only when it appended
+// events since it last sealed, and otherwise once in a while, for events a replica that
+// stopped before sealing left behind: an idle replica costs the database nothing.
+class AuditSealer final {
+ public:
+  explicit AuditSealer(db::ConnectionPool& pool) : pool_(pool) {}
+
+  void Run() {
+    const int64_t appended = db::AuditEventsAppendedByThisProcess();
+    const absl::Time now = absl::Now();
+    if (appended == sealed_up_to_ && now - last_sealed_ < kIdleSealInterval) return;
+    absl::StatusOr<db::SealResult> sealed = db::SealPendingAuditEvents(pool_);
+    if (!sealed.ok()) {
+      spdlog::warn("event=audit_seal_failed error=\"{}\"", sealed.status().ToString());
+      return;
+    }
+    sealed_up_to_ = appended;
+    last_sealed_ = now;
+    if (sealed->sealed > 0) {
+      spdlog::debug("event=audit_sealed events={} last_id={}", sealed->sealed, sealed->last_id);
+    }
   }
-}
+
+ private:
+  static constexpr absl::Duration kIdleSealInterval = absl::Seconds(30);
+  db::ConnectionPool& pool_;
+  // Touched by the sealing thread only.
+  int64_t sealed_up_to_ = -1;
+  absl::Time last_sealed_ = absl::InfinitePast();
+};
 
 // Tokens verified against --jwt_keys_dir; in plaintext development mode, nothing verified.
 absl::StatusOr<std::shared_ptr<auth::Authenticator>> MakeAuthenticator(const TransportSecurity& transport) {
@@ -125,7 +146,8 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   RunningService& service = **running;
   const absl::Duration retention = absl::GetFlag(FLAGS_request_id_retention);
   PeriodicTask janitor(absl::Hours(1), [&pool, retention] { ForgetExpiredRequestIds(pool, retention); });
-  PeriodicTask sealer(absl::GetFlag(FLAGS_audit_seal_interval), [&pool] { SealAuditTrail(pool); });
+  AuditSealer audit_sealer(pool);
+  PeriodicTask sealer(absl::GetFlag(FLAGS_audit_seal_interval), [&audit_sealer] { audit_sealer.Run(); });
   RunUntilSignalled(config, *started->server, [&service] { return service.Ready(); });
   return EXIT_SUCCESS;
 }
