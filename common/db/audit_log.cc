@@ -157,11 +157,10 @@ absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
     sql::PreparedStatement& insert = connection.Prepare(absl::StrCat(
         "INSERT INTO audit_events (", kColumns, ") VALUES ",
         absl::StrJoin(std::vector<std::string>(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), ", ")));
-    // Exactly the rows sealed: a pending row with a smaller id that commits meanwhile stays
-    // for the next round.
-    sql::PreparedStatement& remove = connection.Prepare(absl::StrCat(
-        "DELETE FROM audit_pending WHERE pending_id IN (",
-        absl::StrJoin(std::vector<std::string>(rows, "?"), ", "), ")"));
+    // Exactly the rows sealed, each by its key: a pending row with a smaller id that commits
+    // meanwhile stays for the next round, and a range or list would wait on the locks of
+    // rows still being written.
+    sql::PreparedStatement& remove = connection.Prepare("DELETE FROM audit_pending WHERE pending_id = ?");
     for (size_t row = 0; row < rows; ++row) {
       const auto& [pending_id, event] = pending[next + row];
       const int64_t id = ++result.last_id;
@@ -180,11 +179,11 @@ absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
       insert.setString(base + 11, previous_hash);
       insert.setString(base + 12, hash);
       insert.setString(base + 13, event.on_behalf_of);
-      remove.setInt64(static_cast<int>(row) + 1, pending_id);
+      remove.setInt64(1, pending_id);
+      remove.executeUpdate();
       previous_hash = hash;
     }
     insert.executeUpdate();
-    remove.executeUpdate();
     result.sealed += static_cast<int64_t>(rows);
     next += rows;
   }
