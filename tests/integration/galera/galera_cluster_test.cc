@@ -140,21 +140,6 @@ class GaleraClusterTest : public PersonnelServiceTestBase {
     return *stub;
   }
 
-  struct County {
-    std::string name;
-    std::vector<pv1::Employee> juniors, intermediates, seniors;
-  };
-  County MakeCounty(const std::string& city, int juniors, int intermediates, int seniors) {
-    County county;
-    county.name = CreateCounty(city).name();
-    for (int i = 0; i < juniors; ++i) county.juniors.push_back(CreateManagerAt(county.name, kJunior));
-    for (int i = 0; i < intermediates; ++i) {
-      county.intermediates.push_back(CreateManagerAt(county.name, kIntermediate));
-    }
-    for (int i = 0; i < seniors; ++i) county.seniors.push_back(CreateManagerAt(county.name, kSenior));
-    return county;
-  }
-
   inline static std::vector<db::DatabaseOptions>* nodes_ = nullptr;
   inline static std::vector<std::unique_ptr<PersonnelTestServer>>* replicas_ = nullptr;
 };

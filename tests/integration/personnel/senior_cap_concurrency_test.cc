@@ -51,23 +51,6 @@ struct Outcome {
 
 class SeniorCapConcurrencyTest : public PersonnelServiceTestBase {
  protected:
-  // A county of 50 levelled managers: 15 juniors, 30 intermediates, 5 seniors (cap 10).
-  struct County {
-    std::string name;
-    std::vector<pv1::Employee> juniors, intermediates, seniors;
-  };
-  County MakeCounty(const std::string& city, int juniors, int intermediates, int seniors) {
-    County county;
-    county.name = CreateCounty(city).name();
-    // Juniors first, so N is large enough for the seniors when they are promoted.
-    for (int i = 0; i < juniors; ++i) county.juniors.push_back(CreateManagerAt(county.name, kJunior));
-    for (int i = 0; i < intermediates; ++i) {
-      county.intermediates.push_back(CreateManagerAt(county.name, kIntermediate));
-    }
-    for (int i = 0; i < seniors; ++i) county.seniors.push_back(CreateManagerAt(county.name, kSenior));
-    return county;
-  }
-
   // Races promotions of `target`'s intermediates against transfers of `source`'s seniors
   // into `target` and, if asked, exits of `target`'s juniors. While it runs, `during` is
   // called over and over from another thread.

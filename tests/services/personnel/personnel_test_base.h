@@ -6,6 +6,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -127,6 +128,23 @@ class PersonnelServiceTestBase : public ::testing::Test {
       held = next;
     }
     return held == Level::LEVEL_UNSPECIFIED ? employee : result;
+  }
+
+  // A county of `city` with customer managers at each level, made through the API.
+  struct County {
+    std::string name;
+    std::vector<pv1::Employee> juniors, intermediates, seniors;
+  };
+  County MakeCounty(const std::string& city, int juniors, int intermediates, int seniors) {
+    County county;
+    county.name = CreateCounty(city).name();
+    // Juniors first, so N is large enough for the seniors when they are promoted.
+    for (int i = 0; i < juniors; ++i) county.juniors.push_back(CreateManagerAt(county.name, Level::LEVEL_JUNIOR));
+    for (int i = 0; i < intermediates; ++i) {
+      county.intermediates.push_back(CreateManagerAt(county.name, Level::LEVEL_INTERMEDIATE));
+    }
+    for (int i = 0; i < seniors; ++i) county.seniors.push_back(CreateManagerAt(county.name, Level::LEVEL_SENIOR));
+    return county;
   }
 
   pv1::CountyQuota Quota(const std::string& county) {
