@@ -168,7 +168,7 @@ log "county writes on one MariaDB"
   --build_dir="$LADDER_BUILD_DIR" --pki_dir="$pki_dir" --log_dir="$log_dir" --markdown="$table" 9>&- ||
   status=$?
 log "county writes on a three-node Galera cluster"
-LADDER_TEST_GALERA_DIR="$BENCH_DIR/galera" bash "$LADDER_ROOT/tests/integration/galera/with_galera_cluster.sh" \
+bash "$LADDER_ROOT/tests/integration/galera/with_galera_cluster.sh" \
   "$writes" --sockets=@galera --topology="three Galera nodes, a replica on each" \
   --build_dir="$LADDER_BUILD_DIR" --pki_dir="$pki_dir" --log_dir="$log_dir" --markdown="$table" 9>&- ||
   status=$?

@@ -4,8 +4,9 @@
 #
 # Usage: tests/integration/galera/with_galera_cluster.sh CMD [ARGS...]
 #
-# The cluster lives under $LADDER_ROOT/.local/test/galera, or LADDER_TEST_GALERA_DIR, and
-# is wiped first. CMD finds it through these variables:
+# The cluster lives under $LADDER_ROOT/.local/test/galera (under /var/tmp when the nodes'
+# user cannot reach the checkout), or LADDER_TEST_GALERA_DIR, and is wiped first. CMD
+# finds it through these variables:
 #   LADDER_TEST_GALERA_SOCKETS   the absolute socket paths of node1,node2,node3, comma-separated
 #   LADDER_TEST_GALERA_USER      ladder: may create and drop databases named ladder_*
 #   LADDER_TEST_GALERA_PASSWORD  ladder
@@ -19,7 +20,17 @@ source "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/lib/galera.sh"
 
 (($# > 0)) || die "usage: $0 CMD [ARGS...]"
 
-LADDER_TEST_GALERA_DIR="${LADDER_TEST_GALERA_DIR:-$LADDER_ROOT/.local/test/galera}"
+if [[ -z "${LADDER_TEST_GALERA_DIR:-}" ]]; then
+  LADDER_TEST_GALERA_DIR="$LADDER_ROOT/.local/test/galera"
+  mkdir -p "$LADDER_ROOT/.local/test"
+  # As root the nodes run as mysql, which must reach the directory: a checkout under a
+  # private home (/root, mode 700) it cannot, so the cluster goes under /var/tmp instead,
+  # at a name fixed per checkout so that a later run finds what an interrupted one left.
+  if ((EUID == 0)) && ! runuser -u mysql -- test -x "$LADDER_ROOT/.local/test" 2>/dev/null; then
+    LADDER_TEST_GALERA_DIR="/var/tmp/ladder-galera-$(printf '%s' "$LADDER_ROOT" | cksum | cut -d' ' -f1)"
+    log "mysql cannot reach $LADDER_ROOT; the test cluster lives in $LADDER_TEST_GALERA_DIR"
+  fi
+fi
 mkdir -p "$LADDER_TEST_GALERA_DIR"
 LADDER_TEST_GALERA_DIR="$(cd "$LADDER_TEST_GALERA_DIR" && pwd -P)"
 
