@@ -76,6 +76,13 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DatabaseOptio
     connection->Execute(
         "SET SESSION time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
         "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+    // On a Galera node: every transaction starts from everything the cluster committed before
+    // it (causal reads), so a call never decides on a state older than a change another
+    // replica has already answered for. MySQL, which has no such variable, is left alone.
+    try {
+      connection->Execute("SET SESSION wsrep_sync_wait = IF(@@wsrep_on, 1, 0)");
+    } catch (const sql::SQLException&) {
+    }
     return connection;
   } catch (const sql::SQLException& e) {
     absl::Status status = FromSqlException(e, "connecting to the database");

@@ -34,7 +34,6 @@ constexpr int kActive = EmploymentStatus::EMPLOYMENT_STATUS_ACTIVE;
 struct LockedCounty {
   std::string display_name;
   int kind = 0;
-  int64_t head_count_version = 0;
 };
 
 absl::StatusOr<OrgUnit> ReadOrgUnit(Connection& connection, int64_t id) {
@@ -120,15 +119,13 @@ absl::StatusOr<std::map<int64_t, LockedCounty>> LockCounties(Connection& connect
   const int64_t first = *ids.begin();
   const int64_t second = *ids.rbegin();
   sql::PreparedStatement& lock = connection.Prepare(
-      "SELECT id, kind, display_name, head_count_version FROM org_units WHERE id IN (?, ?) "
-      "ORDER BY id FOR UPDATE");
+      "SELECT id, kind, display_name FROM org_units WHERE id IN (?, ?) ORDER BY id FOR UPDATE");
   lock.setInt64(1, first);
   lock.setInt64(2, second);
   ResultSetPtr row(lock.executeQuery());
   std::map<int64_t, LockedCounty> locked;
   while (row->next()) {
-    locked[row->getInt64(1)] =
-        LockedCounty{std::string(row->getString(3)), row->getInt(2), row->getInt64(4)};
+    locked[row->getInt64(1)] = LockedCounty{std::string(row->getString(3)), row->getInt(2)};
   }
   for (int64_t id : ids) {
     auto it = locked.find(id);
@@ -151,14 +148,19 @@ Level QuotaSlot(const Employee& employee, int64_t county_id) {
 // them. The row lock taken earlier orders such transactions on one server; this write makes
 // them conflict on a cluster too, where only written rows are certified: of two that race on
 // different nodes, one is aborted (and retried), so neither commits a stale count.
-// Returns the county's new version.
-int64_t MarkHeadCountsChanging(Connection& connection, int64_t county_id, LockedCounty& county) {
-  sql::PreparedStatement& mark =
-      connection.Prepare("UPDATE org_units SET head_count_version = ? WHERE id = ?");
-  mark.setInt64(1, ++county.head_count_version);
-  mark.setInt64(2, county_id);
+// Returns the county's new version. The row is advanced from what it holds (not set to a
+// value computed from an earlier read): an UPDATE that leaves a row as it was writes nothing,
+// and a write set without the row would not conflict with the others on a cluster.
+int64_t MarkHeadCountsChanging(Connection& connection, int64_t county_id) {
+  sql::PreparedStatement& mark = connection.Prepare(
+      "UPDATE org_units SET head_count_version = head_count_version + 1 WHERE id = ?");
+  mark.setInt64(1, county_id);
   mark.executeUpdate();
-  return county.head_count_version;
+  sql::PreparedStatement& read =
+      connection.Prepare("SELECT head_count_version FROM org_units WHERE id = ?");
+  read.setInt64(1, county_id);
+  ResultSetPtr row(read.executeQuery());
+  return row->next() ? row->getInt64(1) : 0;
 }
 
 // Holders per level among the county's levelled customer managers.
@@ -585,7 +587,7 @@ absl::StatusOr<Employee> MySqlPersonnelStore::ApplyTransition(int64_t id,
     std::map<int64_t, int64_t> versions;
     for (int64_t county_id : counties) {
       if (QuotaSlot(current, county_id) != QuotaSlot(next, county_id)) {
-        versions[county_id] = MarkHeadCountsChanging(connection, county_id, locked[county_id]);
+        versions[county_id] = MarkHeadCountsChanging(connection, county_id);
       }
       policy::HeadCounts before = CountLevels(connection, county_id);
       policy::HeadCounts after = before;
