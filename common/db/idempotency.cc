@@ -144,27 +144,6 @@ absl::Status ClaimedResponse(Connection& connection, const RequestKey& key, cons
   return absl::OkStatus();
 }
 
-absl::Status RecordResponse(Connection& connection, const RequestKey& key,
-                            const std::string& response) {
-  sql::PreparedStatement& insert = connection.Prepare(
-      "INSERT INTO request_log (caller, request_id, method, fingerprint, response, created_at) "
-      "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))");
-  std::istringstream blob(response);
-  insert.setString(1, key.caller);
-  insert.setString(2, key.request_id);
-  insert.setString(3, key.method);
-  insert.setString(4, key.fingerprint);
-  insert.setBlob(5, &blob);
-  try {
-    insert.executeUpdate();
-  } catch (const sql::SQLException& e) {
-    if (e.getErrorCode() != kErrDuplicateEntry) throw;
-    return MarkRetryable(absl::AbortedError(
-        absl::StrCat("request ", key.request_id, " is being handled by a concurrent call")));
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<int64_t> PurgeRequestLog(ConnectionPool& pool, absl::Duration retention) {
   const std::string cutoff = ToSqlTimestamp(absl::Now() - retention);
   int64_t purged = 0;

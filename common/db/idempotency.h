@@ -62,11 +62,6 @@ absl::StatusOr<std::optional<std::string>> StoredResponse(ConnectionPool& pool, 
 // Within the transaction that claimed the key: the response its retries will get.
 absl::Status ClaimedResponse(Connection& connection, const RequestKey& key, const std::string& response);
 
-// Within an open transaction: records the response. If a concurrent call with the same id
-// committed first, returns a retryable ABORTED, so the transaction runs again and finds it.
-absl::Status RecordResponse(Connection& connection, const RequestKey& key,
-                            const std::string& response);
-
 // Deletes the records of requests older than `retention`, a batch at a time so no long lock
 // is held; returns how many went. A retry after that is a new request.
 absl::StatusOr<int64_t> PurgeRequestLog(ConnectionPool& pool, absl::Duration retention);

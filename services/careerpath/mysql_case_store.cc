@@ -336,21 +336,16 @@ absl::StatusOr<cv1::Case> MySqlCaseStore::Transition(
 }
 
 absl::StatusOr<std::optional<cv1::Case>> MySqlCaseStore::RecordedResponse(const db::RequestKey& key) {
-  if (key.request_id.empty()) return std::optional<cv1::Case>();
-  return db::WithConnection<std::optional<cv1::Case>>(*pool_, [&](Connection& connection)
-                                                                  -> absl::StatusOr<std::optional<cv1::Case>> {
-    LADDER_ASSIGN_OR_RETURN(std::optional<std::string> bytes, db::LookupResponse(connection, key));
-    if (!bytes.has_value()) return std::optional<cv1::Case>();
-    cv1::Case value;
-    if (!value.ParseFromString(*bytes)) return absl::InternalError("a recorded response does not parse");
-    return std::optional<cv1::Case>(std::move(value));
-  });
+  LADDER_ASSIGN_OR_RETURN(std::optional<std::string> bytes, RecordedBytes(key));
+  if (!bytes.has_value()) return std::optional<cv1::Case>();
+  cv1::Case value;
+  if (!value.ParseFromString(*bytes)) return absl::InternalError("a recorded response does not parse");
+  return std::optional<cv1::Case>(std::move(value));
 }
 
 absl::StatusOr<std::optional<std::string>> MySqlCaseStore::RecordedBytes(const db::RequestKey& key) {
   if (key.request_id.empty()) return std::optional<std::string>();
-  return db::WithConnection<std::optional<std::string>>(
-      *pool_, [&](Connection& connection) { return db::LookupResponse(connection, key); });
+  return db::StoredResponse(*pool_, key);
 }
 
 absl::StatusOr<std::string> MySqlCaseStore::RecordCompletedRequest(const db::RequestKey& key,
