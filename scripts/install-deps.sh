@@ -34,6 +34,7 @@ PACKAGES=(
   mariadb-server
   mariadb-client
   galera-4
+  nghttp2-client
   rsync
   python3-grpcio
   python3-protobuf

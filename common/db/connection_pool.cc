@@ -1,10 +1,12 @@
 #include "common/db/connection_pool.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/db/call_deadline.h"
 #include "common/db/sql_error.h"
 #include "common/status/errors.h"
 #include "cppconn/driver.h"
@@ -76,6 +78,17 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DatabaseOptio
     connection->Execute(
         "SET SESSION time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
         "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+    // Bounds on the server's side: a slow statement is stopped, a lock wait ends.
+    connection->Execute(absl::StrCat("SET SESSION innodb_lock_wait_timeout = ",
+                                     std::max<int64_t>(1, absl::ToInt64Seconds(options.lock_wait_timeout))));
+    const double statement_seconds = absl::ToDoubleSeconds(options.statement_timeout);
+    try {
+      connection->Execute(absl::StrCat("SET SESSION max_statement_time = ", statement_seconds));
+    } catch (const sql::SQLException&) {
+      // MySQL has no max_statement_time; its max_execution_time (milliseconds) bounds reads.
+      connection->Execute(absl::StrCat("SET SESSION max_execution_time = ",
+                                       absl::ToInt64Milliseconds(options.statement_timeout)));
+    }
     // On a Galera node: every transaction starts from everything the cluster committed before
     // it (causal reads), so a call never decides on a state older than a change another
     // replica has already answered for. MySQL, which has no such variable, is left alone.
@@ -148,7 +161,16 @@ absl::StatusOr<ConnectionLease> ConnectionPool::Acquire() {
     auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       return !idle_.empty() || open_count_ < options_.pool_size;
     };
-    if (!mu_.AwaitWithTimeout(absl::Condition(&available), options_.acquire_timeout)) {
+    // Never waits past the call's deadline: the caller is gone by then.
+    const absl::Duration left = CurrentCallDeadline() - absl::Now();
+    if (left <= absl::ZeroDuration()) {
+      return absl::DeadlineExceededError("the call's deadline passed before the database was reached");
+    }
+    if (!mu_.AwaitWithTimeout(absl::Condition(&available), std::min(options_.acquire_timeout, left))) {
+      if (options_.acquire_timeout > left) {
+        return absl::DeadlineExceededError(
+            "the call's deadline passed while every database connection was busy");
+      }
       return ErrorWithReason(
           absl::StatusCode::kUnavailable, reason::kDatabaseUnavailable,
           absl::StrCat("all ", options_.pool_size, " database connections stayed busy for ",

@@ -98,6 +98,10 @@ absl::StatusOr<DatabaseOptions> ParseDatabaseUrl(absl::string_view url) {
       options.io_timeout = absl::Seconds(number);
     } else if (key == "acquire_timeout_ms" && absl::SimpleAtoi(value, &number) && number > 0) {
       options.acquire_timeout = absl::Milliseconds(number);
+    } else if (key == "statement_timeout_ms" && absl::SimpleAtoi(value, &number) && number > 0) {
+      options.statement_timeout = absl::Milliseconds(number);
+    } else if (key == "lock_wait_timeout_s" && absl::SimpleAtoi(value, &number) && number > 0) {
+      options.lock_wait_timeout = absl::Seconds(number);
     } else {
       return BadUrl(absl::StrCat("unknown or invalid option '", pair, "'"));
     }

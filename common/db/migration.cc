@@ -203,8 +203,12 @@ namespace {
 
 // One attempt of ApplyMigrations on a fresh session.
 absl::Status MigrateOnce(const DatabaseOptions& options, const std::vector<Migration>& migrations) {
+  // A migration may rewrite a large table: the bounds meant for calls do not apply to it.
+  DatabaseOptions unbounded = options;
+  unbounded.io_timeout = absl::Hours(1);
+  unbounded.statement_timeout = absl::ZeroDuration();
   LADDER_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection,
-                          Connection::Open(options, /*use_database=*/false));
+                          Connection::Open(unbounded, /*use_database=*/false));
   const std::string database = QuoteIdentifier(options.database);
   try {
     connection->Execute(absl::StrCat("CREATE DATABASE IF NOT EXISTS ", database,

@@ -43,6 +43,9 @@ absl::Status FromSqlException(const sql::SQLException& e, absl::string_view cont
     status = MarkRetryable(ErrorWithReason(
         absl::StatusCode::kAborted, reason::kConcurrentUpdate,
         "the request collided with a concurrent change; retry it with the same request_id"));
+  } else if (code == kErrStatementTimeout || code == kErrMysqlExecutionTimeout) {
+    status = ErrorWithReason(absl::StatusCode::kDeadlineExceeded, reason::kDatabaseUnavailable,
+                             "a database statement ran longer than its limit; retry later");
   } else if (IsConnectionError(code)) {
     status = ErrorWithReason(absl::StatusCode::kUnavailable, reason::kDatabaseUnavailable,
                              "the database is unavailable; retry later");

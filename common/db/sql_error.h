@@ -12,6 +12,9 @@ namespace ladder::db {
 inline constexpr int kErrDuplicateEntry = 1062;
 inline constexpr int kErrLockWaitTimeout = 1205;
 inline constexpr int kErrDeadlock = 1213;
+// A statement stopped by max_statement_time (MariaDB) or max_execution_time (MySQL).
+inline constexpr int kErrStatementTimeout = 1969;
+inline constexpr int kErrMysqlExecutionTimeout = 3024;
 
 // Turns a Connector/C++ exception into a canonical status, keeping the MySQL error number
 // as a payload: deadlock and lock-wait timeout → ABORTED (retryable), duplicate key →

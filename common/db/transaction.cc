@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 
+#include "common/db/call_deadline.h"
 #include "common/db/sql_error.h"
 #include "cppconn/exception.h"
 #include "spdlog/spdlog.h"
@@ -64,7 +65,8 @@ absl::Status RunInTransaction(ConnectionPool& pool,
                               absl::FunctionRef<absl::Status(Connection&)> body,
                               const TransactionOptions& options) {
   absl::Duration backoff = options.initial_backoff;
-  const absl::Time give_up_at = absl::Now() + options.budget;
+  // Retries stop with the budget, or with the call's deadline if that comes first.
+  const absl::Time give_up_at = std::min(absl::Now() + options.budget, CurrentCallDeadline());
   absl::Status status;
   int attempt = 1;
   for (;; ++attempt) {

@@ -1,11 +1,13 @@
 #include "common/server/call_guard.h"
 
+#include <atomic>
 #include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/message_checks.h"
 #include "common/db/audit_log.h"
+#include "common/server/caller_limits.h"
 #include "common/server/logging.h"
 #include "common/status/grpc_status.h"
 #include "google/protobuf/descriptor.h"
@@ -52,6 +54,14 @@ std::string ResourceOf(const google::protobuf::Message& request, int depth = 0) 
   return "";
 }
 
+// A caller over its limits calls again and again; a line a second says as much as all.
+bool ShouldLogThrottled() {
+  static std::atomic<int64_t> last_logged_ms{0};
+  const int64_t now = absl::ToUnixMillis(absl::Now());
+  int64_t last = last_logged_ms.load(std::memory_order_relaxed);
+  return now - last >= 1000 && last_logged_ms.compare_exchange_strong(last, now, std::memory_order_relaxed);
+}
+
 std::string RequestIdOf(const google::protobuf::Message& request) {
   const google::protobuf::FieldDescriptor* field = request.GetDescriptor()->FindFieldByName("request_id");
   if (field == nullptr || field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) return "";
@@ -84,6 +94,19 @@ absl::StatusOr<auth::Principal> CallGuard::Caller(const grpc::ServerContext& con
   return authenticator_->PrincipalOf(context);
 }
 
+absl::StatusOr<auth::Principal> CallGuard::AdmitCaller(const grpc::ServerContext& context) const {
+  absl::StatusOr<auth::Principal> principal = Caller(context);
+  if (!principal.ok()) return principal;
+  if (absl::Status admitted = CallerLimits::Process().Admit(&context, *principal); !admitted.ok()) {
+    if (ShouldLogThrottled()) {
+      spdlog::warn("event=caller_limit actor=\"{}\" limit=calls_in_flight peer={}", LogQuoted(principal->actor),
+                   context.peer());
+    }
+    return admitted;
+  }
+  return principal;
+}
+
 absl::Status CallGuard::Parse(const grpc::ByteBuffer& bytes, google::protobuf::Message& request) const {
   std::vector<grpc::Slice> slices;
   if (!bytes.Dump(&slices).ok()) return absl::InvalidArgumentError("the request could not be read");
@@ -99,6 +122,15 @@ absl::Status CallGuard::Refuse(const grpc::ServerContext& context, const auth::P
                                absl::string_view method, const google::protobuf::Message& request,
                                absl::string_view hint) const {
   const std::string action = absl::StrCat("/", service_, "/", method);
+  // Each refusal is a write to the audit trail: metered per caller, so that refusals cannot
+  // fill the database or slow the others. Beyond the rate nothing is written.
+  if (absl::Status allowed = CallerLimits::Process().AllowRefusal(principal); !allowed.ok()) {
+    if (ShouldLogThrottled()) {
+      spdlog::warn("event=caller_limit actor=\"{}\" limit=refusals method={} peer={}", LogQuoted(principal.actor),
+                   action, context.peer());
+    }
+    return allowed;
+  }
   const std::string resource = ResourceOf(request);
   // The actor comes from a token's subject: quoted and escaped, so it cannot forge fields.
   spdlog::warn("event=permission_denied actor=\"{}\" role={} method={} resource=\"{}\" peer={}",

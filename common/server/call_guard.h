@@ -3,10 +3,14 @@
 // Every call of a Ladder service passes one gate before its handler runs, declared in one
 // place per service (its access_policy.cc):
 //   1. who is calling — the verified principal (UNAUTHENTICATED without one);
-//   2. what was sent — parsed from the wire here, so invalid UTF-8 or control characters are
+//   2. whether the caller has room — calls in flight per caller (caller_limits.h), so one
+//      caller cannot take the server's threads: RESOURCE_EXHAUSTED with RetryInfo beyond it;
+//   3. what was sent — parsed from the wire here, so invalid UTF-8 or control characters are
 //      INVALID_ARGUMENT naming the field (protobuf alone would fail the call as INTERNAL);
-//   3. whether the caller may — the RPC's grants, against what the request touches; a refusal
-//      is PERMISSION_DENIED, logged and written to the audit trail.
+//      then the request's own limits (sizes of repeated fields), before anything is looked up;
+//   4. whether the caller may — the RPC's grants, against what the request touches; a refusal
+//      is PERMISSION_DENIED, logged and written to the audit trail (at a bounded rate per
+//      caller: beyond it RESOURCE_EXHAUSTED, with nothing written).
 // A method the policy does not bind is not registered at all (UNIMPLEMENTED). Nothing is
 // reachable by omission.
 
@@ -36,6 +40,9 @@ struct Access {
   // For lists: narrows the request to what the caller may see (a county filter for county
   // HR, the team for a supervisor) before the scope is resolved.
   std::function<absl::Status(const auth::Principal&, Request&)> narrow = nullptr;
+  // The request's size limits (how many names a batch may hold), checked before `scope` so
+  // that an oversized request costs no lookups. INVALID_ARGUMENT naming the field.
+  std::function<absl::Status(const Request&)> limits = nullptr;
 };
 
 class CallGuard {
@@ -52,6 +59,8 @@ class CallGuard {
   void RequireMethod(absl::string_view method) const;
 
   absl::StatusOr<auth::Principal> Caller(const grpc::ServerContext& context) const;
+  // Steps 1 and 2: the verified caller, counted against its limit of calls in flight.
+  absl::StatusOr<auth::Principal> AdmitCaller(const grpc::ServerContext& context) const;
   absl::Status Parse(const grpc::ByteBuffer& bytes, google::protobuf::Message& request) const;
   // Records and logs a refusal and returns the PERMISSION_DENIED the caller gets: `hint`
   // when given (it must say nothing about the resource), else the standard words.
@@ -66,7 +75,7 @@ class CallGuard {
   absl::Status Admit(const grpc::ServerContext& context, absl::string_view method,
                      const Access<Request>& access, const grpc::ByteBuffer& bytes,
                      Request& request, auth::Principal& principal) const {
-    absl::StatusOr<auth::Principal> caller = Caller(context);
+    absl::StatusOr<auth::Principal> caller = AdmitCaller(context);
     if (!caller.ok()) return caller.status();
     principal = *std::move(caller);
     if (absl::Status parsed = Parse(bytes, request); !parsed.ok()) return parsed;
@@ -78,6 +87,9 @@ class CallGuard {
                          const Access<Request>& access, const auth::Principal& principal,
                          Request& request) const {
     if (!access.grants.Names(principal)) return Refuse(context, principal, method, request);
+    if (access.limits) {
+      if (absl::Status within = access.limits(request); !within.ok()) return within;
+    }
     if (access.grants.Unlimited(principal)) return absl::OkStatus();
     if (access.narrow) {
       absl::Status narrowed = access.narrow(principal, request);

@@ -19,6 +19,23 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
           "on SIGTERM, time given to calls in flight before they are cancelled");
 ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(2),
           "how often the database is probed for the health service");
+ABSL_FLAG(absl::Duration, health_timeout, absl::Seconds(2),
+          "a readiness probe that has not answered after this counts as failed");
+ABSL_FLAG(int, max_threads, 200,
+          "threads the server may use for calls in progress; beyond them a call is "
+          "RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_concurrent_streams, 64, "HTTP/2 streams one connection may have open");
+ABSL_FLAG(int, memory_quota_mb, 512, "gRPC's memory quota for the server's buffers, MiB");
+ABSL_FLAG(int, max_calls_per_person, 32,
+          "calls one person (token subject) may have in flight, responses not yet read "
+          "included; 0: no limit");
+ABSL_FLAG(int, max_calls_per_service, 256,
+          "calls one Ladder service (client certificate) may have in flight; 0: no limit");
+ABSL_FLAG(double, refusals_per_second, 5,
+          "refused calls one caller may cause per second (each is audited); 0: no limit");
+ABSL_FLAG(int, refusal_burst, 50, "refused calls one caller may cause at once");
+ABSL_FLAG(absl::Duration, stream_first_message_timeout, absl::Seconds(10),
+          "a client stream that sends no message within this is cancelled");
 ABSL_FLAG(bool, migrate, true, "apply schema migrations at start");
 ABSL_FLAG(bool, migrate_only, false, "apply schema migrations, then exit");
 ABSL_FLAG(absl::Duration, request_id_retention, absl::Hours(24 * 30),
@@ -52,6 +69,15 @@ constexpr std::pair<const char*, const char*> kEnvironment[] = {
     {"LADDER_LOG_LEVEL", "log_level"},
     {"LADDER_SHUTDOWN_GRACE", "shutdown_grace"},
     {"LADDER_HEALTH_INTERVAL", "health_interval"},
+    {"LADDER_HEALTH_TIMEOUT", "health_timeout"},
+    {"LADDER_MAX_THREADS", "max_threads"},
+    {"LADDER_MAX_CONCURRENT_STREAMS", "max_concurrent_streams"},
+    {"LADDER_MEMORY_QUOTA_MB", "memory_quota_mb"},
+    {"LADDER_MAX_CALLS_PER_PERSON", "max_calls_per_person"},
+    {"LADDER_MAX_CALLS_PER_SERVICE", "max_calls_per_service"},
+    {"LADDER_REFUSALS_PER_SECOND", "refusals_per_second"},
+    {"LADDER_REFUSAL_BURST", "refusal_burst"},
+    {"LADDER_STREAM_FIRST_MESSAGE_TIMEOUT", "stream_first_message_timeout"},
     {"LADDER_MIGRATE", "migrate"},
     {"LADDER_REQUEST_ID_RETENTION", "request_id_retention"},
     {"LADDER_AUDIT_SEAL_INTERVAL", "audit_seal_interval"},

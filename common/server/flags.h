@@ -9,6 +9,11 @@
 //   --log_level         [LADDER_LOG_LEVEL]       trace, debug, info, warn, error
 //   --shutdown_grace    [LADDER_SHUTDOWN_GRACE]  time given to calls in flight on SIGTERM
 //   --health_interval   [LADDER_HEALTH_INTERVAL] how often the database is probed
+//   --health_timeout    [LADDER_HEALTH_TIMEOUT]  a probe unanswered this long has failed
+// Limits (docs/security.md, "Limits"):
+//   --max_threads, --max_concurrent_streams, --memory_quota_mb
+//   --max_calls_per_person, --max_calls_per_service, --refusals_per_second, --refusal_burst
+//   --stream_first_message_timeout  [LADDER_ + the flag's name in capitals]
 //   --migrate           [LADDER_MIGRATE]         apply schema migrations at start
 //   --migrate_only                               apply migrations and exit (a Job)
 //   --request_id_retention [LADDER_REQUEST_ID_RETENTION] how long request ids are kept
@@ -35,6 +40,15 @@ ABSL_DECLARE_FLAG(std::string, policy_dir);
 ABSL_DECLARE_FLAG(std::string, log_level);
 ABSL_DECLARE_FLAG(absl::Duration, shutdown_grace);
 ABSL_DECLARE_FLAG(absl::Duration, health_interval);
+ABSL_DECLARE_FLAG(absl::Duration, health_timeout);
+ABSL_DECLARE_FLAG(int, max_threads);
+ABSL_DECLARE_FLAG(int, max_concurrent_streams);
+ABSL_DECLARE_FLAG(int, memory_quota_mb);
+ABSL_DECLARE_FLAG(int, max_calls_per_person);
+ABSL_DECLARE_FLAG(int, max_calls_per_service);
+ABSL_DECLARE_FLAG(double, refusals_per_second);
+ABSL_DECLARE_FLAG(int, refusal_burst);
+ABSL_DECLARE_FLAG(absl::Duration, stream_first_message_timeout);
 ABSL_DECLARE_FLAG(bool, migrate);
 ABSL_DECLARE_FLAG(bool, migrate_only);
 ABSL_DECLARE_FLAG(absl::Duration, request_id_retention);

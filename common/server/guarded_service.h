@@ -15,8 +15,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/caller.h"
+#include "common/db/call_deadline.h"
 #include "common/server/audit_rpcs.h"
 #include "common/server/call_guard.h"
+#include "common/server/stream_watchdog.h"
 #include "grpcpp/impl/rpc_service_method.h"
 #include "grpcpp/impl/service_type.h"
 #include "grpcpp/support/byte_buffer.h"
@@ -62,6 +64,7 @@ class GuardedService : public grpc::Service {
             [method, access = std::move(access), handler = std::move(handler)](
                 GuardedService* self, grpc::ServerContext* context, const grpc::ByteBuffer* bytes,
                 grpc::ByteBuffer* reply) -> grpc::Status {
+              db::ScopedCallDeadline deadline(DeadlineOf(*context));
               Request request;
               auth::Principal principal;
               if (absl::Status admitted = self->guard_.Admit(*context, method, access, *bytes, request, principal);
@@ -88,7 +91,8 @@ class GuardedService : public grpc::Service {
                              });
   }
 
-  // A client-streaming method: the first message is authorized; every message is parsed and
+  // A client-streaming method: the caller is admitted when the stream opens, the first message
+  // (which must come within the watchdog's time) is authorized; every message is parsed and
   // checked as it is read.
   template <typename Request, typename Response>
   void ClientStreaming(const char* method, Access<Request> access,
@@ -100,12 +104,20 @@ class GuardedService : public grpc::Service {
             [method, access = std::move(access), handler = std::move(handler)](
                 GuardedService* self, grpc::ServerContext* context,
                 grpc::ServerReader<grpc::ByteBuffer>* stream, grpc::ByteBuffer* reply) -> grpc::Status {
+              db::ScopedCallDeadline deadline(DeadlineOf(*context));
               const CallGuard& guard = self->guard_;
-              absl::StatusOr<auth::Principal> principal = guard.Caller(*context);
+              absl::StatusOr<auth::Principal> principal = guard.AdmitCaller(*context);
               if (!principal.ok()) return guard.Answer(principal.status());
               GuardedReader<Request> reader(guard, *stream);
               Request first;
-              if (reader.Read(&first)) {
+              StreamWatchdog::Watch silent = StreamWatchdog::Process().Arm(
+                  context, StreamWatchdog::Process().first_message_timeout());
+              const bool has_first = reader.Read(&first);
+              silent.Disarm();
+              if (context->IsCancelled()) {
+                return grpc::Status(grpc::StatusCode::CANCELLED, "the stream sent no message in time");
+              }
+              if (has_first) {
                 if (absl::Status allowed = guard.Authorize(*context, method, access, *principal, first);
                     !allowed.ok()) {
                   return guard.Answer(allowed);
@@ -177,6 +189,13 @@ class GuardedService : public grpc::Service {
     guard_.RequireMethod(method);
     names_.push_back(absl::StrCat("/", guard_.service(), "/", method));
     return names_.back().c_str();
+  }
+
+  // The caller's deadline; InfiniteFuture() when it set none.
+  static absl::Time DeadlineOf(const grpc::ServerContext& context) {
+    const auto deadline = context.deadline();
+    if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
+    return absl::FromChrono(deadline);
   }
 
   template <typename Response>

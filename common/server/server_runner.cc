@@ -3,15 +3,19 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "common/server/access_log.h"
+#include "common/server/stream_watchdog.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "common/server/logging.h"
 #include "spdlog/spdlog.h"
 
 namespace ladder::server {
@@ -64,6 +68,15 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
                            ServerCredentialsFor(config.transport, config.authenticator),
                            &started.port);
   builder.SetMaxReceiveMessageSize(config.max_receive_message_bytes);
+  // The server's share of the machine: threads (one per call in progress) and buffer memory.
+  // Past the thread quota gRPC answers RESOURCE_EXHAUSTED itself, holding nothing.
+  grpc::ResourceQuota quota(absl::StrCat("ladder-", config.service_name));
+  quota.SetMaxThreads(config.max_threads);
+  quota.Resize(static_cast<size_t>(config.memory_quota_bytes));
+  builder.SetResourceQuota(quota);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, config.max_concurrent_streams);
+  CallerLimits::Process().Configure(config.caller_limits);
+  StreamWatchdog::Process().set_first_message_timeout(config.stream_first_message_timeout);
   for (grpc::Service* service : services) builder.RegisterService(service);
   // Handlers block on the database; with gRPC's default of two polling threads the sync
   // server keeps creating and destroying threads under load (about one per two calls).
@@ -76,6 +89,7 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
                              static_cast<int>(absl::ToInt64Milliseconds(config.shutdown_grace)));
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
   factories.push_back(MakeAccessLogFactory());
+  factories.push_back(CallerLimits::MakeCallEndFactory());
   builder.experimental().SetInterceptorCreators(std::move(factories));
   started.server = builder.BuildAndStart();
   if (started.server == nullptr || started.port == 0) {
@@ -90,30 +104,58 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
 HealthMonitor::HealthMonitor(const ServerConfig& config, grpc::Server& server,
                              std::function<absl::Status()> readiness)
     : config_(config), server_(server), readiness_(std::move(readiness)) {
-  thread_ = std::thread([this] { Run(); });
+  probe_thread_ = std::thread([this] { Probe(); });
+  watch_thread_ = std::thread([this] { Watch(); });
 }
 
 HealthMonitor::~HealthMonitor() {
   stopping_.Notify();
-  thread_.join();
+  watch_thread_.join();
+  // A probe stuck on a frozen database ends by the connection's own timeouts.
+  probe_thread_.join();
 }
 
-void HealthMonitor::Run() {
-  bool serving = false;
-  bool first = true;
+void HealthMonitor::Report(const absl::Status& status) {
+  absl::MutexLock lock(&mu_);
+  if (reported_ && status.ok() == serving_) return;
+  reported_ = true;
+  serving_ = status.ok();
+  SetServing(server_, config_, serving_);
+  if (serving_) {
+    spdlog::info("event=health status=SERVING");
+  } else {
+    spdlog::warn("event=health status=NOT_SERVING reason=\"{}\"", LogQuoted(status.ToString()));
+  }
+}
+
+void HealthMonitor::Probe() {
   do {
-    absl::Status status = readiness_();
-    if (status.ok() != serving || first) {
-      serving = status.ok();
-      SetServing(server_, config_, serving);
-      if (serving) {
-        spdlog::info("event=health status=SERVING");
-      } else {
-        spdlog::warn("event=health status=NOT_SERVING reason=\"{}\"", status.ToString());
-      }
+    {
+      absl::MutexLock lock(&mu_);
+      probe_started_ = absl::Now();
     }
-    first = false;
+    absl::Status status = readiness_();
+    {
+      absl::MutexLock lock(&mu_);
+      probe_started_ = absl::InfiniteFuture();
+    }
+    Report(status);
   } while (!stopping_.WaitForNotificationWithTimeout(config_.health_interval));
+}
+
+void HealthMonitor::Watch() {
+  const absl::Duration tick = std::min(absl::Milliseconds(250), config_.health_timeout / 2);
+  while (!stopping_.WaitForNotificationWithTimeout(tick)) {
+    absl::Time started;
+    {
+      absl::MutexLock lock(&mu_);
+      started = probe_started_;
+    }
+    if (absl::Now() - started > config_.health_timeout) {
+      Report(absl::DeadlineExceededError(absl::StrCat(
+          "the readiness probe has not answered for ", absl::FormatDuration(config_.health_timeout))));
+    }
+  }
 }
 
 void RunUntilSignalled(const ServerConfig& config, grpc::Server& server,

@@ -1,5 +1,7 @@
 #include "common/server/service_main.h"
 
+#include <malloc.h>
+
 #include <cstdlib>
 #include <functional>
 #include <thread>
@@ -92,6 +94,14 @@ absl::StatusOr<std::shared_ptr<auth::Authenticator>> MakeAuthenticator(const Tra
   return auth::Authenticator::Verifying(*std::move(verifier));
 }
 
+// Memory freed after a burst (large requests, many calls at once) goes back to the system.
+// glibc raises its mmap threshold to the largest block freed so far, after which big
+// buffers come from the heap and stay; a fixed threshold keeps them mapped and unmapped.
+void ReturnFreedMemory() {
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
+}
+
 int Fail(const absl::Status& status, const char* step) {
   spdlog::critical("event=startup_failed step={} error=\"{}\"", step, status.ToString());
   return EXIT_FAILURE;
@@ -101,6 +111,7 @@ int Fail(const absl::Status& status, const char* step) {
 
 int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   BlockShutdownSignals();
+  ReturnFreedMemory();
   ParseFlags(argc, argv, spec.usage, spec.extra_environment);
   InitLogging(spec.name, absl::GetFlag(FLAGS_log_level));
 
@@ -138,6 +149,15 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   config.health_service_names = {spec.health_service};
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   config.health_interval = absl::GetFlag(FLAGS_health_interval);
+  config.health_timeout = absl::GetFlag(FLAGS_health_timeout);
+  config.max_threads = absl::GetFlag(FLAGS_max_threads);
+  config.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  config.memory_quota_bytes = int64_t{absl::GetFlag(FLAGS_memory_quota_mb)} << 20;
+  config.caller_limits.max_calls_per_person = absl::GetFlag(FLAGS_max_calls_per_person);
+  config.caller_limits.max_calls_per_service = absl::GetFlag(FLAGS_max_calls_per_service);
+  config.caller_limits.refusals_per_second = absl::GetFlag(FLAGS_refusals_per_second);
+  config.caller_limits.refusal_burst = absl::GetFlag(FLAGS_refusal_burst);
+  config.stream_first_message_timeout = absl::GetFlag(FLAGS_stream_first_message_timeout);
   config.transport = transport;
   config.authenticator = *authenticator;
   absl::StatusOr<StartedServer> started = StartServer(config, {(*running)->service()});
@@ -146,6 +166,8 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   RunningService& service = **running;
   const absl::Duration retention = absl::GetFlag(FLAGS_request_id_retention);
   PeriodicTask janitor(absl::Hours(1), [&pool, retention] { ForgetExpiredRequestIds(pool, retention); });
+  // The heaps of many threads (arenas) are trimmed only by malloc_trim.
+  PeriodicTask trimmer(absl::Seconds(30), [] { malloc_trim(0); });
   AuditSealer audit_sealer(pool);
   PeriodicTask sealer(absl::GetFlag(FLAGS_audit_seal_interval), [&audit_sealer] { audit_sealer.Run(); });
   RunUntilSignalled(config, *started->server, [&service] { return service.Ready(); });

@@ -11,11 +11,13 @@
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 
 namespace ladder {
 
 inline constexpr absl::string_view kErrorInfoTypeUrl = "type.googleapis.com/google.rpc.ErrorInfo";
 inline constexpr absl::string_view kBadRequestTypeUrl = "type.googleapis.com/google.rpc.BadRequest";
+inline constexpr absl::string_view kRetryInfoTypeUrl = "type.googleapis.com/google.rpc.RetryInfo";
 inline constexpr absl::string_view kPreconditionFailureTypeUrl =
     "type.googleapis.com/google.rpc.PreconditionFailure";
 
@@ -38,6 +40,10 @@ inline constexpr absl::string_view kUnknownPolicyVersion = "UNKNOWN_POLICY_VERSI
 inline constexpr absl::string_view kDatabaseUnavailable = "DATABASE_UNAVAILABLE";
 inline constexpr absl::string_view kConcurrentUpdate = "CONCURRENT_UPDATE";
 inline constexpr absl::string_view kInternal = "INTERNAL";
+// RESOURCE_EXHAUSTED, with RetryInfo: one caller has too many calls in flight, or has been
+// refused too often in a short time. Retry after the delay the RetryInfo gives.
+inline constexpr absl::string_view kTooManyCallsInFlight = "TOO_MANY_CALLS_IN_FLIGHT";
+inline constexpr absl::string_view kTooManyRefusals = "TOO_MANY_REFUSALS";
 }  // namespace reason
 
 // INVALID_ARGUMENT naming the offending field ("employee.display_name") and why.
@@ -56,6 +62,9 @@ absl::Status ErrorWithReason(absl::StatusCode code, absl::string_view reason,
 absl::Status RuleViolationError(absl::string_view reason, absl::string_view subject,
                                 absl::string_view message,
                                 const std::map<std::string, std::string>& metadata = {});
+
+// `status` with a google.rpc.RetryInfo telling the caller how long to wait before retrying.
+absl::Status WithRetryDelay(absl::Status status, absl::Duration delay);
 
 // The ErrorInfo reason attached to `status`, if any.
 std::optional<std::string> ErrorReason(const absl::Status& status);

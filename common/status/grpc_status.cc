@@ -59,7 +59,7 @@ absl::StatusCode ToAbslCode(grpc::StatusCode code) {
 }
 
 constexpr absl::string_view kDetailTypeUrls[] = {kErrorInfoTypeUrl, kBadRequestTypeUrl,
-                                                 kPreconditionFailureTypeUrl};
+                                                 kPreconditionFailureTypeUrl, kRetryInfoTypeUrl};
 
 }  // namespace
 

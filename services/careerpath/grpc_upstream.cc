@@ -1,9 +1,11 @@
+#include <algorithm>
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/caller.h"
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
+#include "common/db/call_deadline.h"
 #include "services/careerpath/upstream.h"
 
 namespace ladder::careerpath {
@@ -29,7 +31,8 @@ class Caller {
   explicit Caller(absl::Duration deadline) : deadline_(deadline) {}
   std::unique_ptr<grpc::ClientContext> Context() const {
     auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(deadline_));
+    // The call being served bounds the calls it makes: none outlives its caller's deadline.
+    context->set_deadline(absl::ToChronoTime(std::min(absl::Now() + deadline_, db::CurrentCallDeadline())));
     // Careerpath calls as itself (its certificate); the person whose call this serves goes
     // along, so personnel's audit trail names who decided, not only who applied it.
     if (const auth::Principal* caller = auth::CurrentCaller(); caller != nullptr) {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 
 #include "absl/strings/numbers.h"
@@ -5,6 +6,7 @@
 #include "common/api/resource_name.h"
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
+#include "common/db/call_deadline.h"
 #include "services/evaluation/personnel_directory.h"
 
 namespace ladder::evaluation {
@@ -97,8 +99,8 @@ class GrpcPersonnelDirectory final : public PersonnelDirectory {
  private:
   std::unique_ptr<grpc::ClientContext> Context() const {
     auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() +
-                          absl::ToChronoMilliseconds(deadline_));
+    // The call being served bounds the calls it makes: none outlives its caller's deadline.
+    context->set_deadline(absl::ToChronoTime(std::min(absl::Now() + deadline_, db::CurrentCallDeadline())));
     return context;
   }
 

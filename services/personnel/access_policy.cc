@@ -4,6 +4,7 @@
 
 #include "common/api/resource_name.h"
 #include "common/status/macros.h"
+#include "services/personnel/request_validation.h"
 
 namespace ladder::personnel {
 namespace {
@@ -134,7 +135,10 @@ PersonnelAccessPolicy::PersonnelAccessPolicy(PersonnelServiceImpl* impl, Personn
            if (teams.size() == 1) all.team = *teams.begin();
            if (employees.size() == 1) all.employee = *employees.begin();
            return all;
-         }},
+         },
+         /*narrow=*/nullptr,
+         // One lookup per name above: the batch's size is checked before them.
+         ValidateBatchGetEmployees},
         impl, &P::BatchGetEmployees);
   Unary("ListEmployees",
         {{auth::kHrAdmin, auth::kAuditor, auth::kCountyHrOwnCounties, auth::kSupervisorOwnTeam,

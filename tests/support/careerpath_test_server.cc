@@ -25,6 +25,8 @@ absl::StatusOr<std::unique_ptr<CareerPathTestServer>> CareerPathTestServer::Star
   server::ServerConfig config;
   config.service_name = "careerpath";
   config.listen = "127.0.0.1:0";
+  // Tests call concurrently as one identity; the abuse tests switch the limits on.
+  config.caller_limits = server::CallerLimitOptions::None();
   config.transport = ServerTransport("careerpath");
   config.authenticator = TestAuthenticator();
   server->service_ = std::make_unique<careerpath::CareerPathAccessPolicy>(

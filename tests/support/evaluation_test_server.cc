@@ -23,6 +23,8 @@ absl::StatusOr<std::unique_ptr<EvaluationTestServer>> EvaluationTestServer::Star
   server::ServerConfig config;
   config.service_name = "evaluation";
   config.listen = "127.0.0.1:0";
+  // Tests call concurrently as one identity; the abuse tests switch the limits on.
+  config.caller_limits = server::CallerLimitOptions::None();
   config.transport = ServerTransport("evaluation");
   config.authenticator = TestAuthenticator();
   server->service_ = std::make_unique<evaluation::EvaluationAccessPolicy>(

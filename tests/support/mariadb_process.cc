@@ -67,6 +67,7 @@ absl::StatusOr<std::unique_ptr<MariaDbProcess>> MariaDbProcess::Start(const std:
 
 MariaDbProcess::~MariaDbProcess() {
   if (pid_ > 0) {
+    if (frozen_) kill(pid_, SIGCONT);  // a stopped process would never act on SIGTERM
     kill(pid_, SIGTERM);
     waitpid(pid_, nullptr, 0);
   }
@@ -105,6 +106,20 @@ absl::Status MariaDbProcess::Launch() {
     absl::SleepFor(absl::Milliseconds(100));
   }
   return absl::DeadlineExceededError("mariadbd did not answer within 60 s");
+}
+
+absl::Status MariaDbProcess::Freeze() {
+  if (pid_ <= 0) return absl::FailedPreconditionError("not running");
+  if (kill(pid_, SIGSTOP) != 0) return absl::InternalError("SIGSTOP failed");
+  frozen_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status MariaDbProcess::Thaw() {
+  if (pid_ <= 0) return absl::FailedPreconditionError("not running");
+  if (kill(pid_, SIGCONT) != 0) return absl::InternalError("SIGCONT failed");
+  frozen_ = false;
+  return absl::OkStatus();
 }
 
 absl::Status MariaDbProcess::Kill() {

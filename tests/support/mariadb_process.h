@@ -21,6 +21,10 @@ class MariaDbProcess final {
 
   // Kills the server at once (SIGKILL), as a crash or a lost host would.
   absl::Status Kill();
+  // Stops the server without ending it (SIGSTOP), as a hung host or a full disk would:
+  // connections stay open and nothing answers. Thaw() lets it go on (SIGCONT).
+  absl::Status Freeze();
+  absl::Status Thaw();
   // Starts it again on the same data; waits until it answers.
   absl::Status Restart();
 
@@ -33,6 +37,7 @@ class MariaDbProcess final {
 
   std::string directory_;
   pid_t pid_ = -1;
+  bool frozen_ = false;
 };
 
 }  // namespace ladder::testing

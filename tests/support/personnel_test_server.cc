@@ -24,6 +24,8 @@ absl::StatusOr<std::unique_ptr<PersonnelTestServer>> PersonnelTestServer::Start(
   server->config_.listen = "127.0.0.1:0";
   server->config_.health_service_names = {"ladder.personnel.v1.PersonnelService"};
   server->config_.health_interval = absl::Milliseconds(100);
+  // Tests call concurrently as one identity; the abuse tests switch the limits on.
+  server->config_.caller_limits = server::CallerLimitOptions::None();
   LADDER_ASSIGN_OR_RETURN(server::StartedServer started,
                           server::StartServer(server->config_, {server->service_.get()}));
   server->server_ = std::move(started.server);
@@ -37,6 +39,7 @@ absl::StatusOr<std::unique_ptr<PersonnelTestServer>> PersonnelTestServer::Start(
 
 PersonnelTestServer::~PersonnelTestServer() {
   health_.reset();
+  if (server_ == nullptr) return;  // Start failed before the server was up
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   server_->Wait();
 }

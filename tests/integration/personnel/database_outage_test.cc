@@ -3,7 +3,9 @@
 // transaction half-applied.
 
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "absl/synchronization/notification.h"
@@ -39,29 +41,55 @@ bool Eventually(absl::Duration timeout, const std::function<bool()>& condition) 
   return condition();
 }
 
-TEST(DatabaseOutageTest, FailsFastWhileDownAndRecoversWithoutRestart) {
-  const std::string directory =
-      absl::StrCat(::testing::TempDir(), "ladder-outage-", getpid());
+// A personnel server, serving, on a MariaDB of the test's own, with a city branch.
+struct ServerOnOwnDatabase {
+  std::unique_ptr<MariaDbProcess> mariadb;
+  db::DatabaseOptions options;
+  std::unique_ptr<PersonnelTestServer> server;
+  std::unique_ptr<pv1::PersonnelService::Stub> stub;
+  std::unique_ptr<Health::Stub> health;
+  pv1::OrgUnit city;
+};
+
+// Starts `rig` on a database `name`, with its options changed by `adjust`.
+void StartOnOwnDatabase(const std::string& name, const std::function<void(db::DatabaseOptions&)>& adjust,
+                        ServerOnOwnDatabase& rig) {
+  const std::string directory = absl::StrCat(::testing::TempDir(), name, "-", getpid());
   std::filesystem::remove_all(directory);
   auto mariadb = MariaDbProcess::Start(directory);
   ASSERT_TRUE(mariadb.ok()) << mariadb.status();
-  db::DatabaseOptions options = (*mariadb)->Options("ladder_outage");
-  options.connect_timeout = absl::Seconds(1);
-  options.io_timeout = absl::Seconds(3);
-  options.acquire_timeout = absl::Seconds(1);
-  ASSERT_TRUE(db::ApplyMigrations(options, personnel::Migrations()).ok());
-  auto server = PersonnelTestServer::Start(options);
+  rig.mariadb = *std::move(mariadb);
+  rig.options = rig.mariadb->Options(name);
+  adjust(rig.options);
+  ASSERT_TRUE(db::ApplyMigrations(rig.options, personnel::Migrations()).ok());
+  auto server = PersonnelTestServer::Start(rig.options);
   ASSERT_TRUE(server.ok()) << server.status();
-  auto stub = (*server)->NewStub();
-  auto health = Health::NewStub((*server)->channel());
-  ASSERT_TRUE(Eventually(absl::Seconds(10), [&] { return HealthOf(*health) == HealthCheckResponse::SERVING; }));
-
-  // Set-up: a county and a manager whose level the load keeps changing.
+  rig.server = *std::move(server);
+  rig.stub = rig.server->NewStub();
+  rig.health = Health::NewStub(rig.server->channel());
+  ASSERT_TRUE(Eventually(absl::Seconds(10), [&] { return HealthOf(*rig.health) == HealthCheckResponse::SERVING; }));
   pv1::CreateOrgUnitRequest city_request;
   city_request.mutable_org_unit()->set_display_name("city");
   city_request.mutable_org_unit()->set_kind(pv1::OrgUnit::KIND_CITY_BRANCH);
-  pv1::OrgUnit city, county;
-  ASSERT_TRUE(stub->CreateOrgUnit(CallContext().get(), city_request, &city).ok());
+  ASSERT_TRUE(rig.stub->CreateOrgUnit(CallContext().get(), city_request, &rig.city).ok());
+}
+
+TEST(DatabaseOutageTest, FailsFastWhileDownAndRecoversWithoutRestart) {
+  ServerOnOwnDatabase rig;
+  ASSERT_NO_FATAL_FAILURE(StartOnOwnDatabase("ladder_outage", [](db::DatabaseOptions& options) {
+    options.connect_timeout = absl::Seconds(1);
+    options.io_timeout = absl::Seconds(3);
+    options.acquire_timeout = absl::Seconds(1);
+  }, rig));
+  const db::DatabaseOptions& options = rig.options;
+  auto& stub = rig.stub;
+  auto& health = rig.health;
+  auto& mariadb = rig.mariadb;
+  auto* server = &rig.server;
+  const pv1::OrgUnit& city = rig.city;
+
+  // Set-up: a county and a manager whose level the load keeps changing.
+  pv1::OrgUnit county;
   pv1::CreateOrgUnitRequest county_request;
   county_request.mutable_org_unit()->set_display_name("county");
   county_request.mutable_org_unit()->set_kind(pv1::OrgUnit::KIND_COUNTY);
@@ -109,13 +137,13 @@ TEST(DatabaseOutageTest, FailsFastWhileDownAndRecoversWithoutRestart) {
   for (int i = 0; i < 4; ++i) threads.emplace_back(load);
   ASSERT_TRUE(Eventually(absl::Seconds(10), [&] { return ok_calls.load() > 20; }));
 
-  ASSERT_TRUE((*mariadb)->Kill().ok());
+  ASSERT_TRUE(mariadb->Kill().ok());
   EXPECT_TRUE(Eventually(absl::Seconds(10), [&] { return unavailable.load() > 5; }))
       << "calls did not fail with UNAVAILABLE";
   EXPECT_TRUE(Eventually(absl::Seconds(10),
                          [&] { return HealthOf(*health) == HealthCheckResponse::NOT_SERVING; }));
 
-  ASSERT_TRUE((*mariadb)->Restart().ok());
+  ASSERT_TRUE(mariadb->Restart().ok());
   EXPECT_TRUE(Eventually(absl::Seconds(30),
                          [&] { return HealthOf(*health) == HealthCheckResponse::SERVING; }));
   const int ok_before = ok_calls.load();
@@ -145,6 +173,80 @@ TEST(DatabaseOutageTest, FailsFastWhileDownAndRecoversWithoutRestart) {
   EXPECT_EQ(rows->getInt(2), next.load());
   // Each employee row committed together with its request record: none without the other.
   EXPECT_EQ(rows->getInt(3), next.load());
+  server->reset();
+}
+
+// A frozen database (SIGSTOP: connections open, nothing answers, as with a hung host) must
+// not hang the service: health turns NOT_SERVING within 5 s, a call fails within the
+// server's own bounds even when its caller would wait longer, health comes back within 5 s
+// of the database answering, and calls after that succeed.
+TEST(DatabaseOutageTest, FrozenDatabaseFlipsHealthAndBoundsEveryCall) {
+  // The production defaults but for the network bounds, shortened so that the test need not
+  // keep the database frozen for 12 s: a call must end by them, not by its caller's deadline.
+  ServerOnOwnDatabase rig;
+  ASSERT_NO_FATAL_FAILURE(StartOnOwnDatabase("ladder_frozen", [](db::DatabaseOptions& options) {
+    options.io_timeout = absl::Seconds(4);
+    options.connect_timeout = absl::Seconds(2);
+    options.statement_timeout = absl::Seconds(3);
+  }, rig));
+  const db::DatabaseOptions& options = rig.options;
+  auto& stub = rig.stub;
+  auto& health = rig.health;
+  auto& mariadb = rig.mariadb;
+  auto* server = &rig.server;
+  const pv1::OrgUnit& city = rig.city;
+  auto get_city = [&](absl::Duration deadline) {
+    pv1::GetOrgUnitRequest request;
+    request.set_name(city.name());
+    pv1::OrgUnit unit;
+    return stub->GetOrgUnit(CallContext(deadline).get(), request, &unit);
+  };
+  // Connections idle for a while, as between bursts in production.
+  absl::SleepFor(absl::Milliseconds(1500));
+
+  ASSERT_TRUE(mariadb->Freeze().ok());
+  const absl::Time frozen_at = absl::Now();
+  // A caller that would wait 40 s: the server's bounds end the call long before.
+  std::thread patient([&] {
+    const absl::Time start = absl::Now();
+    grpc::Status status = get_city(absl::Seconds(40));
+    const absl::Duration took = absl::Now() - start;
+    EXPECT_FALSE(status.ok());
+    std::printf("frozen database: a call with a 40 s deadline ended after %.1f s: %d %s\n",
+                absl::ToDoubleSeconds(took), static_cast<int>(status.error_code()),
+                status.error_message().c_str());
+    // At most the read bound on a pooled connection, then the connect bound on a new one.
+    EXPECT_LT(took, options.io_timeout + options.connect_timeout + absl::Seconds(2))
+        << "the call was bounded by its caller's deadline only";
+  });
+  // The test server probes every 100 ms; a probe unanswered for 2 s has failed. (Were health
+  // only to learn of the freeze from the probe's own read bound, it would take 4 s here.)
+  EXPECT_TRUE(Eventually(absl::Milliseconds(3500),
+                         [&] { return HealthOf(*health) == HealthCheckResponse::NOT_SERVING; }))
+      << "health stayed SERVING with the database frozen";
+  std::printf("frozen database: NOT_SERVING after %.1f s\n", absl::ToDoubleSeconds(absl::Now() - frozen_at));
+  // Callers with short deadlines are answered by their deadline, whatever the server does.
+  const absl::Time start = absl::Now();
+  EXPECT_FALSE(get_city(absl::Seconds(2)).ok());
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+  patient.join();
+
+  ASSERT_TRUE(mariadb->Thaw().ok());
+  const absl::Time thawed_at = absl::Now();
+  EXPECT_TRUE(Eventually(absl::Seconds(5), [&] { return HealthOf(*health) == HealthCheckResponse::SERVING; }))
+      << "health did not come back within 5 s of the database answering";
+  std::printf("frozen database: SERVING %.1f s after it answered again\n",
+              absl::ToDoubleSeconds(absl::Now() - thawed_at));
+  // No failures once it is back: no stale pooled connection is handed out.
+  int failures = 0;
+  for (int i = 0; i < 40; ++i) {
+    grpc::Status status = get_city(absl::Seconds(10));
+    if (!status.ok()) {
+      ++failures;
+      ADD_FAILURE() << "after recovery: " << status.error_code() << " " << status.error_message();
+    }
+  }
+  EXPECT_EQ(failures, 0);
   server->reset();
 }
 

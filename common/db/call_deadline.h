@@ -1,0 +1,27 @@
+#pragma once
+
+// The deadline of the call a thread is serving, so the database layer never waits for a
+// connection, or retries a transaction, after the caller has given up, and a call to another
+// service never outlives the call it serves. The call guard sets
+// it around every handler (sync handlers run on one thread from start to end).
+
+#include "absl/time/time.h"
+
+namespace ladder::db {
+
+class ScopedCallDeadline final {
+ public:
+  explicit ScopedCallDeadline(absl::Time deadline);
+  ~ScopedCallDeadline();
+  ScopedCallDeadline(const ScopedCallDeadline&) = delete;
+  ScopedCallDeadline& operator=(const ScopedCallDeadline&) = delete;
+
+ private:
+  absl::Time previous_;
+};
+
+// The deadline of the call running on this thread; InfiniteFuture() outside one, or when
+// the caller set none.
+absl::Time CurrentCallDeadline();
+
+}  // namespace ladder::db
