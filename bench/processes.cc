@@ -228,5 +228,6 @@ ServerProcess::~ServerProcess() {
 
 int64_t ServerProcess::RssKib() const { return ProcStatusKib(pid_, "VmRSS"); }
 int64_t ServerProcess::PeakRssKib() const { return ProcStatusKib(pid_, "VmHWM"); }
+int64_t ServerProcess::Threads() const { return ProcStatusKib(pid_, "Threads"); }
 
 }  // namespace ladder::bench

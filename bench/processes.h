@@ -44,6 +44,8 @@ class ServerProcess final {
   // Resident set size (VmRSS) and its peak (VmHWM), in KiB; -1 if unreadable.
   int64_t RssKib() const;
   int64_t PeakRssKib() const;
+  // Threads of the process now; -1 if unreadable.
+  int64_t Threads() const;
 
  private:
   ServerProcess() = default;

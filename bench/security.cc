@@ -42,24 +42,30 @@ std::vector<std::string> ServerSecurityFlags(const std::string& pki_dir,
   };
 }
 
-absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> CallerCredentials(
-    const std::string& pki_dir, const std::string& subject, absl::Duration lifetime) {
-  absl::StatusOr<std::string> ca = ReadFile(absl::StrCat(pki_dir, "/ca.crt"));
-  if (!ca.ok()) return ca.status();
+absl::StatusOr<std::string> SignedToken(const std::string& pki_dir, const std::string& subject,
+                                        const std::string& role, const std::string& employee,
+                                        absl::Duration lifetime) {
   absl::StatusOr<std::string> key =
       ReadFile(absl::StrCat(pki_dir, "/jwt/private/", kKid, ".key"));
   if (!key.ok()) return key.status();
-
   token::TokenSpec spec;
   spec.issuer = "ladder";
   spec.audience = "ladder";
   spec.subject = subject;
-  spec.role = "HR_ADMIN";
+  spec.role = role;
+  spec.employee = employee;
   spec.kid = kKid;
   // Whole seconds, as ladder_token writes them.
   spec.issued_at = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
   spec.expires_at = spec.issued_at + lifetime;
-  absl::StatusOr<std::string> token = token::SignToken(spec, *key);
+  return token::SignToken(spec, *key);
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> CallerCredentials(
+    const std::string& pki_dir, const std::string& subject, absl::Duration lifetime) {
+  absl::StatusOr<std::string> ca = ReadFile(absl::StrCat(pki_dir, "/ca.crt"));
+  if (!ca.ok()) return ca.status();
+  absl::StatusOr<std::string> token = SignedToken(pki_dir, subject, "HR_ADMIN", "", lifetime);
   if (!token.ok()) return token.status();
 
   grpc::SslCredentialsOptions options;

@@ -36,4 +36,10 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> CallerCredentials(
     const std::string& pki_dir, const std::string& subject,
     absl::Duration lifetime = absl::Hours(12));
 
+// A bearer token for `subject` with `role` (and, for an EMPLOYEE, the `employee` it is),
+// signed like CallerCredentials' token: for clients that are not gRPC (h2load).
+absl::StatusOr<std::string> SignedToken(const std::string& pki_dir, const std::string& subject,
+                                        const std::string& role, const std::string& employee = "",
+                                        absl::Duration lifetime = absl::Hours(12));
+
 }  // namespace ladder::bench

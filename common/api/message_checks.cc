@@ -109,8 +109,8 @@ absl::Status FindInvalidUtf8(const Descriptor& type, absl::string_view bytes) {
 absl::Status ParseRequest(absl::string_view bytes, Message& message) {
   if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     if (absl::Status utf8 = FindInvalidUtf8(*message.GetDescriptor(), bytes); !utf8.ok()) return utf8;
-    return absl::InvalidArgumentError(
-        absl::StrCat("the request is not a valid ", message.GetDescriptor()->full_name()));
+    return ErrorWithReason(absl::StatusCode::kInvalidArgument, reason::kMalformedRequest,
+                           absl::StrCat("the request is not a valid ", message.GetDescriptor()->full_name()));
   }
   return RefuseControlCharacters(message);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
 
 namespace ladder::auth {
 
@@ -42,8 +43,9 @@ bool Grants::Reaches(const Principal& principal, const Scope& scope) const {
 }
 
 absl::Status PermissionDenied(const Principal& principal, absl::string_view method) {
-  return absl::PermissionDeniedError(absl::StrCat(principal.actor, " (", RoleName(principal.role),
-                                                  ") may not call ", method, " on this resource"));
+  return ErrorWithReason(absl::StatusCode::kPermissionDenied, reason::kNotPermitted,
+                         absl::StrCat(principal.actor, " (", RoleName(principal.role), ") may not call ",
+                                      method, " on this resource"));
 }
 
 }  // namespace ladder::auth

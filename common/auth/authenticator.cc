@@ -1,6 +1,7 @@
 #include "common/auth/authenticator.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -51,6 +52,12 @@ class PrincipalProcessor final : public grpc::AuthMetadataProcessor {
                    absl::CHexEscape(principal.status().message()), !authorization.empty(),
                    context->IsPeerAuthenticated());
       return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, std::string(principal.status().message()));
+    }
+    // A caller already at its limit of calls in flight is turned away here, before the call
+    // takes one of the server's threads: a flood of calls from one caller costs the others
+    // nothing but this check.
+    if (absl::Status room = authenticator_->CheckAdmission(*principal); !room.ok()) {
+      return grpc::Status(static_cast<grpc::StatusCode>(room.code()), std::string(room.message()));
     }
     // Nothing is consumed or added: the call guard authenticates again from the same
     // metadata (a cache hit), since the auth context is the connection's, not the call's.
@@ -119,6 +126,58 @@ absl::StatusOr<Principal> Authenticator::FromToken(absl::string_view token, absl
   return verified->principal;
 }
 
+void Authenticator::SetAdmissionCheck(AdmissionCheck check) {
+  absl::MutexLock lock(&cache_mutex_);
+  admission_check_ = std::make_shared<const AdmissionCheck>(std::move(check));
+}
+
+absl::Status Authenticator::CheckAdmission(const Principal& principal) {
+  std::shared_ptr<const AdmissionCheck> check;
+  {
+    absl::MutexLock lock(&cache_mutex_);
+    check = admission_check_;
+  }
+  return check == nullptr ? absl::OkStatus() : (*check)(principal);
+}
+
+void Authenticator::SetCountyCheck(CountyCheck check) {
+  absl::MutexLock lock(&cache_mutex_);
+  county_check_ = std::make_shared<const CountyCheck>(std::move(check));
+  county_kinds_.clear();
+  cache_.clear();
+}
+
+absl::Status Authenticator::CheckCounties(const Principal& principal) {
+  if (principal.role != Role::kCountyHr) return absl::OkStatus();
+  std::shared_ptr<const CountyCheck> check;
+  {
+    absl::MutexLock lock(&cache_mutex_);
+    check = county_check_;
+  }
+  if (check == nullptr) return absl::OkStatus();
+  for (int64_t id : principal.counties) {
+    std::optional<bool> known;
+    {
+      absl::MutexLock lock(&cache_mutex_);
+      if (auto it = county_kinds_.find(id); it != county_kinds_.end()) known = it->second;
+    }
+    if (!known.has_value()) {
+      absl::StatusOr<bool> is_county = (*check)(id);
+      if (!is_county.ok()) return is_county.status();  // not kept: asked again next time
+      known = *is_county;
+      absl::MutexLock lock(&cache_mutex_);
+      if (county_kinds_.size() >= kTokenCacheEntries) county_kinds_.clear();
+      county_kinds_[id] = *known;
+    }
+    if (!*known) {
+      return absl::UnauthenticatedError(absl::StrCat(
+          "bearer token refused: its counties claim names orgUnits/", id,
+          ", which is not a county; a COUNTY_HR token may name counties only"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Principal> Authenticator::PrincipalOf(const grpc::ServerContext& context) {
   if (insecure()) {
     Principal principal;
@@ -134,6 +193,11 @@ absl::StatusOr<Principal> Authenticator::PrincipalOf(const grpc::ServerContext& 
   std::shared_ptr<const grpc::AuthContext> peer = context.auth_context();
   if (peer == nullptr) return absl::UnauthenticatedError("the call has no transport security");
   absl::StatusOr<Principal> principal = Authenticate(*peer, authorization, absl::Now());
+  // Here, on the call's own thread, not in the transport: the check may ask a database or
+  // another service the first time it meets a county.
+  if (principal.ok()) {
+    if (absl::Status counties = CheckCounties(*principal); !counties.ok()) return counties;
+  }
   if (principal.ok() && principal->role == Role::kService) {
     auto behalf = context.client_metadata().find(std::string(kOnBehalfOfMetadata));
     if (behalf != context.client_metadata().end()) {

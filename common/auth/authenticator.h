@@ -7,6 +7,7 @@
 // guard, which needs the principal itself. (gRPC's auth context is shared by every call of a
 // connection, so it cannot carry one call's principal.)
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,14 +52,35 @@ class Authenticator final {
   // The gRPC hook that runs Authenticate for every call and rejects the ones that fail.
   std::shared_ptr<grpc::AuthMetadataProcessor> MakeProcessor();
 
+  // Whether `principal` may start one more call now (the server's per-caller limits); asked
+  // in the transport for every call, before the call takes a server thread. Not OK: the
+  // call is refused with that status.
+  using AdmissionCheck = std::function<absl::Status(const Principal& principal)>;
+  void SetAdmissionCheck(AdmissionCheck check);
+  absl::Status CheckAdmission(const Principal& principal);
+
+  // Whether org unit `id` is a county (区县): true, false (another kind, or none such), or
+  // an error when that cannot be learnt now.
+  using CountyCheck = std::function<absl::StatusOr<bool>(int64_t id)>;
+  // A COUNTY_HR token may name only counties in its `counties` claim: PrincipalOf (the call
+  // guard's) checks each (a kind never changes, so answers are kept), and a token naming
+  // the branch or anything else is UNAUTHENTICATED. Each service sets the
+  // check it can make (its database, or the personnel service) when it is wired.
+  void SetCountyCheck(CountyCheck check);
+
  private:
   explicit Authenticator(std::unique_ptr<JwtVerifier> verifier) : verifier_(std::move(verifier)) {}
   absl::StatusOr<Principal> FromToken(absl::string_view token, absl::Time now);
+  absl::Status CheckCounties(const Principal& principal);
 
   std::unique_ptr<JwtVerifier> verifier_;
   // Verified tokens, so a client's repeated calls cost one signature check, not one each.
   absl::Mutex cache_mutex_;
   absl::flat_hash_map<std::string, VerifiedToken> cache_ ABSL_GUARDED_BY(cache_mutex_);
+  std::shared_ptr<const CountyCheck> county_check_ ABSL_GUARDED_BY(cache_mutex_);
+  std::shared_ptr<const AdmissionCheck> admission_check_ ABSL_GUARDED_BY(cache_mutex_);
+  // Org unit id -> is a county, as the check answered.
+  absl::flat_hash_map<int64_t, bool> county_kinds_ ABSL_GUARDED_BY(cache_mutex_);
 };
 
 }  // namespace ladder::auth

@@ -9,6 +9,7 @@
 #include "common/db/audit_log.h"
 #include "common/server/caller_limits.h"
 #include "common/server/logging.h"
+#include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 #include "google/protobuf/descriptor.h"
 #include "spdlog/spdlog.h"
@@ -109,7 +110,10 @@ absl::StatusOr<auth::Principal> CallGuard::AdmitCaller(const grpc::ServerContext
 
 absl::Status CallGuard::Parse(const grpc::ByteBuffer& bytes, google::protobuf::Message& request) const {
   std::vector<grpc::Slice> slices;
-  if (!bytes.Dump(&slices).ok()) return absl::InvalidArgumentError("the request could not be read");
+  if (!bytes.Dump(&slices).ok()) {
+    return ErrorWithReason(absl::StatusCode::kInvalidArgument, reason::kMalformedRequest,
+                           "the request could not be read");
+  }
   std::string flat;
   flat.reserve(bytes.Length());
   for (const grpc::Slice& slice : slices) {
@@ -151,8 +155,9 @@ absl::Status CallGuard::Refuse(const grpc::ServerContext& context, const auth::P
     }
   }
   if (!hint.empty()) {
-    return absl::PermissionDeniedError(absl::StrCat(principal.actor, " (", auth::RoleName(principal.role),
-                                                    ") may not call ", method, " this way: ", hint));
+    return ErrorWithReason(absl::StatusCode::kPermissionDenied, reason::kNotPermitted,
+                           absl::StrCat(principal.actor, " (", auth::RoleName(principal.role),
+                                        ") may not call ", method, " this way: ", hint));
   }
   return auth::PermissionDenied(principal, method);
 }

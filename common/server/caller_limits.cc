@@ -69,6 +69,16 @@ absl::Status CallerLimits::Admit(const grpc::ServerContextBase* call, const auth
   return absl::OkStatus();
 }
 
+absl::Status CallerLimits::CheckRoom(const auth::Principal& principal) const {
+  absl::MutexLock lock(&mu_);
+  const int limit = LimitFor(options_, principal);
+  if (limit <= 0) return absl::OkStatus();
+  auto it = in_flight_.find(principal.actor);
+  if (it == in_flight_.end() || it->second < limit) return absl::OkStatus();
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "this caller already has ", limit, " calls in flight; wait for them (and read their responses)"));
+}
+
 void CallerLimits::Finished(const grpc::ServerContextBase* call) {
   absl::MutexLock lock(&mu_);
   auto it = calls_.find(call);

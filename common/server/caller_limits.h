@@ -59,6 +59,10 @@ class CallerLimits final {
   // Counts `call` against its caller until Finished(call); RESOURCE_EXHAUSTED (with
   // RetryInfo) when the caller already has its maximum in flight.
   absl::Status Admit(const grpc::ServerContextBase* call, const auth::Principal& principal);
+  // OK when `principal` is below its limit now; RESOURCE_EXHAUSTED otherwise. Admits
+  // nothing: the transport asks it to turn a flooding caller away before the call takes a
+  // thread, and Admit decides.
+  absl::Status CheckRoom(const auth::Principal& principal) const;
   // The call's last byte is sent (or it was cancelled); a call never admitted is ignored.
   void Finished(const grpc::ServerContextBase* call);
 

@@ -76,6 +76,8 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
   builder.SetResourceQuota(quota);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, config.max_concurrent_streams);
   CallerLimits::Process().Configure(config.caller_limits);
+  config.authenticator->SetAdmissionCheck(
+      [](const auth::Principal& principal) { return CallerLimits::Process().CheckRoom(principal); });
   StreamWatchdog::Process().set_first_message_timeout(config.stream_first_message_timeout);
   for (grpc::Service* service : services) builder.RegisterService(service);
   // Handlers block on the database; with gRPC's default of two polling threads the sync

@@ -17,14 +17,15 @@ void AttachErrorInfo(absl::Status& status, absl::string_view reason,
 
 }  // namespace
 
-absl::Status InvalidFieldError(absl::string_view field, absl::string_view description) {
+absl::Status InvalidFieldError(absl::string_view field, absl::string_view description,
+                               absl::string_view reason) {
   absl::Status status = absl::InvalidArgumentError(absl::StrCat(field, ": ", description));
   google::rpc::BadRequest bad_request;
   auto* violation = bad_request.add_field_violations();
   violation->set_field(std::string(field));
   violation->set_description(std::string(description));
   status.SetPayload(kBadRequestTypeUrl, absl::Cord(bad_request.SerializeAsString()));
-  AttachErrorInfo(status, reason::kInvalidField, {{"field", std::string(field)}});
+  AttachErrorInfo(status, reason, {{"field", std::string(field)}});
   return status;
 }
 

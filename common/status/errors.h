@@ -37,6 +37,10 @@ inline constexpr absl::string_view kTrialNotOver = "TRIAL_NOT_OVER";
 inline constexpr absl::string_view kWrongOrgUnitKind = "WRONG_ORG_UNIT_KIND";
 inline constexpr absl::string_view kTeamNotInCounty = "TEAM_NOT_IN_COUNTY";
 inline constexpr absl::string_view kUnknownPolicyVersion = "UNKNOWN_POLICY_VERSION";
+// PERMISSION_DENIED: the caller's role or reach does not extend to what the call touches.
+inline constexpr absl::string_view kNotPermitted = "NOT_PERMITTED";
+// INVALID_ARGUMENT: the request's bytes are not the message the method takes.
+inline constexpr absl::string_view kMalformedRequest = "MALFORMED_REQUEST";
 inline constexpr absl::string_view kDatabaseUnavailable = "DATABASE_UNAVAILABLE";
 inline constexpr absl::string_view kConcurrentUpdate = "CONCURRENT_UPDATE";
 inline constexpr absl::string_view kInternal = "INTERNAL";
@@ -46,8 +50,11 @@ inline constexpr absl::string_view kTooManyCallsInFlight = "TOO_MANY_CALLS_IN_FL
 inline constexpr absl::string_view kTooManyRefusals = "TOO_MANY_REFUSALS";
 }  // namespace reason
 
-// INVALID_ARGUMENT naming the offending field ("employee.display_name") and why.
-absl::Status InvalidFieldError(absl::string_view field, absl::string_view description);
+// INVALID_ARGUMENT naming the offending field ("employee.display_name") and why: a
+// BadRequest, and an ErrorInfo with `reason` (INVALID_FIELD unless the field's value is
+// wrong in a way clients branch on, such as UNKNOWN_POLICY_VERSION).
+absl::Status InvalidFieldError(absl::string_view field, absl::string_view description,
+                               absl::string_view reason = reason::kInvalidField);
 
 // NOT_FOUND for a resource name, e.g. "employees/42".
 absl::Status NotFoundError(absl::string_view resource_name);

@@ -57,8 +57,15 @@ CareerPathAccessPolicy::CareerPathAccessPolicy(CareerPathServiceImpl* impl, Case
                                                PersonnelGateway* personnel, EvaluationGateway* evaluation,
                                                std::shared_ptr<auth::Authenticator> authenticator,
                                                db::ConnectionPool* audit_pool)
-    : GuardedService(server::CallGuard("ladder.careerpath.v1.CareerPathService",
-                                       std::move(authenticator), audit_pool, kErrorDomain)) {
+    : GuardedService(server::CallGuard("ladder.careerpath.v1.CareerPathService", authenticator,
+                                       audit_pool, kErrorDomain)) {
+  // A county HR's token may name counties only; personnel knows each unit's kind.
+  authenticator->SetCountyCheck([personnel](int64_t id) -> absl::StatusOr<bool> {
+    absl::StatusOr<pv1::OrgUnit> unit = personnel->GetOrgUnit(absl::StrCat("orgUnits/", id));
+    if (absl::IsNotFound(unit.status())) return false;
+    if (!unit.ok()) return unit.status();
+    return unit->kind() == pv1::OrgUnit::KIND_COUNTY;
+  });
   const auto scopes = std::make_shared<Scopes>(store, personnel, evaluation);
   using C = CareerPathServiceImpl;
 

@@ -91,8 +91,15 @@ EvaluationAccessPolicy::EvaluationAccessPolicy(EvaluationServiceImpl* impl, Eval
                                                PersonnelDirectory* personnel,
                                                std::shared_ptr<auth::Authenticator> authenticator,
                                                db::ConnectionPool* audit_pool)
-    : GuardedService(server::CallGuard("ladder.evaluation.v1.EvaluationService",
-                                       std::move(authenticator), audit_pool, kErrorDomain)) {
+    : GuardedService(server::CallGuard("ladder.evaluation.v1.EvaluationService", authenticator,
+                                       audit_pool, kErrorDomain)) {
+  // A county HR's token may name counties only; personnel knows each unit's kind.
+  authenticator->SetCountyCheck([personnel](int64_t id) -> absl::StatusOr<bool> {
+    absl::StatusOr<personnel::v1::OrgUnit> unit = personnel->GetOrgUnit(absl::StrCat("orgUnits/", id));
+    if (absl::IsNotFound(unit.status())) return false;
+    if (!unit.ok()) return unit.status();
+    return unit->kind() == personnel::v1::OrgUnit::KIND_COUNTY;
+  });
   const auto scopes = std::make_shared<Scopes>(store, personnel);
   using E = EvaluationServiceImpl;
 

@@ -96,6 +96,16 @@ class GrpcPersonnelDirectory final : public PersonnelDirectory {
     return employee;
   }
 
+  absl::StatusOr<pv1::OrgUnit> GetOrgUnit(const std::string& name) override {
+    pv1::GetOrgUnitRequest request;
+    request.set_name(name);
+    pv1::OrgUnit unit;
+    auto context = Context();
+    grpc::Status status = stub_->GetOrgUnit(context.get(), request, &unit);
+    if (!status.ok()) return Upstream(status, "GetOrgUnit");
+    return unit;
+  }
+
  private:
   std::unique_ptr<grpc::ClientContext> Context() const {
     auto context = std::make_unique<grpc::ClientContext>();

@@ -34,6 +34,9 @@ class PersonnelDirectory {
 
   // One employee; NOT_FOUND passes through.
   virtual absl::StatusOr<personnel::v1::Employee> GetEmployee(const std::string& name) = 0;
+
+  // One org unit ("orgUnits/{id}"); NOT_FOUND passes through.
+  virtual absl::StatusOr<personnel::v1::OrgUnit> GetOrgUnit(const std::string& name) = 0;
 };
 
 // The directory over a gRPC channel to the personnel service. Reads page through Lists in

@@ -87,8 +87,15 @@ Grants PersonReaders() {
 PersonnelAccessPolicy::PersonnelAccessPolicy(PersonnelServiceImpl* impl, PersonnelStore* store,
                                              std::shared_ptr<auth::Authenticator> authenticator,
                                              db::ConnectionPool* audit_pool)
-    : GuardedService(server::CallGuard("ladder.personnel.v1.PersonnelService",
-                                       std::move(authenticator), audit_pool, kErrorDomain)) {
+    : GuardedService(server::CallGuard("ladder.personnel.v1.PersonnelService", authenticator,
+                                       audit_pool, kErrorDomain)) {
+  // A county HR's token may name counties only; personnel knows each unit's kind.
+  authenticator->SetCountyCheck([store](int64_t id) -> absl::StatusOr<bool> {
+    absl::StatusOr<v1::OrgUnit> unit = store->GetOrgUnit(id);
+    if (absl::IsNotFound(unit.status())) return false;
+    if (!unit.ok()) return unit.status();
+    return unit->kind() == v1::OrgUnit::KIND_COUNTY;
+  });
   const auto scopes = std::make_shared<Scopes>(store);
   using P = PersonnelServiceImpl;
 

@@ -80,9 +80,8 @@ absl::StatusOr<v1::Employee> PersonnelServiceImpl::ApplyRule(
   LADDER_ASSIGN_OR_RETURN(int64_t id, ParseName(name, "employees", "name"));
   LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, CurrentPolicy());
   if (!policy_version.empty() && policies_->Find(policy_version) == nullptr) {
-    return ErrorWithReason(absl::StatusCode::kInvalidArgument, reason::kUnknownPolicyVersion,
-                           absl::StrCat("policy_version: ", policy_version, " is not a known version"),
-                           {{"field", "policy_version"}});
+    return InvalidFieldError("policy_version", absl::StrCat(policy_version, " is not a known version"),
+                             reason::kUnknownPolicyVersion);
   }
   TransitionRule bound = [&](const v1::Employee& current) -> absl::StatusOr<personnel::Transition> {
     absl::StatusOr<personnel::Transition> transition = rule(current, *policy);

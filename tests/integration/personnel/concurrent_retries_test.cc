@@ -4,11 +4,9 @@
 
 #include <functional>
 #include <string>
-#include <thread>
-#include <vector>
 
-#include "absl/synchronization/barrier.h"
 #include "tests/services/personnel/personnel_test_base.h"
+#include "tests/support/concurrent_duplicates.h"
 
 namespace ladder::testing {
 namespace {
@@ -18,32 +16,12 @@ constexpr int kCallers = 16;
 
 class ConcurrentRetriesTest : public PersonnelServiceTestBase {
  protected:
-  // Sends `request` from kCallers threads at once through `method`; expects every call OK
-  // with the same response, and returns it.
+  // Sends `request` from kCallers threads at once; every call must get the first's answer.
   template <typename Request, typename Response>
   Response SendTogether(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                         const Request& request) {
-    std::vector<grpc::Status> statuses(kCallers);
-    std::vector<Response> responses(kCallers);
-    absl::Barrier* start = new absl::Barrier(kCallers);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < kCallers; ++i) {
-      threads.emplace_back([&, i] {
-        auto stub = server_->NewStub();
-        auto context = CallContext();
-        if (start->Block()) delete start;
-        statuses[i] = (stub.get()->*method)(context.get(), request, &responses[i]);
-      });
-    }
-    for (std::thread& thread : threads) thread.join();
-    for (int i = 0; i < kCallers; ++i) {
-      EXPECT_THAT(statuses[i], IsOk()) << "caller " << i << " of " << request.GetTypeName();
-      if (statuses[i].ok() && statuses[0].ok()) {
-        EXPECT_EQ(responses[i].SerializeAsString(), responses[0].SerializeAsString())
-            << "caller " << i << " was told something else than the first";
-      }
-    }
-    return responses[0];
+    return ::ladder::testing::SendTogether<Stub>(
+        kCallers, [this] { return server_->NewStub(); }, method, request);
   }
 
   int64_t Count(const std::string& sql) { return database_->QueryInt(sql).value_or(-1); }

@@ -150,6 +150,31 @@ TEST_F(AuthenticationTest, EveryKindOfBadTokenIsUnauthenticatedAndNeverLogged) {
   EXPECT_EQ(logged.find(good), std::string::npos) << "a good token was logged";
 }
 
+// Only counties (区县) may be in a COUNTY_HR token's counties claim: one naming the branch
+// would reach branch-wide cycles, reviews and reports. Every service refuses such a token
+// when it checks it; a token naming a county still works.
+TEST_F(AuthenticationTest, CountyHrTokenNamingTheBranchIsRefusedEverywhere) {
+  const World world = BuildWorld();
+  const Caller branch_hr = AsUser({"branch-as-county", "COUNTY_HR", {world.city}});
+  const Caller mixed_hr = AsUser({"mixed-counties", "COUNTY_HR", {world.county_a, world.city}});
+  const Caller county_hr = AsUser({"county-hr-ok", "COUNTY_HR", {world.county_a}});
+  const std::vector<std::pair<std::string, std::string>> calls = {
+      {personnel_server_->address(), "/ladder.personnel.v1.PersonnelService/ListOrgUnits"},
+      {evaluation_server_->address(), "/ladder.evaluation.v1.EvaluationService/ListCycles"},
+      {careerpath_server_->address(), "/ladder.careerpath.v1.CareerPathService/ListCases"},
+  };
+  for (const auto& [address, method] : calls) {
+    for (const Caller& caller : {branch_hr, mixed_hr}) {
+      grpc::Status status = RawCall(address, method, "", caller);
+      EXPECT_EQ(status.error_code(), StatusCode::UNAUTHENTICATED)
+          << method << " as " << caller.identity.subject << ": " << status.error_message();
+      EXPECT_THAT(status.error_message(), ::testing::HasSubstr("not a county")) << method;
+    }
+    grpc::Status status = RawCall(address, method, "", county_hr);
+    EXPECT_NE(status.error_code(), StatusCode::UNAUTHENTICATED) << method << ": " << status.error_message();
+  }
+}
+
 TEST_F(AuthenticationTest, NotABearerSchemeIsUnauthenticated) {
   grpc::GenericStub stub(ChannelFor(personnel_server_->address(), Anonymous()));
   grpc::ClientContext context;

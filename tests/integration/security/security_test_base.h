@@ -152,7 +152,30 @@ class SecurityTestBase : public CareerPathServiceTestBase {
     std::promise<grpc::Status> done;
     stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
                    [&done](grpc::Status status) { done.set_value(std::move(status)); });
-    return done.get_future().get();
+    grpc::Status status = done.get_future().get();
+    ExpectWellFormedRefusal(status, method);
+    return status;
+  }
+
+  // Every refusal the security tests see: never INTERNAL, never the database's own words,
+  // and a google.rpc.ErrorInfo to branch on — except where gRPC itself answers (no identity,
+  // a message over the size limit, a deadline).
+  static void ExpectWellFormedRefusal(const grpc::Status& status, const std::string& method) {
+    if (status.ok()) return;
+    EXPECT_NE(status.error_code(), grpc::StatusCode::INTERNAL) << method << ": " << status.error_message();
+    for (const char* database_text : {"MySQL", "Duplicate entry", "for key", "SQLSTATE", "Deadlock", "errno"}) {
+      EXPECT_EQ(status.error_message().find(database_text), std::string::npos)
+          << method << " answered with database text: " << status.error_message();
+    }
+    const bool from_grpc = status.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
+                           status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
+                           status.error_code() == grpc::StatusCode::CANCELLED ||
+                           (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED &&
+                            status.error_details().empty());
+    if (!from_grpc) {
+      EXPECT_TRUE(ErrorReason(FromGrpcStatus(status)).has_value())
+          << method << " refused (" << status.error_code() << ") without an ErrorInfo: " << status.error_message();
+    }
   }
 
   static std::shared_ptr<grpc::Channel> ChannelFor(const std::string& address, const Caller& caller) {

@@ -84,6 +84,8 @@ TEST_F(LevelChangeTest, RefusesStaleExpectationsAndBadInput) {
   request.set_policy_version("9.9.9");
   EXPECT_THAT(Call(&Stub::ChangeLevel, request, &result),
               FailsWith(grpc::StatusCode::INVALID_ARGUMENT, "UNKNOWN_POLICY_VERSION"));
+  // The field is named in a BadRequest too, like every other bad field.
+  EXPECT_THAT(Call(&Stub::ChangeLevel, request, &result), RejectsField("policy_version"));
   request.set_policy_version("");
   request.set_name("employees/999999");
   EXPECT_THAT(Call(&Stub::ChangeLevel, request, &result),

@@ -1,0 +1,78 @@
+// A client that retries while its first call still runs: sixteen calls with one request id
+// and one body at the same moment have one effect, and every caller is told the first
+// call's result (docs/api.md, "Idempotent retries") — for careerpath's case RPCs.
+
+#include <string>
+
+#include "tests/services/careerpath/careerpath_test_base.h"
+#include "tests/support/concurrent_duplicates.h"
+
+namespace ladder::testing {
+namespace {
+
+constexpr int kCallers = 16;
+
+class CareerPathConcurrentRetriesTest : public CareerPathServiceTestBase {
+ protected:
+  // Sends `request` from kCallers threads at once; every call must get the first's answer.
+  template <typename Request, typename Response>
+  Response SendTogether(grpc::Status (CareerStub::*method)(grpc::ClientContext*, const Request&, Response*),
+                        const Request& request) {
+    return ::ladder::testing::SendTogether<CareerStub>(
+        kCallers, [this] { return careerpath_server_->NewStub(); }, method, request);
+  }
+
+  cv1::NominateCareerMoveRequest Nomination(const pv1::Employee& senior) {
+    cv1::NominateCareerMoveRequest request;
+    request.set_employee(senior.name());
+    request.set_target(common::v1::CAREER_MOVE_TARGET_GROUP_DATA_SUPERVISOR);
+    request.set_post_grade(9);
+    request.set_reason("集团数据督导岗位空缺");
+    request.set_request_id(Unique("nominate-"));
+    return request;
+  }
+
+  size_t CasesOf(const pv1::Employee& employee) {
+    cv1::ListCasesRequest request;
+    request.set_employee(employee.name());
+    return ListAllCases(request).size();
+  }
+};
+
+TEST_F(CareerPathConcurrentRetriesTest, NominateRejectWithdrawAndApprove) {
+  const std::string county = CreateNamedCounty(Unique("并发县"));
+  // Three seniors need a county of at least 15 levelled managers (cap 20%).
+  for (int i = 0; i < 13; ++i) ManagerMonthsAtLevel(county, kJunior, 30);
+  ManagerMonthsAtLevel(county, kIntermediate, 30);
+  const pv1::Employee rejected_one = ManagerMonthsAtLevel(county, kSenior, 30);
+  const pv1::Employee withdrawn_one = ManagerMonthsAtLevel(county, kSenior, 30);
+  const pv1::Employee moved_one = ManagerMonthsAtLevel(county, kSenior, 30);
+
+  const cv1::Case to_reject = SendTogether(&CareerStub::NominateCareerMove, Nomination(rejected_one));
+  EXPECT_EQ(CasesOf(rejected_one), 1u);
+  cv1::RejectCaseRequest reject;
+  reject.set_name(to_reject.name());
+  reject.set_reason("岗位已满");
+  reject.set_request_id(Unique("reject-"));
+  EXPECT_EQ(SendTogether(&CareerStub::RejectCase, reject).state(), cv1::Case::STATE_REJECTED);
+
+  const cv1::Case to_withdraw = SendTogether(&CareerStub::NominateCareerMove, Nomination(withdrawn_one));
+  cv1::WithdrawCaseRequest withdraw;
+  withdraw.set_name(to_withdraw.name());
+  withdraw.set_reason("本人放弃");
+  withdraw.set_request_id(Unique("withdraw-"));
+  EXPECT_EQ(SendTogether(&CareerStub::WithdrawCase, withdraw).state(), cv1::Case::STATE_WITHDRAWN);
+
+  const cv1::Case to_apply = SendTogether(&CareerStub::NominateCareerMove, Nomination(moved_one));
+  cv1::ApproveCaseRequest approve;
+  approve.set_name(to_apply.name());
+  approve.set_request_id(Unique("approve-"));
+  const cv1::Case applied = SendTogether(&CareerStub::ApproveCase, approve);
+  EXPECT_EQ(applied.state(), cv1::Case::STATE_APPLIED);
+  EXPECT_EQ(CasesOf(moved_one), 1u);
+  // One role change in personnel for the one approval.
+  EXPECT_EQ(ChangesCarryingOut(moved_one.name(), to_apply.name()), 1);
+}
+
+}  // namespace
+}  // namespace ladder::testing
