@@ -289,18 +289,17 @@ absl::StatusOr<cv1::AssignInitialLevelResponse> CareerPathServiceImpl::AssignIni
   LADDER_RETURN_IF_ERROR(ValidateAssignInitialLevel(request));
   const MutationContext mutation = ContextFor(context, "AssignInitialLevel", request);
   const db::RequestKey& key = mutation.request;
+  if (key.request_id.empty()) return AssignInitialOnce(request, mutation);
   // The effects (personnel's level, or the elimination case) have request ids of their own,
-  // derived from the employee; the caller's id maps to the answer, so that a retry gets it
-  // and the same id for another employee is refused.
-  LADDER_ASSIGN_OR_RETURN(std::optional<std::string> recorded, store_->RecordedBytes(key));
+  // derived from the employee; the caller's id is claimed first and maps to the answer, so
+  // that a retry — even one sent while the first call runs — gets it, and the same id for
+  // another employee is refused.
+  LADDER_ASSIGN_OR_RETURN(std::string first, store_->RunClaimed(key, [&]() -> absl::StatusOr<std::string> {
+                            LADDER_ASSIGN_OR_RETURN(cv1::AssignInitialLevelResponse assigned,
+                                                    AssignInitialOnce(request, mutation));
+                            return assigned.SerializeAsString();
+                          }));
   cv1::AssignInitialLevelResponse response;
-  if (recorded.has_value()) {
-    if (!response.ParseFromString(*recorded)) return absl::InternalError("a recorded response does not parse");
-    return response;
-  }
-  absl::StatusOr<cv1::AssignInitialLevelResponse> assigned = AssignInitialOnce(request, mutation);
-  if (!assigned.ok() || key.request_id.empty()) return assigned;
-  LADDER_ASSIGN_OR_RETURN(std::string first, store_->RecordCompletedRequest(key, assigned->SerializeAsString()));
   if (!response.ParseFromString(first)) return absl::InternalError("a recorded response does not parse");
   return response;
 }

@@ -73,10 +73,12 @@ class CaseStore {
   virtual absl::StatusOr<std::optional<cv1::Case>> RecordedResponse(const db::RequestKey& key) = 0;
   // The same for a call whose response is no case: its serialized response, if recorded.
   virtual absl::StatusOr<std::optional<std::string>> RecordedBytes(const db::RequestKey& key) = 0;
-  // Records `response` for a request carried out elsewhere (by personnel, by cases of their
-  // own keys). If a concurrent call with the same id recorded first, returns its response.
-  virtual absl::StatusOr<std::string> RecordCompletedRequest(const db::RequestKey& key,
-                                                            const std::string& response) = 0;
+  // Carries out `work` — calls to other services whose effects have request ids of their
+  // own — under the claim of `key`'s request id, and returns the serialized response. The
+  // claim is taken first and held until the response is recorded, so a concurrent duplicate
+  // waits for it and then gets that response; a refusal from `work` releases the claim.
+  virtual absl::StatusOr<std::string> RunClaimed(const db::RequestKey& key,
+                                                 const std::function<absl::StatusOr<std::string>()>& work) = 0;
   virtual absl::Status Ping() = 0;
 };
 

@@ -348,11 +348,12 @@ absl::StatusOr<std::optional<std::string>> MySqlCaseStore::RecordedBytes(const d
   return db::StoredResponse(*pool_, key);
 }
 
-absl::StatusOr<std::string> MySqlCaseStore::RecordCompletedRequest(const db::RequestKey& key,
-                                                                  const std::string& response) {
+absl::StatusOr<std::string> MySqlCaseStore::RunClaimed(const db::RequestKey& key,
+                                                      const std::function<absl::StatusOr<std::string>()>& work) {
   return db::RunInTransaction<std::string>(*pool_, [&](Connection& connection) -> absl::StatusOr<std::string> {
     LADDER_ASSIGN_OR_RETURN(std::optional<std::string> first, db::ClaimRequest(connection, key));
     if (first.has_value()) return *first;
+    LADDER_ASSIGN_OR_RETURN(std::string response, work());
     LADDER_RETURN_IF_ERROR(db::ClaimedResponse(connection, key, response));
     return response;
   });

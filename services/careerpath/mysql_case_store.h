@@ -22,8 +22,8 @@ class MySqlCaseStore final : public CaseStore {
       const MutationContext& context) override;
   absl::StatusOr<std::optional<cv1::Case>> RecordedResponse(const db::RequestKey& key) override;
   absl::StatusOr<std::optional<std::string>> RecordedBytes(const db::RequestKey& key) override;
-  absl::StatusOr<std::string> RecordCompletedRequest(const db::RequestKey& key,
-                                                    const std::string& response) override;
+  absl::StatusOr<std::string> RunClaimed(const db::RequestKey& key,
+                                         const std::function<absl::StatusOr<std::string>()>& work) override;
   absl::Status Ping() override { return pool_->Ping(); }
 
  private:

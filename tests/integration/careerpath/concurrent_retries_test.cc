@@ -74,5 +74,26 @@ TEST_F(CareerPathConcurrentRetriesTest, NominateRejectWithdrawAndApprove) {
   EXPECT_EQ(ChangesCarryingOut(moved_one.name(), to_apply.name()), 1);
 }
 
+TEST_F(CareerPathConcurrentRetriesTest, AssignInitialLevel) {
+  const std::string county = CreateNamedCounty(Unique("定级县"));
+  const pv1::Employee trainee =
+      CreateEmployee(county, pv1::ROLE_CUSTOMER_MANAGER, pv1::ENTRY_CHANNEL_INTERNAL_RECRUITMENT);
+  ev1::RecordTrialAssessmentRequest trial;
+  trial.mutable_trial_assessment()->set_employee(trainee.name());
+  trial.mutable_trial_assessment()->set_outcome(ev1::TrialAssessment::OUTCOME_PASSED);
+  trial.mutable_trial_assessment()->set_score(81);
+  trial.mutable_trial_assessment()->set_assessor("营业部");
+  *trial.mutable_trial_assessment()->mutable_assessed_on() = MakeDate(2026, 5, 20);
+  ev1::TrialAssessment recorded;
+  ASSERT_THAT(Call(&EvalStub::RecordTrialAssessment, trial, &recorded), IsOk());
+
+  cv1::AssignInitialLevelRequest assign;
+  assign.set_employee(trainee.name());
+  assign.set_request_id(Unique("assign-"));
+  const cv1::AssignInitialLevelResponse assigned = SendTogether(&CareerStub::AssignInitialLevel, assign);
+  EXPECT_EQ(assigned.employee().level(), kJunior);
+  EXPECT_EQ(History(trainee.name()).size(), 1u) << "the first level was given more than once";
+}
+
 }  // namespace
 }  // namespace ladder::testing
