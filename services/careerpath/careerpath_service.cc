@@ -390,6 +390,23 @@ grpc::Status CareerPathServiceImpl::ReviewCycle(ServerContext* context, const cv
 absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::Review(ServerContext& context,
                                                                       const cv1::ReviewCycleRequest& request) {
   LADDER_RETURN_IF_ERROR(ValidateReviewCycle(request));
+  if (request.request_id().empty()) return ReviewOnce(context, request);
+  // Each case has a review key of its own, so any review creates a case once; the caller's
+  // request id is claimed first and maps to this call's answer, so that a retry — even one
+  // sent while the review still runs — is told what the first created.
+  const MutationContext mutation = ContextFor(context, "ReviewCycle", request);
+  LADDER_ASSIGN_OR_RETURN(std::string first,
+                          store_->RunClaimed(mutation.request, [&]() -> absl::StatusOr<std::string> {
+                            LADDER_ASSIGN_OR_RETURN(cv1::ReviewCycleResponse reviewed, ReviewOnce(context, request));
+                            return reviewed.SerializeAsString();
+                          }));
+  cv1::ReviewCycleResponse response;
+  if (!response.ParseFromString(first)) return absl::InternalError("a recorded response does not parse");
+  return response;
+}
+
+absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::ReviewOnce(ServerContext& context,
+                                                                          const cv1::ReviewCycleRequest& request) {
   LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
   absl::StatusOr<ev1::Cycle> cycle = evaluation_->GetCycle(request.cycle());
   if (absl::IsNotFound(cycle.status())) {

@@ -77,6 +77,8 @@ class CareerPathServiceImpl final : public cv1::CareerPathService::Service {
                                                                     const MutationContext& mutation);
   absl::StatusOr<cv1::ReviewCycleResponse> Review(grpc::ServerContext& context,
                                                   const cv1::ReviewCycleRequest& request);
+  absl::StatusOr<cv1::ReviewCycleResponse> ReviewOnce(grpc::ServerContext& context,
+                                                      const cv1::ReviewCycleRequest& request);
   absl::StatusOr<cv1::Case> Approve(grpc::ServerContext& context, const cv1::ApproveCaseRequest& request);
   // Applies a case through personnel; the case name makes the request id. `post_grade` is
   // the new post's grade, for a career move.

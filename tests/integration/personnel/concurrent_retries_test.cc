@@ -27,7 +27,7 @@ class ConcurrentRetriesTest : public PersonnelServiceTestBase {
   int64_t Count(const std::string& sql) { return database_->QueryInt(sql).value_or(-1); }
 };
 
-TEST_F(ConcurrentRetriesTest, CreateOrgUnitAndCreateTeam) {
+TEST_F(ConcurrentRetriesTest, CreateOrgUnitCreateTeamAndUpdateTeam) {
   pv1::CreateOrgUnitRequest unit;
   unit.mutable_org_unit()->set_display_name(Unique("并发分公司"));
   unit.mutable_org_unit()->set_kind(pv1::OrgUnit::KIND_CITY_BRANCH);
@@ -40,8 +40,15 @@ TEST_F(ConcurrentRetriesTest, CreateOrgUnitAndCreateTeam) {
   team.mutable_team()->set_county(CreateCounty().name());
   team.mutable_team()->set_display_name(Unique("并发团队"));
   team.set_request_id(Unique("team-"));
-  SendTogether(&Stub::CreateTeam, team);
+  const pv1::Team created = SendTogether(&Stub::CreateTeam, team);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM teams WHERE display_name = '" + team.team().display_name() + "'"), 1);
+
+  pv1::UpdateTeamRequest rename;
+  rename.mutable_team()->set_name(created.name());
+  rename.mutable_team()->set_display_name(Unique("改名团队"));
+  rename.mutable_update_mask()->add_paths("display_name");
+  rename.set_request_id(Unique("rename-team-"));
+  EXPECT_EQ(SendTogether(&Stub::UpdateTeam, rename).display_name(), rename.team().display_name());
 }
 
 TEST_F(ConcurrentRetriesTest, CreateAndUpdateEmployee) {

@@ -104,8 +104,11 @@ TEST_F(ReviewAndCasesTest, ReviewMakesTheCasesThePolicyCallsForEachExplained) {
   EXPECT_EQ(out.to_level(), Level::LEVEL_UNSPECIFIED);
   EXPECT_TRUE(out.evidence().eligible());
 
-  // Running it again, with the same request id or another or none, creates nothing new.
-  for (const char* id : {"review-newer", "review-newer-again", ""}) {
+  // Running it again creates nothing new. With the same request id it is a retry, told the
+  // first call's answer; with another id or none, a second review that finds the cases.
+  const cv1::ReviewCycleResponse retried = Review(scene.newer.name(), "review-newer");
+  EXPECT_EQ(retried.SerializeAsString(), review.SerializeAsString());
+  for (const char* id : {"review-newer-again", ""}) {
     const cv1::ReviewCycleResponse again = Review(scene.newer.name(), id);
     EXPECT_EQ(again.created_cases_size(), 0) << id;
     EXPECT_EQ(again.existing_case_count(), 4) << id;
@@ -144,6 +147,35 @@ TEST_F(ReviewAndCasesTest, ConcurrentReviewsCreateEachCaseOnce) {
     }
   }
   EXPECT_EQ(created.size(), 4u);
+  cv1::ListCasesRequest by_cycle;
+  by_cycle.set_cycle(scene.newer.name());
+  EXPECT_EQ(ListAllCases(by_cycle).size(), 4u);
+}
+
+// A client that retries one review while it still runs: every duplicate is told what the
+// first call created, and the cases exist once.
+TEST_F(ReviewAndCasesTest, ConcurrentDuplicatesOfOneReviewGetTheFirstAnswer) {
+  const Scene scene = MakeScene();
+  constexpr int kDuplicates = 8;
+  std::vector<grpc::Status> statuses(kDuplicates);
+  std::vector<cv1::ReviewCycleResponse> responses(kDuplicates);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kDuplicates; ++i) {
+    threads.emplace_back([&, i] {
+      cv1::ReviewCycleRequest request;
+      request.set_cycle(scene.newer.name());
+      request.set_request_id("review-retried-at-once");
+      auto stub = careerpath_server_->NewStub();
+      auto context = CallContext(absl::Seconds(60), "hr-wang");
+      statuses[i] = stub->ReviewCycle(context.get(), request, &responses[i]);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int i = 0; i < kDuplicates; ++i) {
+    ASSERT_THAT(statuses[i], IsOk()) << "duplicate " << i;
+    EXPECT_EQ(responses[i].SerializeAsString(), responses[0].SerializeAsString()) << "duplicate " << i;
+  }
+  EXPECT_EQ(responses[0].created_cases_size(), 4);
   cv1::ListCasesRequest by_cycle;
   by_cycle.set_cycle(scene.newer.name());
   EXPECT_EQ(ListAllCases(by_cycle).size(), 4u);
