@@ -1,7 +1,6 @@
 #include "common/db/connection_pool.h"
 
 #include <algorithm>
-#include <atomic>
 #include <mutex>
 #include <utility>
 
@@ -9,6 +8,7 @@
 #include "common/db/call_deadline.h"
 #include "common/db/sql_error.h"
 #include "common/status/errors.h"
+#include "common/util/once_per_interval.h"
 #include "cppconn/driver.h"
 #include "cppconn/exception.h"
 #include "cppconn/resultset.h"
@@ -31,15 +31,8 @@ sql::Driver* Driver() {
 
 int Seconds(absl::Duration d) { return static_cast<int>(absl::ToInt64Seconds(d)); }
 
-// During an outage every call fails to connect; one line a second tells operations as
-// much as thousands would.
-bool ShouldLogConnectFailure() {
-  static std::atomic<int64_t> last_logged_ms{0};
-  const int64_t now = absl::ToUnixMillis(absl::Now());
-  int64_t last = last_logged_ms.load(std::memory_order_relaxed);
-  return now - last >= 1000 &&
-         last_logged_ms.compare_exchange_strong(last, now, std::memory_order_relaxed);
-}
+// During an outage every call fails to connect: one line a second.
+OncePerInterval connect_failure_log(absl::Seconds(1));
 
 }  // namespace
 
@@ -75,12 +68,12 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DatabaseOptio
     // Each statement sees the latest committed data; the quota checks rely on it together
     // with the county row lock. Strict mode turns silent truncation into errors.
     connection->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-    connection->Execute(
+    // The lock-wait bound ends a wait on a row lock (one held by a vanished client too).
+    connection->Execute(absl::StrCat(
         "SET SESSION time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
-        "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
-    // Bounds on the server's side: a slow statement is stopped, a lock wait ends.
-    connection->Execute(absl::StrCat("SET SESSION innodb_lock_wait_timeout = ",
-                                     std::max<int64_t>(1, absl::ToInt64Seconds(options.lock_wait_timeout))));
+        "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', innodb_lock_wait_timeout = ",
+        std::max<int64_t>(1, absl::ToInt64Seconds(options.lock_wait_timeout))));
+    // The statement bound stops a slow statement on the server's side.
     const double statement_seconds = absl::ToDoubleSeconds(options.statement_timeout);
     try {
       connection->Execute(absl::StrCat("SET SESSION max_statement_time = ", statement_seconds));
@@ -99,7 +92,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DatabaseOptio
     return connection;
   } catch (const sql::SQLException& e) {
     absl::Status status = FromSqlException(e, "connecting to the database");
-    if (ShouldLogConnectFailure()) {
+    if (connect_failure_log.Now()) {
       spdlog::warn("event=db_connect_failed url={} errno={} error=\"{}\"", RedactedUrl(options),
                    e.getErrorCode(), e.what());
     }

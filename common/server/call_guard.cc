@@ -1,6 +1,5 @@
 #include "common/server/call_guard.h"
 
-#include <atomic>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -11,6 +10,7 @@
 #include "common/server/logging.h"
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
+#include "common/util/once_per_interval.h"
 #include "google/protobuf/descriptor.h"
 #include "spdlog/spdlog.h"
 
@@ -55,13 +55,8 @@ std::string ResourceOf(const google::protobuf::Message& request, int depth = 0) 
   return "";
 }
 
-// A caller over its limits calls again and again; a line a second says as much as all.
-bool ShouldLogThrottled() {
-  static std::atomic<int64_t> last_logged_ms{0};
-  const int64_t now = absl::ToUnixMillis(absl::Now());
-  int64_t last = last_logged_ms.load(std::memory_order_relaxed);
-  return now - last >= 1000 && last_logged_ms.compare_exchange_strong(last, now, std::memory_order_relaxed);
-}
+// A caller over its limits calls again and again: one line a second.
+OncePerInterval throttled_log(absl::Seconds(1));
 
 std::string RequestIdOf(const google::protobuf::Message& request) {
   const google::protobuf::FieldDescriptor* field = request.GetDescriptor()->FindFieldByName("request_id");
@@ -99,7 +94,7 @@ absl::StatusOr<auth::Principal> CallGuard::AdmitCaller(const grpc::ServerContext
   absl::StatusOr<auth::Principal> principal = Caller(context);
   if (!principal.ok()) return principal;
   if (absl::Status admitted = CallerLimits::Process().Admit(&context, *principal); !admitted.ok()) {
-    if (ShouldLogThrottled()) {
+    if (throttled_log.Now()) {
       spdlog::warn("event=caller_limit actor=\"{}\" limit=calls_in_flight peer={}", LogQuoted(principal->actor),
                    context.peer());
     }
@@ -129,7 +124,7 @@ absl::Status CallGuard::Refuse(const grpc::ServerContext& context, const auth::P
   // Each refusal is a write to the audit trail: metered per caller, so that refusals cannot
   // fill the database or slow the others. Beyond the rate nothing is written.
   if (absl::Status allowed = CallerLimits::Process().AllowRefusal(principal); !allowed.ok()) {
-    if (ShouldLogThrottled()) {
+    if (throttled_log.Now()) {
       spdlog::warn("event=caller_limit actor=\"{}\" limit=refusals method={} peer={}", LogQuoted(principal.actor),
                    action, context.peer());
     }

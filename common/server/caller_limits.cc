@@ -17,6 +17,15 @@ int LimitFor(const CallerLimitOptions& options, const auth::Principal& principal
                                                 : options.max_calls_per_person;
 }
 
+absl::Status TooManyCallsInFlight(int limit, absl::Duration retry_delay) {
+  return WithRetryDelay(
+      ErrorWithReason(absl::StatusCode::kResourceExhausted, reason::kTooManyCallsInFlight,
+                      absl::StrCat("this caller already has ", limit,
+                                   " calls in flight; wait for them (and read their responses)"),
+                      {{"limit", absl::StrCat(limit)}}),
+      retry_delay);
+}
+
 // Reports the end of every call: gRPC destroys a call's interceptors with the call, after its
 // status (and any response before it) has gone out.
 class CallEndInterceptor final : public grpc::experimental::Interceptor {
@@ -56,14 +65,7 @@ absl::Status CallerLimits::Admit(const grpc::ServerContextBase* call, const auth
   const int limit = LimitFor(options_, principal);
   if (limit <= 0 || calls_.contains(call)) return absl::OkStatus();
   int& count = in_flight_[principal.actor];
-  if (count >= limit) {
-    return WithRetryDelay(
-        ErrorWithReason(absl::StatusCode::kResourceExhausted, reason::kTooManyCallsInFlight,
-                        absl::StrCat("this caller already has ", limit,
-                                     " calls in flight; wait for them (and read their responses)"),
-                        {{"limit", absl::StrCat(limit)}}),
-        options_.retry_delay);
-  }
+  if (count >= limit) return TooManyCallsInFlight(limit, options_.retry_delay);
   ++count;
   calls_.emplace(call, principal.actor);
   return absl::OkStatus();
@@ -75,8 +77,7 @@ absl::Status CallerLimits::CheckRoom(const auth::Principal& principal) const {
   if (limit <= 0) return absl::OkStatus();
   auto it = in_flight_.find(principal.actor);
   if (it == in_flight_.end() || it->second < limit) return absl::OkStatus();
-  return absl::ResourceExhaustedError(absl::StrCat(
-      "this caller already has ", limit, " calls in flight; wait for them (and read their responses)"));
+  return TooManyCallsInFlight(limit, options_.retry_delay);
 }
 
 void CallerLimits::Finished(const grpc::ServerContextBase* call) {

@@ -110,8 +110,7 @@ class GuardedService : public grpc::Service {
               if (!principal.ok()) return guard.Answer(principal.status());
               GuardedReader<Request> reader(guard, *stream);
               Request first;
-              StreamWatchdog::Watch silent = StreamWatchdog::Process().Arm(
-                  context, StreamWatchdog::Process().first_message_timeout());
+              StreamWatchdog::Watch silent = StreamWatchdog::Process().ArmFirstMessage(context);
               const bool has_first = reader.Read(&first);
               silent.Disarm();
               if (context->IsCancelled()) {

@@ -23,22 +23,17 @@ StreamWatchdog& StreamWatchdog::Process() {
   return *watchdog;
 }
 
-StreamWatchdog::Watch StreamWatchdog::Arm(grpc::ServerContext* context, absl::Duration within) {
+StreamWatchdog::Watch StreamWatchdog::ArmFirstMessage(grpc::ServerContext* context) {
   absl::MutexLock lock(&mu_);
   if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
   const uint64_t id = next_id_++;
-  armed_.emplace(id, std::make_pair(absl::Now() + within, context));
+  armed_.emplace(id, std::make_pair(absl::Now() + first_message_timeout_, context));
   return Watch(this, id);
 }
 
 void StreamWatchdog::set_first_message_timeout(absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
   first_message_timeout_ = timeout;
-}
-
-absl::Duration StreamWatchdog::first_message_timeout() {
-  absl::MutexLock lock(&mu_);
-  return first_message_timeout_;
 }
 
 void StreamWatchdog::Disarm(uint64_t id) {

@@ -39,13 +39,12 @@ class StreamWatchdog final {
   // The watchdog of this process's servers.
   static StreamWatchdog& Process();
 
-  // Cancels `context` after `within` unless the watch is disarmed (or destroyed) first.
-  // The context must outlive the watch.
-  Watch Arm(grpc::ServerContext* context, absl::Duration within);
+  // Cancels `context` once the first-message timeout has passed, unless the watch is
+  // disarmed (or destroyed) first. The context must outlive the watch.
+  Watch ArmFirstMessage(grpc::ServerContext* context);
 
   // How long a client stream may take to send its first message (StartServer sets it).
   void set_first_message_timeout(absl::Duration timeout);
-  absl::Duration first_message_timeout();
 
  private:
   void Run();

@@ -294,14 +294,8 @@ absl::StatusOr<cv1::AssignInitialLevelResponse> CareerPathServiceImpl::AssignIni
   // derived from the employee; the caller's id is claimed first and maps to the answer, so
   // that a retry — even one sent while the first call runs — gets it, and the same id for
   // another employee is refused.
-  LADDER_ASSIGN_OR_RETURN(std::string first, store_->RunClaimed(key, [&]() -> absl::StatusOr<std::string> {
-                            LADDER_ASSIGN_OR_RETURN(cv1::AssignInitialLevelResponse assigned,
-                                                    AssignInitialOnce(request, mutation));
-                            return assigned.SerializeAsString();
-                          }));
-  cv1::AssignInitialLevelResponse response;
-  if (!response.ParseFromString(first)) return absl::InternalError("a recorded response does not parse");
-  return response;
+  return RunClaimedAs<cv1::AssignInitialLevelResponse>(*store_, key,
+                                                       [&] { return AssignInitialOnce(request, mutation); });
 }
 
 absl::StatusOr<cv1::AssignInitialLevelResponse> CareerPathServiceImpl::AssignInitialOnce(
@@ -395,14 +389,8 @@ absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::Review(ServerCon
   // request id is claimed first and maps to this call's answer, so that a retry — even one
   // sent while the review still runs — is told what the first created.
   const MutationContext mutation = ContextFor(context, "ReviewCycle", request);
-  LADDER_ASSIGN_OR_RETURN(std::string first,
-                          store_->RunClaimed(mutation.request, [&]() -> absl::StatusOr<std::string> {
-                            LADDER_ASSIGN_OR_RETURN(cv1::ReviewCycleResponse reviewed, ReviewOnce(context, request));
-                            return reviewed.SerializeAsString();
-                          }));
-  cv1::ReviewCycleResponse response;
-  if (!response.ParseFromString(first)) return absl::InternalError("a recorded response does not parse");
-  return response;
+  return RunClaimedAs<cv1::ReviewCycleResponse>(*store_, mutation.request,
+                                                [&] { return ReviewOnce(context, request); });
 }
 
 absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::ReviewOnce(ServerContext& context,

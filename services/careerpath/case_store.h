@@ -82,6 +82,22 @@ class CaseStore {
   virtual absl::Status Ping() = 0;
 };
 
+// RunClaimed for work that answers with a message `Response`: the answer of the first call
+// with the id, whether that is this one or a concurrent or earlier duplicate.
+template <typename Response>
+absl::StatusOr<Response> RunClaimedAs(CaseStore& store, const db::RequestKey& key,
+                                      const std::function<absl::StatusOr<Response>()>& work) {
+  absl::StatusOr<std::string> first = store.RunClaimed(key, [&]() -> absl::StatusOr<std::string> {
+    absl::StatusOr<Response> response = work();
+    if (!response.ok()) return response.status();
+    return response->SerializeAsString();
+  });
+  if (!first.ok()) return first.status();
+  Response response;
+  if (!response.ParseFromString(*first)) return absl::InternalError("a recorded response does not parse");
+  return response;
+}
+
 // The waitlist order: the higher latest composite first, then the longer time at level
 // (the earlier day the level was taken, from the evidence's days at level and the day it
 // was judged: the case's decide_time, or its create_time), then the older case.

@@ -189,22 +189,16 @@ TEST(DatabaseOutageTest, FrozenDatabaseFlipsHealthAndBoundsEveryCall) {
     options.connect_timeout = absl::Seconds(2);
     options.statement_timeout = absl::Seconds(3);
   }, rig));
-  const db::DatabaseOptions& options = rig.options;
-  auto& stub = rig.stub;
-  auto& health = rig.health;
-  auto& mariadb = rig.mariadb;
-  auto* server = &rig.server;
-  const pv1::OrgUnit& city = rig.city;
   auto get_city = [&](absl::Duration deadline) {
     pv1::GetOrgUnitRequest request;
-    request.set_name(city.name());
+    request.set_name(rig.city.name());
     pv1::OrgUnit unit;
-    return stub->GetOrgUnit(CallContext(deadline).get(), request, &unit);
+    return rig.stub->GetOrgUnit(CallContext(deadline).get(), request, &unit);
   };
   // Connections idle for a while, as between bursts in production.
   absl::SleepFor(absl::Milliseconds(1500));
 
-  ASSERT_TRUE(mariadb->Freeze().ok());
+  ASSERT_TRUE(rig.mariadb->Freeze().ok());
   const absl::Time frozen_at = absl::Now();
   // A caller that would wait 40 s: the server's bounds end the call long before.
   std::thread patient([&] {
@@ -216,13 +210,13 @@ TEST(DatabaseOutageTest, FrozenDatabaseFlipsHealthAndBoundsEveryCall) {
                 absl::ToDoubleSeconds(took), static_cast<int>(status.error_code()),
                 status.error_message().c_str());
     // At most the read bound on a pooled connection, then the connect bound on a new one.
-    EXPECT_LT(took, options.io_timeout + options.connect_timeout + absl::Seconds(2))
+    EXPECT_LT(took, rig.options.io_timeout + rig.options.connect_timeout + absl::Seconds(2))
         << "the call was bounded by its caller's deadline only";
   });
   // The test server probes every 100 ms; a probe unanswered for 2 s has failed. (Were health
   // only to learn of the freeze from the probe's own read bound, it would take 4 s here.)
   EXPECT_TRUE(Eventually(absl::Milliseconds(3500),
-                         [&] { return HealthOf(*health) == HealthCheckResponse::NOT_SERVING; }))
+                         [&] { return HealthOf(*rig.health) == HealthCheckResponse::NOT_SERVING; }))
       << "health stayed SERVING with the database frozen";
   std::printf("frozen database: NOT_SERVING after %.1f s\n", absl::ToDoubleSeconds(absl::Now() - frozen_at));
   // Callers with short deadlines are answered by their deadline, whatever the server does.
@@ -231,9 +225,9 @@ TEST(DatabaseOutageTest, FrozenDatabaseFlipsHealthAndBoundsEveryCall) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(3));
   patient.join();
 
-  ASSERT_TRUE(mariadb->Thaw().ok());
+  ASSERT_TRUE(rig.mariadb->Thaw().ok());
   const absl::Time thawed_at = absl::Now();
-  EXPECT_TRUE(Eventually(absl::Seconds(5), [&] { return HealthOf(*health) == HealthCheckResponse::SERVING; }))
+  EXPECT_TRUE(Eventually(absl::Seconds(5), [&] { return HealthOf(*rig.health) == HealthCheckResponse::SERVING; }))
       << "health did not come back within 5 s of the database answering";
   std::printf("frozen database: SERVING %.1f s after it answered again\n",
               absl::ToDoubleSeconds(absl::Now() - thawed_at));
@@ -247,7 +241,7 @@ TEST(DatabaseOutageTest, FrozenDatabaseFlipsHealthAndBoundsEveryCall) {
     }
   }
   EXPECT_EQ(failures, 0);
-  server->reset();
+  rig.server.reset();
 }
 
 }  // namespace

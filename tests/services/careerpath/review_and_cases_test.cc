@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "services/careerpath/eligibility_rules.h"
 #include "tests/services/careerpath/careerpath_test_base.h"
+#include "tests/support/concurrent_duplicates.h"
 
 namespace ladder::testing {
 namespace {
@@ -156,26 +157,12 @@ TEST_F(ReviewAndCasesTest, ConcurrentReviewsCreateEachCaseOnce) {
 // first call created, and the cases exist once.
 TEST_F(ReviewAndCasesTest, ConcurrentDuplicatesOfOneReviewGetTheFirstAnswer) {
   const Scene scene = MakeScene();
-  constexpr int kDuplicates = 8;
-  std::vector<grpc::Status> statuses(kDuplicates);
-  std::vector<cv1::ReviewCycleResponse> responses(kDuplicates);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kDuplicates; ++i) {
-    threads.emplace_back([&, i] {
-      cv1::ReviewCycleRequest request;
-      request.set_cycle(scene.newer.name());
-      request.set_request_id("review-retried-at-once");
-      auto stub = careerpath_server_->NewStub();
-      auto context = CallContext(absl::Seconds(60), "hr-wang");
-      statuses[i] = stub->ReviewCycle(context.get(), request, &responses[i]);
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
-  for (int i = 0; i < kDuplicates; ++i) {
-    ASSERT_THAT(statuses[i], IsOk()) << "duplicate " << i;
-    EXPECT_EQ(responses[i].SerializeAsString(), responses[0].SerializeAsString()) << "duplicate " << i;
-  }
-  EXPECT_EQ(responses[0].created_cases_size(), 4);
+  cv1::ReviewCycleRequest request;
+  request.set_cycle(scene.newer.name());
+  request.set_request_id("review-retried-at-once");
+  const cv1::ReviewCycleResponse first = SendTogether<CareerStub>(
+      8, [] { return careerpath_server_->NewStub(); }, &CareerStub::ReviewCycle, request);
+  EXPECT_EQ(first.created_cases_size(), 4);
   cv1::ListCasesRequest by_cycle;
   by_cycle.set_cycle(scene.newer.name());
   EXPECT_EQ(ListAllCases(by_cycle).size(), 4u);
