@@ -33,6 +33,11 @@ std::vector<RequestCheck> CareerPathChecks() {
       [](const cv1::ReviewCycleRequest& r) -> TextFields {
         return {{"cycle", r.cycle()}, {"request_id", r.request_id()}};
       }));
+  checks.push_back(MakeCheck<cv1::RunCycleReviewRequest>(
+      "RunCycleReview", careerpath::ValidateRunCycleReview,
+      [](const cv1::RunCycleReviewRequest& r) -> TextFields {
+        return {{"cycle", r.cycle()}, {"request_id", r.request_id()}};
+      }));
   checks.push_back(MakeCheck<cv1::GetCaseRequest>("GetCase", careerpath::ValidateGetCase,
                                                   [](const cv1::GetCaseRequest& r) -> TextFields {
                                                     return {{"name", r.name()}};
@@ -84,6 +89,7 @@ std::vector<SeedExample> CareerPathSeeds() {
                                 career_move_target: CAREER_MOVE_TARGET_BRANCH_CHIEF)pb"},
       {"AssignInitialLevel", R"pb(employee: "employees/42" request_id: "init-42")pb"},
       {"ReviewCycle", R"pb(cycle: "cycles/3" request_id: "review-3")pb"},
+      {"RunCycleReview", R"pb(cycle: "cycles/3" request_id: "review-3-async")pb"},
       {"GetCase", R"pb(name: "cases/17")pb"},
       {"ListCases",
        R"pb(county: "orgUnits/2" cycle: "cycles/3" kind: KIND_PROMOTION state: STATE_PROPOSED)pb"},

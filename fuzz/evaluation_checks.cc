@@ -75,6 +75,13 @@ std::vector<RequestCheck> EvaluationChecks() {
         if (MaskIncludes(r.update_mask(), "indicators")) AddIndicators(r.scorecard(), texts);
         return texts;
       }));
+  checks.push_back(MakeCheck<ev1::BatchGetScoreHistoriesRequest>(
+      "BatchGetScoreHistories", evaluation::ValidateBatchGetScoreHistories,
+      [](const ev1::BatchGetScoreHistoriesRequest& r) -> TextFields {
+        TextFields texts;
+        for (const std::string& employee : r.employees()) texts.push_back({"employees[]", employee});
+        return texts;
+      }));
   checks.push_back(
       MakeCheck<ev1::CreateCycleRequest>("CreateCycle", evaluation::ValidateCreateCycle,
                                          [](const ev1::CreateCycleRequest& r) -> TextFields {
@@ -176,6 +183,7 @@ std::vector<SeedExample> EvaluationSeeds() {
             request_id: "r-1")pb"},
       {"UpdateScorecard", R"pb(scorecard { name: "scorecards/1" display_name: "年度考核" }
                                update_mask { paths: "display_name" })pb"},
+      {"BatchGetScoreHistories", R"pb(employees: "employees/42" employees: "employees/43" max_entries: 8)pb"},
       {"CreateCycle", R"pb(cycle {
                              display_name: "2026 Q3"
                              period: PERIOD_QUARTERLY

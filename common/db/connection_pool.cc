@@ -120,6 +120,11 @@ void Connection::Execute(absl::string_view sql) {
   plain_->execute(sql::SQLString(std::string(sql)));
 }
 
+std::unique_ptr<sql::ResultSet> Connection::Query(absl::string_view sql) {
+  if (plain_ == nullptr) plain_.reset(native_->createStatement());
+  return std::unique_ptr<sql::ResultSet>(plain_->executeQuery(sql::SQLString(std::string(sql))));
+}
+
 int64_t Connection::LastInsertId() {
   std::unique_ptr<sql::ResultSet> rows(Prepare("SELECT LAST_INSERT_ID()").executeQuery());
   rows->next();

@@ -13,6 +13,7 @@
 #include "common/db/database_options.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
+#include "cppconn/resultset.h"
 #include "cppconn/statement.h"
 
 namespace ladder::db {
@@ -33,6 +34,11 @@ class Connection final {
 
   // Runs a statement that has no parameters and no result (DDL, START TRANSACTION).
   void Execute(absl::string_view sql);
+
+  // Runs a query that has no parameters, unprepared: for statements whose text varies with
+  // a batch (an IN list of numbers), which would fill the prepared-statement cache. Read the
+  // rows before the next Query or Execute (they share one statement).
+  std::unique_ptr<sql::ResultSet> Query(absl::string_view sql);
 
   // The AUTO_INCREMENT id of this session's last insert.
   int64_t LastInsertId();

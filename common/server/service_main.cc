@@ -160,7 +160,11 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   config.stream_first_message_timeout = absl::GetFlag(FLAGS_stream_first_message_timeout);
   config.transport = transport;
   config.authenticator = *authenticator;
-  absl::StatusOr<StartedServer> started = StartServer(config, {(*running)->service()});
+  absl::StatusOr<StartedServer> started = StartServer(config, [&] {
+    std::vector<grpc::Service*> services = {(*running)->service()};
+    for (grpc::Service* more : (*running)->more_services()) services.push_back(more);
+    return services;
+  }());
   if (!started.ok()) return Fail(started.status(), "listen");
   spdlog::info("event=serving address={} port={}", config.listen, started->port);
   RunningService& service = **running;

@@ -26,6 +26,8 @@ class RunningService {
  public:
   virtual ~RunningService() = default;
   virtual grpc::Service* service() = 0;
+  // Served beside it (careerpath's google.longrunning.Operations).
+  virtual std::vector<grpc::Service*> more_services() { return {}; }
   // OK while the service can serve; probed for grpc.health.v1 readiness.
   virtual absl::Status Ready() = 0;
 };

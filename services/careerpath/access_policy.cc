@@ -2,6 +2,7 @@
 
 #include "common/api/resource_name.h"
 #include "common/status/macros.h"
+#include "services/careerpath/review_operation.h"
 
 namespace ladder::careerpath {
 namespace {
@@ -31,6 +32,14 @@ class Scopes {
   absl::StatusOr<Scope> OfCycle(absl::string_view name) const {
     LADDER_RETURN_IF_ERROR(api::ParseName(name, "cycles", "cycle").status());
     LADDER_ASSIGN_OR_RETURN(ev1::Cycle cycle, evaluation_->GetCycle(std::string(name)));
+    return Scope{{api::IdOf(cycle.scope())}, 0, 0};
+  }
+  // A review touches its cycle's scope.
+  static absl::StatusOr<Scope> OfReview(ReviewStore& reviews, EvaluationGateway& evaluation,
+                                        absl::string_view operation) {
+    LADDER_ASSIGN_OR_RETURN(int64_t id, ParseOperationName(operation, "name"));
+    LADDER_ASSIGN_OR_RETURN(Review review, reviews.GetReview(id));
+    LADDER_ASSIGN_OR_RETURN(ev1::Cycle cycle, evaluation.GetCycle(api::FormatName("cycles", review.cycle_id)));
     return Scope{{api::IdOf(cycle.scope())}, 0, 0};
   }
   static absl::StatusOr<Scope> OfOrgUnit(absl::string_view name, const char* field) {
@@ -84,6 +93,9 @@ CareerPathAccessPolicy::CareerPathAccessPolicy(CareerPathServiceImpl* impl, Case
   Unary("AssignInitialLevel",
         {deciders, [scopes](const cv1::AssignInitialLevelRequest& r) { return scopes->OfEmployee(r.employee()); }},
         impl, &C::AssignInitialLevel);
+  Unary("RunCycleReview",
+        {deciders, [scopes](const cv1::RunCycleReviewRequest& r) { return scopes->OfCycle(r.cycle()); }}, impl,
+        &C::RunCycleReview);
   Unary("ReviewCycle",
         {deciders, [scopes](const cv1::ReviewCycleRequest& r) { return scopes->OfCycle(r.cycle()); }}, impl,
         &C::ReviewCycle);
@@ -144,6 +156,31 @@ CareerPathAccessPolicy::CareerPathAccessPolicy(CareerPathServiceImpl* impl, Case
 
   AuditTrailMethods<cv1::ListAuditEventsRequest, cv1::ListAuditEventsResponse, cv1::VerifyAuditTrailRequest,
                     cv1::VerifyAuditTrailResponse>(audit_pool);
+}
+
+ReviewOperationsAccessPolicy::ReviewOperationsAccessPolicy(ReviewOperationsService* impl, ReviewStore* reviews,
+                                                           EvaluationGateway* evaluation,
+                                                           std::shared_ptr<auth::Authenticator> authenticator,
+                                                           db::ConnectionPool* audit_pool)
+    : GuardedService(server::CallGuard("google.longrunning.Operations", std::move(authenticator), audit_pool,
+                                       kErrorDomain)) {
+  namespace lro = ::google::longrunning;
+  using O = ReviewOperationsService;
+  auto of_review = [reviews, evaluation](const std::string& name) {
+    return Scopes::OfReview(*reviews, *evaluation, name);
+  };
+  Unary("GetOperation",
+        {{auth::kHrAdmin, auth::kAuditor, auth::kCountyHrOwnCounties},
+         [of_review](const lro::GetOperationRequest& r) { return of_review(r.name()); }},
+        impl, &O::GetOperation);
+  Unary("ListOperations",
+        {{auth::kHrAdmin, auth::kAuditor},
+         [](const lro::ListOperationsRequest&) -> absl::StatusOr<Scope> { return Scope{}; }},
+        impl, &O::ListOperations);
+  Unary("CancelOperation",
+        {{auth::kHrAdmin, auth::kCountyHrOwnCounties},
+         [of_review](const lro::CancelOperationRequest& r) { return of_review(r.name()); }},
+        impl, &O::CancelOperation);
 }
 
 }  // namespace ladder::careerpath

@@ -17,8 +17,10 @@
 #include "common/status/macros.h"
 #include "common/time/dates.h"
 #include "common/util/stable_hash.h"
+#include "services/careerpath/case_proposal.h"
 #include "services/careerpath/distribution.h"
 #include "services/careerpath/request_validation.h"
+#include "services/careerpath/review_operation.h"
 
 namespace ladder::careerpath {
 namespace {
@@ -56,16 +58,6 @@ MutationContext ContextFor(const ServerContext& context, absl::string_view metho
   return server::MutationFor(context, absl::StrCat(kService, method), request);
 }
 
-cv1::Case::Kind KindFor(cv1::Target target) {
-  switch (target) {
-    case cv1::TARGET_PROMOTION: return cv1::Case::KIND_PROMOTION;
-    case cv1::TARGET_DEMOTION: return cv1::Case::KIND_DEMOTION;
-    case cv1::TARGET_ELIMINATION: return cv1::Case::KIND_ELIMINATION;
-    case cv1::TARGET_CAREER_MOVE: return cv1::Case::KIND_CAREER_MOVE;
-    default: return cv1::Case::KIND_UNSPECIFIED;
-  }
-}
-
 cv1::Target TargetFor(cv1::Case::Kind kind) {
   switch (kind) {
     case cv1::Case::KIND_PROMOTION: return cv1::TARGET_PROMOTION;
@@ -84,21 +76,6 @@ pv1::Role RoleFor(common::v1::CareerMoveTarget target) {
   }
 }
 
-cv1::Case NewCaseFrom(const cv1::Eligibility& eligibility, const pv1::Employee& employee,
-                      cv1::Target target, const std::string& cycle) {
-  cv1::Case value;
-  value.set_kind(KindFor(target));
-  value.set_employee(employee.name());
-  value.set_county(employee.county());
-  value.set_from_level(eligibility.from_level());
-  value.set_to_level(eligibility.to_level());
-  value.set_career_move_target(eligibility.career_move_target());
-  value.set_cycle(cycle);
-  *value.mutable_evidence() = eligibility;
-  value.set_policy_version(eligibility.policy_version());
-  return value;
-}
-
 absl::Status WrongState(const cv1::Case& value, absl::string_view action) {
   return RuleViolationError(
       value.state() == cv1::Case::STATE_APPLIED ? "CASE_ALREADY_APPLIED" : "WRONG_CASE_STATE",
@@ -109,11 +86,6 @@ absl::Status WrongState(const cv1::Case& value, absl::string_view action) {
 
 bool IsSeniorPromotion(const cv1::Case& value) {
   return value.kind() == cv1::Case::KIND_PROMOTION && value.to_level() == Level::LEVEL_SENIOR;
-}
-
-bool IsOpen(const cv1::Case& value) {
-  return value.state() == cv1::Case::STATE_PROPOSED || value.state() == cv1::Case::STATE_APPROVED ||
-         value.state() == cv1::Case::STATE_WAITING_FOR_SLOT;
 }
 
 // An elimination made by a failed trial rather than by a review.
@@ -213,20 +185,16 @@ grpc::Status CareerPathServiceImpl::ListPolicyVersions(ServerContext*,
 
 absl::StatusOr<Facts> CareerPathServiceImpl::GatherFacts(const pv1::Employee& employee,
                                                         const std::string& as_of_period_end) {
-  Facts facts;
-  facts.employee = employee;
-  facts.today = TodayInBranch();
   LADDER_ASSIGN_OR_RETURN(auto history, evaluation_->ScoreHistory(employee.name()));
-  for (auto& entry : history) {
-    if (!as_of_period_end.empty() && entry.period_end() > as_of_period_end) continue;
-    facts.history.push_back(std::move(entry));
-  }
+  std::optional<pv1::CountyQuota> quota;
+  std::string county_display_name;
   if (employee.role() == pv1::ROLE_CUSTOMER_MANAGER && !employee.county().empty()) {
-    LADDER_ASSIGN_OR_RETURN(facts.quota, personnel_->GetCountyQuota(employee.county()));
+    LADDER_ASSIGN_OR_RETURN(quota, personnel_->GetCountyQuota(employee.county()));
     LADDER_ASSIGN_OR_RETURN(pv1::OrgUnit county, personnel_->GetOrgUnit(employee.county()));
-    facts.county_display_name = county.display_name();
+    county_display_name = county.display_name();
   }
-  return facts;
+  return FactsFrom(employee, std::move(history), as_of_period_end, std::move(quota), std::move(county_display_name),
+                   TodayInBranch());
 }
 
 absl::StatusOr<cv1::Eligibility> CareerPathServiceImpl::Judge(const std::string& employee,
@@ -252,23 +220,6 @@ absl::StatusOr<cv1::Eligibility> CareerPathServiceImpl::JudgeTrial(const pv1::Em
                                                                   const policy::Policy& policy) {
   LADDER_ASSIGN_OR_RETURN(auto trial, evaluation_->LatestTrialAssessment(employee.name()));
   return TrialEvidence(employee, trial, policy);
-}
-
-absl::StatusOr<std::optional<cv1::Case>> CareerPathServiceImpl::OpenCaseOf(const std::string& employee,
-                                                                           cv1::Case::Kind kind) {
-  CaseQuery query;
-  LADDER_ASSIGN_OR_RETURN(query.employee_id, ParseName(employee, "employees", "employee"));
-  query.kind = kind;
-  query.page.page_size = api::kMaxPageSize;
-  do {
-    LADDER_ASSIGN_OR_RETURN(api::Page<cv1::Case> page, store_->ListCases(query));
-    for (cv1::Case& value : page.items) {
-      if (IsOpen(value)) return std::optional<cv1::Case>(std::move(value));
-    }
-    if (!page.next_after_id.has_value()) break;
-    query.page.after_id = *page.next_after_id;
-  } while (true);
-  return std::optional<cv1::Case>();
 }
 
 grpc::Status CareerPathServiceImpl::CheckEligibility(ServerContext*,
@@ -376,6 +327,37 @@ absl::StatusOr<cv1::AssignInitialLevelResponse> CareerPathServiceImpl::AssignIni
   return response;
 }
 
+grpc::Status CareerPathServiceImpl::RunCycleReview(ServerContext* context, const cv1::RunCycleReviewRequest* request,
+                                                   google::longrunning::Operation* response) {
+  return Respond(StartReview(*context, *request), response);
+}
+
+absl::StatusOr<google::longrunning::Operation> CareerPathServiceImpl::StartReview(
+    ServerContext& context, const cv1::RunCycleReviewRequest& request) {
+  LADDER_RETURN_IF_ERROR(ValidateRunCycleReview(request));
+  if (request.request_id().empty()) return StartReviewOnce(context, request);
+  // The id maps to the operation the first call started; a retry is shown its state now.
+  const MutationContext mutation = ContextFor(context, "RunCycleReview", request);
+  LADDER_ASSIGN_OR_RETURN(google::longrunning::Operation first,
+                          RunClaimedAs<google::longrunning::Operation>(
+                              *store_, mutation.request, [&] { return StartReviewOnce(context, request); }));
+  LADDER_ASSIGN_OR_RETURN(int64_t id, ParseOperationName(first.name(), "name"));
+  LADDER_ASSIGN_OR_RETURN(careerpath::Review now, reviews_->GetReview(id));
+  return OperationOf(now);
+}
+
+absl::StatusOr<google::longrunning::Operation> CareerPathServiceImpl::StartReviewOnce(
+    ServerContext& context, const cv1::RunCycleReviewRequest& request) {
+  LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
+  // Checked now, so that a cycle that cannot be reviewed is refused by the call itself.
+  LADDER_ASSIGN_OR_RETURN(ReviewScope scope, reviewer_.ScopeOf(request.cycle(), *policy, TodayInBranch()));
+  const MutationContext mutation = ContextFor(context, "RunCycleReview", request);
+  LADDER_ASSIGN_OR_RETURN(careerpath::Review review, reviews_->StartReview(api::IdOf(scope.cycle.name()),
+                                                               scope.cycle.participant_count(), mutation));
+  if (review_started_) review_started_();
+  return OperationOf(review);
+}
+
 grpc::Status CareerPathServiceImpl::ReviewCycle(ServerContext* context, const cv1::ReviewCycleRequest* request,
                                                 cv1::ReviewCycleResponse* response) {
   return Respond(Review(*context, *request), response);
@@ -396,54 +378,29 @@ absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::Review(ServerCon
 absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::ReviewOnce(ServerContext& context,
                                                                           const cv1::ReviewCycleRequest& request) {
   LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
-  absl::StatusOr<ev1::Cycle> cycle = evaluation_->GetCycle(request.cycle());
-  if (absl::IsNotFound(cycle.status())) {
-    return InvalidFieldError("cycle", absl::StrCat(request.cycle(), " does not exist"));
+  LADDER_ASSIGN_OR_RETURN(ReviewScope scope, reviewer_.ScopeOf(request.cycle(), *policy, TodayInBranch()));
+  // One reply holds every case made: past this size it would near gRPC's message limit, and
+  // the call would outlive its connection. RunCycleReview reviews any size.
+  if (scope.cycle.participant_count() > kMaxParticipantsInOneCall) {
+    return ErrorWithReason(absl::StatusCode::kFailedPrecondition, "CYCLE_TOO_LARGE",
+                           absl::StrCat(request.cycle(), " has ", scope.cycle.participant_count(),
+                                        " participants; ReviewCycle reviews at most ", kMaxParticipantsInOneCall,
+                                        " in one call: use RunCycleReview"),
+                           {{"participant_count", absl::StrCat(scope.cycle.participant_count())},
+                            {"max_participants", absl::StrCat(kMaxParticipantsInOneCall)}});
   }
-  if (!cycle.ok()) return cycle.status();
-  if (cycle->state() != ev1::Cycle::STATE_FINALIZED) {
-    return RuleViolationError("CYCLE_NOT_FINALIZED", cycle->name(),
-                              absl::StrCat(cycle->name(), " is ", ev1::Cycle::State_Name(cycle->state()),
-                                           "; review it once it is finalised"));
-  }
-  const std::string period_end = ToSqlDate(*ToCivilDay(cycle->end_date(), "end_date"));
-  LADDER_ASSIGN_OR_RETURN(std::vector<ev1::Evaluation> evaluations, evaluation_->ListEvaluations(cycle->name()));
-  std::vector<std::string> names;
-  for (const auto& evaluation : evaluations) names.push_back(evaluation.employee());
-  LADDER_ASSIGN_OR_RETURN(std::vector<pv1::Employee> employees, personnel_->BatchGetEmployees(names));
-
-  // A county's cycle opens cases only for people still in that county: cases belong to the
-  // county they are opened in, and the county's HR may run this review.
-  LADDER_ASSIGN_OR_RETURN(pv1::OrgUnit scope, personnel_->GetOrgUnit(cycle->scope()));
-  const bool county_cycle = scope.kind() == pv1::OrgUnit::KIND_COUNTY;
-
   MutationContext mutation = ContextFor(context, "ReviewCycle", request);
   mutation.request = db::RequestKey{};  // Each case carries its own review key.
   cv1::ReviewCycleResponse response;
-  for (const pv1::Employee& employee : employees) {
-    if (employee.role() != pv1::ROLE_CUSTOMER_MANAGER ||
-        employee.status() != pv1::EMPLOYMENT_STATUS_ACTIVE) {
-      continue;  // Left the post since the cycle; nothing to decide.
-    }
-    if (county_cycle && employee.county() != cycle->scope()) {
-      continue;  // Moved out of the cycle's county since: their new county reviews them.
-    }
-    response.set_reviewed_count(response.reviewed_count() + 1);
-    LADDER_ASSIGN_OR_RETURN(Facts facts, GatherFacts(employee, period_end));
-    for (cv1::Target target : {cv1::TARGET_PROMOTION, cv1::TARGET_DEMOTION, cv1::TARGET_ELIMINATION}) {
-      cv1::Eligibility eligibility =
-          careerpath::CheckEligibility(facts, target, common::v1::CAREER_MOVE_TARGET_UNSPECIFIED, *policy);
-      // A promotion held back only by the cap is still proposed: approved, it waits for a slot.
-      const bool propose = eligibility.eligible() ||
-                           (target == cv1::TARGET_PROMOTION && FailsOnlyForSlot(eligibility));
-      if (!propose) continue;
-      // A move already open for the employee (from an earlier cycle's review, or nominated)
-      // is not proposed twice: one case per move, one place in a waitlist.
-      LADDER_ASSIGN_OR_RETURN(std::optional<cv1::Case> open, OpenCaseOf(employee.name(), KindFor(target)));
-      if (open.has_value() && open->cycle() != cycle->name()) continue;
-      NewCase fresh;
-      fresh.value = NewCaseFrom(eligibility, employee, target, cycle->name());
-      fresh.review_key = absl::StrCat("review:", cycle->name(), ":", employee.name(), ":", target);
+  std::string page_token;
+  do {
+    LADDER_ASSIGN_OR_RETURN(ev1::ListEvaluationsResponse page,
+                            evaluation_->ListEvaluationsPage(request.cycle(), page_token, kReviewPageSize));
+    LADDER_ASSIGN_OR_RETURN(
+        ReviewDecisions decisions,
+        reviewer_.Decide(scope, std::vector<ev1::Evaluation>(page.evaluations().begin(), page.evaluations().end())));
+    response.set_reviewed_count(response.reviewed_count() + decisions.reviewed);
+    for (const NewCase& fresh : decisions.cases) {
       LADDER_ASSIGN_OR_RETURN(auto created, store_->CreateCase(fresh, mutation));
       if (created.second) {
         *response.add_created_cases() = created.first;
@@ -451,7 +408,8 @@ absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::ReviewOnce(Serve
         response.set_existing_case_count(response.existing_case_count() + 1);
       }
     }
-  }
+    page_token = page.next_page_token();
+  } while (!page_token.empty());
   return response;
 }
 

@@ -1,10 +1,14 @@
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <utility>
 
 #include "common/policy/policy_set.h"
 #include "ladder/careerpath/v1/careerpath_service.grpc.pb.h"
 #include "services/careerpath/case_store.h"
+#include "services/careerpath/cycle_review.h"
+#include "services/careerpath/review_store.h"
 #include "services/careerpath/eligibility_rules.h"
 #include "services/careerpath/upstream.h"
 
@@ -17,10 +21,23 @@ inline constexpr char kErrorDomain[] = "careerpath.ladder";
 // approved ones through personnel. No SQL here.
 class CareerPathServiceImpl final : public cv1::CareerPathService::Service {
  public:
-  // None is owned; all must outlive the service.
-  CareerPathServiceImpl(CaseStore* store, PersonnelGateway* personnel, EvaluationGateway* evaluation,
-                        const policy::PolicySet* policies)
-      : store_(store), personnel_(personnel), evaluation_(evaluation), policies_(policies) {}
+  // None is owned; all must outlive the service. `review_started` is called after
+  // RunCycleReview started a review (to wake the review worker).
+  CareerPathServiceImpl(CaseStore* store, ReviewStore* reviews, PersonnelGateway* personnel,
+                        EvaluationGateway* evaluation, const policy::PolicySet* policies,
+                        std::function<void()> review_started = {})
+      : store_(store),
+        reviews_(reviews),
+        personnel_(personnel),
+        evaluation_(evaluation),
+        policies_(policies),
+        review_started_(std::move(review_started)),
+        reviewer_(store, personnel, evaluation) {}
+
+  // ReviewCycle's bound: its one reply holds every case it makes.
+  static constexpr int kMaxParticipantsInOneCall = 5000;
+  // Participants read, judged and committed together by a review.
+  static constexpr int kReviewPageSize = 500;
 
   grpc::Status GetPolicy(grpc::ServerContext* context, const cv1::GetPolicyRequest* request,
                          common::v1::Policy* response) override;
@@ -33,6 +50,8 @@ class CareerPathServiceImpl final : public cv1::CareerPathService::Service {
   grpc::Status AssignInitialLevel(grpc::ServerContext* context,
                                   const cv1::AssignInitialLevelRequest* request,
                                   cv1::AssignInitialLevelResponse* response) override;
+  grpc::Status RunCycleReview(grpc::ServerContext* context, const cv1::RunCycleReviewRequest* request,
+                              google::longrunning::Operation* response) override;
   grpc::Status ReviewCycle(grpc::ServerContext* context, const cv1::ReviewCycleRequest* request,
                            cv1::ReviewCycleResponse* response) override;
   grpc::Status GetCase(grpc::ServerContext* context, const cv1::GetCaseRequest* request,
@@ -69,12 +88,14 @@ class CareerPathServiceImpl final : public cv1::CareerPathService::Service {
   // assessment failed.
   absl::StatusOr<cv1::Eligibility> JudgeTrial(const personnel::v1::Employee& employee,
                                               const policy::Policy& policy);
-  // Whether the employee has a case of `kind` still open (proposed, approved or waiting).
-  absl::StatusOr<std::optional<cv1::Case>> OpenCaseOf(const std::string& employee, cv1::Case::Kind kind);
   absl::StatusOr<cv1::AssignInitialLevelResponse> AssignInitial(
       grpc::ServerContext& context, const cv1::AssignInitialLevelRequest& request);
   absl::StatusOr<cv1::AssignInitialLevelResponse> AssignInitialOnce(const cv1::AssignInitialLevelRequest& request,
                                                                     const MutationContext& mutation);
+  absl::StatusOr<google::longrunning::Operation> StartReview(grpc::ServerContext& context,
+                                                             const cv1::RunCycleReviewRequest& request);
+  absl::StatusOr<google::longrunning::Operation> StartReviewOnce(grpc::ServerContext& context,
+                                                                 const cv1::RunCycleReviewRequest& request);
   absl::StatusOr<cv1::ReviewCycleResponse> Review(grpc::ServerContext& context,
                                                   const cv1::ReviewCycleRequest& request);
   absl::StatusOr<cv1::ReviewCycleResponse> ReviewOnce(grpc::ServerContext& context,
@@ -95,9 +116,12 @@ class CareerPathServiceImpl final : public cv1::CareerPathService::Service {
                                                  std::vector<cv1::RefusedMove>* refused);
 
   CaseStore* store_;
+  ReviewStore* reviews_;
   PersonnelGateway* personnel_;
   EvaluationGateway* evaluation_;
   const policy::PolicySet* policies_;
+  std::function<void()> review_started_;
+  CycleReviewer reviewer_;
 };
 
 }  // namespace ladder::careerpath

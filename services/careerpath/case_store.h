@@ -38,6 +38,14 @@ struct NewCase {
   std::string review_key;
 };
 
+// An open case (proposed, approved or waiting) as a review needs to know of it.
+struct OpenCase {
+  int64_t employee_id = 0;
+  cv1::Case::Kind kind = cv1::Case::KIND_UNSPECIFIED;
+  // 0 for a case not made by a review.
+  int64_t cycle_id = 0;
+};
+
 // What a workflow step decides for a locked case: its new state and reason.
 struct CaseTransition {
   cv1::Case::State state = cv1::Case::STATE_UNSPECIFIED;
@@ -58,6 +66,8 @@ class CaseStore {
   virtual absl::StatusOr<cv1::Case> GetCase(int64_t id) = 0;
   virtual absl::StatusOr<int> PostGradeOf(int64_t id) = 0;
   virtual absl::StatusOr<api::Page<cv1::Case>> ListCases(const CaseQuery& query) = 0;
+  // The open cases of any of `employee_ids`, in one read.
+  virtual absl::StatusOr<std::vector<OpenCase>> OpenCasesOf(const std::vector<int64_t>& employee_ids) = 0;
   // The county's waiting cases, head of the line first.
   virtual absl::StatusOr<std::vector<cv1::Case>> Waitlist(int64_t county_id) = 0;
   // Locks the case (and its county's row, so waitlist decisions of a county are taken one

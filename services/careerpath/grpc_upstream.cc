@@ -154,6 +154,30 @@ class GrpcEvaluationGateway final : public EvaluationGateway {
     return evaluations;
   }
 
+  absl::StatusOr<ev1::ListEvaluationsResponse> ListEvaluationsPage(const std::string& cycle,
+                                                                  const std::string& page_token,
+                                                                  int page_size) override {
+    ev1::ListEvaluationsRequest request;
+    request.set_parent(cycle);
+    request.set_page_size(page_size);
+    request.set_page_token(page_token);
+    return Call(&ev1::EvaluationService::Stub::ListEvaluations, request, "ListEvaluations");
+  }
+
+  absl::StatusOr<std::vector<ev1::ScoreHistory>> BatchScoreHistories(
+      const std::vector<std::string>& employees) override {
+    std::vector<ev1::ScoreHistory> histories;
+    for (size_t begin = 0; begin < employees.size(); begin += 1000) {
+      ev1::BatchGetScoreHistoriesRequest request;
+      for (size_t i = begin; i < std::min(employees.size(), begin + 1000); ++i) request.add_employees(employees[i]);
+      absl::StatusOr<ev1::BatchGetScoreHistoriesResponse> response =
+          Call(&ev1::EvaluationService::Stub::BatchGetScoreHistories, request, "BatchGetScoreHistories");
+      if (!response.ok()) return response.status();
+      histories.insert(histories.end(), response->histories().begin(), response->histories().end());
+    }
+    return histories;
+  }
+
   absl::StatusOr<std::vector<ev1::ScoreHistoryEntry>> ScoreHistory(const std::string& employee) override {
     ev1::ListScoreHistoryRequest request;
     request.set_employee(employee);

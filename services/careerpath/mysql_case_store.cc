@@ -9,12 +9,14 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/api/resource_name.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
 #include "common/status/errors.h"
 #include "common/status/macros.h"
 #include "common/time/dates.h"
+#include "services/careerpath/case_rows.h"
 #include "cppconn/datatype.h"
 #include "cppconn/exception.h"
 #include "cppconn/resultset.h"
@@ -27,68 +29,13 @@ using api::IdOf;
 using db::Connection;
 using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
 
-constexpr char kColumns[] =
-    "id, kind, employee_id, county_id, from_level, to_level, career_move_target, cycle_id, "
-    "evidence, policy_version, state, state_reason, proposed_by, create_time, decided_by, "
-    "decide_time, apply_time, version";
-
-
-// Reads a DATETIME column into `field` of `value`; a NULL leaves the field unset (asking for
-// the mutable field first would mark it present).
-absl::Status Timestamp(const sql::ResultSet& row, int column, cv1::Case& value,
-                       google::protobuf::Timestamp* (cv1::Case::*field)()) {
-  if (row.isNull(column)) return absl::OkStatus();
-  LADDER_ASSIGN_OR_RETURN(absl::Time time, FromSqlTimestamp(std::string(row.getString(column))));
-  *(value.*field)() = ToProtoTimestamp(time);
-  return absl::OkStatus();
-}
-
-absl::StatusOr<cv1::Case> CaseFromRow(const sql::ResultSet& row) {
-  cv1::Case value;
-  value.set_name(FormatName("cases", row.getInt64(1)));
-  value.set_kind(static_cast<cv1::Case::Kind>(row.getInt(2)));
-  value.set_employee(FormatName("employees", row.getInt64(3)));
-  value.set_county(FormatName("orgUnits", row.getInt64(4)));
-  value.set_from_level(static_cast<common::v1::Level>(row.getInt(5)));
-  value.set_to_level(static_cast<common::v1::Level>(row.getInt(6)));
-  value.set_career_move_target(static_cast<common::v1::CareerMoveTarget>(row.getInt(7)));
-  if (row.getInt64(8) != 0) value.set_cycle(FormatName("cycles", row.getInt64(8)));
-  {
-    std::unique_ptr<std::istream> blob(row.getBlob(9));
-    std::ostringstream bytes;
-    bytes << blob->rdbuf();
-    if (!value.mutable_evidence()->ParseFromString(bytes.str())) {
-      return absl::InternalError(absl::StrCat("stored evidence of ", value.name(), " does not parse"));
-    }
-  }
-  value.set_policy_version(row.getString(10));
-  value.set_state(static_cast<cv1::Case::State>(row.getInt(11)));
-  value.set_state_reason(row.getString(12));
-  value.set_proposed_by(row.getString(13));
-  LADDER_RETURN_IF_ERROR(Timestamp(row, 14, value, &cv1::Case::mutable_create_time));
-  value.set_decided_by(row.getString(15));
-  LADDER_RETURN_IF_ERROR(Timestamp(row, 16, value, &cv1::Case::mutable_decide_time));
-  LADDER_RETURN_IF_ERROR(Timestamp(row, 17, value, &cv1::Case::mutable_apply_time));
-  value.set_etag(absl::StrCat(row.getInt64(18)));
-  return value;
-}
-
-absl::StatusOr<cv1::Case> ReadCase(Connection& connection, int64_t id, bool for_update) {
-  sql::PreparedStatement& select = connection.Prepare(
-      absl::StrCat("SELECT ", kColumns, " FROM cases WHERE id = ?", for_update ? " FOR UPDATE" : ""));
-  select.setInt64(1, id);
-  ResultSetPtr row(select.executeQuery());
-  if (!row->next()) return NotFoundError(FormatName("cases", id));
-  return CaseFromRow(*row);
-}
-
 // The county's waiting cases in line order. `latest` reads them with a locking read, which
 // sees every commit up to now whatever the transaction's snapshot (taken by its first read,
 // possibly before the county lock was granted).
 absl::StatusOr<std::vector<cv1::Case>> ReadWaitlist(Connection& connection, int64_t county_id,
                                                     bool latest = false) {
   sql::PreparedStatement& select = connection.Prepare(
-      absl::StrCat("SELECT ", kColumns, " FROM cases WHERE county_id = ? AND state = ? ORDER BY id",
+      absl::StrCat("SELECT ", kCaseColumns, " FROM cases WHERE county_id = ? AND state = ? ORDER BY id",
                    latest ? " LOCK IN SHARE MODE" : ""));
   select.setInt64(1, county_id);
   select.setInt(2, cv1::Case::STATE_WAITING_FOR_SLOT);
@@ -169,43 +116,16 @@ absl::StatusOr<std::pair<cv1::Case, bool>> MySqlCaseStore::CreateCase(const NewC
         return Result{std::move(value), false};
       }
     }
-    const cv1::Case& value = fresh.value;
-    sql::PreparedStatement& insert = connection.Prepare(
-        "INSERT INTO cases (kind, employee_id, county_id, from_level, to_level, career_move_target, "
-        "post_grade, cycle_id, evidence, policy_version, state, state_reason, rank_composite_milli, "
-        "rank_days_at_level, proposed_by, create_time, review_key) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    std::istringstream evidence(value.evidence().SerializeAsString());
-    insert.setInt(1, value.kind());
-    insert.setInt64(2, IdOf(value.employee()));
-    insert.setInt64(3, IdOf(value.county()));
-    insert.setInt(4, value.from_level());
-    insert.setInt(5, value.to_level());
-    insert.setInt(6, value.career_move_target());
-    insert.setInt(7, fresh.post_grade);
-    insert.setInt64(8, IdOf(value.cycle()));
-    insert.setBlob(9, &evidence);
-    insert.setString(10, value.policy_version());
-    insert.setInt(11, cv1::Case::STATE_PROPOSED);
-    insert.setString(12, value.state_reason());
-    insert.setInt(13, static_cast<int>(std::llround(value.evidence().latest_composite() * 1000)));
-    insert.setInt(14, value.evidence().days_at_level());
-    insert.setString(15, context.actor);
-    insert.setString(16, ToSqlTimestamp(absl::Now()));
-    if (fresh.review_key.empty()) {
-      insert.setNull(17, sql::DataType::VARCHAR);
-    } else {
-      insert.setString(17, fresh.review_key);
-    }
+    int64_t id = 0;
     try {
-      insert.executeUpdate();
+      id = InsertCaseRow(connection, fresh, context.actor, absl::Now(), /*skip_existing=*/false);
     } catch (const sql::SQLException& e) {
       if (e.getErrorCode() != db::kErrDuplicateEntry || fresh.review_key.empty()) throw;
       // A concurrent review of the cycle created this case first (the insert waited for
       // it to commit): run again, and find it above.
       return db::MarkRetryable(absl::AbortedError("a concurrent review created the case"));
     }
-    LADDER_ASSIGN_OR_RETURN(cv1::Case created, ReadCase(connection, connection.LastInsertId(), false));
+    LADDER_ASSIGN_OR_RETURN(cv1::Case created, ReadCase(connection, id, false));
     LADDER_RETURN_IF_ERROR(db::AuditMutation(connection, context, created));
     if (!context.request.request_id.empty()) {
       LADDER_RETURN_IF_ERROR(db::ClaimedResponse(connection, context.request, created.SerializeAsString()));
@@ -254,7 +174,7 @@ absl::StatusOr<api::Page<cv1::Case>> MySqlCaseStore::ListCases(const CaseQuery& 
                                       [](const cv1::Case& value) { return value.waitlist_position(); });
     }
     sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
-        "SELECT ", kColumns,
+        "SELECT ", kCaseColumns,
         " FROM cases WHERE (? = 0 OR id < ?) AND (? = 0 OR county_id = ?) AND (? = 0 OR cycle_id = ?) "
         "AND (? = 0 OR employee_id = ?) AND (? = 0 OR kind = ?) AND (? = 0 OR state = ?) "
         "ORDER BY id DESC LIMIT ?"));
@@ -277,6 +197,23 @@ absl::StatusOr<api::Page<cv1::Case>> MySqlCaseStore::ListCases(const CaseQuery& 
     LADDER_RETURN_IF_ERROR(AnnotatePositions(connection, cases));
     return api::TrimPage<cv1::Case>(std::move(cases), query.page.page_size,
                                     [](const cv1::Case& value) { return IdOf(value.name()); });
+  });
+}
+
+absl::StatusOr<std::vector<OpenCase>> MySqlCaseStore::OpenCasesOf(const std::vector<int64_t>& employee_ids) {
+  return db::WithConnection<std::vector<OpenCase>>(*pool_, [&](Connection& connection)
+                                                               -> absl::StatusOr<std::vector<OpenCase>> {
+    std::vector<OpenCase> open;
+    if (employee_ids.empty()) return open;
+    // One statement for the batch; the ids are numbers, so the list is built, not bound.
+    ResultSetPtr row(connection.Query(absl::StrCat(
+        "SELECT employee_id, kind, cycle_id FROM cases WHERE employee_id IN (", absl::StrJoin(employee_ids, ","),
+        ") AND state IN (", cv1::Case::STATE_PROPOSED, ",", cv1::Case::STATE_APPROVED, ",",
+        cv1::Case::STATE_WAITING_FOR_SLOT, ")")));
+    while (row->next()) {
+      open.push_back(OpenCase{row->getInt64(1), static_cast<cv1::Case::Kind>(row->getInt(2)), row->getInt64(3)});
+    }
+    return open;
   });
 }
 

@@ -15,6 +15,7 @@ class MySqlCaseStore final : public CaseStore {
   absl::StatusOr<cv1::Case> GetCase(int64_t id) override;
   absl::StatusOr<int> PostGradeOf(int64_t id) override;
   absl::StatusOr<api::Page<cv1::Case>> ListCases(const CaseQuery& query) override;
+  absl::StatusOr<std::vector<OpenCase>> OpenCasesOf(const std::vector<int64_t>& employee_ids) override;
   absl::StatusOr<std::vector<cv1::Case>> Waitlist(int64_t county_id) override;
   absl::StatusOr<cv1::Case> Transition(
       int64_t id, const std::function<absl::StatusOr<CaseTransition>(

@@ -74,6 +74,11 @@ absl::Status ValidateReviewCycle(const v1::ReviewCycleRequest& request) {
   return RequestId(request.request_id());
 }
 
+absl::Status ValidateRunCycleReview(const v1::RunCycleReviewRequest& request) {
+  LADDER_RETURN_IF_ERROR(RequiredName(request.cycle(), "cycles", "cycle"));
+  return RequestId(request.request_id());
+}
+
 absl::Status ValidateGetCase(const v1::GetCaseRequest& request) {
   return RequiredName(request.name(), "cases", "name");
 }

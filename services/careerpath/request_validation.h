@@ -14,6 +14,7 @@ absl::Status ValidateGetPolicy(const v1::GetPolicyRequest& request);
 absl::Status ValidateCheckEligibility(const v1::CheckEligibilityRequest& request);
 absl::Status ValidateAssignInitialLevel(const v1::AssignInitialLevelRequest& request);
 absl::Status ValidateReviewCycle(const v1::ReviewCycleRequest& request);
+absl::Status ValidateRunCycleReview(const v1::RunCycleReviewRequest& request);
 absl::Status ValidateGetCase(const v1::GetCaseRequest& request);
 // The page token is checked by the caller: its filter is made of the parsed names.
 absl::Status ValidateListCases(const v1::ListCasesRequest& request);

@@ -42,6 +42,14 @@ class EvaluationGateway {
   virtual absl::StatusOr<ev1::Cycle> GetCycle(const std::string& name) = 0;
   // Every evaluation of a cycle.
   virtual absl::StatusOr<std::vector<ev1::Evaluation>> ListEvaluations(const std::string& cycle) = 0;
+  // One page of them, from `page_token` ("" for the first); the response's next_page_token
+  // is where the next page starts ("" after the last).
+  virtual absl::StatusOr<ev1::ListEvaluationsResponse> ListEvaluationsPage(const std::string& cycle,
+                                                                          const std::string& page_token,
+                                                                          int page_size) = 0;
+  // The finalised composites of each of `employees` (at most 1000), newest first, in order.
+  virtual absl::StatusOr<std::vector<ev1::ScoreHistory>> BatchScoreHistories(
+      const std::vector<std::string>& employees) = 0;
   // Finalised composites of an employee, newest first.
   virtual absl::StatusOr<std::vector<ev1::ScoreHistoryEntry>> ScoreHistory(
       const std::string& employee) = 0;

@@ -174,6 +174,13 @@ EvaluationAccessPolicy::EvaluationAccessPolicy(EvaluationServiceImpl* impl, Eval
   Unary("ListScoreHistory",
         {ResultReaders(), [scopes](const ev1::ListScoreHistoryRequest& r) { return scopes->OfEmployee(r.employee()); }},
         impl, &E::ListScoreHistory);
+  // Many people's composites at once: for the reviews of careerpath, HR admins and auditors
+  // (whose reach is the whole branch, so no per-person lookup is needed).
+  Unary("BatchGetScoreHistories",
+        {{auth::kHrAdmin, auth::kAuditor, auth::Service("careerpath")},
+         [](const ev1::BatchGetScoreHistoriesRequest&) -> absl::StatusOr<Scope> { return Scope{}; },
+         /*narrow=*/nullptr, ValidateBatchGetScoreHistories},
+        impl, &E::BatchGetScoreHistories);
 
   // Trial and candidate assessments: recorded by HR, read by HR, auditors, the person and
   // careerpath.

@@ -399,6 +399,18 @@ grpc::Status EvaluationServiceImpl::ListScoreHistory(ServerContext*,
   return grpc::Status::OK;
 }
 
+grpc::Status EvaluationServiceImpl::BatchGetScoreHistories(ServerContext*,
+                                                           const ev1::BatchGetScoreHistoriesRequest* request,
+                                                           ev1::BatchGetScoreHistoriesResponse* response) {
+  if (absl::Status s = ValidateBatchGetScoreHistories(*request); !s.ok()) return Respond(s);
+  constexpr int kDefaultEntries = 100;
+  absl::StatusOr<std::vector<ev1::ScoreHistory>> histories = store_->BatchScoreHistories(
+      EmployeeIdsOf(*request), request->max_entries() == 0 ? kDefaultEntries : request->max_entries());
+  if (!histories.ok()) return Respond(histories.status());
+  for (auto& history : *histories) *response->add_histories() = std::move(history);
+  return grpc::Status::OK;
+}
+
 grpc::Status EvaluationServiceImpl::RecordTrialAssessment(
     ServerContext* context, const ev1::RecordTrialAssessmentRequest* request,
     ev1::TrialAssessment* response) {

@@ -60,6 +60,9 @@ class EvaluationServiceImpl final : public ev1::EvaluationService::Service {
   grpc::Status ListScoreHistory(grpc::ServerContext* context,
                                 const ev1::ListScoreHistoryRequest* request,
                                 ev1::ListScoreHistoryResponse* response) override;
+  grpc::Status BatchGetScoreHistories(grpc::ServerContext* context,
+                                      const ev1::BatchGetScoreHistoriesRequest* request,
+                                      ev1::BatchGetScoreHistoriesResponse* response) override;
 
   grpc::Status RecordTrialAssessment(grpc::ServerContext* context,
                                      const ev1::RecordTrialAssessmentRequest* request,

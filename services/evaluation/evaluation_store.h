@@ -122,6 +122,10 @@ class EvaluationStore {
   // Finalised composites of an employee, newest period first; `page.after_id` is an offset.
   virtual absl::StatusOr<Page<ev1::ScoreHistoryEntry>> ListScoreHistory(
       int64_t employee_id, const api::PageRequest& page) = 0;
+  // The same for many employees in one query: at most `max_entries` each, newest first, in
+  // the order of `employee_ids`.
+  virtual absl::StatusOr<std::vector<ev1::ScoreHistory>> BatchScoreHistories(
+      const std::vector<int64_t>& employee_ids, int max_entries) = 0;
 
   virtual absl::StatusOr<ev1::TrialAssessment> CreateTrialAssessment(
       const ev1::TrialAssessment& assessment, const MutationContext& context) = 0;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -842,6 +843,40 @@ absl::StatusOr<Page<ev1::ScoreHistoryEntry>> MySqlEvaluationStore::ListScoreHist
       result.next_after_id = page.after_id + page.page_size;
     }
     return result;
+  });
+}
+
+absl::StatusOr<std::vector<ev1::ScoreHistory>> MySqlEvaluationStore::BatchScoreHistories(
+    const std::vector<int64_t>& employee_ids, int max_entries) {
+  return db::WithConnection<std::vector<ev1::ScoreHistory>>(*pool_, [&](Connection& connection)
+                                                                        -> absl::StatusOr<std::vector<ev1::ScoreHistory>> {
+    std::vector<ev1::ScoreHistory> histories(employee_ids.size());
+    absl::flat_hash_map<int64_t, size_t> position;
+    for (size_t i = 0; i < employee_ids.size(); ++i) {
+      histories[i].set_employee(FormatName("employees", employee_ids[i]));
+      position[employee_ids[i]] = i;
+    }
+    if (employee_ids.empty()) return histories;
+    // One statement for the batch (the ids are numbers, not text): each employee's newest
+    // `max_entries` composites by the employee index.
+    const std::string ids = absl::StrJoin(employee_ids, ",");
+    ResultSetPtr row(connection.Query(absl::StrCat(
+        "SELECT employee_id, cycle_id, display_name, end_date, composite_milli, county_id, level FROM ("
+        "SELECT e.employee_id, c.id AS cycle_id, c.display_name, c.end_date, e.composite_milli, e.county_id, "
+        "e.level, ROW_NUMBER() OVER (PARTITION BY e.employee_id ORDER BY c.end_date DESC, c.id DESC) AS n "
+        "FROM evaluations e JOIN cycles c ON c.id = e.cycle_id "
+        "WHERE e.employee_id IN (", ids, ") AND c.state = 3 AND e.composite_milli IS NOT NULL) ranked "
+        "WHERE n <= ", max_entries, " ORDER BY employee_id, n")));
+    while (row->next()) {
+      ev1::ScoreHistoryEntry* entry = histories[position.at(row->getInt64(1))].add_entries();
+      entry->set_cycle(FormatName("cycles", row->getInt64(2)));
+      entry->set_cycle_display_name(row->getString(3));
+      entry->set_period_end(row->getString(4));
+      entry->set_composite(row->getInt64(5) / 1000.0);
+      entry->set_county(FormatName("orgUnits", row->getInt64(6)));
+      entry->set_level(static_cast<common::v1::Level>(row->getInt(7)));
+    }
+    return histories;
   });
 }
 

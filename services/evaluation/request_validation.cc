@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/api/field_mask.h"
@@ -131,6 +133,31 @@ absl::Status ValidateCandidateAssessment(const ev1::RecordCandidateAssessmentReq
   LADDER_RETURN_IF_ERROR(
       DateNotInFuture(assessment.assessed_on(), "candidate_assessment.assessed_on", today));
   return ValidateText(assessment.note(), "candidate_assessment.note", 0, 500);
+}
+
+absl::Status ValidateBatchGetScoreHistories(const ev1::BatchGetScoreHistoriesRequest& request) {
+  constexpr int kMaxEmployees = 1000;
+  if (request.employees_size() == 0) return InvalidFieldError("employees", "must name at least one employee");
+  if (request.employees_size() > kMaxEmployees) {
+    return InvalidFieldError("employees", absl::StrCat("must name at most ", kMaxEmployees, " employees"));
+  }
+  absl::flat_hash_set<int64_t> seen;
+  for (int i = 0; i < request.employees_size(); ++i) {
+    const std::string field = absl::StrCat("employees[", i, "]");
+    LADDER_ASSIGN_OR_RETURN(int64_t id, api::ParseName(request.employees(i), "employees", field));
+    if (!seen.insert(id).second) return InvalidFieldError(field, "names an employee named before");
+  }
+  if (request.max_entries() < 0 || request.max_entries() > 100) {
+    return InvalidFieldError("max_entries", "must be 1-100, or 0 for 100");
+  }
+  return absl::OkStatus();
+}
+
+std::vector<int64_t> EmployeeIdsOf(const ev1::BatchGetScoreHistoriesRequest& request) {
+  std::vector<int64_t> ids;
+  ids.reserve(request.employees_size());
+  for (const std::string& name : request.employees()) ids.push_back(api::IdOf(name));
+  return ids;
 }
 
 }  // namespace ladder::evaluation

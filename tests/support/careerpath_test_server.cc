@@ -12,16 +12,37 @@ namespace ladder::testing {
 absl::StatusOr<std::unique_ptr<CareerPathTestServer>> CareerPathTestServer::Start(
     const db::DatabaseOptions& database, const std::string& personnel_address,
     const std::string& evaluation_address, const std::string& policy_dir) {
+  Options options;
+  options.policy_dir = policy_dir;
+  return Start(database, personnel_address, evaluation_address, std::move(options));
+}
+
+absl::StatusOr<std::unique_ptr<CareerPathTestServer>> CareerPathTestServer::Start(
+    const db::DatabaseOptions& database, const std::string& personnel_address,
+    const std::string& evaluation_address, Options options) {
   auto server = std::unique_ptr<CareerPathTestServer>(new CareerPathTestServer());
-  LADDER_ASSIGN_OR_RETURN(server->policies_, policy::PolicySet::LoadFromDirectory(policy_dir));
+  LADDER_ASSIGN_OR_RETURN(server->policies_, policy::PolicySet::LoadFromDirectory(options.policy_dir));
   server->pool_ = std::make_unique<db::ConnectionPool>(database);
   server->store_ = std::make_unique<careerpath::MySqlCaseStore>(server->pool_.get());
+  server->reviews_ = std::make_unique<careerpath::MySqlReviewStore>(server->pool_.get());
   server->personnel_ = careerpath::MakeGrpcPersonnelGateway(
       grpc::CreateChannel(personnel_address, ClientCredentials("careerpath")), absl::Seconds(5));
   server->evaluation_ = careerpath::MakeGrpcEvaluationGateway(
       grpc::CreateChannel(evaluation_address, ClientCredentials("careerpath")), absl::Seconds(5));
+  if (options.wrap_evaluation) server->evaluation_ = options.wrap_evaluation(std::move(server->evaluation_));
+  server->reviewer_ = std::make_unique<careerpath::CycleReviewer>(server->store_.get(), server->personnel_.get(),
+                                                                 server->evaluation_.get());
+  careerpath::ReviewWorkerOptions worker;
+  worker.batch_size = options.review_batch_size;
+  worker.lease = options.review_lease;
+  worker.idle_poll = absl::Milliseconds(200);
+  worker.owner = careerpath::ReviewWorker::UniqueOwnerName();
+  server->worker_ = std::make_unique<careerpath::ReviewWorker>(server->reviews_.get(), server->reviewer_.get(),
+                                                              server->evaluation_.get(), &server->policies_, worker);
+  careerpath::ReviewWorker* const review_worker = server->worker_.get();
   server->handlers_ = std::make_unique<careerpath::CareerPathServiceImpl>(
-      server->store_.get(), server->personnel_.get(), server->evaluation_.get(), &server->policies_);
+      server->store_.get(), server->reviews_.get(), server->personnel_.get(), server->evaluation_.get(),
+      &server->policies_, [review_worker] { review_worker->Wake(); });
   server::ServerConfig config;
   config.service_name = "careerpath";
   config.listen = "127.0.0.1:0";
@@ -32,21 +53,31 @@ absl::StatusOr<std::unique_ptr<CareerPathTestServer>> CareerPathTestServer::Star
   server->service_ = std::make_unique<careerpath::CareerPathAccessPolicy>(
       server->handlers_.get(), server->store_.get(), server->personnel_.get(), server->evaluation_.get(),
       config.authenticator, server->pool_.get());
+  server->operations_ = std::make_unique<careerpath::ReviewOperationsService>(server->reviews_.get());
+  server->operations_service_ = std::make_unique<careerpath::ReviewOperationsAccessPolicy>(
+      server->operations_.get(), server->reviews_.get(), server->evaluation_.get(), config.authenticator,
+      server->pool_.get());
   LADDER_ASSIGN_OR_RETURN(server::StartedServer started,
-                          server::StartServer(config, {server->service_.get()}));
+                          server::StartServer(config, {server->service_.get(), server->operations_service_.get()}));
   server->server_ = std::move(started.server);
   server->address_ = absl::StrCat("127.0.0.1:", started.port);
   server->channel_ = grpc::CreateChannel(server->address_, ClientCredentials());
+  server->worker_->Start();
   return server;
 }
 
 CareerPathTestServer::~CareerPathTestServer() {
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   server_->Wait();
+  worker_->Stop();
 }
 
 std::unique_ptr<careerpath::v1::CareerPathService::Stub> CareerPathTestServer::NewStub() const {
   return careerpath::v1::CareerPathService::NewStub(channel_);
+}
+
+std::unique_ptr<google::longrunning::Operations::Stub> CareerPathTestServer::NewOperationsStub() const {
+  return google::longrunning::Operations::NewStub(channel_);
 }
 
 }  // namespace ladder::testing

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -9,7 +10,11 @@
 #include "ladder/careerpath/v1/careerpath_service.grpc.pb.h"
 #include "services/careerpath/access_policy.h"
 #include "services/careerpath/careerpath_service.h"
+#include "google/longrunning/operations.grpc.pb.h"
 #include "services/careerpath/mysql_case_store.h"
+#include "services/careerpath/mysql_review_store.h"
+#include "services/careerpath/operations_service.h"
+#include "services/careerpath/review_worker.h"
 
 namespace ladder::testing {
 
@@ -17,13 +22,30 @@ namespace ladder::testing {
 // `database`, calling personnel and evaluation at the given addresses.
 class CareerPathTestServer final {
  public:
+  struct Options {
+    std::string policy_dir = "config/policy";
+    // The review worker's batch and lease (small batches make small cycles cross several).
+    int review_batch_size = 500;
+    absl::Duration review_lease = absl::Seconds(30);
+    // Wraps the evaluation client the service and its review worker use, e.g. to hold a
+    // review between two batches.
+    std::function<std::unique_ptr<careerpath::EvaluationGateway>(std::unique_ptr<careerpath::EvaluationGateway>)>
+        wrap_evaluation;
+  };
+
   static absl::StatusOr<std::unique_ptr<CareerPathTestServer>> Start(
       const db::DatabaseOptions& database, const std::string& personnel_address,
       const std::string& evaluation_address, const std::string& policy_dir = "config/policy");
+  static absl::StatusOr<std::unique_ptr<CareerPathTestServer>> Start(const db::DatabaseOptions& database,
+                                                                     const std::string& personnel_address,
+                                                                     const std::string& evaluation_address,
+                                                                     Options options);
+  // Stops serving, and the review worker after the batch in hand (it gives its review up).
   ~CareerPathTestServer();
 
   std::string address() const { return address_; }
   std::unique_ptr<careerpath::v1::CareerPathService::Stub> NewStub() const;
+  std::unique_ptr<google::longrunning::Operations::Stub> NewOperationsStub() const;
 
  private:
   CareerPathTestServer() = default;
@@ -31,10 +53,15 @@ class CareerPathTestServer final {
   policy::PolicySet policies_;
   std::unique_ptr<db::ConnectionPool> pool_;
   std::unique_ptr<careerpath::MySqlCaseStore> store_;
+  std::unique_ptr<careerpath::MySqlReviewStore> reviews_;
   std::unique_ptr<careerpath::PersonnelGateway> personnel_;
   std::unique_ptr<careerpath::EvaluationGateway> evaluation_;
+  std::unique_ptr<careerpath::CycleReviewer> reviewer_;
+  std::unique_ptr<careerpath::ReviewWorker> worker_;
   std::unique_ptr<careerpath::CareerPathServiceImpl> handlers_;
   std::unique_ptr<careerpath::CareerPathAccessPolicy> service_;
+  std::unique_ptr<careerpath::ReviewOperationsService> operations_;
+  std::unique_ptr<careerpath::ReviewOperationsAccessPolicy> operations_service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -1,4 +1,4 @@
-// eligibility EMPLOYEE, cases list|approve|reject, review CYCLE.
+// eligibility EMPLOYEE, cases list|approve|reject, review CYCLE, review-status OPERATION.
 
 #include <unistd.h>
 
@@ -12,7 +12,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
+#include "absl/strings/match.h"
+#include "common/status/macros.h"
 #include "tools/ladderctl/cli.h"
+#include "tools/ladderctl/progress.h"
 #include "tools/ladderctl/names.h"
 #include "tools/ladderctl/request_ids.h"
 #include "tools/ladderctl/resolve.h"
@@ -255,39 +258,84 @@ int DecideCases(Context& context, const Args& args, bool approve) {
   return worst;
 }
 
-int Review(Context& context, const Args& args) {
-  Clients& services = context.services();
-  absl::StatusOr<ev1::Cycle> cycle = ResolveCycle(services, args.positional[0]);
-  if (!cycle.ok()) return context.Fail(cycle.status());
-  cv1::ReviewCycleRequest request;
-  request.set_cycle(cycle->name());
-  request.set_request_id(RunRequestId("review"));
-  cv1::ReviewCycleResponse response;
-  // The review reads every participant's history: allow it more time.
-  absl::Status status = services.Call(services.careerpath(), &cv1::CareerPathService::Stub::ReviewCycle,
-                                      "CareerPathService.ReviewCycle", request, &response, 12.0);
-  if (!status.ok()) return context.Fail(status);
-  std::map<std::string, int> kinds;
-  std::vector<std::string> names;
-  for (const cv1::Case& c : response.created_cases()) {
-    ++kinds[CaseKindText(c.kind())];
-    names.push_back(c.employee());
+// The review's progress and result, from its operation's metadata and response.
+cv1::RunCycleReviewMetadata ReviewMetadata(const google::longrunning::Operation& operation) {
+  cv1::RunCycleReviewMetadata metadata;
+  operation.metadata().UnpackTo(&metadata);
+  return metadata;
+}
+
+// How often a review being waited for is asked for its progress.
+constexpr absl::Duration kReviewPoll = absl::Milliseconds(500);
+
+absl::StatusOr<google::longrunning::Operation> GetOperation(Clients& services, const std::string& name) {
+  google::longrunning::GetOperationRequest request;
+  request.set_name(name);
+  google::longrunning::Operation operation;
+  LADDER_RETURN_IF_ERROR(services.Call(services.operations(), &google::longrunning::Operations::Stub::GetOperation,
+                                       "Operations.GetOperation", request, &operation));
+  return operation;
+}
+
+// Follows a running review until it is done, with a progress bar of its participants.
+absl::StatusOr<google::longrunning::Operation> WaitForReview(Context& context,
+                                                             google::longrunning::Operation operation) {
+  Progress progress("participants", ReviewMetadata(operation).participant_count(), context.progress,
+                    "participants");
+  int64_t shown = 0;
+  while (true) {
+    const int64_t processed = ReviewMetadata(operation).processed_count();
+    if (processed > shown) {
+      progress.Advance(processed - shown);
+      shown = processed;
+    }
+    if (operation.done()) break;
+    absl::SleepFor(kReviewPoll);
+    LADDER_ASSIGN_OR_RETURN(operation, GetOperation(context.services(), operation.name()));
   }
-  std::vector<std::string> parts;
-  for (const auto& [kind, count] : kinds) parts.push_back(absl::StrCat(count, " ", kind));
-  std::fprintf(context.out, "reviewed %d participants of %s (%s): %d cases created%s, %d there already\n",
-               response.reviewed_count(), cycle->display_name().c_str(), cycle->name().c_str(),
-               response.created_cases_size(),
-               parts.empty() ? "" : absl::StrCat(" (", absl::StrJoin(parts, ", "), ")").c_str(),
-               response.existing_case_count());
-  if (response.created_cases_size() == 0) return kExitOk;
+  progress.Finish();
+  return operation;
+}
+
+// What a finished review made: the counts, and for a small review the cases themselves (the
+// newest of the cycle are this review's).
+int ReportReview(Context& context, const ev1::Cycle& cycle, const google::longrunning::Operation& operation) {
+  if (operation.has_error()) {
+    const absl::Status error(static_cast<absl::StatusCode>(operation.error().code()), operation.error().message());
+    context.Error(absl::StrCat(operation.name(), " (review of ", cycle.display_name(), "): ", error.ToString()));
+    return ExitCodeFor(error);
+  }
+  cv1::RunCycleReviewResponse result;
+  operation.response().UnpackTo(&result);
+  std::fprintf(context.out, "reviewed %d participants of %s (%s): %d cases created, %d there already (%s)\n",
+               result.reviewed_count(), cycle.display_name().c_str(), cycle.name().c_str(),
+               result.created_case_count(), result.existing_case_count(), operation.name().c_str());
+  if (result.created_case_count() == 0) return kExitOk;
+  constexpr int kListedAtMost = 50;
+  if (result.created_case_count() > kListedAtMost) {
+    std::fprintf(context.out, "List them: 'ladderctl cases list --cycle %s --state proposed'.\n",
+                 cycle.name().c_str());
+    return kExitOk;
+  }
+  Clients& services = context.services();
+  cv1::ListCasesRequest request;
+  request.set_cycle(cycle.name());
+  request.set_page_size(result.created_case_count());
+  cv1::ListCasesResponse cases;
+  if (absl::Status status = services.Call(services.careerpath(), &cv1::CareerPathService::Stub::ListCases,
+                                          "CareerPathService.ListCases", request, &cases);
+      !status.ok()) {
+    return context.Fail(status);
+  }
+  std::vector<std::string> names;
+  for (const cv1::Case& c : cases.cases()) names.push_back(c.employee());
   absl::StatusOr<std::map<std::string, pv1::Employee>> people = GetEmployees(services, names);
   if (!people.ok()) return context.Fail(people.status());
   absl::StatusOr<std::map<std::string, std::string>> counties = OrgUnitNames(services);
   if (!counties.ok()) return context.Fail(counties.status());
   Table table({{"name", "case"}, {"kind", "kind"}, {"employee_number", "工号"}, {"display_name", "姓名"},
                {"county", "county"}, {"move", "move"}});
-  for (const cv1::Case& c : response.created_cases()) {
+  for (const cv1::Case& c : cases.cases()) {
     const pv1::Employee& who = (*people)[c.employee()];
     table.AddRow({c.name(), CaseKindText(c.kind()), who.employee_number(), who.display_name(),
                   (*counties)[c.county()], Move(c)});
@@ -296,6 +344,62 @@ int Review(Context& context, const Args& args) {
   std::fprintf(context.out,
                "Next: 'ladderctl cases list --state proposed', 'ladderctl eligibility 工号', "
                "'ladderctl cases approve cases/N'.\n");
+  return kExitOk;
+}
+
+int Review(Context& context, const Args& args) {
+  Clients& services = context.services();
+  absl::StatusOr<ev1::Cycle> cycle = ResolveCycle(services, args.positional[0]);
+  if (!cycle.ok()) return context.Fail(cycle.status());
+  cv1::RunCycleReviewRequest request;
+  request.set_cycle(cycle->name());
+  request.set_request_id(RunRequestId("review"));
+  google::longrunning::Operation operation;
+  absl::Status status = services.Call(services.careerpath(), &cv1::CareerPathService::Stub::RunCycleReview,
+                                      "CareerPathService.RunCycleReview", request, &operation);
+  if (!status.ok()) return context.Fail(status);
+  if (args.Has("detach")) {
+    std::fprintf(context.out, "review of %s (%s) started: %s\nFollow it: 'ladderctl review-status %s'.\n",
+                 cycle->display_name().c_str(), cycle->name().c_str(), operation.name().c_str(),
+                 operation.name().c_str());
+    return kExitOk;
+  }
+  absl::StatusOr<google::longrunning::Operation> done = WaitForReview(context, std::move(operation));
+  if (!done.ok()) return context.Fail(done.status());
+  return ReportReview(context, *cycle, *done);
+}
+
+// A review started before (with --detach, or by another client): its progress now, or with
+// --wait its end.
+int ReviewStatus(Context& context, const Args& args) {
+  Clients& services = context.services();
+  std::string name = args.positional[0];
+  if (!absl::StartsWith(name, "operations/")) name = absl::StrCat("operations/", name);
+  absl::StatusOr<google::longrunning::Operation> operation = GetOperation(services, name);
+  if (!operation.ok()) return context.Fail(operation.status());
+  if (args.Has("cancel")) {
+    google::longrunning::CancelOperationRequest cancel;
+    cancel.set_name(name);
+    google::protobuf::Empty empty;
+    if (absl::Status status = services.Call(services.operations(),
+                                            &google::longrunning::Operations::Stub::CancelOperation,
+                                            "Operations.CancelOperation", cancel, &empty);
+        !status.ok()) {
+      return context.Fail(status);
+    }
+  }
+  if (args.Has("wait") || args.Has("cancel")) {
+    operation = WaitForReview(context, *std::move(operation));
+    if (!operation.ok()) return context.Fail(operation.status());
+  }
+  const cv1::RunCycleReviewMetadata metadata = ReviewMetadata(*operation);
+  absl::StatusOr<ev1::Cycle> cycle = ResolveCycle(services, metadata.cycle());
+  if (!cycle.ok()) return context.Fail(cycle.status());
+  if (operation->done()) return ReportReview(context, *cycle, *operation);
+  std::fprintf(context.out, "%s: review of %s (%s) running: %d of %d participants, %d cases created%s\n",
+               name.c_str(), cycle->display_name().c_str(), cycle->name().c_str(), metadata.processed_count(),
+               metadata.participant_count(), metadata.created_case_count(),
+               metadata.cancel_requested() ? ", stopping (cancel asked for)" : "");
   return kExitOk;
 }
 
@@ -335,8 +439,17 @@ void RegisterCareerPathCommands() {
   Registry().push_back(Command{
       {"review"}, "CYCLE", 1, 1, "propose the cases a finalised cycle calls for",
       "CYCLE is cycles/N or the cycle's name. Creates the promotion, demotion and elimination\n"
-      "cases, each with its evidence; running it again creates nothing new.",
-      {}, Review});
+      "cases, each with its evidence; running it again creates nothing new. The review runs on\n"
+      "the server (a long-running operation, a batch of participants at a time): ladderctl\n"
+      "shows its progress and waits for it, or with --detach leaves it running and prints its\n"
+      "name for 'ladderctl review-status'. Interrupting ladderctl does not stop the review.",
+      {{"detach", "", "start the review and return at once"}}, Review});
+  Registry().push_back(Command{
+      {"review-status"}, "OPERATION", 1, 1, "the progress or result of a review",
+      "OPERATION is operations/N (or N), as 'ladderctl review --detach' printed it.",
+      {{"wait", "", "wait until the review is done, with its progress"},
+       {"cancel", "", "stop the review before its next batch, and wait for it to stop"}},
+      ReviewStatus});
 }
 
 }  // namespace ladder::ladderctl

@@ -56,7 +56,10 @@ absl::StatusOr<std::unique_ptr<Clients>> Clients::Create(const ConnectionOptions
   };
   clients->personnel_ = personnel::v1::PersonnelService::NewStub(channel(options.personnel));
   clients->evaluation_ = evaluation::v1::EvaluationService::NewStub(channel(options.evaluation));
-  clients->careerpath_ = careerpath::v1::CareerPathService::NewStub(channel(options.careerpath));
+  // Careerpath serves its reviews' operations too: one connection for both.
+  const std::shared_ptr<grpc::Channel> careerpath = channel(options.careerpath);
+  clients->careerpath_ = careerpath::v1::CareerPathService::NewStub(careerpath);
+  clients->operations_ = google::longrunning::Operations::NewStub(careerpath);
   return clients;
 }
 
@@ -71,7 +74,9 @@ std::unique_ptr<grpc::ClientContext> Clients::Context(double deadline_factor) co
 std::string Clients::AddressOf(absl::string_view method) const {
   if (absl::StartsWith(method, "PersonnelService")) return options_.personnel;
   if (absl::StartsWith(method, "EvaluationService")) return options_.evaluation;
-  if (absl::StartsWith(method, "CareerPathService")) return options_.careerpath;
+  if (absl::StartsWith(method, "CareerPathService") || absl::StartsWith(method, "Operations")) {
+    return options_.careerpath;
+  }
   return "";
 }
 

@@ -16,6 +16,7 @@
 #include "google/protobuf/message.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
+#include "google/longrunning/operations.grpc.pb.h"
 #include "ladder/careerpath/v1/careerpath_service.grpc.pb.h"
 #include "ladder/evaluation/v1/evaluation_service.grpc.pb.h"
 #include "ladder/personnel/v1/personnel_service.grpc.pb.h"
@@ -54,6 +55,8 @@ class Clients final {
   personnel::v1::PersonnelService::Stub& personnel() { return *personnel_; }
   evaluation::v1::EvaluationService::Stub& evaluation() { return *evaluation_; }
   careerpath::v1::CareerPathService::Stub& careerpath() { return *careerpath_; }
+  // The operations of careerpath's long-running reviews.
+  google::longrunning::Operations::Stub& operations() { return *operations_; }
   const ConnectionOptions& options() const { return options_; }
 
   // A context with the deadline (`deadline_factor` times the configured one) and the actor.
@@ -94,6 +97,7 @@ class Clients final {
   std::unique_ptr<personnel::v1::PersonnelService::Stub> personnel_;
   std::unique_ptr<evaluation::v1::EvaluationService::Stub> evaluation_;
   std::unique_ptr<careerpath::v1::CareerPathService::Stub> careerpath_;
+  std::unique_ptr<google::longrunning::Operations::Stub> operations_;
 };
 
 // Text of an already-converted failure with its method and address, for messages.

@@ -25,6 +25,7 @@ struct MatrixRow {
 constexpr char kPersonnel[] = "/ladder.personnel.v1.PersonnelService/";
 constexpr char kEvaluation[] = "/ladder.evaluation.v1.EvaluationService/";
 constexpr char kCareerPath[] = "/ladder.careerpath.v1.CareerPathService/";
+constexpr char kOperations[] = "/google.longrunning.Operations/";
 
 const MatrixRow kPersonnelRows[] = {
     {"CreateOrgUnit", R"(org_unit { kind: KIND_COUNTY parent: "{city}" })", "H", "", "H"},
@@ -57,6 +58,13 @@ const MatrixRow kPersonnelRows[] = {
     {"VerifyAuditTrail", "", "HA", "", "HA"},
 };
 
+// The reviews' operations, served by careerpath beside its own service.
+const MatrixRow kOperationsRows[] = {
+    {"GetOperation", R"(name: "{opA}")", "HAC", R"(name: "{opB}")", "HA"},
+    {"ListOperations", "", "HA", "", "HA"},
+    {"CancelOperation", R"(name: "{opA}")", "HC", R"(name: "{opB}")", "H"},
+};
+
 const MatrixRow kEvaluationRows[] = {
     {"CreateScorecard", "scorecard { }", "H", "", "H"},
     {"GetScorecard", R"(name: "{scorecard}")", "HACSQEc", "", "HACSQEc"},
@@ -82,6 +90,7 @@ const MatrixRow kEvaluationRows[] = {
     {"ListRankings", R"(cycle: "{cycleA}" county: "{countyA}")", "HACc",
      R"(cycle: "{cycleB}" county: "{countyB}")", "HAc"},
     {"ListScoreHistory", R"(employee: "{empA}")", "HACSQEc", R"(employee: "{empB}")", "HAc"},
+    {"BatchGetScoreHistories", R"(employees: "{empA}")", "HAc", R"(employees: "{empB}")", "HAc"},
     {"RecordTrialAssessment", R"(trial_assessment { employee: "{empA}" })", "HC",
      R"(trial_assessment { employee: "{empB}" })", "H"},
     // No such assessment: only unlimited readers learn that (NOT_FOUND); the rest are refused
@@ -101,6 +110,7 @@ const MatrixRow kCareerPathRows[] = {
     {"ListPolicyVersions", "", "HACSQEpe", "", "HACSQEpe"},
     {"CheckEligibility", R"(employee: "{empA}")", "HACSE", R"(employee: "{empB}")", "HA"},
     {"AssignInitialLevel", R"(employee: "{empA}")", "HC", R"(employee: "{empB}")", "H"},
+    {"RunCycleReview", R"(cycle: "{cycleA2}")", "HC", R"(cycle: "{cycleB}")", "H"},
     {"ReviewCycle", R"(cycle: "{cycleA2}")", "HC", R"(cycle: "{cycleB}")", "H"},
     {"GetCase", R"(name: "{caseA}")", "HACE", R"(name: "{caseB}")", "HA"},
     // An employee is narrowed to their own cases: with county B they see none.
@@ -171,8 +181,9 @@ TEST_F(AccessMatrixTest, EveryRpcOfEveryServiceForEveryCaller) {
   const World world = BuildWorld();
   ASSERT_FALSE(HasFailure()) << "the branch for the matrix could not be built";
   Check(personnel_server_->address(), kPersonnel, kPersonnelRows, std::size(kPersonnelRows), 21, world);
-  Check(evaluation_server_->address(), kEvaluation, kEvaluationRows, std::size(kEvaluationRows), 25, world);
-  Check(careerpath_server_->address(), kCareerPath, kCareerPathRows, std::size(kCareerPathRows), 15, world);
+  Check(evaluation_server_->address(), kEvaluation, kEvaluationRows, std::size(kEvaluationRows), 26, world);
+  Check(careerpath_server_->address(), kCareerPath, kCareerPathRows, std::size(kCareerPathRows), 16, world);
+  Check(careerpath_server_->address(), kOperations, kOperationsRows, std::size(kOperationsRows), 3, world);
 }
 
 // County HR of several counties see lists of one county at a time, and are told so.

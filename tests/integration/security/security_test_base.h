@@ -19,6 +19,9 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
+#include "common/api/resource_name.h"
+#include "services/careerpath/mysql_review_store.h"
+#include "services/careerpath/review_operation.h"
 #include "tests/services/careerpath/careerpath_test_base.h"
 #include "tests/support/test_credentials.h"
 
@@ -44,12 +47,15 @@ class SecurityTestBase : public CareerPathServiceTestBase {
     pv1::Employee employee_a, employee_b;
     std::string scorecard, cycle_a, cycle_b, cycle_a_closing, evaluation_a, evaluation_b;
     std::string case_a, case_b;
+    // Reviews of cycle A and cycle B (operations of RunCycleReview).
+    std::string operation_a, operation_b;
     std::map<std::string, std::string> Placeholders() const {
       return {{"{city}", city},           {"{countyA}", county_a},       {"{countyB}", county_b},
               {"{teamA}", team_a},        {"{teamB}", team_b},           {"{empA}", employee_a.name()},
               {"{empB}", employee_b.name()}, {"{scorecard}", scorecard}, {"{cycleA}", cycle_a},
               {"{cycleB}", cycle_b},      {"{cycleA2}", cycle_a_closing}, {"{evalA}", evaluation_a},
-              {"{evalB}", evaluation_b},  {"{caseA}", case_a},           {"{caseB}", case_b}};
+              {"{evalB}", evaluation_b},  {"{caseA}", case_a},           {"{caseB}", case_b},
+              {"{opA}", operation_a},     {"{opB}", operation_b}};
     }
   };
 
@@ -74,9 +80,26 @@ class SecurityTestBase : public CareerPathServiceTestBase {
     world.cycle_a_closing = CreateCycle(world.county_a, world.scorecard).name();
     world.evaluation_a = EvaluationName(world.cycle_a, world.employee_a.name());
     world.evaluation_b = EvaluationName(world.cycle_b, world.employee_b.name());
+    world.operation_a = StartedReview(world.cycle_a);
+    world.operation_b = StartedReview(world.cycle_b);
     world.case_a = Nominate(world.employee_a.name());
     world.case_b = Nominate(world.employee_b.name());
     return world;
+  }
+
+  // A review of `cycle` as RunCycleReview records it, made in the store: the cycle is not
+  // finalised, so the call would refuse it (the worker then ends it as failed, which keeps
+  // its operation and scope).
+  std::string StartedReview(const std::string& cycle) {
+    db::ConnectionPool pool(careerpath_database_->options());
+    careerpath::MySqlReviewStore reviews(&pool);
+    db::MutationContext context;
+    context.actor = "user:test";
+    context.role = "HR_ADMIN";
+    context.request.method = "/ladder.careerpath.v1.CareerPathService/RunCycleReview";
+    absl::StatusOr<careerpath::Review> review = reviews.StartReview(api::IdOf(cycle), 1, context);
+    EXPECT_TRUE(review.ok()) << review.status();
+    return review.ok() ? careerpath::OperationName(review->id) : "";
   }
 
   // A senior since 2023 (hired 2020) in `team`.

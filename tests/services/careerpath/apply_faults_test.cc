@@ -117,8 +117,10 @@ class ApplyFaultsTest : public CareerPathServiceTestBase {
     faulty_->personnel_owner.reset(faulty_->personnel);
     faulty_->evaluation = careerpath::MakeGrpcEvaluationGateway(
         grpc::CreateChannel(evaluation_server_->address(), ClientCredentials("careerpath")), absl::Seconds(5));
+    faulty_->reviews = std::make_unique<careerpath::MySqlReviewStore>(faulty_->pool.get());
     faulty_->service = std::make_unique<careerpath::CareerPathServiceImpl>(
-        faulty_->store.get(), faulty_->personnel, faulty_->evaluation.get(), &faulty_->policies);
+        faulty_->store.get(), faulty_->reviews.get(), faulty_->personnel, faulty_->evaluation.get(),
+        &faulty_->policies);
     server::ServerConfig config;
     config.service_name = "careerpath";
     config.listen = "127.0.0.1:0";
@@ -158,6 +160,7 @@ class ApplyFaultsTest : public CareerPathServiceTestBase {
     policy::PolicySet policies;
     std::unique_ptr<db::ConnectionPool> pool;
     std::unique_ptr<careerpath::MySqlCaseStore> store;
+    std::unique_ptr<careerpath::MySqlReviewStore> reviews;
     FaultyPersonnel* personnel = nullptr;
     std::unique_ptr<careerpath::PersonnelGateway> personnel_owner;
     std::unique_ptr<careerpath::EvaluationGateway> evaluation;

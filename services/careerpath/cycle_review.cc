@@ -1,0 +1,124 @@
+#include "services/careerpath/cycle_review.h"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "common/api/resource_name.h"
+#include "common/status/errors.h"
+#include "common/status/macros.h"
+#include "common/time/dates.h"
+#include "services/careerpath/case_proposal.h"
+#include "services/careerpath/eligibility_rules.h"
+
+namespace ladder::careerpath {
+namespace {
+
+// A county's quota and display name, read once per page however many of it the page holds.
+struct CountyFacts {
+  pv1::CountyQuota quota;
+  std::string display_name;
+};
+
+}  // namespace
+
+absl::StatusOr<ReviewScope> CycleReviewer::ScopeOf(const std::string& cycle_name, const policy::Policy& policy,
+                                                   absl::CivilDay today) {
+  absl::StatusOr<ev1::Cycle> cycle = evaluation_->GetCycle(cycle_name);
+  if (absl::IsNotFound(cycle.status())) {
+    return InvalidFieldError("cycle", absl::StrCat(cycle_name, " does not exist"));
+  }
+  if (!cycle.ok()) return cycle.status();
+  if (cycle->state() != ev1::Cycle::STATE_FINALIZED) {
+    return RuleViolationError("CYCLE_NOT_FINALIZED", cycle->name(),
+                              absl::StrCat(cycle->name(), " is ", ev1::Cycle::State_Name(cycle->state()),
+                                           "; review it once it is finalised"));
+  }
+  ReviewScope scope;
+  LADDER_ASSIGN_OR_RETURN(absl::CivilDay end, ToCivilDay(cycle->end_date(), "end_date"));
+  scope.period_end = ToSqlDate(end);
+  LADDER_ASSIGN_OR_RETURN(pv1::OrgUnit unit, personnel_->GetOrgUnit(cycle->scope()));
+  scope.county_cycle = unit.kind() == pv1::OrgUnit::KIND_COUNTY;
+  scope.cycle = *std::move(cycle);
+  scope.policy = &policy;
+  scope.today = today;
+  return scope;
+}
+
+absl::StatusOr<ReviewDecisions> CycleReviewer::Decide(const ReviewScope& scope,
+                                                      const std::vector<ev1::Evaluation>& page) {
+  ReviewDecisions decisions;
+  if (page.empty()) return decisions;
+  std::vector<std::string> names;
+  names.reserve(page.size());
+  for (const ev1::Evaluation& evaluation : page) names.push_back(evaluation.employee());
+  LADDER_ASSIGN_OR_RETURN(std::vector<pv1::Employee> employees, personnel_->BatchGetEmployees(names));
+
+  std::vector<const pv1::Employee*> judged;
+  for (const pv1::Employee& employee : employees) {
+    if (employee.role() != pv1::ROLE_CUSTOMER_MANAGER || employee.status() != pv1::EMPLOYMENT_STATUS_ACTIVE) {
+      continue;  // Left the post since the cycle; nothing to decide.
+    }
+    if (scope.county_cycle && employee.county() != scope.cycle.scope()) {
+      continue;  // Moved out of the cycle's county since: their new county reviews them.
+    }
+    judged.push_back(&employee);
+  }
+  decisions.reviewed = static_cast<int>(judged.size());
+  if (judged.empty()) return decisions;
+
+  std::vector<std::string> judged_names;
+  std::vector<int64_t> judged_ids;
+  std::map<std::string, CountyFacts> counties;
+  for (const pv1::Employee* employee : judged) {
+    judged_names.push_back(employee->name());
+    judged_ids.push_back(api::IdOf(employee->name()));
+    if (!employee->county().empty()) counties.emplace(employee->county(), CountyFacts{});
+  }
+  LADDER_ASSIGN_OR_RETURN(std::vector<ev1::ScoreHistory> histories, evaluation_->BatchScoreHistories(judged_names));
+  for (auto& [county, facts] : counties) {
+    LADDER_ASSIGN_OR_RETURN(facts.quota, personnel_->GetCountyQuota(county));
+    LADDER_ASSIGN_OR_RETURN(pv1::OrgUnit unit, personnel_->GetOrgUnit(county));
+    facts.display_name = unit.display_name();
+  }
+  // Moves already open for someone: one case per move, one place in a waitlist. One open
+  // from this cycle is this review's own, made before (its key makes it once).
+  LADDER_ASSIGN_OR_RETURN(std::vector<OpenCase> open, store_->OpenCasesOf(judged_ids));
+  std::set<std::pair<int64_t, int>> open_elsewhere;
+  const int64_t cycle_id = api::IdOf(scope.cycle.name());
+  for (const OpenCase& value : open) {
+    if (value.cycle_id != cycle_id) open_elsewhere.insert({value.employee_id, value.kind});
+  }
+
+  for (size_t i = 0; i < judged.size(); ++i) {
+    const pv1::Employee& employee = *judged[i];
+    std::optional<pv1::CountyQuota> quota;
+    std::string county_display_name;
+    if (auto county = counties.find(employee.county()); county != counties.end()) {
+      quota = county->second.quota;
+      county_display_name = county->second.display_name;
+    }
+    std::vector<ev1::ScoreHistoryEntry> history(histories[i].entries().begin(), histories[i].entries().end());
+    const Facts facts = FactsFrom(employee, std::move(history), scope.period_end, std::move(quota),
+                                  std::move(county_display_name), scope.today);
+    for (cv1::Target target : {cv1::TARGET_PROMOTION, cv1::TARGET_DEMOTION, cv1::TARGET_ELIMINATION}) {
+      cv1::Eligibility eligibility =
+          CheckEligibility(facts, target, common::v1::CAREER_MOVE_TARGET_UNSPECIFIED, *scope.policy);
+      // A promotion held back only by the cap is still proposed: approved, it waits for a slot.
+      const bool propose =
+          eligibility.eligible() || (target == cv1::TARGET_PROMOTION && FailsOnlyForSlot(eligibility));
+      if (!propose) continue;
+      if (open_elsewhere.count({judged_ids[i], KindFor(target)}) > 0) continue;
+      NewCase fresh;
+      fresh.value = NewCaseFrom(eligibility, employee, target, scope.cycle.name());
+      fresh.review_key = ReviewKey(scope.cycle.name(), employee.name(), target);
+      decisions.cases.push_back(std::move(fresh));
+    }
+  }
+  return decisions;
+}
+
+}  // namespace ladder::careerpath

@@ -1,0 +1,59 @@
+#pragma once
+
+// The decisions of a cycle review, a page of participants at a time: who is due to move up,
+// down or out under the policy, as new cases. Reads personnel and evaluation in batches (a
+// few calls per page, not a few per person) and writes nothing: the synchronous
+// ReviewCycle and the long-running review (review_worker.h) commit the cases their own way.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "common/policy/policy_set.h"
+#include "ladder/evaluation/v1/cycle.pb.h"
+#include "ladder/evaluation/v1/evaluation.pb.h"
+#include "services/careerpath/case_store.h"
+#include "services/careerpath/upstream.h"
+
+namespace ladder::careerpath {
+
+// What every page of one review is judged against.
+struct ReviewScope {
+  ev1::Cycle cycle;
+  // The cycle's last day, "YYYY-MM-DD": later cycles are not looked at.
+  std::string period_end;
+  // A county's cycle opens cases only for people still in that county.
+  bool county_cycle = false;
+  const policy::Policy* policy = nullptr;
+  absl::CivilDay today;
+};
+
+// The cases a page calls for, and how many of its participants were judged.
+struct ReviewDecisions {
+  std::vector<NewCase> cases;
+  int reviewed = 0;
+};
+
+class CycleReviewer {
+ public:
+  // None is owned.
+  CycleReviewer(CaseStore* store, PersonnelGateway* personnel, EvaluationGateway* evaluation)
+      : store_(store), personnel_(personnel), evaluation_(evaluation) {}
+
+  // The scope of a review of `cycle` under `policy`: INVALID_ARGUMENT (field "cycle") if the
+  // cycle does not exist, FAILED_PRECONDITION (CYCLE_NOT_FINALIZED) until it is finalised.
+  absl::StatusOr<ReviewScope> ScopeOf(const std::string& cycle, const policy::Policy& policy, absl::CivilDay today);
+
+  // The cases `page` (evaluations of the scope's cycle) calls for. A participant who left
+  // the post, or the cycle's county, since is not judged; a move already open from another
+  // cycle's review (or a nomination) is not proposed again.
+  absl::StatusOr<ReviewDecisions> Decide(const ReviewScope& scope, const std::vector<ev1::Evaluation>& page);
+
+ private:
+  CaseStore* store_;
+  PersonnelGateway* personnel_;
+  EvaluationGateway* evaluation_;
+};
+
+}  // namespace ladder::careerpath
