@@ -493,29 +493,23 @@ class Benchmark {
                                              const testing::ScratchDatabase* database,
                                              std::vector<std::string> args,
                                              const std::string& certificate = "") {
-    ServerSpec spec;
-    spec.name = name;
-    spec.binary = absl::StrCat(s_.build_dir, "/", binary);
-    spec.health_service = health;
-    spec.credentials = credentials_;
-    spec.cpu = s_.server_cpu;
-    spec.log_path = absl::StrCat(s_.log_dir, "/", name, ".log");
-    spec.args = std::move(args);
-    spec.args.push_back(absl::StrCat("--policy_dir=", s_.policy_dir));
-    spec.args.push_back("--shutdown_grace=2s");
+    LadderServerSetup setup;
+    setup.build_dir = s_.build_dir;
+    setup.pki_dir = s_.pki_dir;
+    setup.policy_dir = s_.policy_dir;
+    setup.log_dir = s_.log_dir;
+    setup.cpu = s_.server_cpu;
+    setup.credentials = credentials_;
     // A limit, not none: the slow reader of scenario 9 must meet it.
-    spec.args.push_back(absl::StrCat("--max_calls_per_person=", s_.max_calls_per_person));
-    for (std::string& flag :
-         ServerSecurityFlags(s_.pki_dir, certificate.empty() ? name : certificate)) {
-      spec.args.push_back(std::move(flag));
-    }
+    args.push_back(absl::StrCat("--max_calls_per_person=", s_.max_calls_per_person));
+    std::string url, password;
     if (database != nullptr) {
       const db::DatabaseOptions& options = database->options();
-      spec.args.push_back(absl::StrCat("--database=mysql://", options.user, "@localhost/",
-                                       options.database, "?socket=", options.socket));
-      spec.environment["LADDER_DATABASE_PASSWORD"] = options.password;
+      url = absl::StrCat("mysql://", options.user, "@localhost/", options.database, "?socket=", options.socket);
+      password = options.password;
     }
-    return Must(ServerProcess::Start(spec), absl::StrCat("starting ", name));
+    return Must(StartLadderServer(setup, name, binary, health, url, password, std::move(args), certificate),
+                absl::StrCat("starting ", name));
   }
 
   // Runs `load` and charges it the CPU time of this client, `servers` and the database.

@@ -1,5 +1,7 @@
 #include "bench/processes.h"
 
+#include "bench/security.h"
+
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -229,5 +231,29 @@ ServerProcess::~ServerProcess() {
 int64_t ServerProcess::RssKib() const { return ProcStatusKib(pid_, "VmRSS"); }
 int64_t ServerProcess::PeakRssKib() const { return ProcStatusKib(pid_, "VmHWM"); }
 int64_t ServerProcess::Threads() const { return ProcStatusKib(pid_, "Threads"); }
+
+absl::StatusOr<std::unique_ptr<ServerProcess>> StartLadderServer(
+    const LadderServerSetup& setup, const std::string& name, const std::string& binary,
+    const std::string& health_service, const std::string& database_url, const std::string& database_password,
+    std::vector<std::string> args, const std::string& certificate) {
+  ServerSpec spec;
+  spec.name = name;
+  spec.binary = absl::StrCat(setup.build_dir, "/", binary);
+  spec.health_service = health_service;
+  spec.credentials = setup.credentials;
+  spec.cpu = setup.cpu;
+  spec.log_path = absl::StrCat(setup.log_dir, "/", name, ".log");
+  spec.args = std::move(args);
+  spec.args.push_back(absl::StrCat("--policy_dir=", setup.policy_dir));
+  spec.args.push_back("--shutdown_grace=2s");
+  for (std::string& flag : ServerSecurityFlags(setup.pki_dir, certificate.empty() ? name : certificate)) {
+    spec.args.push_back(std::move(flag));
+  }
+  if (!database_url.empty()) {
+    spec.args.push_back(absl::StrCat("--database=", database_url));
+    spec.environment["LADDER_DATABASE_PASSWORD"] = database_password;
+  }
+  return ServerProcess::Start(spec);
+}
 
 }  // namespace ladder::bench

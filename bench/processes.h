@@ -54,6 +54,26 @@ class ServerProcess final {
   pid_t pid_ = -1;
 };
 
+// How the benchmark programs run a Ladder server: as production runs it (TLS with the PKI's
+// certificate, tokens verified), on its scratch database, with its log in `log_dir`.
+struct LadderServerSetup {
+  std::string build_dir;
+  std::string pki_dir;
+  std::string policy_dir = "config/policy";
+  std::string log_dir;
+  int cpu = -1;
+  // How the readiness probe calls (the benchmark's own caller credentials).
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+};
+
+// Starts `binary` (relative to the build directory), e.g. "services/careerpath/careerpath_server",
+// with `args` besides the common ones; `certificate` is the PKI certificate it serves (default:
+// `name`'s); `database` (may be null) is "mysql://user@localhost/db?socket=…" and its password.
+absl::StatusOr<std::unique_ptr<ServerProcess>> StartLadderServer(
+    const LadderServerSetup& setup, const std::string& name, const std::string& binary,
+    const std::string& health_service, const std::string& database_url, const std::string& database_password,
+    std::vector<std::string> args, const std::string& certificate = "");
+
 // A field of /proc/PID/status in KiB ("VmRSS"), or -1.
 int64_t ProcStatusKib(pid_t pid, const std::string& field);
 

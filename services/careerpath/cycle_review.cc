@@ -17,12 +17,6 @@
 namespace ladder::careerpath {
 namespace {
 
-// A county's quota and display name, read once per page however many of it the page holds.
-struct CountyFacts {
-  pv1::CountyQuota quota;
-  std::string display_name;
-};
-
 }  // namespace
 
 absl::StatusOr<ReviewScope> CycleReviewer::ScopeOf(const std::string& cycle_name, const policy::Policy& policy,
@@ -42,13 +36,27 @@ absl::StatusOr<ReviewScope> CycleReviewer::ScopeOf(const std::string& cycle_name
   scope.period_end = ToSqlDate(end);
   LADDER_ASSIGN_OR_RETURN(pv1::OrgUnit unit, personnel_->GetOrgUnit(cycle->scope()));
   scope.county_cycle = unit.kind() == pv1::OrgUnit::KIND_COUNTY;
+  LADDER_ASSIGN_OR_RETURN(std::vector<pv1::CountyQuota> quotas, personnel_->CountyQuotasOf(unit));
+  for (pv1::CountyQuota& quota : quotas) scope.counties[quota.county()].quota = std::move(quota);
   scope.cycle = *std::move(cycle);
   scope.policy = &policy;
   scope.today = today;
   return scope;
 }
 
-absl::StatusOr<ReviewDecisions> CycleReviewer::Decide(const ReviewScope& scope,
+absl::StatusOr<const CountyFacts*> CycleReviewer::FactsOf(ReviewScope& scope, const std::string& county) {
+  CountyFacts& facts = scope.counties[county];
+  if (facts.quota.county().empty()) {  // Not in the scope's quotas: moved in from elsewhere.
+    LADDER_ASSIGN_OR_RETURN(facts.quota, personnel_->GetCountyQuota(county));
+  }
+  if (facts.display_name.empty()) {
+    LADDER_ASSIGN_OR_RETURN(pv1::OrgUnit unit, personnel_->GetOrgUnit(county));
+    facts.display_name = unit.display_name();
+  }
+  return &facts;
+}
+
+absl::StatusOr<ReviewDecisions> CycleReviewer::Decide(ReviewScope& scope,
                                                       const std::vector<ev1::Evaluation>& page) {
   ReviewDecisions decisions;
   if (page.empty()) return decisions;
@@ -72,18 +80,17 @@ absl::StatusOr<ReviewDecisions> CycleReviewer::Decide(const ReviewScope& scope,
 
   std::vector<std::string> judged_names;
   std::vector<int64_t> judged_ids;
-  std::map<std::string, CountyFacts> counties;
+  std::vector<const CountyFacts*> county_of;
   for (const pv1::Employee* employee : judged) {
     judged_names.push_back(employee->name());
     judged_ids.push_back(api::IdOf(employee->name()));
-    if (!employee->county().empty()) counties.emplace(employee->county(), CountyFacts{});
+    const CountyFacts* facts = nullptr;
+    if (!employee->county().empty()) {
+      LADDER_ASSIGN_OR_RETURN(facts, FactsOf(scope, employee->county()));
+    }
+    county_of.push_back(facts);
   }
   LADDER_ASSIGN_OR_RETURN(std::vector<ev1::ScoreHistory> histories, evaluation_->BatchScoreHistories(judged_names));
-  for (auto& [county, facts] : counties) {
-    LADDER_ASSIGN_OR_RETURN(facts.quota, personnel_->GetCountyQuota(county));
-    LADDER_ASSIGN_OR_RETURN(pv1::OrgUnit unit, personnel_->GetOrgUnit(county));
-    facts.display_name = unit.display_name();
-  }
   // Moves already open for someone: one case per move, one place in a waitlist. One open
   // from this cycle is this review's own, made before (its key makes it once).
   LADDER_ASSIGN_OR_RETURN(std::vector<OpenCase> open, store_->OpenCasesOf(judged_ids));
@@ -97,9 +104,9 @@ absl::StatusOr<ReviewDecisions> CycleReviewer::Decide(const ReviewScope& scope,
     const pv1::Employee& employee = *judged[i];
     std::optional<pv1::CountyQuota> quota;
     std::string county_display_name;
-    if (auto county = counties.find(employee.county()); county != counties.end()) {
-      quota = county->second.quota;
-      county_display_name = county->second.display_name;
+    if (county_of[i] != nullptr) {
+      quota = county_of[i]->quota;
+      county_display_name = county_of[i]->display_name;
     }
     std::vector<ev1::ScoreHistoryEntry> history(histories[i].entries().begin(), histories[i].entries().end());
     const Facts facts = FactsFrom(employee, std::move(history), scope.period_end, std::move(quota),

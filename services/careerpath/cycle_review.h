@@ -5,6 +5,7 @@
 // few calls per page, not a few per person) and writes nothing: the synchronous
 // ReviewCycle and the long-running review (review_worker.h) commit the cases their own way.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,12 @@
 
 namespace ladder::careerpath {
 
+// A county's quota and display name, as a review judges its people on them.
+struct CountyFacts {
+  pv1::CountyQuota quota;
+  std::string display_name;
+};
+
 // What every page of one review is judged against.
 struct ReviewScope {
   ev1::Cycle cycle;
@@ -27,6 +34,11 @@ struct ReviewScope {
   bool county_cycle = false;
   const policy::Policy* policy = nullptr;
   absl::CivilDay today;
+  // The counties' quotas as the review began (or resumed), read in one call for the
+  // cycle's scope, and their names, each read once: a page holds people of many counties,
+  // and reading them per page would cost two calls per county and page. A quota moved by an
+  // approval since shows only in a case's evidence; approving re-checks it.
+  std::map<std::string, CountyFacts> counties;
 };
 
 // The cases a page calls for, and how many of its participants were judged.
@@ -48,12 +60,16 @@ class CycleReviewer {
   // The cases `page` (evaluations of the scope's cycle) calls for. A participant who left
   // the post, or the cycle's county, since is not judged; a move already open from another
   // cycle's review (or a nomination) is not proposed again.
-  absl::StatusOr<ReviewDecisions> Decide(const ReviewScope& scope, const std::vector<ev1::Evaluation>& page);
+  // Counties not met before are added to the scope's.
+  absl::StatusOr<ReviewDecisions> Decide(ReviewScope& scope, const std::vector<ev1::Evaluation>& page);
 
  private:
   CaseStore* store_;
   PersonnelGateway* personnel_;
   EvaluationGateway* evaluation_;
+
+  // The facts of `county`, from the scope's or read now and kept there.
+  absl::StatusOr<const CountyFacts*> FactsOf(ReviewScope& scope, const std::string& county);
 };
 
 }  // namespace ladder::careerpath

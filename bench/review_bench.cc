@@ -1,0 +1,232 @@
+// Measures a cycle review at branch scale: a branch of --counties x --managers_per_county
+// customer managers written straight into personnel, two finalised quarters scored for all of
+// them written straight into evaluation, then RunCycleReview of the later quarter through the
+// real servers (processes of their own, TLS and tokens as in production), followed to the end
+// through google.longrunning.Operations. Prints the review's time, participants and cases per
+// second, careerpath's resident memory (sampled while it runs, and its peak), and the time of
+// a second review of the same cycle (which makes nothing new).
+//
+//   LADDER_TEST_MYSQL_SOCKET=… LADDER_TEST_PKI_DIR=… review_bench --counties=100 --managers_per_county=1000
+//
+// Runs against the MariaDB that scripts/test.sh or scripts/bench.sh starts, in scratch
+// databases of its own.
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "bench/dataset.h"
+#include "bench/import_scores.h"
+#include "bench/processes.h"
+#include "bench/security.h"
+#include "grpcpp/create_channel.h"
+#include "google/longrunning/operations.grpc.pb.h"
+#include "ladder/careerpath/v1/careerpath_service.grpc.pb.h"
+#include "ladder/evaluation/v1/evaluation_service.grpc.pb.h"
+#include "services/careerpath/migrations.h"
+#include "services/evaluation/migrations.h"
+#include "services/personnel/migrations.h"
+#include "tests/support/test_database.h"
+
+ABSL_FLAG(int, counties, 10, "counties of the branch");
+ABSL_FLAG(int, managers_per_county, 1000, "customer managers per county");
+ABSL_FLAG(int, review_batch_size, 500, "careerpath's --review_batch_size");
+ABSL_FLAG(int, server_cpu, -1, "pin the servers to the CPU (-1: no pinning)");
+ABSL_FLAG(std::string, build_dir, "build", "the build directory holding the servers");
+ABSL_FLAG(std::string, pki_dir, "", "the development PKI (default: LADDER_TEST_PKI_DIR)");
+ABSL_FLAG(std::string, log_dir, "", "where the servers' logs go (default: a new /tmp directory)");
+ABSL_FLAG(absl::Duration, timeout, absl::Minutes(30), "give up on a review after this long");
+
+namespace ladder::bench {
+namespace {
+
+namespace cv1 = ::ladder::careerpath::v1;
+namespace ev1 = ::ladder::evaluation::v1;
+namespace lro = ::google::longrunning;
+
+template <typename T>
+T Must(absl::StatusOr<T> value, const std::string& what) {
+  if (!value.ok()) {
+    std::fprintf(stderr, "review_bench: %s: %s\n", what.c_str(), value.status().ToString().c_str());
+    std::exit(1);
+  }
+  return *std::move(value);
+}
+
+void Must(const absl::Status& status, const std::string& what) {
+  if (!status.ok()) {
+    std::fprintf(stderr, "review_bench: %s: %s\n", what.c_str(), status.ToString().c_str());
+    std::exit(1);
+  }
+}
+
+std::string UrlOf(const db::DatabaseOptions& options) {
+  return absl::StrCat("mysql://", options.user, "@localhost/", options.database, "?socket=", options.socket);
+}
+
+// Scores both quarters for everyone and finalises them: the later one is cycle `newer`, the
+// earlier a copy of its participants. Composites spread over 40–100 by employee, the same
+// person a little lower the quarter before, so the review finds promotions, demotions and
+// eliminations to propose.
+void ScoreAndFinalise(testing::ScratchDatabase& evaluation, int64_t older, int64_t newer) {
+  Must(evaluation.Execute(absl::StrCat(
+           "UPDATE cycles SET display_name = '2026年第二季度', start_date = '2026-04-01', "
+           "end_date = '2026-06-30' WHERE id = ", older)),
+       "dating the earlier quarter");
+  for (int64_t cycle : {older, newer}) {
+    const int lower = cycle == older ? 30 : 0;
+    Must(evaluation.Execute(absl::StrCat(
+             "UPDATE evaluations SET composite_milli = 40000 + (employee_id * 7919) % 60001 - ", lower * 100,
+             " WHERE cycle_id = ", cycle)),
+         "scoring");
+  }
+  Must(evaluation.Execute(absl::StrCat("UPDATE cycles SET state = 3 WHERE id IN (", older, ", ", newer, ")")),
+       "finalising");
+  Must(evaluation.Execute("ANALYZE TABLE evaluations, cycles"), "ANALYZE");
+}
+
+struct ReviewRun {
+  double seconds = 0;
+  cv1::RunCycleReviewResponse result;
+  int64_t max_rss_kib = 0;
+};
+
+ReviewRun RunReview(cv1::CareerPathService::Stub& career, lro::Operations::Stub& operations,
+                    const ServerProcess& careerpath, const std::string& cycle, absl::Duration timeout) {
+  ReviewRun run;
+  const absl::Time start = absl::Now();
+  cv1::RunCycleReviewRequest request;
+  request.set_cycle(cycle);
+  lro::Operation operation;
+  {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    const grpc::Status status = career.RunCycleReview(&context, request, &operation);
+    if (!status.ok()) Must(absl::InternalError(status.error_message()), "RunCycleReview");
+  }
+  int last_percent = -1;
+  while (!operation.done()) {
+    if (absl::Now() - start > timeout) Must(absl::DeadlineExceededError("the review"), "waiting");
+    absl::SleepFor(absl::Milliseconds(200));
+    run.max_rss_kib = std::max(run.max_rss_kib, careerpath.RssKib());
+    lro::GetOperationRequest get;
+    get.set_name(operation.name());
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    const grpc::Status status = operations.GetOperation(&context, get, &operation);
+    if (!status.ok()) Must(absl::InternalError(status.error_message()), "GetOperation");
+    cv1::RunCycleReviewMetadata metadata;
+    operation.metadata().UnpackTo(&metadata);
+    const int percent =
+        metadata.participant_count() == 0 ? 100 : 100 * metadata.processed_count() / metadata.participant_count();
+    if (percent / 10 != last_percent / 10) {
+      std::fprintf(stderr, "  %s: %d of %d participants after %.1f s, careerpath %lld MiB\n",
+                   operation.name().c_str(), metadata.processed_count(), metadata.participant_count(),
+                   absl::ToDoubleSeconds(absl::Now() - start), static_cast<long long>(run.max_rss_kib / 1024));
+      last_percent = percent;
+    }
+  }
+  run.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  if (operation.has_error()) Must(absl::InternalError(operation.error().message()), "the review failed");
+  operation.response().UnpackTo(&run.result);
+  return run;
+}
+
+int Run() {
+  BranchShape shape;
+  shape.counties = absl::GetFlag(FLAGS_counties);
+  shape.managers_per_county = absl::GetFlag(FLAGS_managers_per_county);
+  LadderServerSetup setup;
+  setup.build_dir = absl::GetFlag(FLAGS_build_dir);
+  setup.pki_dir = Must(PkiDir(absl::GetFlag(FLAGS_pki_dir)), "the PKI");
+  setup.cpu = absl::GetFlag(FLAGS_server_cpu);
+  setup.log_dir = absl::GetFlag(FLAGS_log_dir);
+  if (setup.log_dir.empty()) {
+    char pattern[] = "/tmp/ladder-review-bench-XXXXXX";
+    setup.log_dir = Must(mkdtemp(pattern) != nullptr ? absl::StatusOr<std::string>(pattern)
+                                                     : absl::InternalError("mkdtemp"),
+                         "making the log directory");
+  }
+  setup.credentials = Must(CallerCredentials(setup.pki_dir, "bench"), "minting the benchmark's token");
+
+  const absl::Time start = absl::Now();
+  auto personnel_db = Must(testing::ScratchDatabase::Create("bench_rp", personnel::Migrations()), "personnel db");
+  auto evaluation_db = Must(testing::ScratchDatabase::Create("bench_re", evaluation::Migrations()), "evaluation db");
+  auto careerpath_db = Must(testing::ScratchDatabase::Create("bench_rc", careerpath::Migrations()), "careerpath db");
+  const Branch branch = Must(LoadBranch(personnel_db->options(), shape), "loading the branch");
+  Must(personnel_db->Execute("ANALYZE TABLE employees, org_units, teams"), "ANALYZE");
+
+  auto personnel = Must(StartLadderServer(setup, "personnel", "services/personnel/personnel_server",
+                                          "ladder.personnel.v1.PersonnelService", UrlOf(personnel_db->options()),
+                                          personnel_db->options().password, {}),
+                        "starting personnel");
+  auto evaluation = Must(StartLadderServer(setup, "evaluation", "services/evaluation/evaluation_server",
+                                           "ladder.evaluation.v1.EvaluationService",
+                                           UrlOf(evaluation_db->options()), evaluation_db->options().password,
+                                           {absl::StrCat("--personnel=", personnel->address())}),
+                         "starting evaluation");
+  auto careerpath = Must(
+      StartLadderServer(setup, "careerpath", "services/careerpath/careerpath_server",
+                        "ladder.careerpath.v1.CareerPathService", UrlOf(careerpath_db->options()),
+                        careerpath_db->options().password,
+                        {absl::StrCat("--personnel=", personnel->address()),
+                         absl::StrCat("--evaluation=", evaluation->address()),
+                         absl::StrCat("--review_batch_size=", absl::GetFlag(FLAGS_review_batch_size))}),
+      "starting careerpath");
+
+  auto evaluation_stub = ev1::EvaluationService::NewStub(grpc::CreateChannel(evaluation->address(), setup.credentials));
+  const auto careerpath_channel = grpc::CreateChannel(careerpath->address(), setup.credentials);
+  auto career = cv1::CareerPathService::NewStub(careerpath_channel);
+  auto operations = lro::Operations::NewStub(careerpath_channel);
+
+  ev1::Scorecard scorecard;
+  {
+    grpc::ClientContext context;
+    const grpc::Status status = evaluation_stub->CreateScorecard(&context, ScorecardRequest("季度考核"), &scorecard);
+    if (!status.ok()) Must(absl::InternalError(status.error_message()), "CreateScorecard");
+  }
+  const int64_t scorecard_id = std::stoll(scorecard.name().substr(scorecard.name().rfind('/') + 1));
+  const int64_t older = Must(LoadCycle(evaluation_db->options(), scorecard_id, branch), "the earlier quarter");
+  const int64_t newer = Must(LoadCycle(evaluation_db->options(), scorecard_id, branch), "the later quarter");
+  ScoreAndFinalise(*evaluation_db, older, newer);
+  const int64_t idle_kib = careerpath->RssKib();
+  std::fprintf(stderr, "review_bench: %lld participants in %d counties, set up in %.1f s; logs in %s\n",
+               static_cast<long long>(branch.employees), shape.counties,
+               absl::ToDoubleSeconds(absl::Now() - start), setup.log_dir.c_str());
+
+  const std::string cycle = absl::StrCat("cycles/", newer);
+  const absl::Duration timeout = absl::GetFlag(FLAGS_timeout);
+  const ReviewRun first = RunReview(*career, *operations, *careerpath, cycle, timeout);
+  const ReviewRun second = RunReview(*career, *operations, *careerpath, cycle, timeout);
+  const int64_t peak_kib = careerpath->PeakRssKib();
+
+  std::printf("RunCycleReview of %lld participants (%d counties x %d), batches of %d\n",
+              static_cast<long long>(branch.employees), shape.counties, shape.managers_per_county,
+              absl::GetFlag(FLAGS_review_batch_size));
+  std::printf("  first review:  %8.1f s  %8.0f participants/s  %d cases created (%.0f cases/s)\n", first.seconds,
+              first.result.reviewed_count() / first.seconds, first.result.created_case_count(),
+              first.result.created_case_count() / first.seconds);
+  std::printf("  second review: %8.1f s  %8.0f participants/s  %d created, %d there already\n", second.seconds,
+              second.result.reviewed_count() / second.seconds, second.result.created_case_count(),
+              second.result.existing_case_count());
+  std::printf("  careerpath RSS: idle %lld MiB, most seen while reviewing %lld MiB, peak (VmHWM) %lld MiB\n",
+              static_cast<long long>(idle_kib / 1024), static_cast<long long>(std::max(first.max_rss_kib, second.max_rss_kib) / 1024),
+              static_cast<long long>(peak_kib / 1024));
+  return 0;
+}
+
+}  // namespace
+}  // namespace ladder::bench
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  return ladder::bench::Run();
+}
