@@ -44,6 +44,8 @@ ABSL_FLAG(std::string, build_dir, "build", "the build directory holding the serv
 ABSL_FLAG(std::string, pki_dir, "", "the development PKI (default: LADDER_TEST_PKI_DIR)");
 ABSL_FLAG(std::string, log_dir, "", "where the servers' logs go (default: a new /tmp directory)");
 ABSL_FLAG(absl::Duration, timeout, absl::Minutes(30), "give up on a review after this long");
+ABSL_FLAG(std::string, markdown, "",
+          "also append the figures as a row of a Markdown table to this file (scripts/bench.sh)");
 
 namespace ladder::bench {
 namespace {
@@ -76,17 +78,21 @@ std::string UrlOf(const db::DatabaseOptions& options) {
 // earlier a copy of its participants. Composites spread over 40–100 by employee, the same
 // person a little lower the quarter before, so the review finds promotions, demotions and
 // eliminations to propose.
-void ScoreAndFinalise(testing::ScratchDatabase& evaluation, int64_t older, int64_t newer) {
+void ScoreAndFinalise(testing::ScratchDatabase& evaluation, int64_t older, int64_t newer, int64_t employees) {
   Must(evaluation.Execute(absl::StrCat(
            "UPDATE cycles SET display_name = '2026年第二季度', start_date = '2026-04-01', "
            "end_date = '2026-06-30' WHERE id = ", older)),
        "dating the earlier quarter");
+  // In slices: one statement over a million rows would outlast the session's statement bound.
+  constexpr int64_t kSlice = 50000;
   for (int64_t cycle : {older, newer}) {
     const int lower = cycle == older ? 30 : 0;
-    Must(evaluation.Execute(absl::StrCat(
-             "UPDATE evaluations SET composite_milli = 40000 + (employee_id * 7919) % 60001 - ", lower * 100,
-             " WHERE cycle_id = ", cycle)),
-         "scoring");
+    for (int64_t first = 1; first <= employees; first += kSlice) {
+      Must(evaluation.Execute(absl::StrCat(
+               "UPDATE evaluations SET composite_milli = 40000 + (employee_id * 7919) % 60001 - ", lower * 100,
+               " WHERE cycle_id = ", cycle, " AND employee_id BETWEEN ", first, " AND ", first + kSlice - 1)),
+           "scoring");
+    }
   }
   Must(evaluation.Execute(absl::StrCat("UPDATE cycles SET state = 3 WHERE id IN (", older, ", ", newer, ")")),
        "finalising");
@@ -138,6 +144,29 @@ ReviewRun RunReview(cv1::CareerPathService::Stub& career, lro::Operations::Stub&
   if (operation.has_error()) Must(absl::InternalError(operation.error().message()), "the review failed");
   operation.response().UnpackTo(&run.result);
   return run;
+}
+
+// Walks the whole ranking of `county` at `level` page by page, as a client paging through it
+// would; returns the seconds it took and the rows seen.
+std::pair<double, int> WalkRanking(ev1::EvaluationService::Stub& evaluation, const std::string& cycle,
+                                   const std::string& county, common::v1::Level level, int page_size) {
+  ev1::ListRankingsRequest request;
+  request.set_cycle(cycle);
+  request.set_county(county);
+  request.set_level(level);
+  request.set_page_size(page_size);
+  int rows = 0;
+  const absl::Time start = absl::Now();
+  do {
+    ev1::ListRankingsResponse page;
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    const grpc::Status status = evaluation.ListRankings(&context, request, &page);
+    if (!status.ok()) Must(absl::InternalError(status.error_message()), "ListRankings");
+    rows += page.rankings_size();
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  return {absl::ToDoubleSeconds(absl::Now() - start), rows};
 }
 
 int Run() {
@@ -196,7 +225,7 @@ int Run() {
   const int64_t scorecard_id = std::stoll(scorecard.name().substr(scorecard.name().rfind('/') + 1));
   const int64_t older = Must(LoadCycle(evaluation_db->options(), scorecard_id, branch), "the earlier quarter");
   const int64_t newer = Must(LoadCycle(evaluation_db->options(), scorecard_id, branch), "the later quarter");
-  ScoreAndFinalise(*evaluation_db, older, newer);
+  ScoreAndFinalise(*evaluation_db, older, newer, branch.employees);
   const int64_t idle_kib = careerpath->RssKib();
   std::fprintf(stderr, "review_bench: %lld participants in %d counties, set up in %.1f s; logs in %s\n",
                static_cast<long long>(branch.employees), shape.counties,
@@ -207,6 +236,10 @@ int Run() {
   const ReviewRun first = RunReview(*career, *operations, *careerpath, cycle, timeout);
   const ReviewRun second = RunReview(*career, *operations, *careerpath, cycle, timeout);
   const int64_t peak_kib = careerpath->PeakRssKib();
+  // The largest ranking of the branch: the first county's intermediates (half of it).
+  const auto [walk_seconds, walk_rows] =
+      WalkRanking(*evaluation_stub, cycle, absl::StrCat("orgUnits/", branch.county_ids.front()),
+                  common::v1::LEVEL_INTERMEDIATE, 100);
 
   std::printf("RunCycleReview of %lld participants (%d counties x %d), batches of %d\n",
               static_cast<long long>(branch.employees), shape.counties, shape.managers_per_county,
@@ -217,9 +250,21 @@ int Run() {
   std::printf("  second review: %8.1f s  %8.0f participants/s  %d created, %d there already\n", second.seconds,
               second.result.reviewed_count() / second.seconds, second.result.created_case_count(),
               second.result.existing_case_count());
+  std::printf("  ListRankings, one county's intermediates page by page (100 a page): %d rows in %.3f s (%.2f ms a page)\n",
+              walk_rows, walk_seconds, 1000 * walk_seconds / std::max(1, (walk_rows + 99) / 100));
   std::printf("  careerpath RSS: idle %lld MiB, most seen while reviewing %lld MiB, peak (VmHWM) %lld MiB\n",
               static_cast<long long>(idle_kib / 1024), static_cast<long long>(std::max(first.max_rss_kib, second.max_rss_kib) / 1024),
               static_cast<long long>(peak_kib / 1024));
+  if (const std::string markdown = absl::GetFlag(FLAGS_markdown); !markdown.empty()) {
+    std::FILE* file = std::fopen(markdown.c_str(), "a");
+    if (file == nullptr) Must(absl::InternalError(absl::StrCat("cannot append to ", markdown)), "--markdown");
+    std::fprintf(file, "| %lld | %d | %.1f s | %.0f | %d | %.0f | %.1f s | %lld MiB | %lld MiB |\n",
+                 static_cast<long long>(branch.employees), shape.counties, first.seconds,
+                 first.result.reviewed_count() / first.seconds, first.result.created_case_count(),
+                 first.result.created_case_count() / first.seconds, second.seconds,
+                 static_cast<long long>(idle_kib / 1024), static_cast<long long>(peak_kib / 1024));
+    std::fclose(file);
+  }
   return 0;
 }
 

@@ -3,6 +3,7 @@
 #
 #   scripts/bench.sh               the full run, about 3 minutes: prints the table and writes
 #                                  it, with the machine it ran on, into bench/RESULTS.md
+#   scripts/bench.sh --large       the full run, and a cycle review of 1,000,000 managers too
 #   scripts/bench.sh --smoke       seconds on a small branch: checks that the benchmark works
 #                                  (part of the test suite, ctest -L bench); writes nothing
 #   scripts/bench.sh -- FLAGS…     further flags for ladder_bench (see its --help)
@@ -38,18 +39,20 @@ BEGIN_MARK='<!-- scripts/bench.sh: results begin -->'
 END_MARK='<!-- scripts/bench.sh: results end -->'
 
 smoke=0
+large=0
 build=1
 extra=()
 while (($#)); do
   case "$1" in
     --smoke) smoke=1 ;;
+    --large) large=1 ;;
     --no-build) build=0 ;;
     --)
       shift
       extra=("$@")
       break
       ;;
-    *) die "unknown argument '$1' (usage: $0 [--smoke] [--no-build] [-- ladder_bench flags])" ;;
+    *) die "unknown argument '$1' (usage: $0 [--smoke] [--large] [--no-build] [-- ladder_bench flags])" ;;
   esac
   shift
 done
@@ -76,7 +79,7 @@ if ((build)); then
   fi
   log "building the benchmark and the servers it runs in $LADDER_BUILD_DIR with $jobs jobs"
   # ladder_bench depends on the servers and the echo baseline, so they are built with it.
-  cmake --build "$LADDER_BUILD_DIR" --target ladder_bench import_scores_bench county_writes_bench \
+  cmake --build "$LADDER_BUILD_DIR" --target ladder_bench import_scores_bench county_writes_bench review_bench \
     -j "$jobs"
 fi
 BENCH="$LADDER_BUILD_DIR/bench/ladder_bench"
@@ -172,6 +175,30 @@ bash "$LADDER_ROOT/tests/integration/galera/with_galera_cluster.sh" \
   "$writes" --sockets=@galera --topology="three Galera nodes, a replica on each" \
   --build_dir="$LADDER_BUILD_DIR" --pki_dir="$pki_dir" --log_dir="$log_dir" --markdown="$table" 9>&- ||
   status=$?
+
+# A cycle review at branch scale (bench/review_bench.cc): 10,000 and 100,000 managers, and
+# with --large 1,000,000; each on scratch databases and servers of its own.
+reviews="$BENCH_DIR/reviews.md"
+{
+  echo "| managers | counties | RunCycleReview | participants/s | cases made | cases/s | second review (nothing new) | careerpath RSS idle | careerpath peak RSS |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+} >"$reviews"
+sizes=(10 100)
+((large)) && sizes+=(1000)
+server_cpu=-1
+((${#pin[@]})) && server_cpu=1
+for counties in "${sizes[@]}"; do
+  log "cycle review of $((counties * 1000)) managers"
+  "$LADDER_BUILD_DIR/bench/review_bench" --counties="$counties" --managers_per_county=1000 \
+    --build_dir="$LADDER_BUILD_DIR" --pki_dir="$pki_dir" --log_dir="$log_dir" \
+    --server_cpu="$server_cpu" --markdown="$reviews" 9>&- || status=$?
+done
+{
+  echo
+  echo "### Cycle review at branch scale (RunCycleReview, batches of 500; bench/review_bench.cc)"
+  echo
+  cat "$reviews"
+} >>"$table"
 elapsed=$((SECONDS - started))
 [[ -s "$table" ]] || die "the benchmark wrote no table (exit code $status)"
 

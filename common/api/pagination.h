@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
@@ -19,6 +20,9 @@ struct PageRequest {
   int page_size = kDefaultPageSize;
   // Return rows with id greater than this.
   int64_t after_id = 0;
+  // What a list carries from one page to the next besides the key (a ranking: the position
+  // and rank reached), as the previous page's MakePageToken was given it; empty on the first.
+  std::vector<int64_t> carried;
 };
 
 // Validates page_size (0 → default, 1–1000) and decodes page_token. `query` identifies the
@@ -26,7 +30,7 @@ struct PageRequest {
 absl::StatusOr<PageRequest> ParsePageRequest(int page_size, absl::string_view page_token,
                                              absl::string_view query);
 
-// The opaque token for the page that starts after `last_id`.
-std::string MakePageToken(int64_t last_id, absl::string_view query);
+// The opaque token for the page that starts after `last_id`, carrying `carried` along.
+std::string MakePageToken(int64_t last_id, absl::string_view query, const std::vector<int64_t>& carried = {});
 
 }  // namespace ladder::api

@@ -365,20 +365,29 @@ grpc::Status EvaluationServiceImpl::ListRankings(ServerContext*,
       !common::v1::Level_IsValid(request->level())) {
     return Respond(InvalidFieldError("level", "is required: rankings are per level"));
   }
-  // The cycle must exist: an unknown cycle is NOT_FOUND, not an empty ranking.
-  if (absl::StatusOr<ev1::Cycle> found = store_->GetCycle(*cycle); !found.ok()) {
-    return Respond(found.status());
-  }
+  // The cycle must exist: an unknown cycle is NOT_FOUND, not an empty ranking. (Only that:
+  // the cycle's own counts would cost a scan of all its participants on every page.)
+  if (absl::Status found = store_->CheckCycleExists(*cycle); !found.ok()) return Respond(found);
   const std::string filter = absl::StrCat("rankings|", *cycle, "|", *county, "|", request->level());
   absl::StatusOr<api::PageRequest> page =
       api::ParsePageRequest(request->page_size(), request->page_token(), filter);
   if (!page.ok()) return Respond(page.status());
   absl::StatusOr<RankingPage> result = store_->ListRankings(*cycle, *county, request->level(), *page);
   if (!result.ok()) return Respond(result.status());
+  if (result->ranked_count == 0 && request->page_token().empty()) {
+    // Nobody ranked: say so when it is because the unit is no county (rankings compare
+    // people within a county; a branch has none of its own).
+    absl::StatusOr<personnel::v1::OrgUnit> unit = personnel_->GetOrgUnit(request->county());
+    if (unit.ok() && unit->kind() != personnel::v1::OrgUnit::KIND_COUNTY) {
+      return Respond(InvalidFieldError(
+          "county", absl::StrCat(request->county(), " is not a county: rankings are per county and level; "
+                                 "rank each of the branch's counties")));
+    }
+  }
   for (auto& ranking : result->rankings) *response->add_rankings() = std::move(ranking);
   response->set_ranked_count(result->ranked_count);
   if (result->next_after_key.has_value()) {
-    response->set_next_page_token(api::MakePageToken(*result->next_after_key, filter));
+    response->set_next_page_token(api::MakePageToken(*result->next_after_key, filter, result->next_carried));
   }
   return grpc::Status::OK;
 }

@@ -57,6 +57,8 @@ struct RankingPage {
   std::vector<ev1::Ranking> rankings;
   int32_t ranked_count = 0;
   std::optional<int64_t> next_after_key;
+  // What the next page needs to know of this one (its token carries it).
+  std::vector<int64_t> next_carried;
 };
 
 // The evaluation system of record. Writes to a cycle's evaluations take a shared lock on
@@ -116,6 +118,10 @@ class EvaluationStore {
                                                          const std::string& resolution,
                                                          const MutationContext& context) = 0;
 
+  // A page of the county's ranking at `level`: one range scan of the ranking index from
+  // the page's key, whatever its depth; `page.carried` is the previous page's next_carried.
+  // NOT_FOUND unless the cycle exists; reads nothing else.
+  virtual absl::Status CheckCycleExists(int64_t id) = 0;
   virtual absl::StatusOr<RankingPage> ListRankings(int64_t cycle_id, int64_t county_id,
                                                    common::v1::Level level,
                                                    const api::PageRequest& page) = 0;

@@ -754,61 +754,119 @@ absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::ResolveRecheck(
   });
 }
 
+absl::Status MySqlEvaluationStore::CheckCycleExists(int64_t id) {
+  return db::WithConnection(*pool_, [&](Connection& connection) -> absl::Status {
+    sql::PreparedStatement& select = connection.Prepare("SELECT 1 FROM cycles WHERE id = ?");
+    select.setInt64(1, id);
+    ResultSetPtr row(select.executeQuery());
+    if (!row->next()) return NotFoundError(FormatName("cycles", id));
+    return absl::OkStatus();
+  });
+}
+
 absl::StatusOr<RankingPage> MySqlEvaluationStore::ListRankings(int64_t cycle_id, int64_t county_id,
                                                                common::v1::Level level,
                                                                const api::PageRequest& page) {
   return db::WithConnection<RankingPage>(*pool_, [&](Connection& connection)
                                                      -> absl::StatusOr<RankingPage> {
-    // Ranks are computed over the whole county and level, then the page is cut from them
-    // on the ranking key (composite descending, then employee), so pages never shift.
+    // A page is cut from the ranking order (composite descending, then employee) by one
+    // range scan of the ranking index from the page's key. What a rank needs of the rows
+    // before the page — how many there were, the rank and tie count of the last one, the
+    // total — comes from the previous page (its token carries it), so page k costs what
+    // page 1 costs.
+    struct Carried {
+      int64_t position = 0;  // rows before this page
+      int64_t last_rank = 0;
+      int64_t last_equal = 0;  // rows with the last row's composite, 0 if unknown
+      int64_t total = -1;
+    } carried;
+    int64_t after_composite = kMaxCompositeMilli + 1, after_employee = 0;
+    if (page.after_id != 0) {
+      if (page.carried.size() != 4) return InvalidFieldError("page_token", "is not a token of this ranking");
+      carried = {page.carried[0], page.carried[1], page.carried[2], page.carried[3]};
+      after_composite = CompositeOfRankingKey(page.after_id);
+      after_employee = EmployeeOfRankingKey(page.after_id);
+    }
+    auto count = [&](bool only_composite, int64_t composite) -> int64_t {
+      sql::PreparedStatement& select = connection.Prepare(
+          "SELECT COUNT(*) FROM evaluations WHERE cycle_id = ? AND county_id = ? AND level = ? "
+          "AND composite_milli IS NOT NULL AND (? = 0 OR composite_milli = ?)");
+      select.setInt64(1, cycle_id);
+      select.setInt64(2, county_id);
+      select.setInt(3, level);
+      select.setInt(4, only_composite ? 1 : 0);
+      select.setInt64(5, composite);
+      ResultSetPtr counted(select.executeQuery());
+      counted->next();
+      return counted->getInt64(1);
+    };
+    if (carried.total < 0) carried.total = count(false, 0);
+
     sql::PreparedStatement& select = connection.Prepare(
-        "SELECT employee_id, composite_milli, rnk, ties, total FROM ("
-        "  SELECT employee_id, composite_milli,"
-        "    RANK() OVER (ORDER BY composite_milli DESC) AS rnk,"
-        "    COUNT(*) OVER (PARTITION BY composite_milli) AS ties,"
-        "    COUNT(*) OVER () AS total"
-        "  FROM evaluations"
-        "  WHERE cycle_id = ? AND county_id = ? AND level = ? AND composite_milli IS NOT NULL"
-        ") ranked "
-        "WHERE (100000 - composite_milli) * 1099511627776 + employee_id > ? "
+        "SELECT employee_id, composite_milli FROM evaluations "
+        "WHERE cycle_id = ? AND county_id = ? AND level = ? AND composite_milli IS NOT NULL "
+        "AND (composite_milli < ? OR (composite_milli = ? AND employee_id > ?)) "
         "ORDER BY composite_milli DESC, employee_id LIMIT ?");
     select.setInt64(1, cycle_id);
     select.setInt64(2, county_id);
     select.setInt(3, level);
-    select.setInt64(4, page.after_id);
-    select.setInt(5, page.page_size + 1);
+    select.setInt64(4, after_composite);
+    select.setInt64(5, after_composite);
+    select.setInt64(6, after_employee);
+    select.setInt(7, page.page_size + 1);
     ResultSetPtr row(select.executeQuery());
+    std::vector<std::pair<int64_t, int64_t>> rows;  // employee, composite
+    while (row->next()) rows.emplace_back(row->getInt64(1), row->getInt64(2));
+    const bool more = static_cast<int>(rows.size()) > page.page_size;
+    if (more) rows.resize(page.page_size);
+
     RankingPage result;
-    std::vector<std::pair<int64_t, ev1::Ranking>> keyed;
-    while (row->next()) {
-      const int64_t employee_id = row->getInt64(1);
-      const int64_t composite = row->getInt64(2);
-      const RankPosition position = PositionOf(row->getInt64(3) - 1, row->getInt64(4), row->getInt64(5));
-      result.ranked_count = static_cast<int32_t>(row->getInt64(5));
+    result.ranked_count = static_cast<int32_t>(carried.total);
+    // Ranks: equal composites share one, the rank of the first of them in the order.
+    std::vector<int64_t> ranks(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const int64_t position = carried.position + static_cast<int64_t>(i);
+      if (i == 0) {
+        ranks[i] = page.after_id != 0 && rows[i].second == after_composite ? carried.last_rank : position + 1;
+      } else {
+        ranks[i] = rows[i].second == rows[i - 1].second ? ranks[i - 1] : position + 1;
+      }
+    }
+    // Ties: a group that ends within the page is counted by the page; the last group (which
+    // may go on) is counted in the index, unless it is the one the previous page counted.
+    std::vector<int64_t> equal(rows.size());
+    int64_t last_group_equal = 0;
+    if (!rows.empty()) {
+      const int64_t last_composite = rows.back().second;
+      last_group_equal = page.after_id != 0 && last_composite == after_composite && carried.last_equal > 0
+                             ? carried.last_equal
+                             : count(true, last_composite);
+    }
+    for (size_t i = rows.size(); i-- > 0;) {
+      if (rows[i].second == rows.back().second) {
+        equal[i] = last_group_equal;
+      } else if (i + 1 < rows.size() && rows[i + 1].second == rows[i].second) {
+        equal[i] = equal[i + 1];
+      } else {
+        // The next group starts at i + 1, so this one's rows are those ranked from ranks[i] to it.
+        equal[i] = (carried.position + static_cast<int64_t>(i) + 2) - ranks[i];
+      }
+    }
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const auto [employee_id, composite] = rows[i];
+      const RankPosition position = PositionOf(ranks[i] - 1, equal[i], carried.total);
       ev1::Ranking ranking;
       ranking.set_rank(position.rank);
       ranking.set_evaluation(EvaluationName(cycle_id, employee_id));
       ranking.set_employee(FormatName("employees", employee_id));
       ranking.set_composite(composite / 1000.0);
       ranking.set_percentile(position.percentile);
-      keyed.emplace_back(RankingKey(composite, employee_id), std::move(ranking));
+      result.rankings.push_back(std::move(ranking));
     }
-    if (static_cast<int>(keyed.size()) > page.page_size) {
-      keyed.resize(page.page_size);
-      result.next_after_key = keyed.back().first;
-    }
-    for (auto& [key, ranking] : keyed) result.rankings.push_back(std::move(ranking));
-    if (result.ranked_count == 0 && page.after_id == 0) {
-      // The count still matters on an empty page: ask for it alone.
-      sql::PreparedStatement& count = connection.Prepare(
-          "SELECT COUNT(*) FROM evaluations WHERE cycle_id = ? AND county_id = ? AND level = ? "
-          "AND composite_milli IS NOT NULL");
-      count.setInt64(1, cycle_id);
-      count.setInt64(2, county_id);
-      count.setInt(3, level);
-      ResultSetPtr counted(count.executeQuery());
-      counted->next();
-      result.ranked_count = counted->getInt(1);
+    if (more) {
+      result.next_after_key = RankingKey(rows.back().second, rows.back().first);
+      result.next_carried = {carried.position + static_cast<int64_t>(rows.size()), ranks.back(), last_group_equal,
+                             carried.total};
     }
     return result;
   });

@@ -48,6 +48,7 @@ class MySqlEvaluationStore final : public EvaluationStore {
   absl::StatusOr<RankingPage> ListRankings(int64_t cycle_id, int64_t county_id,
                                            common::v1::Level level,
                                            const api::PageRequest& page) override;
+  absl::Status CheckCycleExists(int64_t id) override;
   absl::StatusOr<std::vector<ev1::ScoreHistory>> BatchScoreHistories(const std::vector<int64_t>& employee_ids,
                                                                      int max_entries) override;
   absl::StatusOr<Page<ev1::ScoreHistoryEntry>> ListScoreHistory(

@@ -15,7 +15,6 @@ namespace ladder::evaluation {
 namespace {
 
 constexpr int kMaxIndicators = 20;
-constexpr int64_t kMaxCompositeMilli = 100000;
 
 bool IsKey(const std::string& key) {
   if (key.empty() || key.size() > 32) return false;
@@ -141,5 +140,9 @@ RankPosition PositionOf(int64_t higher, int64_t equal, int64_t count) {
 int64_t RankingKey(int64_t composite_milli, int64_t employee_id) {
   return (kMaxCompositeMilli - composite_milli) * (int64_t{1} << 40) + employee_id;
 }
+
+int64_t CompositeOfRankingKey(int64_t key) { return kMaxCompositeMilli - (key >> 40); }
+
+int64_t EmployeeOfRankingKey(int64_t key) { return key & ((int64_t{1} << 40) - 1); }
 
 }  // namespace ladder::evaluation

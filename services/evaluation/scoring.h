@@ -49,8 +49,13 @@ struct RankPosition {
 };
 RankPosition PositionOf(int64_t higher, int64_t equal, int64_t count);
 
+inline constexpr int64_t kMaxCompositeMilli = 100000;
+
 // A single int64 that increases along the ranking order (composite descending, then
 // employee id), for keyset pagination of rankings.
 int64_t RankingKey(int64_t composite_milli, int64_t employee_id);
+// The composite and the employee of a RankingKey.
+int64_t CompositeOfRankingKey(int64_t key);
+int64_t EmployeeOfRankingKey(int64_t key);
 
 }  // namespace ladder::evaluation

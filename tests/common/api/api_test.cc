@@ -162,6 +162,19 @@ TEST(PaginationTest, ATamperedTokenIsRefused) {
           .status(),
       "page_token");
 
+  // A token carrying state from page to page gives it back; changed, it is refused.
+  const std::string carrying = MakePageToken(42, kQuery, {7, 3, 0, 12});
+  absl::StatusOr<PageRequest> carried = ParsePageRequest(10, carrying, kQuery);
+  ASSERT_TRUE(carried.ok()) << carried.status();
+  EXPECT_EQ(carried->after_id, 42);
+  EXPECT_EQ(carried->carried, (std::vector<int64_t>{7, 3, 0, 12}));
+  std::string carrying_decoded;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(carrying, &carrying_decoded));
+  std::string changed_state = carrying_decoded;
+  changed_state[changed_state.size() - 1] = '3';
+  ExpectInvalidField(ParsePageRequest(10, absl::WebSafeBase64Escape(changed_state), kQuery).status(), "page_token");
+  ExpectInvalidField(ParsePageRequest(10, carrying, "another query").status(), "page_token");
+
   // Any one character of the encoded checksum changed. The token is "p1:42:" (6 bytes) and a
   // 16-digit checksum (bytes 6..21); base64 character k carries bits 6k..6k+5, so
   // characters 8..28 carry only checksum bits.

@@ -397,6 +397,10 @@ TEST_F(RankingTest, RefusesBadRequests) {
   request.set_cycle(cycle.name());
   request.set_page_token("not-a-token");
   EXPECT_THAT(Call(&EvalStub::ListRankings, request, &response), RejectsField("page_token"));
+  // A city branch is no county: refused, not an empty ranking.
+  request.set_page_token("");
+  request.set_county(CreateCityBranch().name());
+  EXPECT_THAT(Call(&EvalStub::ListRankings, request, &response), RejectsField("county"));
 }
 
 // ---------------------------------------------------------------- score history
