@@ -44,6 +44,9 @@ ABSL_FLAG(std::string, build_dir, "build", "the build directory holding the serv
 ABSL_FLAG(std::string, pki_dir, "", "the development PKI (default: LADDER_TEST_PKI_DIR)");
 ABSL_FLAG(std::string, log_dir, "", "where the servers' logs go (default: a new /tmp directory)");
 ABSL_FLAG(absl::Duration, timeout, absl::Minutes(30), "give up on a review after this long");
+ABSL_FLAG(std::string, ladderctl, "",
+          "also review the cycle once more with this ladderctl (its progress shown as lines), "
+          "as an HR officer would");
 ABSL_FLAG(std::string, markdown, "",
           "also append the figures as a row of a Markdown table to this file (scripts/bench.sh)");
 
@@ -235,6 +238,17 @@ int Run() {
   const absl::Duration timeout = absl::GetFlag(FLAGS_timeout);
   const ReviewRun first = RunReview(*career, *operations, *careerpath, cycle, timeout);
   const ReviewRun second = RunReview(*career, *operations, *careerpath, cycle, timeout);
+  if (const std::string ladderctl = absl::GetFlag(FLAGS_ladderctl); !ladderctl.empty()) {
+    // The same review as an HR officer starts it, with ladderctl's own progress: on stderr,
+    // as lines since this is no terminal.
+    const std::string token = Must(SignedToken(setup.pki_dir, "bench", "HR_ADMIN"), "a token for ladderctl");
+    const std::string command = absl::StrCat(
+        "LADDER_TOKEN='", token, "' '", ladderctl, "' --tls-ca='", setup.pki_dir, "/ca.crt' --personnel=",
+        personnel->address(), " --evaluation=", evaluation->address(), " --careerpath=", careerpath->address(),
+        " --progress=lines review ", cycle, " 2>&1");
+    std::fflush(stdout);
+    if (std::system(command.c_str()) != 0) Must(absl::InternalError("ladderctl review failed"), "ladderctl");
+  }
   const int64_t peak_kib = careerpath->PeakRssKib();
   // The largest ranking of the branch: the first county's intermediates (half of it).
   const auto [walk_seconds, walk_rows] =

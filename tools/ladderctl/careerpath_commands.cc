@@ -280,8 +280,8 @@ absl::StatusOr<google::longrunning::Operation> GetOperation(Clients& services, c
 // Follows a running review until it is done, with a progress bar of its participants.
 absl::StatusOr<google::longrunning::Operation> WaitForReview(Context& context,
                                                              google::longrunning::Operation operation) {
-  Progress progress("participants", ReviewMetadata(operation).participant_count(), context.progress,
-                    "participants");
+  const cv1::RunCycleReviewMetadata started = ReviewMetadata(operation);
+  Progress progress(started.cycle(), started.participant_count(), context.progress, "participants");
   int64_t shown = 0;
   while (true) {
     const int64_t processed = ReviewMetadata(operation).processed_count();

@@ -599,6 +599,19 @@ class LadderctlTest(unittest.TestCase):
         self.assertIn("<svg", html)
         self.assertEqual(html.count("<tr>"), 1 + len(report.counties))
 
+    def test_10b_review_detached_then_followed_to_its_end(self):
+        # The demo reviewed Q3 already: a detached review starts an operation and returns;
+        # review-status follows it to its end, which makes nothing new.
+        result = self.ctl("review", "2026年第三季度", "--detach")
+        self.assertExit(result, 0)
+        match = re.search(r"operations/\d+", result.stdout)
+        self.assertIsNotNone(match, result.stdout)
+        result = self.ctl("--progress", "lines", "review-status", match.group(0), "--wait")
+        self.assertExit(result, 0)
+        self.assertRegex(result.stdout, r"reviewed \d+ participants of 2026年第三季度 .*: 0 cases created, [1-9]\d* there already")
+        self.assertIn("participants", result.stderr)  # the progress
+        self.assertExit(self.ctl("review-status", "operations/999999"), 1)  # NOT_FOUND
+
     # --- cases --------------------------------------------------------------------------------
 
     def test_11_refused_approval_is_1_and_eligibility_explains(self):
