@@ -172,6 +172,24 @@ std::pair<double, int> WalkRanking(ev1::EvaluationService::Stub& evaluation, con
   return {absl::ToDoubleSeconds(absl::Now() - start), rows};
 }
 
+// The median latency of GetDistributionReport for the whole branch, of `calls` calls.
+double ReportMilliseconds(cv1::CareerPathService::Stub& career, const std::string& branch, int calls) {
+  std::vector<double> times;
+  for (int i = 0; i < calls; ++i) {
+    cv1::GetDistributionReportRequest request;
+    request.set_org_unit(branch);
+    cv1::DistributionReport report;
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+    const absl::Time start = absl::Now();
+    const grpc::Status status = career.GetDistributionReport(&context, request, &report);
+    if (!status.ok()) Must(absl::InternalError(status.error_message()), "GetDistributionReport");
+    times.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
 int Run() {
   BranchShape shape;
   shape.counties = absl::GetFlag(FLAGS_counties);
@@ -250,6 +268,7 @@ int Run() {
     if (std::system(command.c_str()) != 0) Must(absl::InternalError("ladderctl review failed"), "ladderctl");
   }
   const int64_t peak_kib = careerpath->PeakRssKib();
+  const double report_ms = ReportMilliseconds(*career, absl::StrCat("orgUnits/", branch.city_id), 5);
   // The largest ranking of the branch: the first county's intermediates (half of it).
   const auto [walk_seconds, walk_rows] =
       WalkRanking(*evaluation_stub, cycle, absl::StrCat("orgUnits/", branch.county_ids.front()),
@@ -266,17 +285,19 @@ int Run() {
               second.result.existing_case_count());
   std::printf("  ListRankings, one county's intermediates page by page (100 a page): %d rows in %.3f s (%.2f ms a page)\n",
               walk_rows, walk_seconds, 1000 * walk_seconds / std::max(1, (walk_rows + 99) / 100));
+  std::printf("  GetDistributionReport of the branch: %.1f ms (median of 5)\n", report_ms);
   std::printf("  careerpath RSS: idle %lld MiB, most seen while reviewing %lld MiB, peak (VmHWM) %lld MiB\n",
               static_cast<long long>(idle_kib / 1024), static_cast<long long>(std::max(first.max_rss_kib, second.max_rss_kib) / 1024),
               static_cast<long long>(peak_kib / 1024));
   if (const std::string markdown = absl::GetFlag(FLAGS_markdown); !markdown.empty()) {
     std::FILE* file = std::fopen(markdown.c_str(), "a");
     if (file == nullptr) Must(absl::InternalError(absl::StrCat("cannot append to ", markdown)), "--markdown");
-    std::fprintf(file, "| %lld | %d | %.1f s | %.0f | %d | %.0f | %.1f s | %lld MiB | %lld MiB |\n",
+    std::fprintf(file, "| %lld | %d | %.1f s | %.0f | %d | %.0f | %.1f s | %lld MiB | %lld MiB | %.1f ms | %.2f ms |\n",
                  static_cast<long long>(branch.employees), shape.counties, first.seconds,
                  first.result.reviewed_count() / first.seconds, first.result.created_case_count(),
                  first.result.created_case_count() / first.seconds, second.seconds,
-                 static_cast<long long>(idle_kib / 1024), static_cast<long long>(peak_kib / 1024));
+                 static_cast<long long>(idle_kib / 1024), static_cast<long long>(peak_kib / 1024), report_ms,
+                 1000 * walk_seconds / std::max(1, (walk_rows + 99) / 100));
     std::fclose(file);
   }
   return 0;

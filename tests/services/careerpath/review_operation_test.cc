@@ -400,6 +400,27 @@ TEST_F(ReviewOperationTest, OneReviewPerCycleAtATimeAndARetryGetsTheFirstOperati
   }
 }
 
+TEST_F(ReviewOperationTest, TheOneCallReviewRefusesACycleTooLargeForOneReply) {
+  const ev1::Cycle cycle = CycleOfCounty(/*weak=*/2, /*good=*/2);
+  // As if the cycle had more participants than one reply may list (they are counted when the
+  // cycle is created, so the count is what the bound reads).
+  const absl::Status counted = evaluation_database_->Execute(
+      absl::StrCat("UPDATE cycles SET participant_count = 5001 WHERE id = ", ladder::api::IdOf(cycle.name())));
+  ASSERT_TRUE(counted.ok()) << counted;
+  cv1::ReviewCycleRequest request;
+  request.set_cycle(cycle.name());
+  cv1::ReviewCycleResponse response;
+  EXPECT_THAT(CallCareer(&CareerStub::ReviewCycle, request, &response),
+              FailsWith(StatusCode::FAILED_PRECONDITION, "CYCLE_TOO_LARGE"));
+  EXPECT_TRUE(CasesOf(cycle.name()).empty());
+  // The long-running review takes it.
+  lro::Operation operation;
+  ASSERT_THAT(Run(cycle.name(), &operation), IsOk());
+  const lro::Operation done = WaitDone(operation.name());
+  EXPECT_TRUE(done.has_response()) << done.DebugString();
+  EXPECT_EQ(static_cast<int>(CasesOf(cycle.name()).size()), 2);
+}
+
 TEST_F(ReviewOperationTest, Refusals) {
   lro::Operation operation;
   EXPECT_THAT(Run("cycles/x", &operation), RejectsField("cycle"));
