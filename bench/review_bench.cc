@@ -283,11 +283,13 @@ int Run() {
   std::printf("  second review: %8.1f s  %8.0f participants/s  %d created, %d there already\n", second.seconds,
               second.result.reviewed_count() / second.seconds, second.result.created_case_count(),
               second.result.existing_case_count());
-  std::printf("  ListRankings, one county's intermediates page by page (100 a page): %d rows in %.3f s (%.2f ms a page)\n",
+  std::printf("  ListRankings, one county's intermediates page by page (100 a page): "
+              "%d rows in %.3f s (%.2f ms a page)\n",
               walk_rows, walk_seconds, 1000 * walk_seconds / std::max(1, (walk_rows + 99) / 100));
   std::printf("  GetDistributionReport of the branch: %.1f ms (median of 5)\n", report_ms);
   std::printf("  careerpath RSS: idle %lld MiB, most seen while reviewing %lld MiB, peak (VmHWM) %lld MiB\n",
-              static_cast<long long>(idle_kib / 1024), static_cast<long long>(std::max(first.max_rss_kib, second.max_rss_kib) / 1024),
+              static_cast<long long>(idle_kib / 1024),
+              static_cast<long long>(std::max(first.max_rss_kib, second.max_rss_kib) / 1024),
               static_cast<long long>(peak_kib / 1024));
   if (const std::string markdown = absl::GetFlag(FLAGS_markdown); !markdown.empty()) {
     std::FILE* file = std::fopen(markdown.c_str(), "a");

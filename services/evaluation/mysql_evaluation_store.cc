@@ -906,8 +906,8 @@ absl::StatusOr<Page<ev1::ScoreHistoryEntry>> MySqlEvaluationStore::ListScoreHist
 
 absl::StatusOr<std::vector<ev1::ScoreHistory>> MySqlEvaluationStore::BatchScoreHistories(
     const std::vector<int64_t>& employee_ids, int max_entries) {
-  return db::WithConnection<std::vector<ev1::ScoreHistory>>(*pool_, [&](Connection& connection)
-                                                                        -> absl::StatusOr<std::vector<ev1::ScoreHistory>> {
+  using Histories = std::vector<ev1::ScoreHistory>;
+  return db::WithConnection<Histories>(*pool_, [&](Connection& connection) -> absl::StatusOr<Histories> {
     std::vector<ev1::ScoreHistory> histories(employee_ids.size());
     absl::flat_hash_map<int64_t, size_t> position;
     for (size_t i = 0; i < employee_ids.size(); ++i) {
