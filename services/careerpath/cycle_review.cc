@@ -1,11 +1,9 @@
 #include "services/careerpath/cycle_review.h"
 
-#include <map>
 #include <optional>
 #include <set>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
 #include "common/status/errors.h"
@@ -15,9 +13,6 @@
 #include "services/careerpath/eligibility_rules.h"
 
 namespace ladder::careerpath {
-namespace {
-
-}  // namespace
 
 absl::StatusOr<ReviewScope> CycleReviewer::ScopeOf(const std::string& cycle_name, const policy::Policy& policy,
                                                    absl::CivilDay today) {
@@ -34,10 +29,7 @@ absl::StatusOr<ReviewScope> CycleReviewer::ScopeOf(const std::string& cycle_name
   ReviewScope scope;
   LADDER_ASSIGN_OR_RETURN(absl::CivilDay end, ToCivilDay(cycle->end_date(), "end_date"));
   scope.period_end = ToSqlDate(end);
-  LADDER_ASSIGN_OR_RETURN(pv1::OrgUnit unit, personnel_->GetOrgUnit(cycle->scope()));
-  scope.county_cycle = unit.kind() == pv1::OrgUnit::KIND_COUNTY;
-  LADDER_ASSIGN_OR_RETURN(std::vector<pv1::CountyQuota> quotas, personnel_->CountyQuotasOf(unit));
-  for (pv1::CountyQuota& quota : quotas) scope.counties[quota.county()].quota = std::move(quota);
+  LADDER_ASSIGN_OR_RETURN(scope.unit, personnel_->GetOrgUnit(cycle->scope()));
   scope.cycle = *std::move(cycle);
   scope.policy = &policy;
   scope.today = today;
@@ -60,6 +52,11 @@ absl::StatusOr<ReviewDecisions> CycleReviewer::Decide(ReviewScope& scope,
                                                       const std::vector<ev1::Evaluation>& page) {
   ReviewDecisions decisions;
   if (page.empty()) return decisions;
+  if (!scope.counties_read) {
+    LADDER_ASSIGN_OR_RETURN(std::vector<pv1::CountyQuota> quotas, personnel_->CountyQuotasOf(scope.unit));
+    for (pv1::CountyQuota& quota : quotas) scope.counties[quota.county()].quota = std::move(quota);
+    scope.counties_read = true;
+  }
   std::vector<std::string> names;
   names.reserve(page.size());
   for (const ev1::Evaluation& evaluation : page) names.push_back(evaluation.employee());
@@ -70,7 +67,7 @@ absl::StatusOr<ReviewDecisions> CycleReviewer::Decide(ReviewScope& scope,
     if (employee.role() != pv1::ROLE_CUSTOMER_MANAGER || employee.status() != pv1::EMPLOYMENT_STATUS_ACTIVE) {
       continue;  // Left the post since the cycle; nothing to decide.
     }
-    if (scope.county_cycle && employee.county() != scope.cycle.scope()) {
+    if (scope.unit.kind() == pv1::OrgUnit::KIND_COUNTY && employee.county() != scope.cycle.scope()) {
       continue;  // Moved out of the cycle's county since: their new county reviews them.
     }
     judged.push_back(&employee);

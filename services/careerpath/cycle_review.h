@@ -30,15 +30,16 @@ struct ReviewScope {
   ev1::Cycle cycle;
   // The cycle's last day, "YYYY-MM-DD": later cycles are not looked at.
   std::string period_end;
-  // A county's cycle opens cases only for people still in that county.
-  bool county_cycle = false;
+  // The cycle's scope: a county's cycle opens cases only for people still in that county.
+  pv1::OrgUnit unit;
   const policy::Policy* policy = nullptr;
   absl::CivilDay today;
-  // The counties' quotas as the review began (or resumed), read in one call for the
-  // cycle's scope, and their names, each read once: a page holds people of many counties,
+  // The counties' quotas as the review's first page found them (read in one call for the
+  // cycle's scope), and their names, each read once: a page holds people of many counties,
   // and reading them per page would cost two calls per county and page. A quota moved by an
   // approval since shows only in a case's evidence; approving re-checks it.
   std::map<std::string, CountyFacts> counties;
+  bool counties_read = false;
 };
 
 // The cases a page calls for, and how many of its participants were judged.
@@ -60,7 +61,7 @@ class CycleReviewer {
   // The cases `page` (evaluations of the scope's cycle) calls for. A participant who left
   // the post, or the cycle's county, since is not judged; a move already open from another
   // cycle's review (or a nomination) is not proposed again.
-  // Counties not met before are added to the scope's.
+  // Reads the scope's county quotas on the first page; counties not met before are added.
   absl::StatusOr<ReviewDecisions> Decide(ReviewScope& scope, const std::vector<ev1::Evaluation>& page);
 
  private:

@@ -26,7 +26,8 @@ using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
 constexpr char kColumns[] =
     "id, cycle_id, state, participant_count, processed_count, reviewed_count, created_case_count, "
     "existing_case_count, resume_token, cancel_requested, error_code, error_message, requested_by, "
-    "requested_role, requested_on_behalf_of, create_time, update_time, end_time, lease_owner";
+    "requested_role, requested_on_behalf_of, create_time, update_time, end_time, lease_owner, "
+    "lease_until IS NOT NULL AND lease_until >= NOW(6)";
 
 // The method a review's changes are recorded under in the audit trail.
 constexpr char kReviewMethod[] = "/ladder.careerpath.v1.CareerPathService/RunCycleReview";
@@ -34,6 +35,8 @@ constexpr char kReviewMethod[] = "/ladder.careerpath.v1.CareerPathService/RunCyc
 struct Row {
   Review review;
   std::string lease_owner;
+  // A replica holds the review now (its lease has not run out, by the database's clock).
+  bool lease_live = false;
 };
 
 absl::StatusOr<Row> RowFrom(const sql::ResultSet& row) {
@@ -59,6 +62,7 @@ absl::StatusOr<Row> RowFrom(const sql::ResultSet& row) {
     review.end_time = end;
   }
   result.lease_owner = row.getString(19);
+  result.lease_live = row.getBoolean(20);
   return result;
 }
 
@@ -87,14 +91,14 @@ void Finish(Connection& connection, int64_t id, const absl::Status& error) {
   update.executeUpdate();
 }
 
-// The audit event of a change to a review, by whoever made it.
-absl::Status AuditReview(Connection& connection, const db::MutationContext& context, int64_t id,
-                         absl::string_view method) {
+// Reads the review as the change left it and appends the change's audit event, by whoever
+// made it; returns the review.
+absl::StatusOr<Review> AuditedReview(Connection& connection, const db::MutationContext& context, int64_t id) {
   LADDER_ASSIGN_OR_RETURN(Row now, ReadRow(connection, id, false));
   db::MutationContext audited = context;
-  audited.request.method = std::string(method);
   audited.audit_resource = OperationName(id);
-  return db::AuditMutation(connection, audited, MetadataOf(now.review));
+  LADDER_RETURN_IF_ERROR(db::AuditMutation(connection, audited, MetadataOf(now.review)));
+  return now.review;
 }
 
 }  // namespace
@@ -127,10 +131,7 @@ absl::StatusOr<Review> MySqlReviewStore::StartReview(int64_t cycle_id, int parti
       // A concurrent call started the cycle's review first: run again and return that one.
       return db::MarkRetryable(absl::AbortedError("a concurrent call started the review"));
     }
-    const int64_t id = connection.LastInsertId();
-    LADDER_RETURN_IF_ERROR(AuditReview(connection, context, id, context.request.method));
-    LADDER_ASSIGN_OR_RETURN(Row row, ReadRow(connection, id, false));
-    return row.review;
+    return AuditedReview(connection, context, connection.LastInsertId());
   });
 }
 
@@ -150,16 +151,12 @@ absl::StatusOr<api::Page<Review>> MySqlReviewStore::ListReviews(const api::PageR
     select.setInt64(2, page.after_id);
     select.setInt(3, page.page_size + 1);
     ResultSetPtr row(select.executeQuery());
-    api::Page<Review> result;
+    std::vector<Review> reviews;
     while (row->next()) {
       LADDER_ASSIGN_OR_RETURN(Row one, RowFrom(*row));
-      result.items.push_back(std::move(one.review));
+      reviews.push_back(std::move(one.review));
     }
-    if (static_cast<int>(result.items.size()) > page.page_size) {
-      result.items.resize(page.page_size);
-      result.next_after_id = result.items.back().id;
-    }
-    return result;
+    return api::TrimPage<Review>(std::move(reviews), page.page_size, [](const Review& r) { return r.id; });
   });
 }
 
@@ -172,16 +169,8 @@ absl::StatusOr<Review> MySqlReviewStore::RequestCancel(int64_t id, const db::Mut
     mark.setInt64(1, id);
     mark.executeUpdate();
     // No replica works on it: nobody would see the request, so it stops here.
-    sql::PreparedStatement& held = connection.Prepare(
-        "SELECT lease_until IS NOT NULL AND lease_until >= NOW(6) FROM reviews WHERE id = ?");
-    held.setInt64(1, id);
-    ResultSetPtr lease(held.executeQuery());
-    if (lease->next() && !lease->getBoolean(1)) {
-      Finish(connection, id, absl::CancelledError(absl::StrCat("cancelled by ", context.actor)));
-    }
-    LADDER_RETURN_IF_ERROR(AuditReview(connection, context, id, context.request.method));
-    LADDER_ASSIGN_OR_RETURN(Row now, ReadRow(connection, id, false));
-    return now.review;
+    if (!row.lease_live) Finish(connection, id, absl::CancelledError(absl::StrCat("cancelled by ", context.actor)));
+    return AuditedReview(connection, context, id);
   });
 }
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/page.h"
 #include "common/api/pagination.h"
 #include "common/server/rpc_support.h"
 #include "common/status/errors.h"
@@ -48,9 +49,7 @@ grpc::Status ReviewOperationsService::ListOperations(grpc::ServerContext*,
   absl::StatusOr<api::Page<Review>> reviews = reviews_->ListReviews(*page);
   if (!reviews.ok()) return Respond(reviews.status());
   for (const Review& review : reviews->items) *response->add_operations() = OperationOf(review);
-  if (reviews->next_after_id.has_value()) {
-    response->set_next_page_token(api::MakePageToken(*reviews->next_after_id, kCollection));
-  }
+  response->set_next_page_token(api::NextPageToken(*reviews, kCollection));
   return grpc::Status::OK;
 }
 
