@@ -439,8 +439,29 @@ TEST_F(ReviewOperationTest, Refusals) {
   lro::ListOperationsRequest list;
   list.set_filter("done = true");
   lro::ListOperationsResponse page;
-  auto context = CallContext(absl::Seconds(10), "hr-wang");
-  EXPECT_THAT(operations_->ListOperations(context.get(), list, &page), RejectsField("filter"));
+  {
+    auto context = CallContext(absl::Seconds(10), "hr-wang");
+    EXPECT_THAT(operations_->ListOperations(context.get(), list, &page), RejectsField("filter"));
+  }
+  list.clear_filter();
+  list.set_name("reviews");
+  {
+    auto context = CallContext(absl::Seconds(10), "hr-wang");
+    EXPECT_THAT(operations_->ListOperations(context.get(), list, &page), RejectsField("name"));
+  }
+  lro::CancelOperationRequest cancel;
+  google::protobuf::Empty empty;
+  cancel.set_name("operations/x");
+  {
+    auto context = CallContext(absl::Seconds(10), "hr-wang");
+    EXPECT_THAT(operations_->CancelOperation(context.get(), cancel, &empty), RejectsField("name"));
+  }
+  cancel.set_name("operations/987654");
+  {
+    auto context = CallContext(absl::Seconds(10), "hr-wang");
+    EXPECT_THAT(operations_->CancelOperation(context.get(), cancel, &empty),
+                FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
+  }
 }
 
 }  // namespace

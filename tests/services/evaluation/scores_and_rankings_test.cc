@@ -468,6 +468,39 @@ TEST_F(RankingTest, HistoryListsFinalisedCompositesNewestFirst) {
   EXPECT_TRUE(none.next_page_token().empty());
   request.set_employee("cycles/1");
   EXPECT_THAT(Call(&EvalStub::ListScoreHistory, request, &none), RejectsField("employee"));
+
+  // The same histories for many people in one call, in the request's order, at most
+  // max_entries each.
+  ev1::BatchGetScoreHistoriesRequest batch;
+  batch.add_employees(staff.juniors[1].name());
+  batch.add_employees(person.name());
+  ev1::BatchGetScoreHistoriesResponse histories;
+  ASSERT_THAT(Call(&EvalStub::BatchGetScoreHistories, batch, &histories), IsOk());
+  ASSERT_EQ(histories.histories_size(), 2);
+  EXPECT_EQ(histories.histories(0).employee(), staff.juniors[1].name());
+  EXPECT_EQ(histories.histories(0).entries_size(), 0);
+  EXPECT_EQ(histories.histories(1).employee(), person.name());
+  ASSERT_EQ(histories.histories(1).entries_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(histories.histories(1).entries(i).DebugString(), entries[i].DebugString()) << i;
+  }
+  batch.set_max_entries(1);
+  ASSERT_THAT(Call(&EvalStub::BatchGetScoreHistories, batch, &histories), IsOk());
+  ASSERT_EQ(histories.histories(1).entries_size(), 1);
+  EXPECT_EQ(histories.histories(1).entries(0).cycle(), q3.name());
+
+  // Refusals name the field.
+  batch.set_max_entries(101);
+  EXPECT_THAT(Call(&EvalStub::BatchGetScoreHistories, batch, &histories), RejectsField("max_entries"));
+  batch.set_max_entries(0);
+  batch.add_employees(person.name());
+  EXPECT_THAT(Call(&EvalStub::BatchGetScoreHistories, batch, &histories), RejectsField("employees[2]"));
+  batch.set_employees(2, "cycles/1");
+  EXPECT_THAT(Call(&EvalStub::BatchGetScoreHistories, batch, &histories), RejectsField("employees[2]"));
+  batch.clear_employees();
+  EXPECT_THAT(Call(&EvalStub::BatchGetScoreHistories, batch, &histories), RejectsField("employees"));
+  for (int i = 0; i < 1001; ++i) batch.add_employees(absl::StrCat("employees/", i + 1));
+  EXPECT_THAT(Call(&EvalStub::BatchGetScoreHistories, batch, &histories), RejectsField("employees"));
 }
 
 }  // namespace
