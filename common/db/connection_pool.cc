@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <mutex>
+#include <random>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/db/call_deadline.h"
 #include "common/db/sql_error.h"
 #include "common/status/errors.h"
@@ -31,6 +33,14 @@ sql::Driver* Driver() {
 
 int Seconds(absl::Duration d) { return static_cast<int>(absl::ToInt64Seconds(d)); }
 
+uint64_t RandomSessionToken() {
+  static absl::Mutex mu(absl::kConstInit);
+  static std::mt19937_64* generator = nullptr;
+  absl::MutexLock lock(&mu);
+  if (generator == nullptr) generator = new std::mt19937_64(std::random_device{}());
+  return (*generator)();
+}
+
 // During an outage every call fails to connect: one line a second.
 OncePerInterval connect_failure_log(absl::Seconds(1));
 
@@ -39,6 +49,7 @@ OncePerInterval connect_failure_log(absl::Seconds(1));
 Connection::Connection(std::unique_ptr<sql::Connection> native) : native_(std::move(native)) {}
 
 Connection::~Connection() {
+  if (witness_ != nullptr && !broken_) witness_->Forget(*this);
   statements_.clear();
   plain_.reset();
   try {
@@ -85,9 +96,15 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DatabaseOptio
     // On a Galera node: every transaction starts from everything the cluster committed before
     // it (causal reads), so a call never decides on a state older than a change another
     // replica has already answered for. MySQL, which has no such variable, is left alone.
+    bool on_cluster = false;
     try {
-      connection->Execute("SET SESSION wsrep_sync_wait = IF(@@wsrep_on, 1, 0)");
+      std::unique_ptr<sql::ResultSet> wsrep(connection->Query("SELECT @@wsrep_on"));
+      on_cluster = wsrep->next() && wsrep->getInt(1) == 1;
     } catch (const sql::SQLException&) {
+    }
+    if (on_cluster) {
+      connection->Execute("SET SESSION wsrep_sync_wait = 1");
+      connection->witness_ = std::make_unique<TransactionWitness>(RandomSessionToken());
     }
     return connection;
   } catch (const sql::SQLException& e) {

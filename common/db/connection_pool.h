@@ -11,6 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/db/database_options.h"
+#include "common/db/transaction_witness.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -46,6 +47,11 @@ class Connection final {
   // A round trip to the server (COM_PING); false when the session is gone.
   bool IsAlive();
 
+  // On a Galera node: what proves each transaction commits whole (see
+  // transaction_witness.h). Null on a single server, where nothing aborts a transaction
+  // without telling the session.
+  TransactionWitness* witness() { return witness_.get(); }
+
   // Throws the connection away instead of returning it to the pool.
   void MarkBroken() { broken_ = true; }
   bool broken() const { return broken_; }
@@ -63,6 +69,7 @@ class Connection final {
   // Declared after native_ so they are destroyed first.
   std::unique_ptr<sql::Statement> plain_;
   absl::flat_hash_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
+  std::unique_ptr<TransactionWitness> witness_;
   absl::Time last_used_ = absl::Now();
   bool broken_ = false;
 };

@@ -35,26 +35,48 @@ absl::Status RunOnce(ConnectionPool& pool, absl::FunctionRef<absl::Status(Connec
   if (!lease.ok()) return lease.status();
   Connection& connection = **lease;
 
+  // On a Galera node the cluster may abort the transaction without telling the session;
+  // the statements after that would then run, and commit, on their own. With autocommit
+  // off they run in a new transaction instead, which the witness catches before COMMIT
+  // and which is rolled back (transaction_witness.h).
+  TransactionWitness* witness = connection.witness();
   absl::Status status = Guarded(connection, "starting a transaction", [&] {
-    connection.Execute("START TRANSACTION");
-    return absl::OkStatus();
+    if (witness == nullptr) {
+      connection.Execute("START TRANSACTION");
+      return absl::OkStatus();
+    }
+    connection.Execute("SET autocommit = 0");
+    return witness->Begin(connection);
   });
-  if (!status.ok()) return status;
-
-  status = Guarded(connection, "in a transaction", [&] { return body(connection); });
+  if (status.ok()) status = Guarded(connection, "in a transaction", [&] { return body(connection); });
+  if (status.ok() && witness != nullptr) {
+    status = Guarded(connection, "committing", [&] { return witness->CheckBeforeCommit(connection); });
+  }
+  bool committed = false;
   if (status.ok()) {
     status = Guarded(connection, "committing", [&] {
       connection.Execute("COMMIT");
       return absl::OkStatus();
     });
-    if (status.ok()) return status;
+    committed = status.ok();
   }
-  if (!connection.broken()) {
+  if (!committed && !connection.broken()) {
     absl::Status rollback = Guarded(connection, "rolling back", [&] {
       connection.Execute("ROLLBACK");
       return absl::OkStatus();
     });
     if (!rollback.ok()) connection.MarkBroken();
+  }
+  if (witness != nullptr && !connection.broken()) {
+    absl::Status restored = Guarded(connection, "after the transaction", [&] {
+      connection.Execute("SET autocommit = 1");
+      return absl::OkStatus();
+    });
+    // A session left without autocommit would hold every later read open.
+    if (!restored.ok()) connection.MarkBroken();
+  }
+  if (committed && witness != nullptr && !connection.broken()) {
+    status = Guarded(connection, "after committing", [&] { return witness->CheckAfterCommit(connection); });
   }
   return status;
 }

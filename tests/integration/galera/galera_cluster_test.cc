@@ -14,11 +14,13 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/barrier.h"
 #include "absl/synchronization/mutex.h"
 #include "common/db/connection_pool.h"
 #include "common/db/migration.h"
+#include "common/db/transaction.h"
 #include "cppconn/exception.h"
 #include "cppconn/resultset.h"
 #include "services/careerpath/migrations.h"
@@ -82,6 +84,25 @@ std::vector<std::vector<int64_t>> QueryNode(const db::DatabaseOptions& node, con
 
 class GaleraClusterTest : public PersonnelServiceTestBase {
  protected:
+  // An employee's recorded level changes as each node holds them, for a failure message.
+  // Galera interleaves AUTO_INCREMENT values by node, so an id tells where its change ran.
+  static std::string ChangesOf(int64_t employee_id) {
+    std::string text;
+    for (size_t n = 0; n < nodes_->size(); ++n) {
+      absl::StrAppend(&text, "\n  node ", n + 1, " (id, kind, from county/version, to county/version, "
+                      "commit µs):");
+      for (const auto& row : QueryNode((*nodes_)[n],
+                                       absl::StrCat("SELECT id, kind, from_county_id, from_county_version, "
+                                                    "to_county_id, to_county_version, "
+                                                    "CAST(UNIX_TIMESTAMP(commit_time) * 1000000 AS SIGNED) "
+                                                    "FROM level_changes WHERE employee_id = ", employee_id,
+                                                    " ORDER BY id"))) {
+        absl::StrAppend(&text, "\n    ", absl::StrJoin(row, ", "));
+      }
+    }
+    return text;
+  }
+
   static void SetUpTestSuite() {
     nodes_ = new std::vector<db::DatabaseOptions>(
         NodeOptions(absl::StrCat("ladder_galera_", getpid())));
@@ -262,7 +283,8 @@ TEST_F(GaleraClusterTest, CapHoldsOnEveryNodeWhateverRacesAcrossReplicas) {
       if (status.ok()) {
         if (t % 2 == 1 && results[t - 1].status.ok()) {
           EXPECT_EQ(results[t].employee.etag(), results[t - 1].employee.etag())
-              << "both callers of one request id get the first result: " << calls[t / 2].employee;
+              << "both callers of one request id get the first result: " << calls[t / 2].employee
+              << " (replicas " << (t / 2) % 3 + 1 << " and " << (t / 2 + 1) % 3 + 1 << ")";
         }
         continue;
       }
@@ -280,7 +302,9 @@ TEST_F(GaleraClusterTest, CapHoldsOnEveryNodeWhateverRacesAcrossReplicas) {
         (*nodes_)[2], absl::StrCat("SELECT employee_id, COUNT(*) FROM level_changes WHERE (to_county_id = ",
                                    target_id, " OR from_county_id = ", target_id, ") AND to_county_version > ",
                                    version_before, " GROUP BY employee_id"));
-    for (const auto& row : per_employee) EXPECT_EQ(row[1], 1) << "employees/" << row[0] << " changed twice";
+    for (const auto& row : per_employee) {
+      EXPECT_EQ(row[1], 1) << "employees/" << row[0] << " changed twice:" << ChangesOf(row[0]);
+    }
 
     // The county's history in commit order (the versions its changes gave the county row):
     // consecutive, each step's recorded counts what a replay gives, never over the cap.
@@ -290,14 +314,15 @@ TEST_F(GaleraClusterTest, CapHoldsOnEveryNodeWhateverRacesAcrossReplicas) {
                      "from_county_id = ", target_id, " AND from_level > 0 AS was_counted, from_level, ",
                      "to_county_id = ", target_id, " AND to_level > 0 AS is_counted, to_level, ",
                      "IF(to_county_id = ", target_id, ", to_levelled, from_levelled), ",
-                     "IF(to_county_id = ", target_id, ", to_seniors, from_seniors) ",
+                     "IF(to_county_id = ", target_id, ", to_seniors, from_seniors), ",
+                     "employee_id, id, kind, from_county_id, from_county_version, to_county_id, to_county_version ",
                      "FROM level_changes WHERE (to_county_id = ", target_id, " AND to_county_version > ",
                      version_before, ") OR (from_county_id = ", target_id, " AND from_county_version > ",
                      version_before, ") ORDER BY v"));
     int levelled = 50, seniors = 5;
     int64_t expected_version = version_before;
     for (const auto& step : history) {
-      EXPECT_EQ(step[0], ++expected_version) << "a gap in the county's commit order";
+      EXPECT_EQ(step[0], ++expected_version) << "a gap in the county's commit order: " << absl::StrJoin(step, ",");
       if (step[1] == 1) {
         --levelled;
         if (step[2] == kSenior) --seniors;
@@ -420,6 +445,45 @@ TEST_F(GaleraClusterTest, AuditTrailStaysOneIntactChain) {
     const auto pending = QueryNode(node, "SELECT COUNT(*) FROM audit_pending");
     EXPECT_EQ(pending[0][0], 0) << "sealed everywhere";
   }
+}
+
+
+// A Galera node may roll a transaction back without telling the session (a replicated write
+// aborted it, and the next statement succeeds). Simulated here by a ROLLBACK inside the
+// body: what runs after it must never commit, whether more statements follow or none.
+TEST_F(GaleraClusterTest, ATransactionRolledBackUnseenNeverCommitsItsRemainder) {
+  const db::DatabaseOptions& node = (*nodes_)[0];
+  {
+    auto setup = db::Connection::Open(node, true);
+    ASSERT_TRUE(setup.ok()) << setup.status();
+    (*setup)->Execute("CREATE TABLE IF NOT EXISTS unseen_rollbacks (id INT AUTO_INCREMENT PRIMARY KEY, "
+                      "note VARCHAR(20) NOT NULL)");
+  }
+  db::ConnectionPool pool(node);
+  db::TransactionOptions options;
+  options.max_attempts = 2;
+  for (const bool more_after : {true, false}) {
+    SCOPED_TRACE(more_after ? "statements after the rollback" : "nothing after the rollback");
+    const absl::Status status = db::RunInTransaction(
+        pool,
+        [&](db::Connection& connection) -> absl::Status {
+          connection.Execute("INSERT INTO unseen_rollbacks (note) VALUES ('before')");
+          connection.Execute("ROLLBACK");
+          if (more_after) connection.Execute("INSERT INTO unseen_rollbacks (note) VALUES ('after')");
+          return absl::OkStatus();
+        },
+        options);
+    EXPECT_EQ(status.code(), absl::StatusCode::kAborted) << status;
+    for (const db::DatabaseOptions& each : *nodes_) {
+      EXPECT_EQ(QueryNode(each, "SELECT COUNT(*) FROM unseen_rollbacks")[0][0], 0) << each.socket;
+    }
+  }
+  // An ordinary transaction through the same sessions still commits.
+  ASSERT_TRUE(db::RunInTransaction(pool, [](db::Connection& connection) -> absl::Status {
+                connection.Execute("INSERT INTO unseen_rollbacks (note) VALUES ('kept')");
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_EQ(QueryNode((*nodes_)[2], "SELECT COUNT(*) FROM unseen_rollbacks")[0][0], 1);
 }
 
 }  // namespace

@@ -1,0 +1,1 @@
+../../../common/db/migrations/transaction_witnesses.sql
