@@ -66,11 +66,16 @@ absl::StatusOr<Branch> LoadBranch(const db::DatabaseOptions& personnel, const Br
   for (int c = 0; c < shape.counties; ++c) {
     const int64_t id = c + 2;
     branch.county_ids.push_back(id);
-    rows.push_back(
-        absl::StrCat("(", id, ", '县区", c + 1, "', ", kCounty, ", 1, UTC_TIMESTAMP(6))"));
+    // The county row keeps its levelled managers per level, as the service maintains them.
+    int held[4] = {0, 0, 0, 0};
+    for (int k = 0; k < shape.managers_per_county; ++k) ++held[LevelOf(k, shape.managers_per_county, c == 0)];
+    rows.push_back(absl::StrCat("(", id, ", '县区", c + 1, "', ", kCounty, ", 1, UTC_TIMESTAMP(6), ",
+                                held[kJunior], ", ", held[kIntermediate], ", ", held[kSenior], ")"));
   }
-  AppendInserts("INSERT INTO org_units (id, display_name, kind, parent_id, create_time) VALUES ",
-                rows, sql);
+  AppendInserts(
+      "INSERT INTO org_units (id, display_name, kind, parent_id, create_time, juniors, intermediates, "
+      "seniors) VALUES ",
+      rows, sql);
   rows.clear();
   // Team t of county c has id c * teams_per_county + t + 1.
   for (int c = 0; c < shape.counties; ++c) {

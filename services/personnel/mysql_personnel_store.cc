@@ -34,6 +34,9 @@ constexpr int kActive = EmploymentStatus::EMPLOYMENT_STATUS_ACTIVE;
 struct LockedCounty {
   std::string display_name;
   int kind = 0;
+  int64_t head_count_version = 0;
+  // Its levelled customer managers per level, as the county row keeps them.
+  policy::HeadCounts levelled;
 };
 
 absl::StatusOr<OrgUnit> ReadOrgUnit(Connection& connection, int64_t id) {
@@ -119,13 +122,20 @@ absl::StatusOr<std::map<int64_t, LockedCounty>> LockCounties(Connection& connect
   const int64_t first = *ids.begin();
   const int64_t second = *ids.rbegin();
   sql::PreparedStatement& lock = connection.Prepare(
-      "SELECT id, kind, display_name FROM org_units WHERE id IN (?, ?) ORDER BY id FOR UPDATE");
+      "SELECT id, kind, display_name, head_count_version, juniors, intermediates, seniors "
+      "FROM org_units WHERE id IN (?, ?) ORDER BY id FOR UPDATE");
   lock.setInt64(1, first);
   lock.setInt64(2, second);
   ResultSetPtr row(lock.executeQuery());
   std::map<int64_t, LockedCounty> locked;
   while (row->next()) {
-    locked[row->getInt64(1)] = LockedCounty{std::string(row->getString(3)), row->getInt(2)};
+    LockedCounty& county = locked[row->getInt64(1)];
+    county.display_name = row->getString(3);
+    county.kind = row->getInt(2);
+    county.head_count_version = row->getInt64(4);
+    county.levelled = {{Level::LEVEL_JUNIOR, row->getInt(5)},
+                       {Level::LEVEL_INTERMEDIATE, row->getInt(6)},
+                       {Level::LEVEL_SENIOR, row->getInt(7)}};
   }
   for (int64_t id : ids) {
     auto it = locked.find(id);
@@ -144,37 +154,33 @@ Level QuotaSlot(const Employee& employee, int64_t county_id) {
                                                                          : Level::LEVEL_UNSPECIFIED;
 }
 
-// Writes the county row of a transaction about to change its head counts, before it counts
-// them. The row lock taken earlier orders such transactions on one server; this write makes
-// them conflict on a cluster too, where only written rows are certified: of two that race on
+// Writes the county row of a transaction that changes its head counts: the counts it keeps
+// and its version, which the level change records. The row was locked (FOR UPDATE) before
+// its counts were read, which orders such transactions on one server; the write makes them
+// conflict on a cluster too, where only written rows are certified: of two that race on
 // different nodes, one is aborted (and retried), so neither commits a stale count.
-// Returns the county's new version. The row is advanced from what it holds (not set to a
-// value computed from an earlier read): an UPDATE that leaves a row as it was writes nothing,
-// and a write set without the row would not conflict with the others on a cluster.
-int64_t MarkHeadCountsChanging(Connection& connection, int64_t county_id) {
-  sql::PreparedStatement& mark = connection.Prepare(
-      "UPDATE org_units SET head_count_version = head_count_version + 1 WHERE id = ?");
-  mark.setInt64(1, county_id);
-  mark.executeUpdate();
-  sql::PreparedStatement& read =
-      connection.Prepare("SELECT head_count_version FROM org_units WHERE id = ?");
-  read.setInt64(1, county_id);
-  ResultSetPtr row(read.executeQuery());
-  return row->next() ? row->getInt64(1) : 0;
-}
-
-// Holders per level among the county's levelled customer managers.
-policy::HeadCounts CountLevels(Connection& connection, int64_t county_id) {
-  sql::PreparedStatement& count = connection.Prepare(
-      "SELECT level, COUNT(*) FROM employees WHERE county_id = ? AND role = ? AND status = ? "
-      "AND level > 0 GROUP BY level");
-  count.setInt64(1, county_id);
-  count.setInt(2, kCustomerManager);
-  count.setInt(3, kActive);
-  ResultSetPtr row(count.executeQuery());
-  policy::HeadCounts counts;
-  while (row->next()) counts[static_cast<Level>(row->getInt(1))] = row->getInt(2);
-  return counts;
+// Returns the county's new version. The row is advanced from what it holds (counts by their
+// change, the version by one), never set to values computed from the read: an UPDATE that
+// leaves a row as it was writes nothing, and a write set without the row would not conflict
+// with the others on a cluster.
+int64_t AdvanceHeadCounts(Connection& connection, int64_t county_id, const LockedCounty& locked,
+                          const policy::HeadCounts& after) {
+  auto change = [&](Level level) {
+    auto held = [level](const policy::HeadCounts& counts) {
+      auto it = counts.find(level);
+      return it == counts.end() ? 0 : it->second;
+    };
+    return held(after) - held(locked.levelled);
+  };
+  sql::PreparedStatement& advance = connection.Prepare(
+      "UPDATE org_units SET head_count_version = head_count_version + 1, juniors = juniors + ?, "
+      "intermediates = intermediates + ?, seniors = seniors + ? WHERE id = ?");
+  advance.setInt(1, change(Level::LEVEL_JUNIOR));
+  advance.setInt(2, change(Level::LEVEL_INTERMEDIATE));
+  advance.setInt(3, change(Level::LEVEL_SENIOR));
+  advance.setInt64(4, county_id);
+  advance.executeUpdate();
+  return locked.head_count_version + 1;
 }
 
 // Adds `number` customer managers of (status, level) to a county's head counts.
@@ -226,7 +232,7 @@ void WriteEmployee(Connection& connection, int64_t id, const Employee& next, abs
   update.executeUpdate();
 }
 
-// `from_version` and `to_version`: what MarkHeadCountsChanging gave each county (0: unchanged).
+// `from_version` and `to_version`: what AdvanceHeadCounts gave each county (0: unchanged).
 void InsertLevelChange(Connection& connection, const LevelChange& change, const std::string& actor,
                        absl::Time now, int64_t from_version, int64_t to_version) {
   sql::PreparedStatement& insert = connection.Prepare(
@@ -586,10 +592,7 @@ absl::StatusOr<Employee> MySqlPersonnelStore::ApplyTransition(int64_t id,
     std::map<int64_t, CountyCounts> counts_after;
     std::map<int64_t, int64_t> versions;
     for (int64_t county_id : counties) {
-      if (QuotaSlot(current, county_id) != QuotaSlot(next, county_id)) {
-        versions[county_id] = MarkHeadCountsChanging(connection, county_id);
-      }
-      policy::HeadCounts before = CountLevels(connection, county_id);
+      policy::HeadCounts before = locked[county_id].levelled;
       policy::HeadCounts after = before;
       Contribute(current, county_id, -1, after);
       Contribute(next, county_id, +1, after);
@@ -600,6 +603,9 @@ absl::StatusOr<Employee> MySqlPersonnelStore::ApplyTransition(int64_t id,
               policy, level, holders, levelled_after, FormatName("orgUnits", county_id),
               locked[county_id].display_name));
         }
+      }
+      if (QuotaSlot(current, county_id) != QuotaSlot(next, county_id)) {
+        versions[county_id] = AdvanceHeadCounts(connection, county_id, locked[county_id], after);
       }
       CountyCounts& counts = counts_after[county_id];
       counts.set_levelled_customer_managers(levelled_after);

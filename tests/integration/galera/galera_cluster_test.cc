@@ -351,6 +351,12 @@ TEST_F(GaleraClusterTest, CapHoldsOnEveryNodeWhateverRacesAcrossReplicas) {
       EXPECT_EQ(counts[0][0], levelled) << node.socket;
       EXPECT_EQ(counts[0][1], seniors) << node.socket;
       seen.insert(counts[0]);
+      // And the counts the county row keeps for the cap check agree.
+      const auto kept = QueryNode(node, absl::StrCat("SELECT juniors + intermediates + seniors, seniors "
+                                                     "FROM org_units WHERE id = ", target_id));
+      ASSERT_EQ(kept.size(), 1u);
+      EXPECT_EQ(kept[0][0], levelled) << node.socket;
+      EXPECT_EQ(kept[0][1], seniors) << node.socket;
     }
     EXPECT_EQ(seen.size(), 1u) << "the nodes disagree";
 

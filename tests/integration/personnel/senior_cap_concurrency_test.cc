@@ -214,6 +214,15 @@ TEST_F(SeniorCapConcurrencyTest, HistoryProvesEveryIncreaseWasWithinTheCapAtItsC
   EXPECT_EQ(final_quota.levelled_customer_managers(), levelled);
   EXPECT_EQ(HeadCount(final_quota, kSenior), seniors);
   EXPECT_GT(steps, 100);
+  // The counts the county row keeps for the cap check are what its employees give.
+  const std::string county_id = target.name.substr(target.name.rfind('/') + 1);
+  const absl::StatusOr<int64_t> kept_levelled =
+      database_->QueryInt("SELECT juniors + intermediates + seniors FROM org_units WHERE id = " + county_id);
+  const absl::StatusOr<int64_t> kept_seniors =
+      database_->QueryInt("SELECT seniors FROM org_units WHERE id = " + county_id);
+  ASSERT_TRUE(kept_levelled.ok() && kept_seniors.ok()) << kept_levelled.status() << kept_seniors.status();
+  EXPECT_EQ(*kept_levelled, levelled);
+  EXPECT_EQ(*kept_seniors, seniors);
 }
 
 }  // namespace
