@@ -1,6 +1,7 @@
-// Personnel replicas on a three-node Galera cluster (multi-primary), one replica per node:
-// the senior cap (POLICY §3), exactly-once request ids and concurrent migrations hold where
-// only written rows are certified and locks are not replicated.
+// Personnel replicas on a three-node Galera cluster (multi-primary), one replica per node,
+// and careerpath replicas on two of the nodes: the senior cap (POLICY §3), exactly-once
+// request ids and concurrent migrations hold where only written rows are certified and
+// locks are not replicated.
 //
 // Run by with_galera_cluster.sh, which starts the cluster and names its nodes' sockets in
 // LADDER_TEST_GALERA_SOCKETS.
@@ -26,11 +27,14 @@
 #include "services/careerpath/migrations.h"
 #include "services/evaluation/migrations.h"
 #include "tests/services/personnel/personnel_test_base.h"
+#include "tests/support/careerpath_test_server.h"
+#include "tests/support/evaluation_test_server.h"
 
 namespace ladder::testing {
 namespace {
 
 using Stub = pv1::PersonnelService::Stub;
+using CareerStub = careerpath::v1::CareerPathService::Stub;
 constexpr auto kJunior = Level::LEVEL_JUNIOR;
 constexpr auto kIntermediate = Level::LEVEL_INTERMEDIATE;
 constexpr auto kSenior = Level::LEVEL_SENIOR;
@@ -105,7 +109,7 @@ class GaleraClusterTest : public PersonnelServiceTestBase {
 
   static void SetUpTestSuite() {
     nodes_ = new std::vector<db::DatabaseOptions>(
-        NodeOptions(absl::StrCat("ladder_galera_", getpid())));
+        NodeOptions(DatabaseName("")));
     ASSERT_EQ(nodes_->size(), 3u)
         << "LADDER_TEST_GALERA_SOCKETS must name three nodes: run this test through "
            "tests/integration/galera/with_galera_cluster.sh";
@@ -120,22 +124,55 @@ class GaleraClusterTest : public PersonnelServiceTestBase {
     }
     // The base class's builders call the first replica.
     server_ = replicas_->front().get();
+
+    // Careerpath replicas on nodes 1 and 3, each calling the personnel replica of its node;
+    // evaluation on node 2. Their databases are migrated through all three nodes at once.
+    for (const auto& [suffix, migrations] :
+         std::vector<std::pair<std::string, const std::vector<db::Migration>*>>{
+             {"_evaluation", &evaluation::Migrations()}, {"_careerpath", &careerpath::Migrations()}}) {
+      for (const absl::Status& status : MigrateTogether(NodeOptions(DatabaseName(suffix)), *migrations)) {
+        ASSERT_TRUE(status.ok()) << suffix << ": " << status;
+      }
+    }
+    auto evaluation = EvaluationTestServer::Start(NodeOptions(DatabaseName("_evaluation"))[1],
+                                                  (*replicas_)[1]->address());
+    ASSERT_TRUE(evaluation.ok()) << evaluation.status();
+    evaluation_ = evaluation->release();
+    careerpath_ = new std::vector<std::unique_ptr<CareerPathTestServer>>();
+    for (size_t node : {0u, 2u}) {
+      auto careerpath = CareerPathTestServer::Start(NodeOptions(DatabaseName("_careerpath"))[node],
+                                                    (*replicas_)[node]->address(), evaluation_->address());
+      ASSERT_TRUE(careerpath.ok()) << careerpath.status();
+      careerpath_->push_back(*std::move(careerpath));
+    }
   }
   static void TearDownTestSuite() {
+    delete careerpath_;
+    careerpath_ = nullptr;
+    delete evaluation_;
+    evaluation_ = nullptr;
     server_ = nullptr;
     delete replicas_;
     replicas_ = nullptr;
     if (nodes_ != nullptr && !nodes_->empty()) {
       if (auto connection = db::Connection::Open(nodes_->front(), false); connection.ok()) {
-        try {
-          (*connection)->Execute(absl::StrCat("DROP DATABASE IF EXISTS `", nodes_->front().database, "`"));
-        } catch (const sql::SQLException&) {
-          // The cluster's data is thrown away with it.
+        for (const std::string& database :
+             {nodes_->front().database, DatabaseName("_evaluation"), DatabaseName("_careerpath")}) {
+          try {
+            (*connection)->Execute(absl::StrCat("DROP DATABASE IF EXISTS `", database, "`"));
+          } catch (const sql::SQLException&) {
+            // The cluster's data is thrown away with it.
+          }
         }
       }
     }
     delete nodes_;
     nodes_ = nullptr;
+  }
+
+  // This run's database of a service: personnel's (""), "_evaluation" or "_careerpath".
+  static std::string DatabaseName(const std::string& suffix) {
+    return absl::StrCat("ladder_galera_", getpid(), suffix);
   }
 
   // Runs ApplyMigrations against every node at the same moment.
@@ -161,7 +198,16 @@ class GaleraClusterTest : public PersonnelServiceTestBase {
     return *stub;
   }
 
+  static CareerStub& CareerPathStub(size_t i) {
+    thread_local std::map<size_t, std::unique_ptr<CareerStub>> stubs;
+    std::unique_ptr<CareerStub>& stub = stubs[i];
+    if (stub == nullptr) stub = (*careerpath_)[i % careerpath_->size()]->NewStub();
+    return *stub;
+  }
+
   inline static std::vector<db::DatabaseOptions>* nodes_ = nullptr;
+  inline static EvaluationTestServer* evaluation_ = nullptr;
+  inline static std::vector<std::unique_ptr<CareerPathTestServer>>* careerpath_ = nullptr;
   inline static std::vector<std::unique_ptr<PersonnelTestServer>>* replicas_ = nullptr;
 };
 
@@ -490,6 +536,70 @@ TEST_F(GaleraClusterTest, ATransactionRolledBackUnseenNeverCommitsItsRemainder) 
                 return absl::OkStatus();
               }).ok());
   EXPECT_EQ(QueryNode((*nodes_)[2], "SELECT COUNT(*) FROM unseen_rollbacks")[0][0], 1);
+}
+
+// Careerpath replicas on two nodes: a nomination and its approval, each sent with one
+// request id to both replicas at once, make one case and one change in personnel, and every
+// caller gets the first call's result.
+TEST_F(GaleraClusterTest, CareerPathReplicasOnTwoNodesDecideEachCaseOnce) {
+  const std::string city = CreateCityBranch().name();
+  const County county = MakeCounty(city, 15, 0, 3);
+  constexpr int kCallers = 8;
+  // Sends `send` from kCallers threads at once, alternating between the two replicas.
+  auto together = [&](const std::function<grpc::Status(CareerStub&, careerpath::v1::Case*)>& send) {
+    std::vector<grpc::Status> statuses(kCallers);
+    std::vector<careerpath::v1::Case> cases(kCallers);
+    absl::Barrier* start = new absl::Barrier(kCallers);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kCallers; ++i) {
+      threads.emplace_back([&, i] {
+        CareerStub& stub = CareerPathStub(i);
+        if (start->Block()) delete start;
+        statuses[i] = send(stub, &cases[i]);
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    for (int i = 0; i < kCallers; ++i) {
+      EXPECT_THAT(statuses[i], IsOk()) << "caller " << i;
+      EXPECT_EQ(cases[i].name(), cases[0].name()) << "caller " << i;
+      EXPECT_EQ(cases[i].state(), cases[0].state()) << "caller " << i;
+    }
+    return cases[0];
+  };
+  for (const pv1::Employee& senior : county.seniors) {
+    SCOPED_TRACE(senior.name());
+    careerpath::v1::NominateCareerMoveRequest nominate;
+    nominate.set_employee(senior.name());
+    nominate.set_target(common::v1::CAREER_MOVE_TARGET_GROUP_DATA_SUPERVISOR);
+    nominate.set_post_grade(9);
+    nominate.set_reason("集团数据督导岗位空缺");
+    nominate.set_request_id(Unique("nominate-"));
+    const careerpath::v1::Case nominated = together([&](CareerStub& stub, careerpath::v1::Case* out) {
+      auto context = CallContext();
+      return stub.NominateCareerMove(context.get(), nominate, out);
+    });
+    careerpath::v1::ApproveCaseRequest approve;
+    approve.set_name(nominated.name());
+    approve.set_request_id(Unique("approve-"));
+    const careerpath::v1::Case applied = together([&](CareerStub& stub, careerpath::v1::Case* out) {
+      auto context = CallContext();
+      return stub.ApproveCase(context.get(), approve, out);
+    });
+    EXPECT_EQ(applied.state(), careerpath::v1::Case::STATE_APPLIED);
+
+    const int64_t employee_id = IdOf(senior.name());
+    for (const db::DatabaseOptions& node : NodeOptions(DatabaseName("_careerpath"))) {
+      EXPECT_EQ(QueryNode(node, absl::StrCat("SELECT COUNT(*) FROM cases WHERE employee_id = ", employee_id))[0][0], 1)
+          << "one case, on " << node.socket;
+    }
+    for (const db::DatabaseOptions& node : *nodes_) {
+      // Its three levels, then the one change that carries the case out.
+      EXPECT_EQ(QueryNode(node, absl::StrCat("SELECT COUNT(*) FROM level_changes WHERE employee_id = ",
+                                             employee_id))[0][0],
+                4)
+          << "one change in personnel, on " << node.socket;
+    }
+  }
 }
 
 }  // namespace
