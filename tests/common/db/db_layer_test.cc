@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/barrier.h"
 #include "common/db/audit_log.h"
 #include "common/db/connection_pool.h"
@@ -247,6 +248,38 @@ TEST_F(DbLayerTest, SealingOrdersEventsByCommitNotByAllocation) {
   ASSERT_TRUE(verified.ok()) << verified.status();
   EXPECT_FALSE(verified->intact);
   EXPECT_EQ(verified->first_broken_id, 0);
+}
+
+// Sealing moves events in multi-row statements of up to 100 rows, which for large events
+// adds up to more than the server's packet limit (max_allowed_packet, 16 MiB by default).
+// That holds because the connector sends long string parameters of a prepared statement as
+// long data, piece by piece; a change to the text protocol or to how rows are bound would
+// make this batch (a 20-row statement of 20 MiB) fail and every later seal with it.
+TEST_F(DbLayerTest, SealingEventsLargerThanThePacketLimitTogether) {
+  constexpr int kEvents = 30;
+  const std::string megabyte(1 << 20, 'x');
+  for (int i = 0; i < kEvents; ++i) {
+    db::AuditEvent event;
+    event.occurred_at = absl::Now();
+    event.actor = "user:test";
+    event.role = "HR_ADMIN";
+    event.action = "/test/Large";
+    event.resource = absl::StrCat("large/", i);
+    event.outcome = "OK";
+    event.before_json = megabyte;
+    event.after_json = "{}";
+    ASSERT_TRUE(db::RecordAuditEvent(*pool_, event).ok()) << i;
+  }
+  absl::StatusOr<db::SealResult> sealed = db::SealPendingAuditEvents(*pool_);
+  ASSERT_TRUE(sealed.ok()) << sealed.status();
+  EXPECT_EQ(sealed->sealed, kEvents);
+  EXPECT_EQ(database_->QueryInt("SELECT COUNT(*) FROM audit_pending").value_or(-1), 0);
+  EXPECT_EQ(database_->QueryInt("SELECT MIN(LENGTH(before_json)) FROM audit_events").value_or(-1),
+            static_cast<int64_t>(megabyte.size()));
+  absl::StatusOr<db::AuditVerification> verified = db::VerifyAuditChain(*pool_);
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_TRUE(verified->intact) << verified->problem;
+  EXPECT_EQ(verified->events_checked, kEvents);
 }
 
 TEST_F(DbLayerTest, PurgeForgetsOnlyRequestsPastRetention) {
