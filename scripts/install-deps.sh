@@ -29,12 +29,14 @@ PACKAGES=(
   clang-14
   libclang-rt-14-dev
   libjwt-dev
+  prometheus-cpp-dev
   libssl-dev
   openssl
   mariadb-server
   mariadb-client
   galera-4
   nghttp2-client
+  prometheus
   rsync
   python3-grpcio
   python3-protobuf

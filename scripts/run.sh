@@ -21,6 +21,7 @@
 #   LADDER_PERSONNEL_PORT   default 50051
 #   LADDER_EVALUATION_PORT  default 50052
 #   LADDER_CAREERPATH_PORT  default 50053
+#                           (each service's Prometheus metrics on its port + 1000, plain HTTP)
 #   LADDER_BUILD_DIR        default <repo>/build
 #   LADDER_JOBS             parallel build jobs, default $(nproc)
 #   LADDER_STOP_TIMEOUT     seconds a service gets to stop after SIGTERM, default 30
@@ -214,11 +215,16 @@ stop_leftover() {
 # start_service NAME BINARY PORT DATABASE [EXTRA_FLAGS...]
 start_service() {
   local name="$1" binary="$2" port="$3" database="$4" pid output
+  local metrics_port=$((port + 1000))
   shift 4
   stop_leftover "$name" "$binary"
   if port_in_use "$port"; then
     die "port $port (for $name) is already in use; stop what listens there or set" \
       "LADDER_${name^^}_PORT"
+  fi
+  if port_in_use "$metrics_port"; then
+    die "port $metrics_port (for $name's metrics, its port + 1000) is already in use; stop what" \
+      "listens there or set LADDER_${name^^}_PORT"
   fi
   mariadb_create_database "$DB_DIR" "$database"
   log "starting $name on 127.0.0.1:$port (log $LOG_DIR/$name.log)"
@@ -227,6 +233,7 @@ start_service() {
   # Its certificate is its server identity and, on calls to the others, its client one.
   setsid "$binary" \
     --listen="127.0.0.1:$port" \
+    --metrics_listen="127.0.0.1:$metrics_port" \
     --database="$(database_url "$database")" \
     --policy_dir="$POLICY_DIR" \
     --tls_cert="$PKI_DIR/$name.crt" \
@@ -335,8 +342,9 @@ rel_log_dir="${LOG_DIR#"$LADDER_ROOT"/}"
   echo
   echo "Ladder is running."
   for i in "${!started_names[@]}"; do
-    printf '  %-11s 127.0.0.1:%s   log: %s/%s.log\n' \
-      "${started_names[i]}" "${started_ports[i]}" "$rel_log_dir" "${started_names[i]}"
+    printf '  %-11s 127.0.0.1:%s   metrics: http://127.0.0.1:%s/metrics   log: %s/%s.log\n' \
+      "${started_names[i]}" "${started_ports[i]}" "$((started_ports[i] + 1000))" "$rel_log_dir" \
+      "${started_names[i]}"
   done
   echo
   echo "Every service speaks TLS with a certificate of the development CA ($PKI_DIR/ca.crt)"

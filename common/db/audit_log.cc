@@ -49,16 +49,17 @@ StoredAuditEvent ReadEvent(sql::ResultSet& rows) {
   stored.previous_hash = rows.getString(11);
   stored.hash = rows.getString(12);
   stored.event.on_behalf_of = rows.getString(13);
+  stored.event.trace_id = rows.getString(14);
   return stored;
 }
 
 constexpr char kPendingColumns[] =
     "occurred_us, actor, role, on_behalf_of, action, resource, request_id, outcome, before_json, "
-    "after_json";
+    "after_json, trace_id";
 
 constexpr char kColumns[] =
     "id, occurred_us, actor, role, action, resource, request_id, outcome, before_json, "
-    "after_json, previous_hash, hash, on_behalf_of";
+    "after_json, previous_hash, hash, on_behalf_of, trace_id";
 
 }  // namespace
 
@@ -76,13 +77,14 @@ std::string AuditEventHash(int64_t id, const AuditEvent& event, const std::strin
   AppendField(encoded, event.after_json);
   // Added after the first events were written: covered when set, so their hashes stand.
   if (!event.on_behalf_of.empty()) AppendField(encoded, absl::StrCat("on_behalf_of=", event.on_behalf_of));
+  if (!event.trace_id.empty()) AppendField(encoded, absl::StrCat("trace_id=", event.trace_id));
   AppendField(encoded, previous_hash);
   return Sha256Hex(encoded);
 }
 
 absl::Status AppendAuditEvent(Connection& connection, const AuditEvent& event) {
   sql::PreparedStatement& insert = connection.Prepare(
-      absl::StrCat("INSERT INTO audit_pending (", kPendingColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      absl::StrCat("INSERT INTO audit_pending (", kPendingColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   // Stored at microsecond precision; the hash will cover exactly what is stored.
   insert.setInt64(1, Micros(event.occurred_at));
   insert.setString(2, event.actor);
@@ -94,6 +96,7 @@ absl::Status AppendAuditEvent(Connection& connection, const AuditEvent& event) {
   insert.setString(8, event.outcome);
   insert.setString(9, event.before_json);
   insert.setString(10, event.after_json);
+  insert.setString(11, event.trace_id);
   insert.executeUpdate();
   appended_by_this_process.fetch_add(1, std::memory_order_relaxed);
   return absl::OkStatus();
@@ -144,6 +147,7 @@ absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
       event.outcome = rows->getString(9);
       event.before_json = rows->getString(10);
       event.after_json = rows->getString(11);
+      event.trace_id = rows->getString(12);
       pending.emplace_back(rows->getInt64(1), std::move(event));
     }
   }
@@ -156,7 +160,7 @@ absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
     const size_t rows = ChunkFor(pending.size() - next);
     sql::PreparedStatement& insert = connection.Prepare(absl::StrCat(
         "INSERT INTO audit_events (", kColumns, ") VALUES ",
-        absl::StrJoin(std::vector<std::string>(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), ", ")));
+        absl::StrJoin(std::vector<std::string>(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), ", ")));
     // Exactly the rows sealed, each by its key: a pending row with a smaller id that commits
     // meanwhile stays for the next round, and a range or list would wait on the locks of
     // rows still being written.
@@ -165,7 +169,7 @@ absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
       const auto& [pending_id, event] = pending[next + row];
       const int64_t id = ++result.last_id;
       const std::string hash = AuditEventHash(id, event, previous_hash);
-      const int base = static_cast<int>(row) * 13;
+      const int base = static_cast<int>(row) * 14;
       insert.setInt64(base + 1, id);
       insert.setInt64(base + 2, Micros(event.occurred_at));
       insert.setString(base + 3, event.actor);
@@ -179,6 +183,7 @@ absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
       insert.setString(base + 11, previous_hash);
       insert.setString(base + 12, hash);
       insert.setString(base + 13, event.on_behalf_of);
+      insert.setString(base + 14, event.trace_id);
       remove.setInt64(1, pending_id);
       remove.executeUpdate();
       previous_hash = hash;

@@ -44,6 +44,8 @@ struct AuditEvent {
   // The resource before and after, as proto JSON; empty when not applicable.
   std::string before_json;
   std::string after_json;
+  // The W3C trace id of the call (32 hex digits); empty when it had none.
+  std::string trace_id;
 };
 
 struct StoredAuditEvent {

@@ -160,7 +160,8 @@ ConnectionLease::~ConnectionLease() {
   if (connection_ != nullptr) pool_->Release(std::move(connection_));
 }
 
-ConnectionPool::ConnectionPool(DatabaseOptions options) : options_(std::move(options)) {
+ConnectionPool::ConnectionPool(DatabaseOptions options)
+    : options_(std::move(options)), metrics_(DatabaseMetrics::For(options_.database)) {
   Driver();
 }
 
@@ -181,7 +182,11 @@ absl::StatusOr<ConnectionLease> ConnectionPool::Acquire() {
     if (left <= absl::ZeroDuration()) {
       return absl::DeadlineExceededError("the call's deadline passed before the database was reached");
     }
-    if (!mu_.AwaitWithTimeout(absl::Condition(&available), std::min(options_.acquire_timeout, left))) {
+    const bool waits = !available();
+    const absl::Time waiting_since = waits ? absl::Now() : absl::InfinitePast();
+    const bool got_one = mu_.AwaitWithTimeout(absl::Condition(&available), std::min(options_.acquire_timeout, left));
+    if (waits) metrics_.ObserveWait(absl::Now() - waiting_since, got_one);
+    if (!got_one) {
       if (options_.acquire_timeout > left) {
         return absl::DeadlineExceededError(
             "the call's deadline passed while every database connection was busy");
@@ -197,6 +202,7 @@ absl::StatusOr<ConnectionLease> ConnectionPool::Acquire() {
     } else {
       ++open_count_;  // Reserve the slot before opening outside the lock.
     }
+    metrics_.SetPool(open_count_, static_cast<int>(idle_.size()), options_.pool_size);
   }
   if (connection != nullptr && absl::Now() - connection->last_used_ > kValidateAfterIdle &&
       !connection->IsAlive()) {
@@ -208,6 +214,7 @@ absl::StatusOr<ConnectionLease> ConnectionPool::Acquire() {
     if (!opened.ok()) {
       absl::MutexLock lock(&mu_);
       --open_count_;
+      metrics_.SetPool(open_count_, static_cast<int>(idle_.size()), options_.pool_size);
       return opened.status();
     }
     connection = *std::move(opened);
@@ -220,11 +227,13 @@ void ConnectionPool::Release(std::unique_ptr<Connection> connection) {
     connection.reset();
     absl::MutexLock lock(&mu_);
     --open_count_;
+    metrics_.SetPool(open_count_, static_cast<int>(idle_.size()), options_.pool_size);
     return;
   }
   connection->last_used_ = absl::Now();
   absl::MutexLock lock(&mu_);
   idle_.push_back(std::move(connection));
+  metrics_.SetPool(open_count_, static_cast<int>(idle_.size()), options_.pool_size);
 }
 
 absl::Status ConnectionPool::Ping() {

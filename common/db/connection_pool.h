@@ -11,6 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/db/database_options.h"
+#include "common/db/db_metrics.h"
 #include "common/db/transaction_witness.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
@@ -111,12 +112,14 @@ class ConnectionPool final {
   absl::Status Ping();
 
   const DatabaseOptions& options() const { return options_; }
+  DatabaseMetrics& metrics() const { return metrics_; }
 
  private:
   friend class ConnectionLease;
   void Release(std::unique_ptr<Connection> connection);
 
   const DatabaseOptions options_;
+  DatabaseMetrics& metrics_;
   absl::Mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
   // Idle, leased and being opened.

@@ -57,6 +57,7 @@ absl::Status AuditMutation(Connection& connection, const MutationContext& mutati
   event.actor = mutation.actor;
   event.role = mutation.role;
   event.on_behalf_of = mutation.on_behalf_of;
+  event.trace_id = mutation.trace_id;
   event.action = mutation.request.method;
   event.resource = mutation.audit_resource;
   if (event.resource.empty()) {
@@ -123,7 +124,8 @@ absl::StatusOr<std::optional<std::string>> ClaimRequest(Connection& connection, 
     return MarkRetryable(ErrorWithReason(
         absl::StatusCode::kAborted, reason::kConcurrentUpdate,
         absl::StrCat(key.field, ": request ", key.request_id,
-                     " is being handled by a concurrent call; retry it with the same id")));
+                     " is being handled by a concurrent call; retry it with the same id")),
+        "duplicate_in_flight");
   }
   return std::nullopt;
 }

@@ -75,6 +75,8 @@ struct MutationContext {
   std::string role;
   // When a service calls for a person: that person's actor (recorded with the event).
   std::string on_behalf_of;
+  // The W3C trace id of the call, recorded with the event; empty when there is none.
+  std::string trace_id;
   // Set by the store while it works, for the audit event: the resource as it was before
   // the change (proto JSON), and its name when the response does not carry it.
   mutable std::string audit_before_json;
@@ -101,12 +103,15 @@ template <typename Response>
 absl::StatusOr<Response> RunIdempotent(ConnectionPool& pool, const MutationContext& mutation,
                                        absl::FunctionRef<absl::StatusOr<Response>(Connection&)> body) {
   const RequestKey& key = mutation.request;
+  bool replayed = false;
   absl::StatusOr<Response> result = RunInTransaction<Response>(
       pool, [&](Connection& connection) -> absl::StatusOr<Response> {
+        replayed = false;
         if (!key.request_id.empty()) {
           absl::StatusOr<std::optional<std::string>> stored = ClaimRequest(connection, key);
           if (!stored.ok()) return stored.status();
           if (stored->has_value()) {
+            replayed = true;
             Response response;
             if (!response.ParseFromString(**stored)) {
               return absl::InternalError("stored response of request " + key.request_id +
@@ -126,6 +131,7 @@ absl::StatusOr<Response> RunIdempotent(ConnectionPool& pool, const MutationConte
         }
         return response;
       });
+  if (result.ok() && replayed) pool.metrics().NoteReplay();
   if (result.ok() || key.request_id.empty()) return result;
   // Refused, perhaps only because a duplicate committed first and changed what this call
   // saw: on a cluster a duplicate on another node can commit between our claim and our
@@ -134,6 +140,7 @@ absl::StatusOr<Response> RunIdempotent(ConnectionPool& pool, const MutationConte
   if (!first.ok() || !first->has_value()) return result;
   Response response;
   if (!response.ParseFromString(**first)) return result;
+  pool.metrics().NoteReplay();
   return response;
 }
 

@@ -40,9 +40,10 @@ absl::Status FromSqlException(const sql::SQLException& e, absl::string_view cont
   const int code = e.getErrorCode();
   absl::Status status;
   if (code == kErrDeadlock || code == kErrLockWaitTimeout) {
-    status = MarkRetryable(ErrorWithReason(
-        absl::StatusCode::kAborted, reason::kConcurrentUpdate,
-        "the request collided with a concurrent change; retry it with the same request_id"));
+    status = MarkRetryable(
+        ErrorWithReason(absl::StatusCode::kAborted, reason::kConcurrentUpdate,
+                        "the request collided with a concurrent change; retry it with the same request_id"),
+        code == kErrDeadlock ? "deadlock" : "lock_wait_timeout");
   } else if (code == kErrStatementTimeout || code == kErrMysqlExecutionTimeout) {
     status = ErrorWithReason(absl::StatusCode::kDeadlineExceeded, reason::kDatabaseUnavailable,
                              "a database statement ran longer than its limit; retry later");
@@ -74,13 +75,18 @@ std::optional<int> MysqlErrno(const absl::Status& status) {
   return code;
 }
 
-absl::Status MarkRetryable(absl::Status status) {
-  status.SetPayload(kRetryablePayload, absl::Cord("1"));
+absl::Status MarkRetryable(absl::Status status, absl::string_view cause) {
+  status.SetPayload(kRetryablePayload, absl::Cord(cause));
   return status;
 }
 
 bool IsRetryable(const absl::Status& status) {
   return status.GetPayload(kRetryablePayload).has_value();
+}
+
+std::string RetryCause(const absl::Status& status) {
+  auto cause = status.GetPayload(kRetryablePayload);
+  return cause.has_value() ? std::string(*cause) : "";
 }
 
 }  // namespace ladder::db

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
@@ -27,8 +28,12 @@ bool IsConnectionError(int mysql_errno);
 // The MySQL error number behind `status`, if it came from the database.
 std::optional<int> MysqlErrno(const absl::Status& status);
 
-// Marks `status` as worth running the whole transaction again.
-absl::Status MarkRetryable(absl::Status status);
+// Marks `status` as worth running the whole transaction again; `cause` names why for the
+// retry metrics (db_metrics.h), from a small fixed set: "deadlock", "lock_wait_timeout",
+// "aborted_unseen", "duplicate_in_flight", "concurrent_change".
+absl::Status MarkRetryable(absl::Status status, absl::string_view cause = "concurrent_change");
 bool IsRetryable(const absl::Status& status);
+// The cause MarkRetryable recorded; "" when `status` is not retryable.
+std::string RetryCause(const absl::Status& status);
 
 }  // namespace ladder::db

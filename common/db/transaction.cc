@@ -89,17 +89,25 @@ absl::Status RunInTransaction(ConnectionPool& pool,
   absl::Duration backoff = options.initial_backoff;
   // Retries stop with the budget, or with the call's deadline if that comes first.
   const absl::Time give_up_at = std::min(absl::Now() + options.budget, CurrentCallDeadline());
+  const absl::Time started = absl::Now();
+  DatabaseMetrics& metrics = pool.metrics();
   absl::Status status;
   int attempt = 1;
   for (;; ++attempt) {
     status = RunOnce(pool, body);
-    if (status.ok() || !IsRetryable(status)) return status;
+    if (status.ok() || !IsRetryable(status)) {
+      metrics.ObserveTransaction(absl::Now() - started);
+      return status;
+    }
     const absl::Duration pause = Jittered(backoff);
     if (attempt >= options.max_attempts || absl::Now() + pause >= give_up_at) break;
+    metrics.NoteRetry(status);
     spdlog::debug("event=transaction_retry attempt={} errno={}", attempt, MysqlErrno(status).value_or(0));
     absl::SleepFor(pause);
     backoff = std::min(backoff * 2, options.max_backoff);
   }
+  metrics.ObserveTransaction(absl::Now() - started);
+  metrics.NoteRetriesExhausted();
   spdlog::warn("event=transaction_gave_up attempts={} status=\"{}\"", attempt, status.ToString());
   return status;
 }

@@ -62,7 +62,7 @@ absl::Status TransactionWitness::Check(Connection& connection, const char* stage
   spdlog::warn("event=transaction_split stage={} attempt={} seen={}", stage, attempt_, seen);
   return MarkRetryable(ErrorWithReason(
       absl::StatusCode::kAborted, reason::kConcurrentUpdate,
-      "the request collided with a concurrent change; retry it with the same request_id"));
+      "the request collided with a concurrent change; retry it with the same request_id"), "aborted_unseen");
 }
 
 absl::Status TransactionWitness::CheckBeforeCommit(Connection& connection) {

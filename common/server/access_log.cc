@@ -5,6 +5,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/server_context.h"
+#include "common/observability/trace_context.h"
+#include "common/server/caller_limits.h"
 #include "common/server/logging.h"
 #include "spdlog/spdlog.h"
 
@@ -37,10 +39,12 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
       const grpc::Status status = methods->GetSendStatus();
       const auto level = LevelFor(status.error_code());
       if (spdlog::should_log(level)) {
-        spdlog::log(level, "event=rpc method={} code={} ms={:.2f} peer={} message=\"{}\"",
+        const grpc::ServerContextBase& context = *info_->server_context();
+        const std::string actor = CallerLimits::Process().ActorOf(&context);
+        spdlog::log(level, "event=rpc method={} code={} ms={:.2f} trace_id={} peer={} actor=\"{}\" message=\"{}\"",
                     info_->method(), static_cast<int>(status.error_code()),
-                    absl::ToDoubleMilliseconds(absl::Now() - start_),
-                    info_->server_context()->peer(), LogQuoted(status.error_message()));
+                    absl::ToDoubleMilliseconds(absl::Now() - start_), observability::TraceIdOf(context),
+                    context.peer(), LogQuoted(actor.empty() ? "-" : actor), LogQuoted(status.error_message()));
       }
     }
     methods->Proceed();

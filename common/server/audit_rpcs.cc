@@ -4,6 +4,9 @@
 #include "common/api/pagination.h"
 #include "common/api/validation.h"
 #include "common/db/audit_log.h"
+#include "common/observability/metrics.h"
+#include "prometheus/counter.h"
+#include "prometheus/gauge.h"
 
 namespace ladder::server {
 
@@ -35,6 +38,7 @@ absl::Status ListAuditEventsPage(db::ConnectionPool& pool, int page_size, const 
     event.set_outcome(stored.event.outcome);
     event.set_before_json(stored.event.before_json);
     event.set_after_json(stored.event.after_json);
+    event.set_trace_id(stored.event.trace_id);
     event.set_previous_hash(stored.previous_hash);
     event.set_hash(stored.hash);
   }
@@ -42,9 +46,46 @@ absl::Status ListAuditEventsPage(db::ConnectionPool& pool, int page_size, const 
   return absl::OkStatus();
 }
 
+namespace {
+
+// ladder_audit_verification_*: when the trail was last found intact, and how often it was
+// not, whoever asked (a caller of VerifyAuditTrail or the server's own periodic check).
+struct VerificationMetrics {
+  prometheus::Gauge& last_success = prometheus::BuildGauge()
+                                        .Name("ladder_audit_verification_last_success_timestamp_seconds")
+                                        .Help("When the audit trail was last verified intact (Unix time).")
+                                        .Register(observability::Metrics())
+                                        .Add({});
+  prometheus::Gauge& events = prometheus::BuildGauge()
+                                  .Name("ladder_audit_verification_events_checked")
+                                  .Help("Events the last successful verification checked.")
+                                  .Register(observability::Metrics())
+                                  .Add({});
+  prometheus::Counter& broken = prometheus::BuildCounter()
+                                    .Name("ladder_audit_verification_failures_total")
+                                    .Help("Verifications that found the trail broken (edited, deleted, inserted or "
+                                          "reordered events).")
+                                    .Register(observability::Metrics())
+                                    .Add({});
+
+  static VerificationMetrics& Get() {
+    static auto* metrics = new VerificationMetrics();
+    return *metrics;
+  }
+};
+
+}  // namespace
+
 absl::StatusOr<common::v1::AuditTrailVerification> VerifyAuditTrail(db::ConnectionPool& pool) {
   absl::StatusOr<db::AuditVerification> verified = db::VerifyAuditChain(pool);
   if (!verified.ok()) return verified.status();
+  VerificationMetrics& metrics = VerificationMetrics::Get();
+  if (verified->intact) {
+    metrics.last_success.SetToCurrentTime();
+    metrics.events.Set(static_cast<double>(verified->events_checked));
+  } else {
+    metrics.broken.Increment();
+  }
   common::v1::AuditTrailVerification result;
   result.set_events_checked(verified->events_checked);
   result.set_intact(verified->intact);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/message_checks.h"
 #include "common/db/audit_log.h"
+#include "common/observability/trace_context.h"
 #include "common/server/caller_limits.h"
 #include "common/server/logging.h"
 #include "common/status/errors.h"
@@ -145,6 +146,7 @@ absl::Status CallGuard::Refuse(const grpc::ServerContext& context, const auth::P
     event.resource = resource;
     event.request_id = RequestIdOf(request);
     event.outcome = "PERMISSION_DENIED";
+    event.trace_id = observability::TraceIdOf(context);
     if (absl::Status recorded = db::RecordAuditEvent(*audit_pool_, event); !recorded.ok()) {
       spdlog::error("event=audit_write_failed action={} error=\"{}\"", action, recorded.ToString());
     }

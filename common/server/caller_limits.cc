@@ -62,12 +62,14 @@ void CallerLimits::Configure(const CallerLimitOptions& options) {
 
 absl::Status CallerLimits::Admit(const grpc::ServerContextBase* call, const auth::Principal& principal) {
   absl::MutexLock lock(&mu_);
+  if (calls_.contains(call)) return absl::OkStatus();
   const int limit = LimitFor(options_, principal);
-  if (limit <= 0 || calls_.contains(call)) return absl::OkStatus();
-  int& count = in_flight_[principal.actor];
-  if (count >= limit) return TooManyCallsInFlight(limit, options_.retry_delay);
-  ++count;
-  calls_.emplace(call, principal.actor);
+  if (limit > 0) {
+    int& count = in_flight_[principal.actor];
+    if (count >= limit) return TooManyCallsInFlight(limit, options_.retry_delay);
+    ++count;
+  }
+  calls_.emplace(call, Call{principal.actor, limit > 0});
   return absl::OkStatus();
 }
 
@@ -84,9 +86,17 @@ void CallerLimits::Finished(const grpc::ServerContextBase* call) {
   absl::MutexLock lock(&mu_);
   auto it = calls_.find(call);
   if (it == calls_.end()) return;
-  auto counted = in_flight_.find(it->second);
-  if (counted != in_flight_.end() && --counted->second <= 0) in_flight_.erase(counted);
+  if (it->second.counted) {
+    auto counted = in_flight_.find(it->second.actor);
+    if (counted != in_flight_.end() && --counted->second <= 0) in_flight_.erase(counted);
+  }
   calls_.erase(it);
+}
+
+std::string CallerLimits::ActorOf(const grpc::ServerContextBase* call) const {
+  absl::MutexLock lock(&mu_);
+  auto it = calls_.find(call);
+  return it == calls_.end() ? std::string() : it->second.actor;
 }
 
 absl::Status CallerLimits::AllowRefusal(const auth::Principal& principal) {

@@ -65,6 +65,9 @@ class CallerLimits final {
   absl::Status CheckRoom(const auth::Principal& principal) const;
   // The call's last byte is sent (or it was cancelled); a call never admitted is ignored.
   void Finished(const grpc::ServerContextBase* call);
+  // The actor of an admitted call until it finished (for its access-log line); empty for a
+  // call not admitted (unauthenticated, or refused before).
+  std::string ActorOf(const grpc::ServerContextBase* call) const;
 
   // OK when a refusal of `principal` may be recorded now (and takes a token);
   // RESOURCE_EXHAUSTED with RetryInfo otherwise.
@@ -85,7 +88,13 @@ class CallerLimits final {
   mutable absl::Mutex mu_;
   CallerLimitOptions options_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, int> in_flight_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<const grpc::ServerContextBase*, std::string> calls_ ABSL_GUARDED_BY(mu_);
+  struct Call {
+    std::string actor;
+    // Whether it counts in in_flight_ (its caller has a limit).
+    bool counted = false;
+  };
+  // Every admitted call until it finishes, limited or not.
+  absl::flat_hash_map<const grpc::ServerContextBase*, Call> calls_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, Bucket> refusals_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -2,6 +2,11 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "common/observability/grpc_metrics.h"
+#include "common/observability/trace_context.h"
 
 #include "grpcpp/channel.h"
 #include "grpcpp/create_channel.h"
@@ -18,7 +23,12 @@ inline std::shared_ptr<grpc::Channel> BalancedChannel(
     const std::string& target, const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
   grpc::ChannelArguments arguments;
   arguments.SetLoadBalancingPolicyName("round_robin");
-  return grpc::CreateCustomChannel(target, credentials, arguments);
+  // Every call carries the trace of the call it serves and is counted (grpc_client_*).
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(observability::MakeClientTraceFactory());
+  interceptors.push_back(observability::MakeClientMetricsFactory());
+  return grpc::experimental::CreateCustomChannelWithInterceptors(target, credentials, arguments,
+                                                                 std::move(interceptors));
 }
 
 }  // namespace ladder::server

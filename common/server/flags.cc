@@ -15,6 +15,11 @@ ABSL_FLAG(std::string, database, "",
           "database URL, mysql://user:password@host:port/database?socket=/path");
 ABSL_FLAG(std::string, policy_dir, "config/policy", "directory of policy *.textproto files");
 ABSL_FLAG(std::string, log_level, "info", "trace, debug, info, warn or error");
+ABSL_FLAG(std::string, log_format, "logfmt", "logfmt (for a terminal) or json (one object per line)");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "address:port of the Prometheus /metrics endpoint (plain HTTP); empty: none");
+ABSL_FLAG(absl::Duration, metrics_refresh_interval, absl::Seconds(15),
+          "how often the domain gauges (counties, cases) are read from the database");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
           "on SIGTERM, time given to calls in flight before they are cancelled");
 ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(2),
@@ -40,6 +45,8 @@ ABSL_FLAG(bool, migrate, true, "apply schema migrations at start");
 ABSL_FLAG(bool, migrate_only, false, "apply schema migrations, then exit");
 ABSL_FLAG(absl::Duration, request_id_retention, absl::Hours(24 * 30),
           "how long a request_id is remembered for idempotent retries");
+ABSL_FLAG(absl::Duration, audit_verify_interval, absl::Hours(6),
+          "how often the server verifies its whole audit trail itself (and at start)");
 ABSL_FLAG(absl::Duration, audit_seal_interval, absl::Milliseconds(500),
           "how often committed audit events are sealed into the hash chain; listing and "
           "verifying the trail seal first, so this bounds only how long an event stays "
@@ -67,6 +74,9 @@ constexpr std::pair<const char*, const char*> kEnvironment[] = {
     {"LADDER_DATABASE_URL", "database"},
     {"LADDER_POLICY_DIR", "policy_dir"},
     {"LADDER_LOG_LEVEL", "log_level"},
+    {"LADDER_LOG_FORMAT", "log_format"},
+    {"LADDER_METRICS_LISTEN", "metrics_listen"},
+    {"LADDER_METRICS_REFRESH_INTERVAL", "metrics_refresh_interval"},
     {"LADDER_SHUTDOWN_GRACE", "shutdown_grace"},
     {"LADDER_HEALTH_INTERVAL", "health_interval"},
     {"LADDER_HEALTH_TIMEOUT", "health_timeout"},
@@ -81,6 +91,7 @@ constexpr std::pair<const char*, const char*> kEnvironment[] = {
     {"LADDER_MIGRATE", "migrate"},
     {"LADDER_REQUEST_ID_RETENTION", "request_id_retention"},
     {"LADDER_AUDIT_SEAL_INTERVAL", "audit_seal_interval"},
+    {"LADDER_AUDIT_VERIFY_INTERVAL", "audit_verify_interval"},
     {"LADDER_TLS_CERT", "tls_cert"},
     {"LADDER_TLS_KEY", "tls_key"},
     {"LADDER_TLS_CA", "tls_ca"},

@@ -7,6 +7,9 @@
 //                       [LADDER_DATABASE_PASSWORD] overrides the URL's password (a Secret)
 //   --policy_dir        [LADDER_POLICY_DIR]      directory of policy *.textproto files
 //   --log_level         [LADDER_LOG_LEVEL]       trace, debug, info, warn, error
+//   --log_format        [LADDER_LOG_FORMAT]      logfmt (default) or json
+//   --metrics_listen    [LADDER_METRICS_LISTEN]  address:port of GET /metrics; empty: none
+//   --metrics_refresh_interval [LADDER_METRICS_REFRESH_INTERVAL] how often domain gauges are read
 //   --shutdown_grace    [LADDER_SHUTDOWN_GRACE]  time given to calls in flight on SIGTERM
 //   --health_interval   [LADDER_HEALTH_INTERVAL] how often the database is probed
 //   --health_timeout    [LADDER_HEALTH_TIMEOUT]  a probe unanswered this long has failed
@@ -18,6 +21,7 @@
 //   --migrate_only                               apply migrations and exit (a Job)
 //   --request_id_retention [LADDER_REQUEST_ID_RETENTION] how long request ids are kept
 //   --audit_seal_interval [LADDER_AUDIT_SEAL_INTERVAL] how often pending audit events are sealed
+//   --audit_verify_interval [LADDER_AUDIT_VERIFY_INTERVAL] how often the server verifies its trail
 // Security (docs/security.md):
 //   --tls_cert, --tls_key, --tls_ca [LADDER_TLS_CERT, LADDER_TLS_KEY, LADDER_TLS_CA]
 //                       this service's certificate and key, and the suite's CA
@@ -38,6 +42,9 @@ ABSL_DECLARE_FLAG(std::string, listen);
 ABSL_DECLARE_FLAG(std::string, database);
 ABSL_DECLARE_FLAG(std::string, policy_dir);
 ABSL_DECLARE_FLAG(std::string, log_level);
+ABSL_DECLARE_FLAG(std::string, log_format);
+ABSL_DECLARE_FLAG(std::string, metrics_listen);
+ABSL_DECLARE_FLAG(absl::Duration, metrics_refresh_interval);
 ABSL_DECLARE_FLAG(absl::Duration, shutdown_grace);
 ABSL_DECLARE_FLAG(absl::Duration, health_interval);
 ABSL_DECLARE_FLAG(absl::Duration, health_timeout);
@@ -53,6 +60,7 @@ ABSL_DECLARE_FLAG(bool, migrate);
 ABSL_DECLARE_FLAG(bool, migrate_only);
 ABSL_DECLARE_FLAG(absl::Duration, request_id_retention);
 ABSL_DECLARE_FLAG(absl::Duration, audit_seal_interval);
+ABSL_DECLARE_FLAG(absl::Duration, audit_verify_interval);
 ABSL_DECLARE_FLAG(std::string, tls_cert);
 ABSL_DECLARE_FLAG(std::string, tls_key);
 ABSL_DECLARE_FLAG(std::string, tls_ca);

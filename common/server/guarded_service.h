@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/auth/caller.h"
 #include "common/db/call_deadline.h"
+#include "common/observability/trace_context.h"
 #include "common/server/audit_rpcs.h"
 #include "common/server/call_guard.h"
 #include "common/server/stream_watchdog.h"
@@ -65,6 +66,7 @@ class GuardedService : public grpc::Service {
                 GuardedService* self, grpc::ServerContext* context, const grpc::ByteBuffer* bytes,
                 grpc::ByteBuffer* reply) -> grpc::Status {
               db::ScopedCallDeadline deadline(DeadlineOf(*context));
+              observability::ScopedTrace trace(observability::TraceOf(*context));
               Request request;
               auth::Principal principal;
               if (absl::Status admitted = self->guard_.Admit(*context, method, access, *bytes, request, principal);
@@ -105,6 +107,7 @@ class GuardedService : public grpc::Service {
                 GuardedService* self, grpc::ServerContext* context,
                 grpc::ServerReader<grpc::ByteBuffer>* stream, grpc::ByteBuffer* reply) -> grpc::Status {
               db::ScopedCallDeadline deadline(DeadlineOf(*context));
+              observability::ScopedTrace trace(observability::TraceOf(*context));
               const CallGuard& guard = self->guard_;
               absl::StatusOr<auth::Principal> principal = guard.AdmitCaller(*context);
               if (!principal.ok()) return guard.Answer(principal.status());

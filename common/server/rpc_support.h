@@ -12,6 +12,7 @@
 #include "common/auth/caller.h"
 #include "common/db/idempotency.h"
 #include "common/db/mutation_context.h"
+#include "common/observability/trace_context.h"
 #include "common/status/grpc_status.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/server_context.h"
@@ -30,6 +31,9 @@ inline db::MutationContext MutationFor(const grpc::ServerContext& /*context*/, a
   mutation.request.caller = mutation.actor;
   mutation.role = std::move(caller.role);
   mutation.on_behalf_of = std::move(caller.on_behalf_of);
+  if (const observability::TraceParent* trace = observability::CurrentTrace(); trace != nullptr) {
+    mutation.trace_id = trace->trace_id;
+  }
   return mutation;
 }
 

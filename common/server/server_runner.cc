@@ -8,6 +8,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "common/observability/grpc_metrics.h"
+#include "common/observability/metrics.h"
+#include "common/observability/trace_context.h"
 #include "common/server/access_log.h"
 #include "common/server/stream_watchdog.h"
 #include "grpcpp/resource_quota.h"
@@ -15,6 +18,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "prometheus/gauge.h"
 #include "common/server/logging.h"
 #include "spdlog/spdlog.h"
 
@@ -27,6 +31,19 @@ sigset_t ShutdownSignals() {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   return signals;
+}
+
+// ladder_serving{health_service}: what the health service answers for each named service,
+// so that an alert can tell "no replica serves" from "one replica is not ready".
+void ExportServing(const ServerConfig& config, bool serving) {
+  static auto& family = prometheus::BuildGauge()
+                            .Name("ladder_serving")
+                            .Help("1 while the server reports SERVING for the service (its "
+                                  "database answers), 0 while NOT_SERVING.")
+                            .Register(observability::Metrics());
+  for (const std::string& name : config.health_service_names) {
+    family.Add({{"health_service", name}}).Set(serving ? 1 : 0);
+  }
 }
 
 // Only the named services follow the database. The server as a whole ("") stays SERVING
@@ -90,6 +107,9 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
                              static_cast<int>(absl::ToInt64Milliseconds(config.shutdown_grace)));
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
+  // In this order: the trace first, so that the others see it.
+  factories.push_back(observability::MakeServerTraceFactory());
+  factories.push_back(observability::MakeServerMetricsFactory());
   factories.push_back(MakeAccessLogFactory());
   factories.push_back(CallerLimits::MakeCallEndFactory());
   builder.experimental().SetInterceptorCreators(std::move(factories));
@@ -123,6 +143,7 @@ void HealthMonitor::Report(const absl::Status& status) {
   reported_ = true;
   serving_ = status.ok();
   SetServing(server_, config_, serving_);
+  ExportServing(config_, serving_);
   if (serving_) {
     spdlog::info("event=health status=SERVING");
   } else {

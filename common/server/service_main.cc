@@ -2,16 +2,22 @@
 
 #include <malloc.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <thread>
 #include <utility>
 
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/notification.h"
 #include "common/db/audit_log.h"
+#include "common/observability/metrics.h"
+#include "common/observability/metrics_endpoint.h"
+#include "prometheus/gauge.h"
 #include "common/db/idempotency.h"
 
 #include "absl/flags/flag.h"
+#include "common/server/audit_rpcs.h"
 #include "common/server/flags.h"
 #include "common/server/logging.h"
 #include "common/server/server_runner.h"
@@ -102,6 +108,27 @@ void ReturnFreedMemory() {
   mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
 }
 
+// ladder_build_info and ladder_policy_version_info: constant series that say what runs, for
+// dashboards and for joining other series by version.
+void ExportBuildInfo(const std::string& service, const policy::PolicySet& policies) {
+  prometheus::BuildGauge()
+      .Name("ladder_build_info")
+      .Help("1 for the running build: the service and its version.")
+      .Register(observability::Metrics())
+      .Add({{"service", service}, {"version", LADDER_VERSION}})
+      .Set(1);
+  auto& loaded = prometheus::BuildGauge()
+                     .Name("ladder_policy_version_info")
+                     .Help("1 for each policy version loaded (config/policy), with its effective date.")
+                     .Register(observability::Metrics());
+  for (const policy::Policy& version : policies.versions()) {
+    const google::type::Date& date = version.effective_date();
+    loaded.Add({{"policy_version", version.version()},
+                {"effective_date", absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day())}})
+        .Set(1);
+  }
+}
+
 int Fail(const absl::Status& status, const char* step) {
   spdlog::critical("event=startup_failed step={} error=\"{}\"", step, status.ToString());
   return EXIT_FAILURE;
@@ -113,7 +140,12 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   BlockShutdownSignals();
   ReturnFreedMemory();
   ParseFlags(argc, argv, spec.usage, spec.extra_environment);
-  InitLogging(spec.name, absl::GetFlag(FLAGS_log_level));
+  const std::string log_format = absl::GetFlag(FLAGS_log_format);
+  if (log_format != "logfmt" && log_format != "json") {
+    std::fprintf(stderr, "--log_format: '%s' is neither logfmt nor json\n", log_format.c_str());
+    return EXIT_FAILURE;
+  }
+  InitLogging(spec.name, absl::GetFlag(FLAGS_log_level), log_format);
 
   absl::StatusOr<policy::PolicySet> policies =
       policy::PolicySet::LoadFromDirectory(absl::GetFlag(FLAGS_policy_dir));
@@ -142,6 +174,17 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   ServiceEnvironment environment{pool, *policies, *authenticator, ChannelCredentialsFor(transport)};
   absl::StatusOr<std::unique_ptr<RunningService>> running = spec.build(environment);
   if (!running.ok()) return Fail(running.status(), "wire");
+
+  // Before the gRPC port, so that a scrape never finds the service serving unobserved.
+  std::unique_ptr<observability::MetricsEndpoint> metrics_endpoint;
+  if (const std::string listen = absl::GetFlag(FLAGS_metrics_listen); !listen.empty()) {
+    absl::StatusOr<std::unique_ptr<observability::MetricsEndpoint>> endpoint =
+        observability::MetricsEndpoint::Start(listen);
+    if (!endpoint.ok()) return Fail(endpoint.status(), "metrics");
+    metrics_endpoint = *std::move(endpoint);
+    ExportBuildInfo(spec.name, *policies);
+    spdlog::info("event=metrics_serving address={} port={}", listen, metrics_endpoint->port());
+  }
 
   ServerConfig config;
   config.service_name = spec.name;
@@ -174,6 +217,24 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   PeriodicTask trimmer(absl::Seconds(30), [] { malloc_trim(0); });
   AuditSealer audit_sealer(pool);
   PeriodicTask sealer(absl::GetFlag(FLAGS_audit_seal_interval), [&audit_sealer] { audit_sealer.Run(); });
+  // The server checks the whole trail itself now and then: an alert on a stale or failed
+  // verification needs no one to remember to ask.
+  PeriodicTask verifier(absl::GetFlag(FLAGS_audit_verify_interval), [&pool] {
+    absl::StatusOr<common::v1::AuditTrailVerification> verified = VerifyAuditTrail(pool);
+    if (!verified.ok()) {
+      spdlog::warn("event=audit_verify_failed error=\"{}\"", LogQuoted(verified.status().ToString()));
+    } else if (!verified->intact()) {
+      spdlog::error("event=audit_trail_broken first_broken={} problem=\"{}\"", verified->first_broken_event(),
+                    LogQuoted(verified->problem()));
+    } else {
+      spdlog::info("event=audit_verified events={}", verified->events_checked());
+    }
+  });
+  std::unique_ptr<PeriodicTask> metrics_refresher;
+  if (metrics_endpoint != nullptr) {
+    metrics_refresher = std::make_unique<PeriodicTask>(absl::GetFlag(FLAGS_metrics_refresh_interval),
+                                                       [&service] { service.RefreshMetrics(); });
+  }
   RunUntilSignalled(config, *started->server, [&service] { return service.Ready(); });
   return EXIT_SUCCESS;
 }

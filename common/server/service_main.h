@@ -30,6 +30,10 @@ class RunningService {
   virtual std::vector<grpc::Service*> more_services() { return {}; }
   // OK while the service can serve; probed for grpc.health.v1 readiness.
   virtual absl::Status Ready() = 0;
+  // Reads what the service's domain gauges show (counties, cases) from the database; runs
+  // every --metrics_refresh_interval on a thread of its own while metrics are served, so a
+  // scrape costs no query.
+  virtual void RefreshMetrics() {}
 };
 
 // What ServiceMain hands a service to wire itself with.

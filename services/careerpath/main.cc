@@ -66,6 +66,10 @@ class CareerPath final : public ladder::server::RunningService {
   // Readiness follows the service's own database; the services it calls being down fails
   // only the calls that need them (UNAVAILABLE).
   absl::Status Ready() override { return store_.Ping(); }
+  void RefreshMetrics() override {
+    absl::StatusOr<std::vector<ladder::careerpath::OpenCaseCount>> counts = store_.OpenCaseCounts();
+    if (counts.ok()) ladder::careerpath::PublishOpenCases(*counts);
+  }
 
  private:
   ladder::careerpath::MySqlCaseStore store_;

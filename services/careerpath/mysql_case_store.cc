@@ -296,4 +296,28 @@ absl::StatusOr<std::string> MySqlCaseStore::RunClaimed(const db::RequestKey& key
   });
 }
 
+absl::StatusOr<std::vector<OpenCaseCount>> MySqlCaseStore::OpenCaseCounts() {
+  return db::WithConnection<std::vector<OpenCaseCount>>(
+      *pool_, [&](Connection& connection) -> absl::StatusOr<std::vector<OpenCaseCount>> {
+        sql::PreparedStatement& select = connection.Prepare(
+            "SELECT county_id, state, COUNT(*) FROM cases WHERE state IN (?, ?, ?) GROUP BY county_id, state");
+        select.setInt(1, cv1::Case::STATE_PROPOSED);
+        select.setInt(2, cv1::Case::STATE_APPROVED);
+        select.setInt(3, cv1::Case::STATE_WAITING_FOR_SLOT);
+        ResultSetPtr rows(select.executeQuery());
+        std::vector<OpenCaseCount> counts;
+        while (rows->next()) {
+          OpenCaseCount& count = counts.emplace_back();
+          count.county = FormatName("orgUnits", rows->getInt64(1));
+          switch (rows->getInt(2)) {
+            case cv1::Case::STATE_PROPOSED: count.state = "proposed"; break;
+            case cv1::Case::STATE_APPROVED: count.state = "approved"; break;
+            default: count.state = "waiting_for_slot";
+          }
+          count.cases = rows->getInt64(3);
+        }
+        return counts;
+      });
+}
+
 }  // namespace ladder::careerpath

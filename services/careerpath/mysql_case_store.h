@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/db/connection_pool.h"
+#include "services/careerpath/careerpath_metrics.h"
 #include "services/careerpath/case_store.h"
 
 namespace ladder::careerpath {
@@ -26,6 +27,8 @@ class MySqlCaseStore final : public CaseStore {
   absl::StatusOr<std::string> RunClaimed(const db::RequestKey& key,
                                          const std::function<absl::StatusOr<std::string>()>& work) override;
   absl::Status Ping() override { return pool_->Ping(); }
+  // Open cases per county and state (for the metrics).
+  absl::StatusOr<std::vector<OpenCaseCount>> OpenCaseCounts();
 
  private:
   db::ConnectionPool* pool_;

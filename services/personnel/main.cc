@@ -4,6 +4,8 @@
 #include <memory>
 
 #include "common/server/service_main.h"
+#include "common/time/dates.h"
+#include "services/personnel/personnel_metrics.h"
 #include "services/personnel/access_policy.h"
 #include "services/personnel/migrations.h"
 #include "services/personnel/mysql_personnel_store.h"
@@ -14,13 +16,20 @@ namespace {
 class Personnel final : public ladder::server::RunningService {
  public:
   explicit Personnel(const ladder::server::ServiceEnvironment& environment)
-      : store_(&environment.pool),
+      : policies_(environment.policies),
+        store_(&environment.pool),
         handlers_(&store_, &environment.policies),
         service_(&handlers_, &store_, environment.authenticator, &environment.pool) {}
   grpc::Service* service() override { return &service_; }
   absl::Status Ready() override { return store_.Ping(); }
+  void RefreshMetrics() override {
+    absl::StatusOr<std::vector<ladder::personnel::CountyLevelCounts>> counties = store_.CountyLevelCountsNow();
+    const ladder::policy::Policy* policy = policies_.InForceAt(ladder::TodayInBranch());
+    if (counties.ok() && policy != nullptr) ladder::personnel::PublishCountyCounts(*counties, *policy);
+  }
 
  private:
+  const ladder::policy::PolicySet& policies_;
   ladder::personnel::MySqlPersonnelStore store_;
   ladder::personnel::PersonnelServiceImpl handlers_;
   ladder::personnel::PersonnelAccessPolicy service_;

@@ -16,6 +16,7 @@
 #include "common/time/dates.h"
 #include "cppconn/exception.h"
 #include "cppconn/resultset.h"
+#include "services/personnel/personnel_metrics.h"
 #include "services/personnel/personnel_rows.h"
 
 namespace ladder::personnel {
@@ -599,9 +600,14 @@ absl::StatusOr<Employee> MySqlPersonnelStore::ApplyTransition(int64_t id,
       const int levelled_after = Total(after);
       for (const auto& [level, holders] : after) {
         if (holders > before[level]) {
-          LADDER_RETURN_IF_ERROR(policy::CheckCapAfterIncrease(
+          absl::Status within = policy::CheckCapAfterIncrease(
               policy, level, holders, levelled_after, FormatName("orgUnits", county_id),
-              locked[county_id].display_name));
+              locked[county_id].display_name);
+          if (!within.ok()) {
+            NoteCapRefusal(FormatName("orgUnits", county_id), locked[county_id].display_name,
+                           common::v1::Level_Name(level));
+            return within;
+          }
         }
       }
       if (QuotaSlot(current, county_id) != QuotaSlot(next, county_id)) {
@@ -726,5 +732,26 @@ absl::StatusOr<Page<PersonnelStore::CountyWithCounts>> MySqlPersonnelStore::List
 }
 
 absl::Status MySqlPersonnelStore::Ping() { return pool_->Ping(); }
+
+absl::StatusOr<std::vector<CountyLevelCounts>> MySqlPersonnelStore::CountyLevelCountsNow() {
+  return db::WithConnection<std::vector<CountyLevelCounts>>(
+      *pool_, [&](Connection& connection) -> absl::StatusOr<std::vector<CountyLevelCounts>> {
+        // The counts the county rows keep: one row per county, no count of employees.
+        sql::PreparedStatement& select = connection.Prepare(
+            "SELECT id, display_name, juniors, intermediates, seniors FROM org_units WHERE kind = ? ORDER BY id");
+        select.setInt(1, v1::OrgUnit::KIND_COUNTY);
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        std::vector<CountyLevelCounts> counties;
+        while (rows->next()) {
+          CountyLevelCounts& county = counties.emplace_back();
+          county.county = FormatName("orgUnits", rows->getInt64(1));
+          county.county_name = rows->getString(2);
+          county.juniors = rows->getInt(3);
+          county.intermediates = rows->getInt(4);
+          county.seniors = rows->getInt(5);
+        }
+        return counties;
+      });
+}
 
 }  // namespace ladder::personnel

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "common/db/connection_pool.h"
+#include "services/personnel/personnel_metrics.h"
 #include "services/personnel/personnel_store.h"
 
 namespace ladder::personnel {
@@ -44,6 +45,8 @@ class MySqlPersonnelStore final : public PersonnelStore {
   absl::StatusOr<Page<CountyWithCounts>> ListCountyHeadCounts(int64_t city_id,
                                                              const api::PageRequest& page) override;
   absl::Status Ping() override;
+  // Every county's levelled managers per level, as its row keeps them (for the metrics).
+  absl::StatusOr<std::vector<CountyLevelCounts>> CountyLevelCountsNow();
 
  private:
   db::ConnectionPool* pool_;

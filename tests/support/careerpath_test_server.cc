@@ -1,6 +1,7 @@
 #include "tests/support/careerpath_test_server.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/server/channels.h"
 #include "common/server/server_runner.h"
 #include "common/status/macros.h"
 #include "grpcpp/create_channel.h"
@@ -26,9 +27,10 @@ absl::StatusOr<std::unique_ptr<CareerPathTestServer>> CareerPathTestServer::Star
   server->store_ = std::make_unique<careerpath::MySqlCaseStore>(server->pool_.get());
   server->reviews_ = std::make_unique<careerpath::MySqlReviewStore>(server->pool_.get());
   server->personnel_ = careerpath::MakeGrpcPersonnelGateway(
-      grpc::CreateChannel(personnel_address, ClientCredentials("careerpath")), absl::Seconds(5));
+      // The channel the server binary opens: round_robin, trace context, client metrics.
+      server::BalancedChannel(personnel_address, ClientCredentials("careerpath")), absl::Seconds(5));
   server->evaluation_ = careerpath::MakeGrpcEvaluationGateway(
-      grpc::CreateChannel(evaluation_address, ClientCredentials("careerpath")), absl::Seconds(5));
+      server::BalancedChannel(evaluation_address, ClientCredentials("careerpath")), absl::Seconds(5));
   if (options.wrap_evaluation) server->evaluation_ = options.wrap_evaluation(std::move(server->evaluation_));
   server->reviewer_ = std::make_unique<careerpath::CycleReviewer>(server->store_.get(), server->personnel_.get(),
                                                                  server->evaluation_.get());

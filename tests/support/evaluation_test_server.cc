@@ -1,6 +1,7 @@
 #include "tests/support/evaluation_test_server.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/server/channels.h"
 #include "common/status/macros.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -16,7 +17,8 @@ absl::StatusOr<std::unique_ptr<EvaluationTestServer>> EvaluationTestServer::Star
   server->pool_ = std::make_unique<db::ConnectionPool>(database);
   server->store_ = std::make_unique<evaluation::MySqlEvaluationStore>(server->pool_.get());
   server->personnel_ = evaluation::MakeGrpcPersonnelDirectory(
-      grpc::CreateChannel(personnel_address, ClientCredentials("evaluation")),
+      // The channel the server binary opens: round_robin, trace context, client metrics.
+      server::BalancedChannel(personnel_address, ClientCredentials("evaluation")),
       absl::Seconds(5));
   server->handlers_ = std::make_unique<evaluation::EvaluationServiceImpl>(
       server->store_.get(), server->personnel_.get(), &server->policies_);

@@ -95,6 +95,7 @@ std::string CommonMigrationsSql() {
   for (const char* file : {"common/db/migrations/audit_trail.sql", "common/db/migrations/audit_on_behalf_of.sql",
                            "common/db/migrations/request_log_per_caller.sql",
                            "common/db/migrations/audit_sealing.sql",
+                           "common/db/migrations/audit_trace_id.sql",
                            "common/db/migrations/transaction_witnesses.sql"}) {
     std::ifstream in(file);
     sql << in.rdbuf() << "\n";

@@ -242,7 +242,7 @@ TEST_F(DbLayerTest, SealingOrdersEventsByCommitNotByAllocation) {
 
   // A row slipped in below the chain (only INSERT is needed) is caught, not skipped.
   ASSERT_TRUE(database_->Execute("INSERT INTO audit_events SELECT 0, occurred_us, actor, role, action, resource, "
-                                 "request_id, outcome, before_json, after_json, previous_hash, hash, on_behalf_of "
+                                 "request_id, outcome, before_json, after_json, previous_hash, hash, on_behalf_of, trace_id "
                                  "FROM audit_events WHERE id = 1").ok());
   verified = db::VerifyAuditChain(*pool_);
   ASSERT_TRUE(verified.ok()) << verified.status();

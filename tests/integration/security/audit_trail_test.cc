@@ -105,6 +105,23 @@ TEST_F(AuditTrailTest, ChangesAndRefusalsAreRecordedWithBeforeAndAfter) {
   EXPECT_EQ(applied.front().on_behalf_of(), "user:hr-li");
   EXPECT_EQ(applied.front().resource(), world.employee_b.name());
   EXPECT_TRUE(Verify().intact()) << "the chain covers the new field";
+
+  // One trace: careerpath's record of the approval and personnel's record of applying it
+  // carry the trace id the approval call started (the caller sent none).
+  cv1::ListAuditEventsResponse after_approval;
+  ASSERT_THAT(CallCareer(&CareerStub::ListAuditEvents, cv1::ListAuditEventsRequest(), &after_approval), IsOk());
+  std::string approval_trace;
+  for (const common::v1::AuditEvent& event : after_approval.audit_events()) {
+    if (event.method() == "/ladder.careerpath.v1.CareerPathService/ApproveCase") {
+      approval_trace = event.trace_id();  // newest first: this approval's
+      break;
+    }
+  }
+  EXPECT_THAT(approval_trace, ::testing::MatchesRegex("[0-9a-f]{32}"));
+  EXPECT_EQ(applied.front().trace_id(), approval_trace);
+  // A refusal records the trace of the refused call too.
+  EXPECT_THAT(refusals[0].trace_id(), ::testing::MatchesRegex("[0-9a-f]{32}"));
+  EXPECT_NE(refusals[0].trace_id(), approval_trace);
 }
 
 TEST_F(AuditTrailTest, VerifyFindsEditedDeletedAndTruncatedEvents) {

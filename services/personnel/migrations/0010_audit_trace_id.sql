@@ -1,0 +1,1 @@
+../../../common/db/migrations/audit_trace_id.sql
