@@ -45,9 +45,14 @@ Deployment labelled app.kubernetes.io/part-of=ladder, app.kubernetes.io/componen
   - the policy ConfigMap mounted at LADDER_POLICY_DIR, equal to config/policy;
   - a Service with a port named grpc reaching that container port, whose selector picks
     the server's pods and no others (not the migration Job's);
+  - metrics: a container port named metrics that LADDER_METRICS_LISTEN serves on 0.0.0.0,
+    LADDER_LOG_FORMAT=json, the prometheus.io/scrape, /port and /path pod annotations, a
+    port metrics on its main Service; in prod (and wherever one is rendered) a PodMonitor
+    scraping that port with job label app.kubernetes.io/part-of, and a PrometheusRule;
   - a PodDisruptionBudget and an autoscaling/v2 HorizontalPodAutoscaler aimed at it;
   - NetworkPolicies that let in only the service's callers in the suite and external
-    callers (ladder-client=true), on the gRPC port only;
+    callers (ladder-client=true), on the gRPC port only, and only the namespace named
+    monitoring on the metrics port;
   - connections it needs, allowed by every NetworkPolicy on either end: each callee's
     ingress lets its servers in; the database's ingress (dev) lets its servers and its
     migration Job in; and where a NetworkPolicy restricts their egress, it allows DNS, the
@@ -134,6 +139,17 @@ LADDER_HEALTH_DEFAULT_TIMEOUT_S = 10.0  # tools/health/ladder_health.cc
 PROBE_TLS_FLAGS = {"--ca": "LADDER_TLS_CA", "--cert": "LADDER_TLS_CERT", "--key": "LADDER_TLS_KEY"}
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost"}
 PROBES = ("readinessProbe", "livenessProbe", "startupProbe")
+
+# Metrics (docs/operations.md): a container port named metrics that LADDER_METRICS_LISTEN
+# serves on every address, JSON logs for the cluster's collector, the prometheus.io/*
+# annotations of a plain Prometheus, a port of the main Service, and a NetworkPolicy rule
+# that lets only the monitoring namespace reach it. Where the overlay renders a PodMonitor
+# (the prometheus-operator component; prod must), it scrapes that port of every server.
+METRICS_PORT_NAME = "metrics"
+METRICS_PATH = "/metrics"
+MONITORING_NAMESPACE = {"kubernetes.io/metadata.name": "monitoring"}
+MONITORING_API = "monitoring.coreos.com/v1"
+MONITORED_OVERLAYS = {"prod"}
 
 # Where an overlay's TLS Secrets are not rendered (prod), cert-manager issues them from the
 # Certificates of this kustomization beside the overlay's (overlays/<overlay>/cert-manager).
@@ -490,6 +506,7 @@ class Checker:
         for dep in servers:
             self.check_server(dep)
         self.check_certificates(servers)
+        self.check_pod_monitor(servers)
         self.check_no_plaintext()
         self.check_secrets()
         self.check_namespace()
@@ -522,6 +539,7 @@ class Checker:
         self.check_resources(dep, container)
         self.check_security(dep, pod_spec(dep), container)
         self.check_env(dep, container, env, grpc_port)
+        metrics_port = self.check_metrics(dep, container, env)
         self.check_tls(dep, container, env)
         self.check_jwt(dep, container, env)
         self.check_secret_names(dep, env)
@@ -534,10 +552,10 @@ class Checker:
         job = self.check_migration_job(dep, container)
         if job is not None:
             pods["migration"] = pod_labels(job)
-        self.check_services(dep, grpc_port, pods)
+        self.check_services(dep, grpc_port, pods, metrics_port)
         self.check_pdb(dep, pods)
         self.check_hpa(dep)
-        self.check_network_policy(dep, grpc_port)
+        self.check_network_policy(dep, grpc_port, metrics_port)
         self.check_database_url(dep, env)
         self.check_database_reach(dep, "server", labels)
         if job is not None:
@@ -928,6 +946,54 @@ class Checker:
         self.check(not spec.get("hostNetwork") and not spec.get("hostPID") and not spec.get("hostIPC"), obj,
                    "must not share the host's network, PID or IPC namespace")
 
+    def check_metrics(self, dep, container, env):
+        """The metrics port, its listener and the scrape annotations; returns the port number."""
+        ports = [p for p in container.get("ports") or [] if p.get("name") == METRICS_PORT_NAME]
+        if not self.check(len(ports) == 1, dep, f"want one container port named {METRICS_PORT_NAME}, "
+                          f"found {len(ports)}: Prometheus has nothing to scrape"):
+            return None
+        number = ports[0].get("containerPort")
+        self.check(ports[0].get("protocol", "TCP") == "TCP", dep, f"the {METRICS_PORT_NAME} port must be TCP")
+        listen = (env.get("LADDER_METRICS_LISTEN") or {}).get("value")
+        if self.check(listen is not None, dep, "LADDER_METRICS_LISTEN is not set: the server serves no /metrics"):
+            self.check(listen == f"0.0.0.0:{number}", dep,
+                       f"LADDER_METRICS_LISTEN={listen}, want 0.0.0.0:{number} (the {METRICS_PORT_NAME} "
+                       "container port, on every address of the pod)")
+        self.check((env.get("LADDER_LOG_FORMAT") or {}).get("value") == "json", dep,
+                   "LADDER_LOG_FORMAT must be json: one object per line for the cluster's log collector")
+        annotations = ((dep.get("spec") or {}).get("template") or {}).get("metadata", {}).get("annotations") or {}
+        want = {"prometheus.io/scrape": "true", "prometheus.io/port": str(number), "prometheus.io/path": METRICS_PATH}
+        for key, value in want.items():
+            self.check(annotations.get(key) == value, dep,
+                       f"pod annotation {key} is {annotations.get(key)!r}, want {value!r} (a plain "
+                       "Prometheus finds the metrics port by it)")
+        return number
+
+    def check_pod_monitor(self, servers):
+        monitors = self.of_kind("PodMonitor", MONITORING_API)
+        if self.overlay in MONITORED_OVERLAYS:
+            self.check(bool(monitors), f"overlay {self.overlay}",
+                       "renders no PodMonitor: include deploy/k8s/components/prometheus-operator")
+            self.check(bool(self.of_kind("PrometheusRule", MONITORING_API)), f"overlay {self.overlay}",
+                       "renders no PrometheusRule: include deploy/k8s/components/prometheus-operator")
+        if not monitors:
+            return
+        for dep in servers:
+            scraped = False
+            for monitor in monitors:
+                spec = monitor.get("spec") or {}
+                if not selects(spec.get("selector"), pod_labels(dep)):
+                    continue
+                for endpoint in spec.get("podMetricsEndpoints") or []:
+                    if endpoint.get("port") == METRICS_PORT_NAME and endpoint.get("path", METRICS_PATH) == METRICS_PATH:
+                        scraped = True
+                self.check(not selects(spec.get("selector"), {**pod_labels(dep), COMPONENT: "migration"}),
+                           monitor, "its selector also picks the migration Job's pods, which serve no metrics")
+            self.check(scraped, dep, f"no PodMonitor scrapes its {METRICS_PORT_NAME} port at {METRICS_PATH}")
+        for monitor in monitors:
+            self.check((monitor.get("spec") or {}).get("jobLabel") == PART_OF, monitor,
+                       f"jobLabel must be {PART_OF}: the alert rules select job=\"ladder\"")
+
     def check_env(self, dep, container, env, grpc_port):
         listen = (env.get("LADDER_LISTEN") or {}).get("value")
         if self.check(listen is not None, dep, "LADDER_LISTEN is not set"):
@@ -1045,7 +1111,7 @@ class Checker:
         self.check_security(job, spec, jc)
         return job
 
-    def check_services(self, dep, grpc_port, pods):
+    def check_services(self, dep, grpc_port, pods, metrics_port=None):
         services = [
             s for s in self.of_kind("Service")
             if labels_match((s.get("spec") or {}).get("selector") or {}, pods["server"])
@@ -1077,6 +1143,13 @@ class Checker:
                            f"headless, yet port grpc is {ports[0].get('port')}, not the container port "
                            f"{grpc_port} its clients connect to on each pod")
             self.check(ports[0].get("protocol", "TCP") == "TCP", svc, "port grpc must be TCP")
+            if spec.get("clusterIP") != "None" and metrics_port is not None:
+                scraped = [p for p in spec.get("ports") or [] if p.get("name") == METRICS_PORT_NAME]
+                if self.check(len(scraped) == 1, svc, f"want a port named {METRICS_PORT_NAME}, has ports named {names}"):
+                    target = scraped[0].get("targetPort", scraped[0].get("port"))
+                    self.check(target in (METRICS_PORT_NAME, metrics_port), svc,
+                               f"port {METRICS_PORT_NAME} targets {target!r}, want the container port "
+                               f"{METRICS_PORT_NAME} ({metrics_port})")
             self.check(ports[0].get("appProtocol") not in ("kubernetes.io/h2c", "h2c", "http", "HTTP"), svc,
                        f"port grpc declares appProtocol {ports[0].get('appProtocol')}, cleartext: the servers "
                        "speak gRPC over TLS only, so a gateway or mesh taking it at its word would fail")
@@ -1124,7 +1197,7 @@ class Checker:
                    f"minReplicas {low} differs from the Deployment's replicas {replicas}: keep them equal")
         self.check(bool(spec.get("metrics")), hpa, "has no metrics to scale on")
 
-    def check_network_policy(self, dep, grpc_port):
+    def check_network_policy(self, dep, grpc_port, metrics_port=None):
         name = dep["metadata"]["name"]
         labels = pod_labels(dep)
         policies = [
@@ -1139,7 +1212,8 @@ class Checker:
             self.check(False, dep, f"unknown service: add its callers to CALLERS in {os.path.basename(__file__)}")
             return
         allowed = CALLERS[name]
-        seen_callers, seen_external = set(), False
+        seen_callers, seen_external, seen_monitoring = set(), False, False
+        metrics_ports = (METRICS_PORT_NAME, metrics_port)
         for policy in policies:
             spec = policy.get("spec") or {}
             self.check("Ingress" in (spec.get("policyTypes") or []), policy, "policyTypes must include Ingress")
@@ -1147,8 +1221,17 @@ class Checker:
                 peers = rule.get("from")
                 self.check(bool(peers), policy, "an ingress rule without `from` lets every pod and address in")
                 ports = rule.get("ports") or []
+                if metrics_port is not None and ports and all(p.get("port") in metrics_ports for p in ports):
+                    # The metrics port: Prometheus' namespace, nobody else.
+                    self.check(bool(peers) and all(peer == {"namespaceSelector": {"matchLabels": MONITORING_NAMESPACE}}
+                                                   for peer in peers or []), policy,
+                               f"the metrics port is open to {peers}, want only the namespace selected by "
+                               f"{MONITORING_NAMESPACE}")
+                    seen_monitoring = seen_monitoring or bool(peers)
+                    continue
                 self.check(bool(ports) and all(p.get("port") in ("grpc", grpc_port) for p in ports), policy,
-                           f"ingress rule ports {ports} must name only the grpc port ({grpc_port})")
+                           f"ingress rule ports {ports} must name only the grpc port ({grpc_port}), or only "
+                           f"the {METRICS_PORT_NAME} port")
                 for peer in peers or []:
                     kind = self.classify_peer(peer)
                     if kind == "external":
@@ -1164,6 +1247,9 @@ class Checker:
         missing = allowed - seen_callers
         self.check(not missing, dep, f"NetworkPolicy does not let in its callers {sorted(missing)}")
         self.check(seen_external, dep, f"NetworkPolicy does not let in external callers ({CLIENT_LABEL}=true)")
+        if metrics_port is not None:
+            self.check(seen_monitoring, dep, f"NetworkPolicy does not let the monitoring namespace "
+                       f"{MONITORING_NAMESPACE} reach the {METRICS_PORT_NAME} port: nothing can scrape it")
 
     # --- calls between services and to the database ------------------------------------------
 
@@ -1698,6 +1784,33 @@ MUTATIONS = [
      lambda d: _kind(d, "NetworkPolicy")["spec"]["ingress"][0]["from"].pop(0), "does not let in its callers"),
     ("NetworkPolicy on every port", "prod",
      lambda d: _kind(d, "NetworkPolicy")["spec"]["ingress"][0].pop("ports"), "only the grpc port"),
+    ("metrics port removed", "prod",
+     lambda d: _container(d)["ports"].pop(1), "container port named metrics"),
+    ("metrics on loopback only", "prod",
+     lambda d: _env(d, "LADDER_METRICS_LISTEN").update(value="127.0.0.1:9090"), "LADDER_METRICS_LISTEN"),
+    ("logfmt logs in the cluster", "prod",
+     lambda d: _env(d, "LADDER_LOG_FORMAT").update(value="logfmt"), "LADDER_LOG_FORMAT"),
+    ("scrape annotation on the gRPC port", "prod",
+     lambda d: _server(d)["spec"]["template"]["metadata"]["annotations"].update({"prometheus.io/port": "50051"}),
+     "prometheus.io/port"),
+    ("Service without the metrics port", "prod",
+     lambda d: _kind(d, "Service")["spec"]["ports"].pop(1), "port named metrics"),
+    ("metrics port open to every pod", "prod",
+     lambda d: _kind(d, "NetworkPolicy")["spec"]["ingress"][1]["from"].append({"podSelector": {}}),
+     "the metrics port is open to"),
+    ("metrics port closed to the monitoring namespace", "prod",
+     lambda d: _kind(d, "NetworkPolicy")["spec"]["ingress"].pop(1), "monitoring namespace"),
+    ("metrics port opened to callers", "prod",
+     lambda d: _kind(d, "NetworkPolicy")["spec"]["ingress"][0]["ports"].append({"port": "metrics", "protocol": "TCP"}),
+     "only the grpc port"),
+    ("PodMonitor removed", "prod", lambda d: d.remove(_kind(d, "PodMonitor", app=None)), "renders no PodMonitor"),
+    ("PrometheusRule removed", "prod", lambda d: d.remove(_kind(d, "PrometheusRule", app=None)),
+     "renders no PrometheusRule"),
+    ("PodMonitor on the gRPC port", "prod",
+     lambda d: _kind(d, "PodMonitor", app=None)["spec"]["podMetricsEndpoints"][0].update(port="grpc"),
+     "no PodMonitor scrapes"),
+    ("PodMonitor without the job label", "prod",
+     lambda d: _kind(d, "PodMonitor", app=None)["spec"].pop("jobLabel"), "jobLabel"),
     # evaluation: what it needs beyond personnel's rules
     ("evaluation runs the personnel binary", "prod",
      lambda d: _container(d, EVALUATION).update(command=["/usr/local/bin/personnel_server"]),

@@ -5,7 +5,8 @@
 //
 // MODULES_DIR is the node_modules folder where tests/deploy/package.json was installed
 // (schema_test.sh installs it under the build directory). The schemas are those bundled in
-// the kubernetes-models package (generated from the Kubernetes OpenAPI specification), so
+// the kubernetes-models package (generated from the Kubernetes OpenAPI specification) and,
+// for the prometheus-operator's custom resources, in @kubernetes-models/prometheus-operator, so
 // nothing is fetched while validating and no cluster is needed.
 //
 // Two checks per object:
@@ -83,6 +84,18 @@ function main(argv) {
   return failed === 0 ? 0 : 1;
 }
 
+// The package whose models hold the schemas of API group versions like APIVERSION: the
+// built-in API types, or the CRDs the manifests use (the prometheus-operator's PodMonitor and
+// PrometheusRule, generated from the operator's own CRD definitions).
+const CRD_MODEL_PACKAGES = {
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
+};
+
+function modelPackageOf(apiVersion) {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  return CRD_MODEL_PACKAGES[group] || 'kubernetes-models';
+}
+
 // The problems of one object, as readable lines; none when it is valid.
 function validate(load, object) {
   const { apiVersion, kind } = object;
@@ -91,12 +104,13 @@ function validate(load, object) {
   }
   let Model;
   try {
-    Model = load(`kubernetes-models/${apiVersion}/${kind}`)[kind];
+    Model = load(`${modelPackageOf(apiVersion)}/${apiVersion}/${kind}`)[kind];
   } catch (e) {
     Model = undefined;
   }
   if (typeof Model !== 'function') {
-    return [`no Kubernetes schema for ${apiVersion} ${kind}: not a built-in API type (or a retired version)`];
+    return [`no Kubernetes schema for ${apiVersion} ${kind}: not a built-in API type, not a CRD ` +
+      'this validator knows (or a retired version)'];
   }
   const tracker = trackReads(asDecodedByApiServer(object));
   const problems = [];
