@@ -13,17 +13,14 @@ Run through ctest (scripts/test.sh); needs LADDER_TEST_MYSQL_SOCKET, LADDER_TEST
 
 import importlib.util
 import os
-import re
-import subprocess
 import sys
-import threading
 import time
 import unittest
 import uuid
 
-BUILD_DIR = os.environ.get("LADDER_BUILD_DIR", os.path.join(os.getcwd(), "build"))
-PKI_DIR = os.environ["LADDER_TEST_PKI_DIR"]
-TOKEN_TOOL = os.environ.get("LADDER_TOKEN_TOOL", os.path.join(BUILD_DIR, "tools", "token", "ladder_token"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support", "python"))
+from ladder_servers import BUILD_DIR, Server, mint_token, pki, secure_channel  # noqa: E402
+
 sys.path.insert(0, os.path.join(BUILD_DIR, "gen", "python"))
 
 import grpc  # noqa: E402
@@ -70,72 +67,11 @@ def error_details(error):
     return reason, field
 
 
-def pki(name):
-    return os.path.join(PKI_DIR, name)
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def mint_token(subject, role="HR_ADMIN", key=None):
-    """A token from the ladder_token binary, signed with the test PKI's ES256 key."""
-    return subprocess.run(
-        [TOKEN_TOOL, "--key=" + (key or pki("jwt/private/ladder-dev-es256.key")),
-         "--kid=ladder-dev-es256", "--subject=" + subject, "--role=" + role, "--ttl=1h"],
-        check=True, capture_output=True, text=True).stdout.strip()
-
-
-def secure_channel(address, token):
-    """TLS verified with the test CA, and the token on every call, as a client is told to."""
-    credentials = grpc.ssl_channel_credentials(root_certificates=read(pki("ca.crt")))
-    if token:
-        credentials = grpc.composite_channel_credentials(
-            credentials, grpc.access_token_call_credentials(token))
-    return grpc.secure_channel(address, credentials)
-
-
-class PersonnelServer:
-    """personnel_server on a free loopback port; the port is read from its log."""
-
-    def __init__(self):
-        socket = os.environ["LADDER_TEST_MYSQL_SOCKET"]
-        user = os.environ.get("LADDER_TEST_MYSQL_USER", "ladder")
-        password = os.environ.get("LADDER_TEST_MYSQL_PASSWORD", "ladder")
-        database = "ladder_t_python_%d" % os.getpid()
-        self.process = subprocess.Popen(
-            [os.path.join(BUILD_DIR, "services", "personnel", "personnel_server"),
-             "--listen=127.0.0.1:0",
-             "--database=mysql://%s:%s@localhost/%s?socket=%s" % (user, password, database, socket),
-             "--policy_dir=config/policy", "--health_interval=200ms",
-             "--tls_cert=" + pki("personnel.crt"), "--tls_key=" + pki("personnel.key"),
-             "--tls_ca=" + pki("ca.crt"), "--jwt_keys_dir=" + pki("jwt/public"),
-             "--jwt_issuer=ladder", "--jwt_audience=ladder"],
-            stderr=subprocess.PIPE, text=True)
-        self.port = None
-        self.log = []
-        for line in self.process.stderr:
-            self.log.append(line)
-            match = re.search(r"event=serving .* port=(\d+)", line)
-            if match:
-                self.port = int(match.group(1))
-                break
-        if self.port is None:
-            raise RuntimeError("personnel_server did not start:\n" + "".join(self.log))
-        # Keep draining the log so the server never blocks on a full pipe.
-        threading.Thread(target=self.process.stderr.read, daemon=True).start()
-
-    def stop(self):
-        self.process.terminate()
-        return self.process.wait(timeout=30)
-
-
 class PersonnelClientTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = PersonnelServer()
-        cls.address = "127.0.0.1:%d" % cls.server.port
+        cls.server = Server("personnel", database_prefix="ladder_t_python")
+        cls.address = cls.server.address
         cls.channel = secure_channel(cls.address, mint_token("python-client-test"))
         cls.stub = ps_grpc.PersonnelServiceStub(cls.channel)
         cls.health_check = cls.channel.unary_unary(
@@ -148,6 +84,7 @@ class PersonnelClientTest(unittest.TestCase):
         cls.channel.close()
         # SIGTERM: the server drains and exits cleanly.
         assert cls.server.stop() == 0
+        cls.server.drop_database()
 
     def county(self):
         city = self.stub.CreateOrgUnit(ps.CreateOrgUnitRequest(

@@ -24,17 +24,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unicodedata
 import unittest
 import xml.etree.ElementTree as ET
 
-BUILD_DIR = os.environ.get("LADDER_BUILD_DIR", os.path.join(os.getcwd(), "build"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support", "python"))
+import ladder_servers  # noqa: E402
+from ladder_servers import BUILD_DIR, ROOT, mint_token, pki  # noqa: E402
+
 LADDERCTL = os.environ.get("LADDERCTL", os.path.join(BUILD_DIR, "tools", "ladderctl", "ladderctl"))
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-PKI_DIR = os.environ["LADDER_TEST_PKI_DIR"]
-TOKEN_TOOL = os.environ.get("LADDER_TOKEN_TOOL", os.path.join(BUILD_DIR, "tools", "token", "ladder_token"))
 sys.path.insert(0, os.path.join(BUILD_DIR, "gen", "python"))
 
 import grpc  # noqa: E402
@@ -60,60 +59,8 @@ def display_width(text):
     return width
 
 
-def pki(name):
-    return os.path.join(PKI_DIR, name)
-
-
-def mint_token(subject, key=None):
-    """An HR_ADMIN token from the ladder_token binary, signed with the test PKI's ES256 key."""
-    return subprocess.run(
-        [TOKEN_TOOL, "--key=" + (key or pki("jwt/private/ladder-dev-es256.key")),
-         "--kid=ladder-dev-es256", "--subject=" + subject, "--role=HR_ADMIN", "--ttl=1h"],
-        check=True, capture_output=True, text=True).stdout.strip()
-
-
-class Server:
-    """One server binary on a free loopback port; the port is read from its log."""
-
-    def __init__(self, name, extra):
-        socket = os.environ["LADDER_TEST_MYSQL_SOCKET"]
-        user = os.environ.get("LADDER_TEST_MYSQL_USER", "ladder")
-        password = os.environ.get("LADDER_TEST_MYSQL_PASSWORD", "ladder")
-        self.database = "ladder_t_cli_%d_%s" % (os.getpid(), name)
-        self.process = subprocess.Popen(
-            [os.path.join(BUILD_DIR, "services", name, name + "_server"),
-             "--listen=127.0.0.1:0",
-             "--database=mysql://%s:%s@localhost/%s?socket=%s" % (user, password, self.database, socket),
-             "--policy_dir=config/policy", "--health_interval=200ms",
-             # Its own certificate: its server identity and, calling the others, its client one.
-             "--tls_cert=" + pki(name + ".crt"), "--tls_key=" + pki(name + ".key"),
-             "--tls_ca=" + pki("ca.crt"), "--jwt_keys_dir=" + pki("jwt/public"),
-             "--jwt_issuer=ladder", "--jwt_audience=ladder"] + extra,
-            stderr=subprocess.PIPE, text=True, cwd=ROOT)
-        self.port = None
-        log = []
-        for line in self.process.stderr:
-            log.append(line)
-            match = re.search(r"event=serving .* port=(\d+)", line)
-            if match:
-                self.port = int(match.group(1))
-                break
-        if self.port is None:
-            raise RuntimeError("%s_server did not start:\n%s" % (name, "".join(log)))
-        threading.Thread(target=self.process.stderr.read, daemon=True).start()
-        self.address = "127.0.0.1:%d" % self.port
-
-    def stop(self):
-        """SIGTERM, as a deployment stops it; SIGKILL if it does not stop in time."""
-        if self.process.poll() is not None:
-            return self.process.returncode
-        self.process.terminate()
-        try:
-            return self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=30)
-            return "killed"
+def Server(name, extra):
+    return ladder_servers.Server(name, extra, database_prefix="ladder_t_cli")
 
 
 class LadderctlTest(unittest.TestCase):
@@ -186,14 +133,8 @@ class LadderctlTest(unittest.TestCase):
             channel.close()
         codes = [server.stop() for server in reversed(cls.servers)]
         shutil.rmtree(cls.tmp, ignore_errors=True)
-        client = shutil.which("mariadb")
-        if client:  # a courtesy to a shared test server; scripts/test.sh starts a fresh one
-            for server in cls.servers:
-                subprocess.run([client, "--no-defaults", "--socket=" + os.environ["LADDER_TEST_MYSQL_SOCKET"],
-                                "-u", os.environ.get("LADDER_TEST_MYSQL_USER", "ladder"),
-                                "-p" + os.environ.get("LADDER_TEST_MYSQL_PASSWORD", "ladder"),
-                                "-e", "DROP DATABASE IF EXISTS " + server.database],
-                               capture_output=True, timeout=60)
+        for server in cls.servers:
+            server.drop_database()
         return codes
 
     # --- helpers -------------------------------------------------------------------------
