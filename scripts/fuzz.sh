@@ -6,7 +6,7 @@
 #   scripts/fuzz.sh common_text_fuzzer         only the named ones
 #
 # Environment:
-#   LADDER_FUZZ_SECONDS    seconds each fuzzer runs (default 30)
+#   LADDER_FUZZ_SECONDS    seconds each fuzzer runs (default 20)
 #   LADDER_FUZZ_JOBS       fuzzers running at once (default: the number of CPUs, at most 4)
 #   LADDER_FUZZ_BUILD_DIR  the build directory (default $LADDER_ROOT/build-fuzz)
 #
@@ -22,7 +22,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 FUZZ_DIR="${LADDER_FUZZ_BUILD_DIR:-$LADDER_ROOT/build-fuzz}"
-SECONDS_EACH="${LADDER_FUZZ_SECONDS:-30}"
+SECONDS_EACH="${LADDER_FUZZ_SECONDS:-20}"
 JOBS="${LADDER_FUZZ_JOBS:-$(nproc)}"
 ALL_TARGETS=(personnel_request_fuzzer evaluation_request_fuzzer careerpath_request_fuzzer
   common_text_fuzzer wire_request_fuzzer)

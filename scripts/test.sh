@@ -85,7 +85,7 @@ else
   log "ctest failed with exit code $status"
 fi
 
-# Fuzzing (scripts/fuzz.sh): each fuzzer of fuzz/ for LADDER_FUZZ_SECONDS (30) after their
+# Fuzzing (scripts/fuzz.sh): each fuzzer of fuzz/ for LADDER_FUZZ_SECONDS (20) after their
 # clang build, about two minutes in all. Full runs only; LADDER_TEST_FUZZ=0 skips it.
 if (($# == 0)) && [[ "${LADDER_TEST_FUZZ:-1}" != 0 ]]; then
   fuzz_status=0
