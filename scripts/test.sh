@@ -86,7 +86,7 @@ else
 fi
 
 # Fuzzing (scripts/fuzz.sh): each fuzzer of fuzz/ for LADDER_FUZZ_SECONDS (20) after their
-# clang build, about two minutes in all. Full runs only; LADDER_TEST_FUZZ=0 skips it.
+# clang build, about three and a half minutes in all. Full runs only; LADDER_TEST_FUZZ=0 skips it.
 if (($# == 0)) && [[ "${LADDER_TEST_FUZZ:-1}" != 0 ]]; then
   fuzz_status=0
   bash "$LADDER_ROOT/scripts/fuzz.sh" </dev/null 9>&- || fuzz_status=$?
