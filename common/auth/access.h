@@ -66,6 +66,7 @@ inline constexpr Grant kCountyHrOwnCounties{Role::kCountyHr, Reach::kOwnCounties
 inline constexpr Grant kSupervisorOwnTeam{Role::kSupervisor, Reach::kOwnTeam};
 inline constexpr Grant kServiceStaffOwnTeam{Role::kServiceStaff, Reach::kOwnTeam};
 inline constexpr Grant kEmployeeSelf{Role::kEmployee, Reach::kSelf};
+inline constexpr Grant kPayroll{Role::kPayroll, Reach::kAnything};
 // Reference data that is nobody's personal data (org units, teams, quotas, policies) is
 // readable by every signed-in role.
 inline constexpr Grant kAnyCountyHr{Role::kCountyHr, Reach::kAnything};

@@ -19,6 +19,7 @@ enum class Role {
   kServiceStaff,  // quality-inspection flags in their own team
   kAuditor,       // reads everything, changes nothing
   kEmployee,      // their own record, scores and eligibility
+  kPayroll,       // a pay system: follows personnel's change feed (levels, post grades), no scores
   kService,       // another Ladder service, by its mTLS certificate
 };
 

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <atomic>
+#include <sstream>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/db/transaction.h"
+#include "cppconn/datatype.h"
 #include "cppconn/resultset.h"
 #include "spdlog/spdlog.h"
 
@@ -55,7 +57,15 @@ StoredAuditEvent ReadEvent(sql::ResultSet& rows) {
 
 constexpr char kPendingColumns[] =
     "occurred_us, actor, role, on_behalf_of, action, resource, request_id, outcome, before_json, "
-    "after_json, trace_id";
+    "after_json, trace_id, change_kind, change_county_id, change_other_county_id, change_payload";
+
+std::string ReadBlob(sql::ResultSet& rows, int column) {
+  if (rows.isNull(column)) return "";
+  std::unique_ptr<std::istream> blob(rows.getBlob(column));
+  std::ostringstream bytes;
+  bytes << blob->rdbuf();
+  return bytes.str();
+}
 
 constexpr char kColumns[] =
     "id, occurred_us, actor, role, action, resource, request_id, outcome, before_json, "
@@ -84,7 +94,8 @@ std::string AuditEventHash(int64_t id, const AuditEvent& event, const std::strin
 
 absl::Status AppendAuditEvent(Connection& connection, const AuditEvent& event) {
   sql::PreparedStatement& insert = connection.Prepare(
-      absl::StrCat("INSERT INTO audit_pending (", kPendingColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      absl::StrCat("INSERT INTO audit_pending (", kPendingColumns,
+                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   // Stored at microsecond precision; the hash will cover exactly what is stored.
   insert.setInt64(1, Micros(event.occurred_at));
   insert.setString(2, event.actor);
@@ -97,6 +108,15 @@ absl::Status AppendAuditEvent(Connection& connection, const AuditEvent& event) {
   insert.setString(9, event.before_json);
   insert.setString(10, event.after_json);
   insert.setString(11, event.trace_id);
+  insert.setString(12, event.change.kind);
+  insert.setInt64(13, event.change.county_id);
+  insert.setInt64(14, event.change.other_county_id);
+  std::istringstream payload(event.change.payload);
+  if (event.change.kind.empty()) {
+    insert.setNull(15, sql::DataType::LONGVARBINARY);
+  } else {
+    insert.setBlob(15, &payload);
+  }
   insert.executeUpdate();
   appended_by_this_process.fetch_add(1, std::memory_order_relaxed);
   return absl::OkStatus();
@@ -114,6 +134,20 @@ size_t ChunkFor(size_t remaining) {
     if (remaining >= shape) return shape;
   }
   return 1;
+}
+
+// The feed's copy of a change, under the id its audit event was just sealed with: in the
+// sealing transaction, so the feed and the trail agree on every change and its order.
+void PublishChange(Connection& connection, int64_t id, const FeedChange& change) {
+  sql::PreparedStatement& insert = connection.Prepare(
+      "INSERT INTO change_events (id, kind, county_id, other_county_id, payload) VALUES (?, ?, ?, ?, ?)");
+  insert.setInt64(1, id);
+  insert.setString(2, change.kind);
+  insert.setInt64(3, change.county_id);
+  insert.setInt64(4, change.other_county_id);
+  std::istringstream payload(change.payload);
+  insert.setBlob(5, &payload);
+  insert.executeUpdate();
 }
 
 // One sealing transaction: up to `batch` pending events, in pending order, chained after the
@@ -148,6 +182,10 @@ absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
       event.before_json = rows->getString(10);
       event.after_json = rows->getString(11);
       event.trace_id = rows->getString(12);
+      event.change.kind = rows->getString(13);
+      event.change.county_id = rows->getInt64(14);
+      event.change.other_county_id = rows->getInt64(15);
+      if (!event.change.kind.empty()) event.change.payload = ReadBlob(*rows, 16);
       pending.emplace_back(rows->getInt64(1), std::move(event));
     }
   }
@@ -186,6 +224,7 @@ absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
       insert.setString(base + 14, event.trace_id);
       remove.setInt64(1, pending_id);
       remove.executeUpdate();
+      if (!event.change.kind.empty()) PublishChange(connection, id, event.change);
       previous_hash = hash;
     }
     insert.executeUpdate();
@@ -212,6 +251,17 @@ absl::StatusOr<SealResult> SealPendingAuditEvents(ConnectionPool& pool, int batc
     total.last_id = round->last_id;
     if (round->sealed < batch) return total;
   }
+}
+
+absl::StatusOr<SealResult> SealIfPending(ConnectionPool& pool) {
+  absl::StatusOr<bool> pending = WithConnection<bool>(pool, [](Connection& connection) -> absl::StatusOr<bool> {
+    std::unique_ptr<sql::ResultSet> rows(
+        connection.Prepare("SELECT 1 FROM audit_pending LIMIT 1").executeQuery());
+    return rows->next();
+  });
+  if (!pending.ok()) return pending.status();
+  if (!*pending) return SealResult{};
+  return SealPendingAuditEvents(pool);
 }
 
 absl::Status RecordAuditEvent(ConnectionPool& pool, const AuditEvent& event) {

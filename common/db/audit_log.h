@@ -9,6 +9,8 @@
 //     transactions never wait on or conflict over, on one server or on a Galera cluster);
 //   - a sealer moves committed pending events into audit_events in the order it sees them
 //     commit, each with the next consecutive id and a hash over it and the one before.
+// A change that downstream systems follow rides on its audit event (FeedChange): sealing
+// also publishes it to the change feed under the event's id.
 // Only sealers write the chain head; concurrent sealers (one per replica) serialise on it
 // and at most one of them wins a round. Because ids are given at sealing, an event that
 // commits late is sealed late with a later id: a reader paging by id never passes an event
@@ -26,6 +28,18 @@
 #include "common/db/connection_pool.h"
 
 namespace ladder::db {
+
+// A change for the change feed (common/db/change_feed.h), recorded with the audit event of
+// the call that made it and published with it when the event is sealed.
+struct FeedChange {
+  // The service's name of the kind, e.g. "KIND_LEVEL_CHANGED"; empty: no change to publish.
+  std::string kind;
+  // The counties it touches (0: none): after the change, and before it for a move.
+  int64_t county_id = 0;
+  int64_t other_county_id = 0;
+  // The service's Change message, serialized.
+  std::string payload;
+};
 
 struct AuditEvent {
   absl::Time occurred_at;
@@ -46,6 +60,9 @@ struct AuditEvent {
   std::string after_json;
   // The W3C trace id of the call (32 hex digits); empty when it had none.
   std::string trace_id;
+  // What the change feed publishes of it; kind empty for refusals and unpublished changes.
+  // Not covered by the hash: the event's before and after already are.
+  FeedChange change;
 };
 
 struct StoredAuditEvent {
@@ -81,6 +98,11 @@ int64_t AuditEventsAppendedByThisProcess();
 // Seals every committed pending event, oldest first, in transactions of at most `batch`
 // events each. Safe to run from any number of replicas at once.
 absl::StatusOr<SealResult> SealPendingAuditEvents(ConnectionPool& pool, int batch = 500);
+
+// Seals when anything is pending (one indexed read when nothing is): what a reader of the
+// trail or the change feed calls first, so it sees what committed a moment ago whichever
+// replica wrote it and whether or not a sealer ran since.
+absl::StatusOr<SealResult> SealIfPending(ConnectionPool& pool);
 
 // Newest first: up to `limit` events with id below `before_id` (0 = from the newest),
 // optionally only those of `actor`. A first page seals what is pending before it reads.

@@ -46,6 +46,10 @@ std::string AuditJson(const google::protobuf::Message& message) {
 }
 }  // namespace
 
+void NoteFeedChange(const MutationContext& mutation, FeedChange change) {
+  mutation.feed_change = std::move(change);
+}
+
 void NoteAuditBefore(const MutationContext& mutation, const google::protobuf::Message& before) {
   mutation.audit_before_json = AuditJson(before);
 }
@@ -71,6 +75,7 @@ absl::Status AuditMutation(Connection& connection, const MutationContext& mutati
   event.outcome = "OK";
   event.before_json = mutation.audit_before_json;
   event.after_json = AuditJson(response);
+  event.change = mutation.feed_change;
   return AppendAuditEvent(connection, event);
 }
 

@@ -12,6 +12,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "common/api/validation.h"
+#include "common/db/audit_log.h"
 #include "common/db/connection_pool.h"
 #include "common/db/transaction.h"
 #include "google/protobuf/message.h"
@@ -81,7 +82,12 @@ struct MutationContext {
   // the change (proto JSON), and its name when the response does not carry it.
   mutable std::string audit_before_json;
   mutable std::string audit_resource;
+  // Set by the store when the change is one the change feed publishes.
+  mutable FeedChange feed_change;
 };
+
+// Publishes `change` on the change feed with the mutation's audit event.
+void NoteFeedChange(const MutationContext& mutation, FeedChange change);
 
 // Keeps `before` (as proto JSON) for the mutation's audit event.
 void NoteAuditBefore(const MutationContext& mutation, const google::protobuf::Message& before);
@@ -120,6 +126,7 @@ absl::StatusOr<Response> RunIdempotent(ConnectionPool& pool, const MutationConte
             return response;
           }
         }
+        mutation.feed_change = FeedChange{};  // what an earlier, rolled-back attempt noted
         absl::StatusOr<Response> response = body(connection);
         if (!response.ok()) return response.status();
         if (absl::Status audited = AuditMutation(connection, mutation, *response); !audited.ok()) {

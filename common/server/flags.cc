@@ -45,6 +45,9 @@ ABSL_FLAG(bool, migrate, true, "apply schema migrations at start");
 ABSL_FLAG(bool, migrate_only, false, "apply schema migrations, then exit");
 ABSL_FLAG(absl::Duration, request_id_retention, absl::Hours(24 * 30),
           "how long a request_id is remembered for idempotent retries");
+ABSL_FLAG(absl::Duration, change_retention, absl::Hours(24 * 400),
+          "how long the change feed keeps a change; a cursor older than that is refused "
+          "(CURSOR_EXPIRED), so a consumer must never stop for longer");
 ABSL_FLAG(absl::Duration, audit_verify_interval, absl::Hours(6),
           "how often the server verifies its whole audit trail itself (and at start)");
 ABSL_FLAG(absl::Duration, audit_seal_interval, absl::Milliseconds(500),
@@ -90,6 +93,7 @@ constexpr std::pair<const char*, const char*> kEnvironment[] = {
     {"LADDER_STREAM_FIRST_MESSAGE_TIMEOUT", "stream_first_message_timeout"},
     {"LADDER_MIGRATE", "migrate"},
     {"LADDER_REQUEST_ID_RETENTION", "request_id_retention"},
+    {"LADDER_CHANGE_RETENTION", "change_retention"},
     {"LADDER_AUDIT_SEAL_INTERVAL", "audit_seal_interval"},
     {"LADDER_AUDIT_VERIFY_INTERVAL", "audit_verify_interval"},
     {"LADDER_TLS_CERT", "tls_cert"},

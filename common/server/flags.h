@@ -20,6 +20,7 @@
 //   --migrate           [LADDER_MIGRATE]         apply schema migrations at start
 //   --migrate_only                               apply migrations and exit (a Job)
 //   --request_id_retention [LADDER_REQUEST_ID_RETENTION] how long request ids are kept
+//   --change_retention [LADDER_CHANGE_RETENTION] how long the change feed keeps a change
 //   --audit_seal_interval [LADDER_AUDIT_SEAL_INTERVAL] how often pending audit events are sealed
 //   --audit_verify_interval [LADDER_AUDIT_VERIFY_INTERVAL] how often the server verifies its trail
 // Security (docs/security.md):
@@ -59,6 +60,7 @@ ABSL_DECLARE_FLAG(absl::Duration, stream_first_message_timeout);
 ABSL_DECLARE_FLAG(bool, migrate);
 ABSL_DECLARE_FLAG(bool, migrate_only);
 ABSL_DECLARE_FLAG(absl::Duration, request_id_retention);
+ABSL_DECLARE_FLAG(absl::Duration, change_retention);
 ABSL_DECLARE_FLAG(absl::Duration, audit_seal_interval);
 ABSL_DECLARE_FLAG(absl::Duration, audit_verify_interval);
 ABSL_DECLARE_FLAG(std::string, tls_cert);

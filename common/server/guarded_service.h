@@ -5,8 +5,10 @@
 // a subclass (services/*/access_policy.cc). Methods are registered as ordinary sync unary (or
 // client-streaming) methods on raw bytes, so the guard, not the generated code, parses the
 // requests, and a call costs what a generated method costs. A method the policy does not
-// bind is not registered: the server answers UNIMPLEMENTED.
+// bind is not registered: the server answers UNIMPLEMENTED. Server-streaming methods (the
+// change feed's watch) are bound the same way.
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -46,6 +48,12 @@ struct NotDeduced {
 };
 
 class GuardedService : public grpc::Service {
+ public:
+  // Ends the service's server streams (watches of the change feed) at their next step, with
+  // UNAVAILABLE: a shutdown is then not held up by them for its whole grace period, and
+  // their callers resume on another replica from their last cursor.
+  void EndStreams() { streams_ending_->store(true); }
+
  protected:
   explicit GuardedService(CallGuard guard) : guard_(std::move(guard)) {}
 
@@ -56,6 +64,14 @@ class GuardedService : public grpc::Service {
   using ReadingHandler =
       std::function<grpc::Status(grpc::ServerContext*, MessageReader<Request>*, Response*)>;
 
+  // Writes one message of a server stream; false once the stream is broken or cancelled.
+  template <typename Response>
+  using MessageWriter = std::function<bool(const Response&)>;
+
+  template <typename Request, typename Response>
+  using WritingHandler =
+      std::function<grpc::Status(grpc::ServerContext*, const Request*, const MessageWriter<Response>&)>;
+
   template <typename Request, typename Response>
   void Unary(const char* method, Access<Request> access, UnaryHandler<Request, Response> handler) {
     using Handler = grpc::internal::RpcMethodHandler<GuardedService, grpc::ByteBuffer, grpc::ByteBuffer>;
@@ -65,19 +81,12 @@ class GuardedService : public grpc::Service {
             [method, access = std::move(access), handler = std::move(handler)](
                 GuardedService* self, grpc::ServerContext* context, const grpc::ByteBuffer* bytes,
                 grpc::ByteBuffer* reply) -> grpc::Status {
-              db::ScopedCallDeadline deadline(DeadlineOf(*context));
-              observability::ScopedTrace trace(observability::TraceOf(*context));
-              Request request;
-              auth::Principal principal;
-              if (absl::Status admitted = self->guard_.Admit(*context, method, access, *bytes, request, principal);
-                  !admitted.ok()) {
-                return self->guard_.Answer(admitted);
-              }
-              auth::ScopedCaller caller(principal);
-              Response response;
-              grpc::Status status = handler(context, &request, &response);
-              if (!status.ok()) return status;
-              return Serialize(response, reply);
+              return self->AdmitAndRun(context, method, access, *bytes, [&](const Request& request) {
+                Response response;
+                grpc::Status status = handler(context, &request, &response);
+                if (!status.ok()) return status;
+                return Serialize(response, reply);
+              });
             },
             this)));
   }
@@ -140,6 +149,30 @@ class GuardedService : public grpc::Service {
             this)));
   }
 
+  // A server-streaming method: the request is admitted as a unary call's is (role, limits,
+  // scope, narrowing), then the handler writes the stream. The call counts against the
+  // caller's calls in flight for as long as it streams.
+  template <typename Request, typename Response>
+  void ServerStreaming(const char* method, Access<Request> access, WritingHandler<Request, Response> handler) {
+    using Handler = grpc::internal::ServerStreamingHandler<GuardedService, grpc::ByteBuffer, grpc::ByteBuffer>;
+    AddMethod(new grpc::internal::RpcServiceMethod(
+        FullName(method), grpc::internal::RpcMethod::SERVER_STREAMING,
+        new Handler(
+            [method, access = std::move(access), handler = std::move(handler)](
+                GuardedService* self, grpc::ServerContext* context, const grpc::ByteBuffer* bytes,
+                grpc::ServerWriter<grpc::ByteBuffer>* stream) -> grpc::Status {
+              return self->AdmitAndRun(context, method, access, *bytes, [&](const Request& request) {
+                const MessageWriter<Response> write = [stream](const Response& response) {
+                  grpc::ByteBuffer message;
+                  if (!Serialize(response, &message).ok()) return false;
+                  return stream->Write(message);
+                };
+                return handler(context, &request, write);
+              });
+            },
+            this)));
+  }
+
   // ListAuditEvents and VerifyAuditTrail over the service's own database, for HR admins and
   // auditors: the same in every service, with the service's request and response types.
   template <typename ListRequest, typename ListResponse, typename VerifyRequest, typename VerifyResponse>
@@ -152,8 +185,26 @@ class GuardedService : public grpc::Service {
   }
 
   const CallGuard& guard() const { return guard_; }
+  // Set once EndStreams was called; streaming handlers poll it.
+  const std::atomic<bool>* streams_ending() const { return streams_ending_.get(); }
 
  private:
+  // A call with one request message: with its deadline and trace in scope, the caller is
+  // admitted and the request parsed and authorized, then `body(request)` runs as that caller.
+  template <typename Request, typename Body>
+  grpc::Status AdmitAndRun(grpc::ServerContext* context, const char* method, const Access<Request>& access,
+                           const grpc::ByteBuffer& bytes, Body&& body) const {
+    db::ScopedCallDeadline deadline(DeadlineOf(*context));
+    observability::ScopedTrace trace(observability::TraceOf(*context));
+    Request request;
+    auth::Principal principal;
+    if (absl::Status admitted = guard_.Admit(*context, method, access, bytes, request, principal); !admitted.ok()) {
+      return guard_.Answer(admitted);
+    }
+    auth::ScopedCaller caller(principal);
+    return body(request);
+  }
+
   template <typename Request>
   class GuardedReader final : public MessageReader<Request> {
    public:
@@ -208,6 +259,8 @@ class GuardedService : public grpc::Service {
 
   CallGuard guard_;
   std::deque<std::string> names_;
+  // Shared with the handlers, which gRPC may still run while the service is destroyed.
+  std::shared_ptr<std::atomic<bool>> streams_ending_ = std::make_shared<std::atomic<bool>>(false);
 };
 
 }  // namespace ladder::server

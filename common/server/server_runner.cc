@@ -182,7 +182,8 @@ void HealthMonitor::Watch() {
 }
 
 void RunUntilSignalled(const ServerConfig& config, grpc::Server& server,
-                       const std::function<absl::Status()>& readiness) {
+                       const std::function<absl::Status()>& readiness,
+                       const std::function<void()>& before_shutdown) {
   {
     HealthMonitor monitor(config, server, readiness);
     sigset_t signals = ShutdownSignals();
@@ -193,6 +194,7 @@ void RunUntilSignalled(const ServerConfig& config, grpc::Server& server,
   }
   // Load balancers and probes see NOT_SERVING while calls in flight finish.
   server.GetHealthCheckService()->Shutdown();
+  if (before_shutdown) before_shutdown();
   server.Shutdown(std::chrono::system_clock::now() +
                   absl::ToChronoSeconds(config.shutdown_grace));
   server.Wait();

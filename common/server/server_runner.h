@@ -103,7 +103,9 @@ class HealthMonitor final {
 // Serves until SIGTERM or SIGINT. Meanwhile probes `readiness` every health_interval and
 // reports SERVING or NOT_SERVING. On the signal: NOT_SERVING (so load balancers stop
 // sending), then Shutdown with the grace period, then returns.
+// `before_shutdown` runs first (ending the services' streams).
 void RunUntilSignalled(const ServerConfig& config, grpc::Server& server,
-                       const std::function<absl::Status()>& readiness);
+                       const std::function<absl::Status()>& readiness,
+                       const std::function<void()>& before_shutdown = nullptr);
 
 }  // namespace ladder::server

@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/notification.h"
 #include "common/db/audit_log.h"
+#include "common/db/change_feed.h"
 #include "common/observability/metrics.h"
 #include "common/observability/metrics_endpoint.h"
 #include "prometheus/gauge.h"
@@ -19,6 +20,7 @@
 #include "absl/flags/flag.h"
 #include "common/server/audit_rpcs.h"
 #include "common/server/flags.h"
+#include "common/server/guarded_service.h"
 #include "common/server/logging.h"
 #include "common/server/server_runner.h"
 #include "common/server/transport_security.h"
@@ -53,6 +55,16 @@ void ForgetExpiredRequestIds(db::ConnectionPool& pool, absl::Duration retention)
     spdlog::warn("event=request_log_purge_failed error=\"{}\"", purged.status().ToString());
   } else if (*purged > 0) {
     spdlog::info("event=request_log_purged rows={}", *purged);
+  }
+}
+
+// Drops the change feed's changes past their retention.
+void PruneExpiredChanges(db::ConnectionPool& pool, absl::Duration retention) {
+  absl::StatusOr<int64_t> pruned = db::PruneChanges(pool, retention);
+  if (!pruned.ok()) {
+    spdlog::warn("event=change_feed_prune_failed error=\"{}\"", pruned.status().ToString());
+  } else if (*pruned > 0) {
+    spdlog::info("event=change_feed_pruned changes={}", *pruned);
   }
 }
 
@@ -212,7 +224,11 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   spdlog::info("event=serving address={} port={}", config.listen, started->port);
   RunningService& service = **running;
   const absl::Duration retention = absl::GetFlag(FLAGS_request_id_retention);
-  PeriodicTask janitor(absl::Hours(1), [&pool, retention] { ForgetExpiredRequestIds(pool, retention); });
+  const absl::Duration change_retention = absl::GetFlag(FLAGS_change_retention);
+  PeriodicTask janitor(absl::Hours(1), [&pool, retention, change_retention] {
+    ForgetExpiredRequestIds(pool, retention);
+    PruneExpiredChanges(pool, change_retention);
+  });
   // The heaps of many threads (arenas) are trimmed only by malloc_trim.
   PeriodicTask trimmer(absl::Seconds(30), [] { malloc_trim(0); });
   AuditSealer audit_sealer(pool);
@@ -235,7 +251,10 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
     metrics_refresher = std::make_unique<PeriodicTask>(absl::GetFlag(FLAGS_metrics_refresh_interval),
                                                        [&service] { service.RefreshMetrics(); });
   }
-  RunUntilSignalled(config, *started->server, [&service] { return service.Ready(); });
+  RunUntilSignalled(config, *started->server, [&service] { return service.Ready(); }, [&service] {
+    // Every service's face is a GuardedService (its access policy).
+    if (auto* guarded = dynamic_cast<GuardedService*>(service.service())) guarded->EndStreams();
+  });
   return EXIT_SUCCESS;
 }
 

@@ -48,6 +48,9 @@ inline constexpr absl::string_view kInternal = "INTERNAL";
 // refused too often in a short time. Retry after the delay the RetryInfo gives.
 inline constexpr absl::string_view kTooManyCallsInFlight = "TOO_MANY_CALLS_IN_FLIGHT";
 inline constexpr absl::string_view kTooManyRefusals = "TOO_MANY_REFUSALS";
+// FAILED_PRECONDITION: a change feed's cursor lies before the changes still kept; list the
+// current state and follow the feed from a fresh cursor.
+inline constexpr absl::string_view kCursorExpired = "CURSOR_EXPIRED";
 }  // namespace reason
 
 // INVALID_ARGUMENT naming the offending field ("employee.display_name") and why: a

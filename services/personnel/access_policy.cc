@@ -3,6 +3,7 @@
 #include <set>
 
 #include "common/api/resource_name.h"
+#include "common/server/change_feed_rpcs.h"
 #include "common/status/macros.h"
 #include "services/personnel/request_validation.h"
 
@@ -50,19 +51,41 @@ class Scopes {
   PersonnelStore* store_;
 };
 
+// The county a county HR's list is narrowed to when it names none: theirs, if they have one.
+absl::StatusOr<std::string> TheOwnCounty(const Principal& principal) {
+  if (principal.counties.size() != 1) {
+    return absl::PermissionDeniedError("county HR of several counties name one of them in `county`");
+  }
+  return api::FormatName("orgUnits", principal.counties.front());
+}
+
 // A list with county and team filters, narrowed to what the caller may see: county HR of
 // one county see it without naming it; supervisors and service staff see their team.
 template <typename Request>
 absl::Status NarrowToCountyOrTeam(const Principal& principal, Request& request) {
   if (principal.role == auth::Role::kCountyHr && request.county().empty() && request.team().empty()) {
-    if (principal.counties.size() != 1) {
-      return absl::PermissionDeniedError("county HR of several counties name one of them in `county`");
-    }
-    request.set_county(api::FormatName("orgUnits", principal.counties.front()));
+    LADDER_ASSIGN_OR_RETURN(std::string county, TheOwnCounty(principal));
+    request.set_county(county);
   }
   if ((principal.role == auth::Role::kSupervisor || principal.role == auth::Role::kServiceStaff) &&
       request.team().empty()) {
     request.set_team(api::FormatName("teams", principal.team));
+  }
+  return absl::OkStatus();
+}
+
+// A request with an optional county filter: no filter reaches the whole branch.
+absl::StatusOr<Scope> OfOptionalCounty(const std::string& county) {
+  if (county.empty()) return Scope{};
+  return Scopes::OfCounty(county);
+}
+
+// County HR of one county are narrowed to it when they name none.
+template <typename Request>
+absl::Status NarrowToOwnCounty(const Principal& principal, Request& request) {
+  if (principal.role == auth::Role::kCountyHr && request.county().empty()) {
+    LADDER_ASSIGN_OR_RETURN(std::string county, TheOwnCounty(principal));
+    request.set_county(county);
   }
   return absl::OkStatus();
 }
@@ -193,10 +216,8 @@ PersonnelAccessPolicy::PersonnelAccessPolicy(PersonnelServiceImpl* impl, Personn
          },
          [](const Principal& principal, v1::ListLevelChangesRequest& r) -> absl::Status {
            if (principal.role == auth::Role::kCountyHr && r.parent() == "employees/-" && r.county().empty()) {
-             if (principal.counties.size() != 1) {
-               return absl::PermissionDeniedError("county HR of several counties name one of them in `county`");
-             }
-             r.set_county(api::FormatName("orgUnits", principal.counties.front()));
+             LADDER_ASSIGN_OR_RETURN(std::string county, TheOwnCounty(principal));
+             r.set_county(county);
            }
            return absl::OkStatus();
          }},
@@ -205,6 +226,24 @@ PersonnelAccessPolicy::PersonnelAccessPolicy(PersonnelServiceImpl* impl, Personn
   // Quotas are head counts, not people: readable by all.
   Unary("GetCountyQuota", {Everyone()}, impl, &P::GetCountyQuota);
   Unary("ListCountyQuotas", {Everyone()}, impl, &P::ListCountyQuotas);
+
+  // The change feed: for HR, auditors and pay systems; county HR see the changes that touch
+  // their counties (a transfer touches both).
+  server::WatchOptions watch;
+  watch.ending = streams_ending();
+  const Grants feed_readers = {auth::kHrAdmin, auth::kAuditor, auth::kCountyHrOwnCounties, auth::kPayroll};
+  Unary<v1::ListChangesRequest, v1::ListChangesResponse>(
+      "ListChanges",
+      {feed_readers, [](const v1::ListChangesRequest& r) { return OfOptionalCounty(r.county()); },
+       NarrowToOwnCounty<v1::ListChangesRequest>},
+      server::ListChangesHandler<v1::ListChangesRequest, v1::ListChangesResponse, v1::Change>(audit_pool,
+                                                                                               kErrorDomain));
+  ServerStreaming<v1::WatchChangesRequest, v1::WatchChangesResponse>(
+      "WatchChanges",
+      {feed_readers, [](const v1::WatchChangesRequest& r) { return OfOptionalCounty(r.county()); },
+       NarrowToOwnCounty<v1::WatchChangesRequest>},
+      server::WatchChangesHandler<v1::WatchChangesRequest, v1::WatchChangesResponse, v1::Change>(
+          audit_pool, kErrorDomain, watch));
 
   AuditTrailMethods<v1::ListAuditEventsRequest, v1::ListAuditEventsResponse, v1::VerifyAuditTrailRequest,
                     v1::VerifyAuditTrailResponse>(audit_pool);

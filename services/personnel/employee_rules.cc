@@ -142,6 +142,7 @@ absl::StatusOr<Transition> DecideLevelChange(const Employee& current, const Leve
                                            : LevelChange::KIND_DEMOTION;
   }
   Transition transition;
+  transition.kind = v1::Change::KIND_LEVEL_CHANGED;
   transition.change = BaseChange(current, kind, command.effective_date, policy);
   transition.change->set_to_level(command.level);
   transition.change->set_reason(command.reason);
@@ -165,6 +166,7 @@ absl::StatusOr<Transition> DecideTransfer(const Employee& current, const Transfe
                                                     current.county()));
   }
   Transition transition;
+  transition.kind = v1::Change::KIND_EMPLOYEE_TRANSFERRED;
   transition.next = current;
   transition.next.set_county(command.county);
   transition.next.set_team(command.team);
@@ -186,6 +188,7 @@ absl::StatusOr<Transition> DecideRoleChange(const Employee& current, const RoleC
                                                   Role_Name(current.role())));
   }
   Transition transition;
+  transition.kind = v1::Change::KIND_ROLE_CHANGED;
   Employee& next = transition.next;
   next = current;
   next.set_role(command.role);
@@ -219,6 +222,7 @@ absl::StatusOr<Transition> DecideSeparation(const Employee& current,
   if (absl::Status s = RequireNotSeparated(current); !s.ok()) return s;
   if (absl::Status s = RequireDateInOrder(current, command.effective_date); !s.ok()) return s;
   Transition transition;
+  transition.kind = v1::Change::KIND_EMPLOYMENT_ENDED;
   transition.next = current;
   transition.next.set_status(EmploymentStatus::EMPLOYMENT_STATUS_SEPARATED);
   transition.next.set_separation_reason(command.reason);
@@ -239,6 +243,7 @@ absl::StatusOr<Transition> DecideSeparation(const Employee& current,
 absl::StatusOr<Transition> DecideUpdate(const Employee& current, const EmployeePatch& patch) {
   if (absl::Status s = RequireNotSeparated(current); !s.ok()) return s;
   Transition transition;
+  transition.kind = v1::Change::KIND_EMPLOYEE_UPDATED;
   transition.next = current;
   if (patch.display_name) transition.next.set_display_name(*patch.display_name);
   if (patch.employee_number) transition.next.set_employee_number(*patch.employee_number);

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "common/policy/policy_set.h"
+#include "ladder/personnel/v1/change.pb.h"
 #include "ladder/personnel/v1/employee.pb.h"
 #include "ladder/personnel/v1/level_change.pb.h"
 
@@ -28,6 +29,8 @@ using ::ladder::personnel::v1::SeparationReason;
 struct Transition {
   Employee next;
   std::optional<v1::LevelChange> change;
+  // What the change feed calls it.
+  v1::Change::Kind kind = v1::Change::KIND_UNSPECIFIED;
 };
 
 // Whether the employee counts in N of their county: a customer manager in post who holds a

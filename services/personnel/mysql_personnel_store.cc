@@ -234,8 +234,9 @@ void WriteEmployee(Connection& connection, int64_t id, const Employee& next, abs
 }
 
 // `from_version` and `to_version`: what AdvanceHeadCounts gave each county (0: unchanged).
-void InsertLevelChange(Connection& connection, const LevelChange& change, const std::string& actor,
-                       absl::Time now, int64_t from_version, int64_t to_version) {
+// Returns the new entry's id.
+int64_t InsertLevelChange(Connection& connection, const LevelChange& change, const std::string& actor,
+                          absl::Time now, int64_t from_version, int64_t to_version) {
   sql::PreparedStatement& insert = connection.Prepare(
       "INSERT INTO level_changes (employee_id, kind, from_level, to_level, from_county_id, "
       "to_county_id, reason, decision, policy_version, effective_date, actor, commit_time, "
@@ -263,6 +264,29 @@ void InsertLevelChange(Connection& connection, const LevelChange& change, const 
   insert.setInt64(19, from_version);
   insert.setInt64(20, to_version);
   insert.executeUpdate();
+  return connection.LastInsertId();
+}
+
+// Publishes a change of an employee on the change feed, with the call's audit event:
+// `after` as the change left them, the history entry it added (if any), and the county
+// they left (0: none, or the same).
+void PublishEmployeeChange(const MutationContext& context, v1::Change::Kind kind, const Employee& after,
+                           const LevelChange* level_change, int64_t previous_county) {
+  v1::Change change;
+  change.set_kind(kind);
+  change.set_employee(after.name());
+  const int64_t county = IdOf(after.county());
+  change.add_counties(after.county());
+  if (previous_county == county) previous_county = 0;
+  if (previous_county != 0) change.add_counties(FormatName("orgUnits", previous_county));
+  *change.mutable_employee_after() = after;
+  if (level_change != nullptr) *change.mutable_level_change() = *level_change;
+  db::FeedChange feed;
+  feed.kind = v1::Change::Kind_Name(kind);
+  feed.county_id = county;
+  feed.other_county_id = previous_county;
+  feed.payload = change.SerializeAsString();
+  db::NoteFeedChange(context, std::move(feed));
 }
 
 }  // namespace
@@ -475,7 +499,9 @@ absl::StatusOr<Employee> MySqlPersonnelStore::CreateEmployee(const Employee& emp
       if (e.getErrorCode() != db::kErrDuplicateEntry) throw;
       return RequireUniqueEmployeeNumber(connection, employee.employee_number(), 0);
     }
-    return ReadEmployee(connection, connection.LastInsertId(), false);
+    LADDER_ASSIGN_OR_RETURN(Employee created, ReadEmployee(connection, connection.LastInsertId(), false));
+    PublishEmployeeChange(context, v1::Change::KIND_EMPLOYEE_CREATED, created, nullptr, 0);
+    return created;
   });
 }
 
@@ -622,13 +648,22 @@ absl::StatusOr<Employee> MySqlPersonnelStore::ApplyTransition(int64_t id,
     const absl::Time now = absl::Now();
     WriteEmployee(connection, id, next, now);
     if (transition.change.has_value()) {
-      *transition.change->mutable_from_county_counts() = counts_after[IdOf(current.county())];
-      *transition.change->mutable_to_county_counts() = counts_after[IdOf(next.county())];
-      InsertLevelChange(connection, *transition.change, context.actor, now,
-                        versions[IdOf(current.county())], versions[IdOf(next.county())]);
+      LevelChange& change = *transition.change;
+      *change.mutable_from_county_counts() = counts_after[IdOf(current.county())];
+      *change.mutable_to_county_counts() = counts_after[IdOf(next.county())];
+      const int64_t change_id = InsertLevelChange(connection, change, context.actor, now,
+                                                  versions[IdOf(current.county())], versions[IdOf(next.county())]);
+      // As ListLevelChanges will read it back.
+      change.set_name(absl::StrCat(current.name(), "/levelChanges/", change_id));
+      change.set_actor(context.actor);
+      LADDER_ASSIGN_OR_RETURN(absl::Time stored_time, FromSqlTimestamp(ToSqlTimestamp(now)));
+      *change.mutable_commit_time() = ToProtoTimestamp(stored_time);
     }
     // What was written, read back in its stored form (new etag, stored timestamps).
-    return ReadEmployee(connection, id, false);
+    LADDER_ASSIGN_OR_RETURN(Employee written, ReadEmployee(connection, id, false));
+    PublishEmployeeChange(context, transition.kind, written,
+                          transition.change.has_value() ? &*transition.change : nullptr, IdOf(current.county()));
+    return written;
   });
 }
 

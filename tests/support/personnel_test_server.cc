@@ -40,6 +40,7 @@ absl::StatusOr<std::unique_ptr<PersonnelTestServer>> PersonnelTestServer::Start(
 PersonnelTestServer::~PersonnelTestServer() {
   health_.reset();
   if (server_ == nullptr) return;  // Start failed before the server was up
+  service_->EndStreams();
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   server_->Wait();
 }

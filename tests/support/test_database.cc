@@ -96,7 +96,8 @@ std::string CommonMigrationsSql() {
                            "common/db/migrations/request_log_per_caller.sql",
                            "common/db/migrations/audit_sealing.sql",
                            "common/db/migrations/audit_trace_id.sql",
-                           "common/db/migrations/transaction_witnesses.sql"}) {
+                           "common/db/migrations/transaction_witnesses.sql",
+                           "common/db/migrations/change_feed.sql"}) {
     std::ifstream in(file);
     sql << in.rdbuf() << "\n";
   }

@@ -13,7 +13,7 @@ namespace ladder::testing {
 namespace {
 
 // Who may call: H HR_ADMIN, A AUDITOR, C COUNTY_HR, S SUPERVISOR, Q SERVICE_STAFF,
-// E EMPLOYEE, p/e/c the personnel/evaluation/careerpath service certificates.
+// E EMPLOYEE, P PAYROLL, p/e/c the personnel/evaluation/careerpath service certificates.
 struct MatrixRow {
   const char* method;
   const char* in_scope;       // request touching county A / team A / employee A
@@ -54,6 +54,11 @@ const MatrixRow kPersonnelRows[] = {
     {"ListLevelChanges", R"(parent: "{empA}")", "HACSEc", R"(parent: "{empB}")", "HAc"},
     {"GetCountyQuota", R"(name: "{countyA}/quota")", "HACSQEec", "", "HACSQEec"},
     {"ListCountyQuotas", R"(parent: "{city}")", "HACSQEec", "", "HACSQEec"},
+    // The change feed: county HR see changes touching their counties; pay systems all of it.
+    // The watch's cursor is malformed, so an allowed call ends at once (INVALID_ARGUMENT).
+    {"ListChanges", R"(county: "{countyA}")", "HACP", R"(county: "{countyB}")", "HAP"},
+    {"WatchChanges", R"(cursor: "bad" county: "{countyA}")", "HACP", R"(cursor: "bad" county: "{countyB}")",
+     "HAP"},
     {"ListAuditEvents", "", "HA", "", "HA"},
     {"VerifyAuditTrail", "", "HA", "", "HA"},
 };
@@ -128,7 +133,7 @@ const MatrixRow kCareerPathRows[] = {
 char LetterOf(const Caller& caller) {
   static const std::map<std::string, char> kLetters = {
       {"HR_ADMIN", 'H'},      {"AUDITOR", 'A'},  {"COUNTY_HR", 'C'},
-      {"SUPERVISOR", 'S'},    {"SERVICE_STAFF", 'Q'}, {"EMPLOYEE", 'E'},
+      {"SUPERVISOR", 'S'},    {"SERVICE_STAFF", 'Q'}, {"EMPLOYEE", 'E'}, {"PAYROLL", 'P'},
       {"service:personnel", 'p'}, {"service:evaluation", 'e'}, {"service:careerpath", 'c'},
       {"anonymous", '-'}};
   return kLetters.at(caller.label);
@@ -180,7 +185,7 @@ class AccessMatrixTest : public SecurityTestBase {
 TEST_F(AccessMatrixTest, EveryRpcOfEveryServiceForEveryCaller) {
   const World world = BuildWorld();
   ASSERT_FALSE(HasFailure()) << "the branch for the matrix could not be built";
-  Check(personnel_server_->address(), kPersonnel, kPersonnelRows, std::size(kPersonnelRows), 21, world);
+  Check(personnel_server_->address(), kPersonnel, kPersonnelRows, std::size(kPersonnelRows), 23, world);
   Check(evaluation_server_->address(), kEvaluation, kEvaluationRows, std::size(kEvaluationRows), 26, world);
   Check(careerpath_server_->address(), kCareerPath, kCareerPathRows, std::size(kCareerPathRows), 16, world);
   Check(careerpath_server_->address(), kOperations, kOperationsRows, std::size(kOperationsRows), 3, world);

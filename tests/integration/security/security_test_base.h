@@ -136,6 +136,7 @@ class SecurityTestBase : public CareerPathServiceTestBase {
         {"SUPERVISOR", {"supervisor", "SUPERVISOR", {}, world.team_a}, true, ""},
         {"SERVICE_STAFF", {"service-staff", "SERVICE_STAFF", {}, world.team_a}, true, ""},
         {"EMPLOYEE", {"employee", "EMPLOYEE", {}, "", world.employee_a.name()}, true, ""},
+        {"PAYROLL", {"payroll", "PAYROLL"}, true, ""},
         {"service:personnel", {}, false, "personnel"},
         {"service:evaluation", {}, false, "evaluation"},
         {"service:careerpath", {}, false, "careerpath"},

@@ -1,0 +1,93 @@
+#include "common/server/change_feed_rpcs.h"
+
+#include <chrono>
+#include <thread>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
+#include "common/api/pagination.h"
+#include "common/api/resource_name.h"
+#include "common/db/audit_log.h"
+#include "spdlog/spdlog.h"
+
+namespace ladder::server {
+namespace {
+
+// Tokens are versioned so that their form can change without breaking saved cursors.
+constexpr absl::string_view kCursorPrefix = "feed1:";
+constexpr size_t kMaxCursorLength = 64;
+
+absl::Status BadCursor() {
+  return InvalidFieldError("cursor", "is not a cursor of this feed (use a Change's or a response's cursor as given)");
+}
+
+}  // namespace
+
+std::string EncodeChangeCursor(int64_t position) {
+  return absl::WebSafeBase64Escape(absl::StrCat(kCursorPrefix, position));
+}
+
+absl::StatusOr<int64_t> DecodeChangeCursor(const std::string& cursor) {
+  if (cursor.empty()) return int64_t{0};
+  if (cursor.size() > kMaxCursorLength) return BadCursor();
+  std::string decoded;
+  if (!absl::WebSafeBase64Unescape(cursor, &decoded) || !absl::StartsWith(decoded, kCursorPrefix)) {
+    return BadCursor();
+  }
+  int64_t position = 0;
+  if (!absl::SimpleAtoi(absl::string_view(decoded).substr(kCursorPrefix.size()), &position) || position < 0) {
+    return BadCursor();
+  }
+  return position;
+}
+
+absl::StatusOr<int> ChangePageSize(int page_size) {
+  if (page_size < 0) return InvalidFieldError("page_size", "must not be negative");
+  if (page_size == 0) return api::kDefaultPageSize;
+  return std::min(page_size, api::kMaxPageSize);
+}
+
+absl::StatusOr<int64_t> ChangeCountyOf(const std::string& county) {
+  if (county.empty()) return int64_t{0};
+  return api::ParseName(county, "orgUnits", "county");
+}
+
+void SealBeforeReading(db::ConnectionPool& pool) {
+  // Best effort: the feed is still worth serving while another replica holds the head.
+  if (absl::StatusOr<db::SealResult> sealed = db::SealIfPending(pool); !sealed.ok()) {
+    spdlog::warn("event=audit_seal_failed error=\"{}\"", sealed.status().ToString());
+  }
+}
+
+absl::Status FollowChanges(grpc::ServerContext& context, db::ConnectionPool& pool, int64_t position,
+                           const db::ChangeFilter& filter, const WatchOptions& options,
+                           const std::function<bool(const db::ChangeBatch&)>& send) {
+  absl::Time last_sent = absl::InfinitePast();
+  const auto ending = [&options] { return options.ending != nullptr && options.ending->load(); };
+  while (!context.IsCancelled()) {
+    if (ending()) {
+      return absl::UnavailableError("the server is shutting down: watch again, from the last cursor received");
+    }
+    SealBeforeReading(pool);
+    absl::StatusOr<db::ChangeBatch> batch = db::ReadChanges(pool, position, filter, options.batch);
+    if (!batch.ok()) return batch.status();
+    const absl::Time now = absl::Now();
+    // The first message goes out at once, so the consumer knows the watch is established
+    // (and, starting from an empty cursor, where the feed stood).
+    if (!batch->changes.empty() || now - last_sent >= options.heartbeat_interval) {
+      if (!send(*batch)) return absl::OkStatus();  // the consumer went away
+      last_sent = now;
+    }
+    position = batch->position;
+    if (static_cast<int>(batch->changes.size()) >= options.batch) continue;  // still catching up
+    // Sleeps in short steps, so a cancelled watch frees its thread promptly.
+    const absl::Time wake = absl::Now() + options.poll_interval;
+    while (!context.IsCancelled() && !ending() && absl::Now() < wake) {
+      absl::SleepFor(std::min(absl::Milliseconds(50), wake - absl::Now()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ladder::server

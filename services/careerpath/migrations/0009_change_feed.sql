@@ -1,0 +1,1 @@
+../../../common/db/migrations/change_feed.sql
