@@ -277,6 +277,7 @@ int RunCommandLine(int argc, char** argv) {
   RegisterScoreCommands();
   RegisterCareerPathCommands();
   RegisterReportCommands();
+  RegisterChangeCommands();
 
   std::vector<std::string> tokens(argv + 1, argv + argc);
   // `ladderctl help employees import` is `ladderctl employees import --help`.

@@ -96,6 +96,7 @@ void RegisterOrgCommands();
 void RegisterEvaluationCommands();
 void RegisterCareerPathCommands();
 void RegisterReportCommands();
+void RegisterChangeCommands();
 
 // The flags every command takes.
 const std::vector<FlagSpec>& GlobalFlags();

@@ -598,6 +598,55 @@ class LadderctlTest(unittest.TestCase):
                          cases)
         print("demo load took %.1fs" % self.demo_seconds, file=sys.stderr)
 
+    # --- the change feed -----------------------------------------------------------------
+
+    def feed(self):
+        """Every change of personnel's feed, oldest first, through the generated stubs."""
+        changes, cursor = [], ""
+        while True:
+            page = self.personnel.ListChanges(ps.ListChangesRequest(cursor=cursor, page_size=1000), timeout=DEADLINE)
+            changes.extend(page.changes)
+            cursor = page.next_cursor
+            if len(page.changes) < 1000:
+                return changes
+
+    def test_13_changes_watch_resumes_from_its_cursor_file(self):
+        feed = self.feed()
+        self.assertGreater(len(feed), 5, "the demo's changes are on the feed")
+        cursor_file = self.path("feed.cursor")
+        first = self.ctl("changes", "watch", "--cursor-file", cursor_file, "--max-changes", "3", "--format", "json")
+        self.assertExit(first, 0)
+        second = self.ctl("changes", "watch", "--cursor-file", cursor_file, "--max-changes", "2", "--format", "json")
+        self.assertExit(second, 0)
+        seen = [json.loads(line)["name"] for line in (first.stdout + second.stdout).splitlines()]
+        self.assertEqual(seen, [c.name for c in feed[:5]], "resumed after the third change: none skipped or repeated")
+        text = self.ctl("changes", "watch", "--max-changes", "1")
+        self.assertExit(text, 0)
+        self.assertIn(feed[0].employee, text.stdout)
+        self.assertExit(self.ctl("changes", "watch", "--kind", "promoted"), 2)
+        bad = self.ctl("changes", "watch", "--cursor", "bm90LWEtY3Vyc29y")  # "not-a-cursor"
+        self.assertExit(bad, 2)
+        self.assertIn("cursor", bad.stderr)
+
+    def test_14_payroll_export_of_a_month_is_the_level_history(self):
+        history = self.level_changes()
+        months = {}
+        for change in history:
+            key = "%04d-%02d" % (change.effective_date.year, change.effective_date.month)
+            months[key] = months.get(key, 0) + 1
+        month = max(months, key=months.get)
+        result = self.ctl("changes", "export", "--month", month, "--format", "csv")
+        self.assertExit(result, 0)
+        self.assertTrue(result.stdout.startswith("\ufeff"), "CSV UTF-8 with a byte-order mark, as the imports")
+        rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+        self.assertEqual(list(rows[0].keys()), ["工号", "姓名", "区县", "原级别", "新级别", "岗级", "生效日期", "决定"])
+        numbers = {e.name: e.employee_number for e in self.employees()}
+        expected = sorted((numbers[c.employee], "%04d-%02d-%02d" % (c.effective_date.year, c.effective_date.month,
+                                                                      c.effective_date.day))
+                          for c in history if "%04d-%02d" % (c.effective_date.year, c.effective_date.month) == month)
+        self.assertEqual(sorted((r["工号"], r["生效日期"]) for r in rows), expected)
+        self.assertExit(self.ctl("changes", "export", "--month", "2026-13"), 2)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
