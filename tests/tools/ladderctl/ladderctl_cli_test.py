@@ -647,6 +647,20 @@ class LadderctlTest(unittest.TestCase):
         self.assertEqual(sorted((r["工号"], r["生效日期"]) for r in rows), expected)
         self.assertExit(self.ctl("changes", "export", "--month", "2026-13"), 2)
 
+    def test_15_python_example_consumer_resumes_from_its_cursor(self):
+        expected = [c.name for c in self.feed() if c.HasField("level_change")][:4]
+        self.assertEqual(len(expected), 4)
+        cursor_file = self.path("example.cursor")
+        seen = []
+        for count in (3, 1):
+            run = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "examples", "follow_changes.py"),
+                                  "--personnel", self.servers[0].address, "--cursor-file", cursor_file,
+                                  "--max-changes", str(count)], env=self.env, capture_output=True, text=True,
+                                 timeout=60, cwd=ROOT)
+            self.assertEqual(run.returncode, 0, run.stderr)
+            seen.extend(line.split()[0] for line in run.stdout.splitlines())
+        self.assertEqual(seen, expected)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
