@@ -9,12 +9,17 @@
 // Prints, for each, throughput, p99, InnoDB row-lock waits per call (summed over the nodes)
 // and the calls that failed ABORTED, and the ratio of the two throughputs. Targets: across
 // counties at least 1.5 × one county, under 0.05 lock waits per call, no ABORTED.
+// Then the change feed: the across-counties shape on replicas started with --change_feed=false
+// against the same shape with it (what the outbox costs a ChangeLevel: target at most 10%),
+// and, while the feed is on, a WatchChanges consumer's delay from each change's commit to its
+// delivery (p50, p99).
 //
 //   county_writes_bench --sockets=/path/a.sock[,/path/b.sock,/path/c.sock] --pki_dir=DIR
 //
 // With one socket: replicas on one server (--replicas of them, default 1); with several: one
 // replica per node of a cluster. scripts/bench.sh runs it on both.
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -191,6 +196,50 @@ Run Measure(const std::vector<std::unique_ptr<pv1::PersonnelService::Stub>>& stu
   return run;
 }
 
+// The cursor at the feed's end: a consumer starting there sees only what comes next.
+std::string EndOfFeed(pv1::PersonnelService::Stub& stub) {
+  pv1::ListChangesRequest request;
+  request.set_page_size(1000);
+  while (true) {
+    grpc::ClientContext context;
+    pv1::ListChangesResponse page;
+    const grpc::Status status = stub.ListChanges(&context, request, &page);
+    if (!status.ok()) Fail(absl::StrCat("ListChanges: ", status.error_message()));
+    request.set_cursor(page.next_cursor());
+    if (page.changes_size() < request.page_size()) return request.cursor();
+  }
+}
+
+// Follows the feed on `stub` from its end until `stop`, recording for each change the delay
+// from its change_time to its arrival.
+void FollowFeed(pv1::PersonnelService::Stub& stub, const std::atomic<bool>& stop, std::vector<float>& delays_ms) {
+  grpc::ClientContext context;
+  pv1::WatchChangesRequest request;
+  request.set_cursor(EndOfFeed(stub));
+  std::unique_ptr<grpc::ClientReader<pv1::WatchChangesResponse>> stream = stub.WatchChanges(&context, request);
+  std::thread canceller([&] {
+    while (!stop.load()) absl::SleepFor(absl::Milliseconds(20));
+    context.TryCancel();
+  });
+  pv1::WatchChangesResponse message;
+  while (stream->Read(&message)) {
+    const absl::Time arrived = absl::Now();
+    for (const pv1::Change& change : message.changes()) {
+      const absl::Time made = absl::FromUnixSeconds(change.change_time().seconds()) +
+                              absl::Nanoseconds(change.change_time().nanos());
+      delays_ms.push_back(static_cast<float>(absl::ToDoubleMilliseconds(arrived - made)));
+    }
+  }
+  stream->Finish();
+  canceller.join();
+}
+
+double Quantile(std::vector<float> values, double q) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  return values[std::min(values.size() - 1, static_cast<size_t>(q * static_cast<double>(values.size())))];
+}
+
 int Main() {
   std::string socket_list = absl::GetFlag(FLAGS_sockets);
   if (socket_list == "@galera") {
@@ -245,11 +294,13 @@ int Main() {
   const int replicas = absl::GetFlag(FLAGS_replicas) > 0 ? absl::GetFlag(FLAGS_replicas)
                                                           : static_cast<int>(nodes.size());
   std::vector<std::unique_ptr<ServerProcess>> servers;
-  std::vector<std::unique_ptr<pv1::PersonnelService::Stub>> stubs;
-  for (int r = 0; r < replicas; ++r) {
+  std::vector<std::unique_ptr<pv1::PersonnelService::Stub>> stubs, stubs_without_feed;
+  for (int r = 0; r < 2 * replicas; ++r) {
+    // The second set publishes nothing to the change feed: the baseline of its cost.
+    const bool with_feed = r < replicas;
     const db::DatabaseOptions& node = nodes[r % nodes.size()];
     ServerSpec spec;
-    spec.name = absl::StrCat("personnel-", r + 1);
+    spec.name = absl::StrCat("personnel-", r + 1, with_feed ? "" : "-without-feed");
     spec.binary = absl::StrCat(absl::GetFlag(FLAGS_build_dir), "/services/personnel/personnel_server");
     spec.health_service = "ladder.personnel.v1.PersonnelService";
     spec.credentials = credentials;
@@ -259,24 +310,40 @@ int Main() {
                  // One token stands for all the clients: its limit is set high, not off.
                  "--max_calls_per_person=1000",
                  absl::StrCat("--database=mysql://", node.user, "@localhost/", node.database,
-                              "?socket=", node.socket)};
+                              "?socket=", node.socket),
+                 absl::StrCat("--change_feed=", with_feed ? "true" : "false")};
     for (std::string& flag : ServerSecurityFlags(pki_dir, "personnel")) spec.args.push_back(std::move(flag));
     spec.environment["LADDER_DATABASE_PASSWORD"] = node.password;
     servers.push_back(Must(ServerProcess::Start(spec), absl::StrCat("starting ", spec.name)));
     grpc::ChannelArguments arguments;
     // A channel per client would be closer to N callers; one per replica is what a pool
     // of stubs in one caller looks like, and keeps the generator light.
-    stubs.push_back(pv1::PersonnelService::NewStub(
-        grpc::CreateCustomChannel(servers.back()->address(), credentials, arguments)));
+    (with_feed ? stubs : stubs_without_feed)
+        .push_back(pv1::PersonnelService::NewStub(
+            grpc::CreateCustomChannel(servers.back()->address(), credentials, arguments)));
   }
 
   // A short warm-up of both shapes: connections, statement caches, buffer pool.
   Measure(stubs, one_county, nodes, absl::Seconds(1), "warm-one");
   Measure(stubs, spread, nodes, absl::Seconds(1), "warm-spread");
-  Run one, across;
+  Measure(stubs_without_feed, spread, nodes, absl::Seconds(1), "warm-without-feed");
+  Run one, across, without_feed, followed;
+  std::vector<float> feed_delays_ms;
   for (int round = 0; round < absl::GetFlag(FLAGS_rounds); ++round) {
     Run a = Measure(stubs, one_county, nodes, absl::GetFlag(FLAGS_window), absl::StrCat("one-", round));
     Run b = Measure(stubs, spread, nodes, absl::GetFlag(FLAGS_window), absl::StrCat("spread-", round));
+    Run c = Measure(stubs_without_feed, spread, nodes, absl::GetFlag(FLAGS_window),
+                    absl::StrCat("without-feed-", round));
+    without_feed.result.Merge(c.result);
+    // The same writes with a consumer following the feed: its delays (and what a watch costs).
+    std::atomic<bool> stop_following{false};
+    std::thread follower([&] { FollowFeed(*stubs[0], stop_following, feed_delays_ms); });
+    absl::SleepFor(absl::Milliseconds(300));  // the watch established
+    Run d = Measure(stubs, spread, nodes, absl::GetFlag(FLAGS_window), absl::StrCat("followed-", round));
+    absl::SleepFor(absl::Seconds(1));  // the last changes' delivery
+    stop_following = true;
+    follower.join();
+    followed.result.Merge(d.result);
     one.result.Merge(a.result);
     one.aborted += a.aborted;
     one.lock_waits += a.lock_waits;
@@ -306,6 +373,16 @@ int Main() {
               "  across / one county: %.2f (target >= 1.5, < 0.05 lock waits/call, 0 ABORTED): %s\n",
               topology.c_str(), clients, one_line.c_str(), clients, across_line.c_str(), ratio,
               met ? "met" : "NOT met");
+  const double feed_cost =
+      without_feed.result.Qps() > 0 ? 1.0 - across.result.Qps() / without_feed.result.Qps() : 0;
+  const bool feed_met = feed_cost <= 0.10 && !feed_delays_ms.empty() && Quantile(feed_delays_ms, 0.99) < 1000;
+  const std::string feed_line = absl::StrFormat(
+      "with the feed %.0f calls/s, without %.0f calls/s: %.1f%% lower (target <= 10%%); followed by a watch "
+      "%.0f calls/s, commit to delivery p50 %.0f ms, p99 %.0f ms over %d changes (target < 1 s)",
+      across.result.Qps(), without_feed.result.Qps(), 100 * feed_cost, followed.result.Qps(),
+      Quantile(feed_delays_ms, 0.5),
+      Quantile(feed_delays_ms, 0.99), static_cast<int>(feed_delays_ms.size()));
+  std::printf("  change feed, %d counties: %s: %s\n", clients, feed_line.c_str(), feed_met ? "met" : "NOT met");
   if (!one.result.first_error.empty() || !across.result.first_error.empty()) {
     std::printf("  first error: %s\n",
                 (one.result.first_error.empty() ? across.result.first_error : one.result.first_error).c_str());
@@ -316,6 +393,10 @@ int Main() {
         << " counties (service) against " << clients << " in one county (baseline) | " << across_line
         << " | " << one_line << " | " << absl::StrFormat("%.2f", ratio)
         << " | ≥ 1.5, < 0.05 lock waits/call, 0 ABORTED | " << (met ? "met" : "**not met**") << " |\n";
+    out << "| 8 | change feed, " << topology << ": ChangeLevel across " << clients
+        << " counties with the feed (service) against without it (baseline), a WatchChanges consumer's delay | "
+        << feed_line << " | | " << absl::StrFormat("%.3f", 1.0 - feed_cost) << " | ≥ 0.90, p99 < 1 s | "
+        << (feed_met ? "met" : "**not met**") << " |\n";
   }
   // Best effort: a scratch database per run.
   if (auto connection = db::Connection::Open(nodes[0], false); connection.ok()) {
@@ -325,7 +406,7 @@ int Main() {
     } catch (const sql::SQLException&) {
     }
   }
-  return met ? 0 : 2;
+  return met && feed_met ? 0 : 2;
 }
 
 }  // namespace

@@ -12,7 +12,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/db/transaction.h"
-#include "cppconn/datatype.h"
 #include "cppconn/resultset.h"
 #include "spdlog/spdlog.h"
 
@@ -111,12 +110,11 @@ absl::Status AppendAuditEvent(Connection& connection, const AuditEvent& event) {
   insert.setString(12, event.change.kind);
   insert.setInt64(13, event.change.county_id);
   insert.setInt64(14, event.change.other_county_id);
+  // Always bound as a blob (empty without a change): the connector sends blobs as long data,
+  // and a statement that switches between that and NULL from one execution to the next is
+  // refused by the server (error 1210).
   std::istringstream payload(event.change.payload);
-  if (event.change.kind.empty()) {
-    insert.setNull(15, sql::DataType::LONGVARBINARY);
-  } else {
-    insert.setBlob(15, &payload);
-  }
+  insert.setBlob(15, &payload);
   insert.executeUpdate();
   appended_by_this_process.fetch_add(1, std::memory_order_relaxed);
   return absl::OkStatus();
@@ -136,18 +134,31 @@ size_t ChunkFor(size_t remaining) {
   return 1;
 }
 
-// The feed's copy of a change, under the id its audit event was just sealed with: in the
-// sealing transaction, so the feed and the trail agree on every change and its order.
-void PublishChange(Connection& connection, int64_t id, const FeedChange& change) {
-  sql::PreparedStatement& insert = connection.Prepare(
-      "INSERT INTO change_events (id, kind, county_id, other_county_id, payload) VALUES (?, ?, ?, ?, ?)");
-  insert.setInt64(1, id);
-  insert.setString(2, change.kind);
-  insert.setInt64(3, change.county_id);
-  insert.setInt64(4, change.other_county_id);
-  std::istringstream payload(change.payload);
-  insert.setBlob(5, &payload);
-  insert.executeUpdate();
+// The feed's copies of changes, under the ids their audit events were just sealed with: in
+// the sealing transaction, so the feed and the trail agree on every change and its order.
+// In the same multi-row shapes as the events.
+void PublishChanges(Connection& connection, const std::vector<std::pair<int64_t, const FeedChange*>>& changes) {
+  size_t next = 0;
+  while (next < changes.size()) {
+    const size_t rows = ChunkFor(changes.size() - next);
+    sql::PreparedStatement& insert = connection.Prepare(
+        absl::StrCat("INSERT INTO change_events (id, kind, county_id, other_county_id, payload) VALUES ",
+                     absl::StrJoin(std::vector<std::string>(rows, "(?, ?, ?, ?, ?)"), ", ")));
+    std::vector<std::istringstream> payloads;
+    payloads.reserve(rows);
+    for (size_t row = 0; row < rows; ++row) {
+      const auto& [id, change] = changes[next + row];
+      const int base = static_cast<int>(row) * 5;
+      insert.setInt64(base + 1, id);
+      insert.setString(base + 2, change->kind);
+      insert.setInt64(base + 3, change->county_id);
+      insert.setInt64(base + 4, change->other_county_id);
+      payloads.emplace_back(change->payload);
+      insert.setBlob(base + 5, &payloads.back());
+    }
+    insert.executeUpdate();
+    next += rows;
+  }
 }
 
 // One sealing transaction: up to `batch` pending events, in pending order, chained after the
@@ -193,6 +204,7 @@ absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
 
   // Multi-row statements in a few fixed shapes (so each is prepared once per session):
   // sealing costs the database a handful of statements per batch, not two per event.
+  std::vector<std::pair<int64_t, const FeedChange*>> changes;
   size_t next = 0;
   while (next < pending.size()) {
     const size_t rows = ChunkFor(pending.size() - next);
@@ -224,13 +236,14 @@ absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
       insert.setString(base + 14, event.trace_id);
       remove.setInt64(1, pending_id);
       remove.executeUpdate();
-      if (!event.change.kind.empty()) PublishChange(connection, id, event.change);
+      if (!event.change.kind.empty()) changes.emplace_back(id, &event.change);
       previous_hash = hash;
     }
     insert.executeUpdate();
     result.sealed += static_cast<int64_t>(rows);
     next += rows;
   }
+  PublishChanges(connection, changes);
   sql::PreparedStatement& advance =
       connection.Prepare("UPDATE audit_chain_head SET last_id = ?, last_hash = ? WHERE id = 1");
   advance.setInt64(1, result.last_id);

@@ -1,5 +1,6 @@
 #include "common/db/change_feed.h"
 
+#include <atomic>
 #include <istream>
 #include <memory>
 #include <sstream>
@@ -15,6 +16,8 @@ namespace {
 
 constexpr int kPruneBatch = 1000;
 
+std::atomic<bool> publishing{true};
+
 std::string ReadBlob(sql::ResultSet& rows, int column) {
   std::unique_ptr<std::istream> blob(rows.getBlob(column));
   std::ostringstream bytes;
@@ -28,6 +31,9 @@ int64_t ReadInt(Connection& connection, const char* query) {
 }
 
 }  // namespace
+
+bool ChangeFeedPublishing() { return publishing.load(std::memory_order_relaxed); }
+void SetChangeFeedPublishing(bool on) { publishing.store(on, std::memory_order_relaxed); }
 
 absl::StatusOr<ChangeBatch> ReadChanges(ConnectionPool& pool, int64_t position, const ChangeFilter& filter,
                                         int limit) {

@@ -49,6 +49,11 @@ struct ChangeBatch {
   int64_t position = 0;
 };
 
+// Whether this process publishes changes to its feed (on unless --change_feed=false, which
+// exists to measure what publishing costs). Stores ask before building a change.
+bool ChangeFeedPublishing();
+void SetChangeFeedPublishing(bool on);
+
 // Up to `limit` changes after `position` that pass `filter`, oldest first, read in one
 // snapshot with the feed's end. Position 0 starts at the oldest change kept; a position
 // before what was pruned is FAILED_PRECONDITION with reason CURSOR_EXPIRED.

@@ -80,7 +80,10 @@ absl::Status FollowChanges(grpc::ServerContext& context, db::ConnectionPool& poo
       last_sent = now;
     }
     position = batch->position;
-    if (static_cast<int>(batch->changes.size()) >= options.batch) continue;  // still catching up
+    // More is likely to have committed while this batch was sealed and read: ask again at once
+    // (changes then wait about one seal, not a seal and a poll interval). Only an empty
+    // read waits for the interval.
+    if (!batch->changes.empty()) continue;
     // Sleeps in short steps, so a cancelled watch frees its thread promptly.
     const absl::Time wake = absl::Now() + options.poll_interval;
     while (!context.IsCancelled() && !ending() && absl::Now() < wake) {

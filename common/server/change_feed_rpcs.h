@@ -37,7 +37,7 @@ absl::StatusOr<int64_t> ChangeCountyOf(const std::string& county);
 
 // What a watch is told of the feed, and how often it asks.
 struct WatchOptions {
-  // How often a watch reads the feed for new changes.
+  // How long a watch that found nothing new waits before it reads the feed again.
   absl::Duration poll_interval = absl::Milliseconds(200);
   // How often a watch with nothing new sends a message with the current cursor, so that
   // the consumer's saved cursor keeps up with changes its filter leaves out, and a dead

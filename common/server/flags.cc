@@ -48,6 +48,9 @@ ABSL_FLAG(absl::Duration, request_id_retention, absl::Hours(24 * 30),
 ABSL_FLAG(absl::Duration, change_retention, absl::Hours(24 * 400),
           "how long the change feed keeps a change; a cursor older than that is refused "
           "(CURSOR_EXPIRED), so a consumer must never stop for longer");
+ABSL_FLAG(bool, change_feed, true,
+          "publish changes to the change feed; off only to measure what publishing costs (a "
+          "server without it leaves its changes out of the feed for good)");
 ABSL_FLAG(absl::Duration, audit_verify_interval, absl::Hours(6),
           "how often the server verifies its whole audit trail itself (and at start)");
 ABSL_FLAG(absl::Duration, audit_seal_interval, absl::Milliseconds(500),

@@ -61,6 +61,7 @@ ABSL_DECLARE_FLAG(bool, migrate);
 ABSL_DECLARE_FLAG(bool, migrate_only);
 ABSL_DECLARE_FLAG(absl::Duration, request_id_retention);
 ABSL_DECLARE_FLAG(absl::Duration, change_retention);
+ABSL_DECLARE_FLAG(bool, change_feed);
 ABSL_DECLARE_FLAG(absl::Duration, audit_seal_interval);
 ABSL_DECLARE_FLAG(absl::Duration, audit_verify_interval);
 ABSL_DECLARE_FLAG(std::string, tls_cert);

@@ -225,6 +225,7 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   RunningService& service = **running;
   const absl::Duration retention = absl::GetFlag(FLAGS_request_id_retention);
   const absl::Duration change_retention = absl::GetFlag(FLAGS_change_retention);
+  db::SetChangeFeedPublishing(absl::GetFlag(FLAGS_change_feed));
   PeriodicTask janitor(absl::Hours(1), [&pool, retention, change_retention] {
     ForgetExpiredRequestIds(pool, retention);
     PruneExpiredChanges(pool, change_retention);

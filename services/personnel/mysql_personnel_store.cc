@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/api/resource_name.h"
+#include "common/db/change_feed.h"
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
 #include "common/status/errors.h"
@@ -272,6 +273,7 @@ int64_t InsertLevelChange(Connection& connection, const LevelChange& change, con
 // they left (0: none, or the same).
 void PublishEmployeeChange(const MutationContext& context, v1::Change::Kind kind, const Employee& after,
                            const LevelChange* level_change, int64_t previous_county) {
+  if (!db::ChangeFeedPublishing()) return;
   v1::Change change;
   change.set_kind(kind);
   change.set_employee(after.name());
