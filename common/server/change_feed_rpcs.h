@@ -147,8 +147,12 @@ auto ListChangesHandler(db::ConnectionPool* pool, std::string domain) {
   };
 }
 
+// Registers the ladder_change_feed_* series, so that they show (at 0) before the first watch.
+void RegisterChangeFeedMetrics();
+
 template <typename Request, typename Response, typename Change>
 auto WatchChangesHandler(db::ConnectionPool* pool, std::string domain, WatchOptions options = {}) {
+  RegisterChangeFeedMetrics();
   return [pool, domain, options](grpc::ServerContext* context, const Request* request,
                                  const std::function<bool(const Response&)>& write) {
     const auto watch = [&]() -> absl::Status {

@@ -315,6 +315,31 @@ class ObservabilityTest(unittest.TestCase):
         self.assertSettles('sum(ladder_senior_cap_refusals_total{%s})' % labels, 1.0)
         self.assertSettles('ladder_county_managers{%s,level="senior"}' % labels, 1.0)
 
+    def test_change_feed_series_follow_a_watch(self):
+        labels = 'job="ladder",app="personnel"'
+        self.assertSettles('ladder_change_feed_watches{%s}' % labels, 0.0)
+        end = ""
+        while True:
+            page = self.personnel.ListChanges(ps.ListChangesRequest(cursor=end, page_size=1000), timeout=DEADLINE)
+            end = page.next_cursor
+            if len(page.changes) < 1000:
+                break
+        watch = self.personnel.WatchChanges(ps.WatchChangesRequest(cursor=end), timeout=60)
+        next(watch)  # the first message: the watch is established, at the feed's end
+        self.assertSettles('ladder_change_feed_watches{%s}' % labels, 1.0)
+        delivered_before = self.prometheus.value('ladder_change_feed_changes_delivered_total{%s}' % labels) or 0.0
+        self.manager(self.county("订阅县"), "OBS" + uuid.uuid4().hex[:8], "订阅员", level_pb2.LEVEL_JUNIOR)
+        seen = 0
+        for message in watch:
+            seen += len(message.changes)
+            if seen >= 2:  # created, then its first level
+                break
+        watch.cancel()
+        self.assertSettles('ladder_change_feed_changes_delivered_total{%s}' % labels, delivered_before + seen)
+        self.assertSettles('ladder_change_feed_watches{%s}' % labels, 0.0)
+        self.assertGreaterEqual(self.prometheus.value(
+            'ladder_change_feed_delivery_delay_seconds_count{%s}' % labels), float(seen))
+
     def test_metrics_hold_no_personal_data(self):
         county = self.county("隐私县")
         number = "OBS" + uuid.uuid4().hex[:8]
