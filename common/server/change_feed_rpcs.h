@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "common/db/change_feed.h"
 #include "common/db/connection_pool.h"
+#include "common/server/call_guard.h"
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 #include "google/protobuf/repeated_field.h"
@@ -145,6 +146,29 @@ auto ListChangesHandler(db::ConnectionPool* pool, std::string domain) {
     };
     return ToGrpcStatus(list(), domain);
   };
+}
+
+// Who may read a feed: `readers`, county HR among them reaching the changes of their
+// counties. A request without a county reaches the whole branch; county HR of one county are
+// narrowed to it, of several must name one.
+template <typename Request>
+Access<Request> ChangeFeedAccess(auth::Grants readers) {
+  Access<Request> access{std::move(readers)};
+  access.scope = [](const Request& request) -> absl::StatusOr<auth::Scope> {
+    absl::StatusOr<int64_t> county = ChangeCountyOf(request.county());
+    if (!county.ok()) return county.status();
+    if (*county == 0) return auth::Scope{};
+    return auth::Scope{{*county}, 0, 0};
+  };
+  access.narrow = [](const auth::Principal& principal, Request& request) -> absl::Status {
+    if (principal.role != auth::Role::kCountyHr || !request.county().empty()) return absl::OkStatus();
+    if (principal.counties.size() != 1) {
+      return absl::PermissionDeniedError("county HR of several counties name one of them in `county`");
+    }
+    request.set_county(absl::StrCat("orgUnits/", principal.counties.front()));
+    return absl::OkStatus();
+  };
+  return access;
 }
 
 // Registers the ladder_change_feed_* series, so that they show (at 0) before the first watch.

@@ -1,6 +1,7 @@
 #include "services/careerpath/access_policy.h"
 
 #include "common/api/resource_name.h"
+#include "common/server/change_feed_rpcs.h"
 #include "common/status/macros.h"
 #include "services/careerpath/review_operation.h"
 
@@ -153,6 +154,19 @@ CareerPathAccessPolicy::CareerPathAccessPolicy(CareerPathServiceImpl* impl, Case
         {planners,
          [](const cv1::SimulateDistributionRequest& r) { return Scopes::OfOrgUnit(r.org_unit(), "org_unit"); }},
         impl, &C::SimulateDistribution);
+
+  // The change feed of cases: for HR and auditors; county HR see their counties' cases.
+  const Grants feed_readers = {auth::kHrAdmin, auth::kAuditor, auth::kCountyHrOwnCounties};
+  Unary<cv1::ListChangesRequest, cv1::ListChangesResponse>(
+      "ListChanges", server::ChangeFeedAccess<cv1::ListChangesRequest>(feed_readers),
+      server::ListChangesHandler<cv1::ListChangesRequest, cv1::ListChangesResponse, cv1::Change>(audit_pool,
+                                                                                                  kErrorDomain));
+  server::WatchOptions watch;
+  watch.ending = streams_ending();
+  ServerStreaming<cv1::WatchChangesRequest, cv1::WatchChangesResponse>(
+      "WatchChanges", server::ChangeFeedAccess<cv1::WatchChangesRequest>(feed_readers),
+      server::WatchChangesHandler<cv1::WatchChangesRequest, cv1::WatchChangesResponse, cv1::Change>(
+          audit_pool, kErrorDomain, watch));
 
   AuditTrailMethods<cv1::ListAuditEventsRequest, cv1::ListAuditEventsResponse, cv1::VerifyAuditTrailRequest,
                     cv1::VerifyAuditTrailResponse>(audit_pool);

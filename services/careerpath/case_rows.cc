@@ -7,6 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
+#include "common/db/change_feed.h"
+#include "ladder/careerpath/v1/change.pb.h"
 #include "common/status/errors.h"
 #include "common/status/macros.h"
 #include "common/time/dates.h"
@@ -125,6 +127,29 @@ cv1::Case InsertedCase(const NewCase& fresh, int64_t id, const std::string& acto
   *value.mutable_create_time() = ToProtoTimestamp(absl::FromUnixMicros(absl::ToUnixMicros(now)));
   value.set_etag("1");
   return value;
+}
+
+void PublishCaseChange(const db::MutationContext& context, const cv1::Case& after) {
+  if (!db::ChangeFeedPublishing()) return;
+  cv1::Change change;
+  switch (after.state()) {
+    case cv1::Case::STATE_PROPOSED: change.set_kind(cv1::Change::KIND_CASE_PROPOSED); break;
+    case cv1::Case::STATE_APPROVED: change.set_kind(cv1::Change::KIND_CASE_APPROVED); break;
+    case cv1::Case::STATE_WAITING_FOR_SLOT: change.set_kind(cv1::Change::KIND_CASE_WAITING); break;
+    case cv1::Case::STATE_APPLIED: change.set_kind(cv1::Change::KIND_CASE_APPLIED); break;
+    case cv1::Case::STATE_REJECTED: change.set_kind(cv1::Change::KIND_CASE_REJECTED); break;
+    case cv1::Case::STATE_WITHDRAWN: change.set_kind(cv1::Change::KIND_CASE_WITHDRAWN); break;
+    default: return;
+  }
+  change.set_career_case(after.name());
+  change.set_employee(after.employee());
+  change.set_county(after.county());
+  *change.mutable_case_after() = after;
+  db::FeedChange feed;
+  feed.kind = cv1::Change::Kind_Name(change.kind());
+  feed.county_id = api::IdOf(after.county());
+  feed.payload = change.SerializeAsString();
+  db::NoteFeedChange(context, std::move(feed));
 }
 
 }  // namespace ladder::careerpath

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/db/connection_pool.h"
+#include "common/db/idempotency.h"
 #include "cppconn/resultset.h"
 #include "ladder/careerpath/v1/career_case.pb.h"
 #include "services/careerpath/case_store.h"
@@ -32,5 +33,9 @@ int64_t InsertCaseRow(db::Connection& connection, const NewCase& fresh, const st
 
 // The case InsertCaseRow stored, as ReadCase would read it, without reading it back.
 cv1::Case InsertedCase(const NewCase& fresh, int64_t id, const std::string& actor, absl::Time now);
+
+// Publishes `after`, the case as a change left it, on careerpath's change feed with the
+// mutation's next audit event (nothing for a state the feed does not name).
+void PublishCaseChange(const db::MutationContext& context, const cv1::Case& after);
 
 }  // namespace ladder::careerpath

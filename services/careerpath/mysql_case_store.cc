@@ -126,6 +126,7 @@ absl::StatusOr<std::pair<cv1::Case, bool>> MySqlCaseStore::CreateCase(const NewC
       return db::MarkRetryable(absl::AbortedError("a concurrent review created the case"));
     }
     LADDER_ASSIGN_OR_RETURN(cv1::Case created, ReadCase(connection, id, false));
+    PublishCaseChange(context, created);
     LADDER_RETURN_IF_ERROR(db::AuditMutation(connection, context, created));
     if (!context.request.request_id.empty()) {
       LADDER_RETURN_IF_ERROR(db::ClaimedResponse(connection, context.request, created.SerializeAsString()));
@@ -268,6 +269,7 @@ absl::StatusOr<cv1::Case> MySqlCaseStore::Transition(
     LADDER_ASSIGN_OR_RETURN(cv1::Case stored, ReadCase(connection, id, false));
     std::vector<cv1::Case> one = {stored};
     LADDER_RETURN_IF_ERROR(AnnotatePositions(connection, one));
+    if (change.state != cv1::Case::STATE_UNSPECIFIED) PublishCaseChange(context, one.front());
     return one.front();
   });
 }

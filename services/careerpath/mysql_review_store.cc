@@ -225,7 +225,10 @@ absl::StatusOr<Review> MySqlReviewStore::CommitBatch(int64_t id, const std::stri
         continue;
       }
       ++created;
-      LADDER_RETURN_IF_ERROR(db::AuditMutation(connection, context, InsertedCase(fresh, case_id, context.actor, now)));
+      const cv1::Case inserted = InsertedCase(fresh, case_id, context.actor, now);
+      PublishCaseChange(context, inserted);
+      LADDER_RETURN_IF_ERROR(db::AuditMutation(connection, context, inserted));
+      context.feed_change = db::FeedChange{};  // this case's only
     }
     sql::PreparedStatement& progress = connection.Prepare(
         "UPDATE reviews SET processed_count = processed_count + ?, reviewed_count = reviewed_count + ?, "

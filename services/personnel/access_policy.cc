@@ -74,22 +74,6 @@ absl::Status NarrowToCountyOrTeam(const Principal& principal, Request& request) 
   return absl::OkStatus();
 }
 
-// A request with an optional county filter: no filter reaches the whole branch.
-absl::StatusOr<Scope> OfOptionalCounty(const std::string& county) {
-  if (county.empty()) return Scope{};
-  return Scopes::OfCounty(county);
-}
-
-// County HR of one county are narrowed to it when they name none.
-template <typename Request>
-absl::Status NarrowToOwnCounty(const Principal& principal, Request& request) {
-  if (principal.role == auth::Role::kCountyHr && request.county().empty()) {
-    LADDER_ASSIGN_OR_RETURN(std::string county, TheOwnCounty(principal));
-    request.set_county(county);
-  }
-  return absl::OkStatus();
-}
-
 // Reference data: every signed-in role and the other services.
 Grants Everyone() {
   return {auth::kHrAdmin,        auth::kAuditor,      auth::kAnyCountyHr,
@@ -233,15 +217,11 @@ PersonnelAccessPolicy::PersonnelAccessPolicy(PersonnelServiceImpl* impl, Personn
   watch.ending = streams_ending();
   const Grants feed_readers = {auth::kHrAdmin, auth::kAuditor, auth::kCountyHrOwnCounties, auth::kPayroll};
   Unary<v1::ListChangesRequest, v1::ListChangesResponse>(
-      "ListChanges",
-      {feed_readers, [](const v1::ListChangesRequest& r) { return OfOptionalCounty(r.county()); },
-       NarrowToOwnCounty<v1::ListChangesRequest>},
+      "ListChanges", server::ChangeFeedAccess<v1::ListChangesRequest>(feed_readers),
       server::ListChangesHandler<v1::ListChangesRequest, v1::ListChangesResponse, v1::Change>(audit_pool,
                                                                                                kErrorDomain));
   ServerStreaming<v1::WatchChangesRequest, v1::WatchChangesResponse>(
-      "WatchChanges",
-      {feed_readers, [](const v1::WatchChangesRequest& r) { return OfOptionalCounty(r.county()); },
-       NarrowToOwnCounty<v1::WatchChangesRequest>},
+      "WatchChanges", server::ChangeFeedAccess<v1::WatchChangesRequest>(feed_readers),
       server::WatchChangesHandler<v1::WatchChangesRequest, v1::WatchChangesResponse, v1::Change>(
           audit_pool, kErrorDomain, watch));
 

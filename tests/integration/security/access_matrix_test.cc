@@ -126,6 +126,8 @@ const MatrixRow kCareerPathRows[] = {
     {"NominateCareerMove", R"(employee: "{empA}")", "HC", R"(employee: "{empB}")", "H"},
     {"GetDistributionReport", R"(org_unit: "{countyA}")", "HAC", R"(org_unit: "{countyB}")", "HA"},
     {"SimulateDistribution", R"(org_unit: "{countyA}")", "HAC", R"(org_unit: "{countyB}")", "HA"},
+    {"ListChanges", R"(county: "{countyA}")", "HAC", R"(county: "{countyB}")", "HA"},
+    {"WatchChanges", R"(cursor: "bad" county: "{countyA}")", "HAC", R"(cursor: "bad" county: "{countyB}")", "HA"},
     {"ListAuditEvents", "", "HA", "", "HA"},
     {"VerifyAuditTrail", "", "HA", "", "HA"},
 };
@@ -187,7 +189,7 @@ TEST_F(AccessMatrixTest, EveryRpcOfEveryServiceForEveryCaller) {
   ASSERT_FALSE(HasFailure()) << "the branch for the matrix could not be built";
   Check(personnel_server_->address(), kPersonnel, kPersonnelRows, std::size(kPersonnelRows), 23, world);
   Check(evaluation_server_->address(), kEvaluation, kEvaluationRows, std::size(kEvaluationRows), 26, world);
-  Check(careerpath_server_->address(), kCareerPath, kCareerPathRows, std::size(kCareerPathRows), 16, world);
+  Check(careerpath_server_->address(), kCareerPath, kCareerPathRows, std::size(kCareerPathRows), 18, world);
   Check(careerpath_server_->address(), kOperations, kOperationsRows, std::size(kOperationsRows), 3, world);
 }
 

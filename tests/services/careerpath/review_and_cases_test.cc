@@ -3,6 +3,7 @@
 // with or without a request id; rejection, withdrawal, nominations, and the refusals.
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <thread>
 #include <vector>
@@ -436,6 +437,56 @@ TEST_F(ReviewAndCasesTest, RejectWithdrawAndStateRules) {
   EXPECT_THAT(Approve("case/1", &result), RejectsField("name"));
   EXPECT_THAT(Reject("cases/987654", "x", &result), FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
   EXPECT_THAT(Approve(up.name(), &result, std::string(65, 'i')), RejectsField("request_id"));
+}
+
+// Careerpath's change feed: each case's proposal and every later state, once, in order, with
+// the case as it was left; filtered by kind and county.
+TEST_F(ReviewAndCasesTest, TheChangeFeedCarriesEveryStateOfEveryCase) {
+  const Scene scene = MakeScene();
+  const cv1::ReviewCycleResponse review = Review(scene.newer.name());
+  const cv1::Case down = CaseOf(review.created_cases(), scene.weak_intermediate.name(), cv1::Case::KIND_DEMOTION);
+  const cv1::Case out = CaseOf(review.created_cases(), scene.weak_junior.name(), cv1::Case::KIND_ELIMINATION);
+  const cv1::Case up = CaseOf(review.created_cases(), scene.rising_junior.name(), cv1::Case::KIND_PROMOTION);
+  cv1::Case result;
+  ASSERT_THAT(Reject(down.name(), "复核不降级", &result), IsOk());
+  ASSERT_THAT(Withdraw(out.name(), "proposed in error", &result), IsOk());
+  ASSERT_THAT(Approve(up.name(), &result), IsOk());
+  EXPECT_THAT(Reject(up.name(), "too late", &result),
+              FailsWith(StatusCode::FAILED_PRECONDITION, "CASE_ALREADY_APPLIED"));
+
+  cv1::ListChangesRequest request;
+  request.set_county(scene.county);
+  request.set_page_size(1000);
+  cv1::ListChangesResponse feed;
+  ASSERT_THAT(CallCareer(&CareerStub::ListChanges, request, &feed), IsOk());
+  std::map<std::string, std::vector<cv1::Change::Kind>> kinds;
+  std::map<std::string, cv1::Case> last;
+  for (const cv1::Change& change : feed.changes()) {
+    EXPECT_EQ(change.county(), scene.county);
+    EXPECT_EQ(change.career_case(), change.case_after().name());
+    kinds[change.career_case()].push_back(change.kind());
+    last[change.career_case()] = change.case_after();
+  }
+  EXPECT_EQ(kinds.size(), static_cast<size_t>(review.created_cases_size()));
+  EXPECT_EQ(kinds[down.name()], (std::vector<cv1::Change::Kind>{cv1::Change::KIND_CASE_PROPOSED,
+                                                                  cv1::Change::KIND_CASE_REJECTED}));
+  EXPECT_EQ(kinds[out.name()], (std::vector<cv1::Change::Kind>{cv1::Change::KIND_CASE_PROPOSED,
+                                                                 cv1::Change::KIND_CASE_WITHDRAWN}));
+  ASSERT_GE(kinds[up.name()].size(), 2u);
+  EXPECT_EQ(kinds[up.name()].front(), cv1::Change::KIND_CASE_PROPOSED);
+  EXPECT_EQ(kinds[up.name()].back(), cv1::Change::KIND_CASE_APPLIED) << "the refused rejection published nothing";
+  for (const std::string& name : {down.name(), out.name(), up.name()}) {
+    EXPECT_EQ(last[name].state(), GetCase(name).state()) << name;
+  }
+
+  // Only approvals and their outcomes, from the cursor after the proposals.
+  request.add_kinds(cv1::Change::KIND_CASE_APPLIED);
+  ASSERT_THAT(CallCareer(&CareerStub::ListChanges, request, &feed), IsOk());
+  ASSERT_EQ(feed.changes_size(), 1);
+  EXPECT_EQ(feed.changes(0).career_case(), up.name());
+  request.set_cursor(feed.next_cursor());
+  ASSERT_THAT(CallCareer(&CareerStub::ListChanges, request, &feed), IsOk());
+  EXPECT_EQ(feed.changes_size(), 0);
 }
 
 TEST_F(ReviewAndCasesTest, ApprovalReChecksEligibility) {
