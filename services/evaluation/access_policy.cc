@@ -1,6 +1,7 @@
 #include "services/evaluation/access_policy.h"
 
 #include "common/api/resource_name.h"
+#include "common/server/change_feed_rpcs.h"
 #include "common/status/macros.h"
 #include "services/evaluation/request_validation.h"
 
@@ -214,6 +215,20 @@ EvaluationAccessPolicy::EvaluationAccessPolicy(EvaluationServiceImpl* impl, Eval
         {assessment_readers,
          [scopes](const ev1::ListCandidateAssessmentsRequest& r) { return scopes->OfEmployee(r.employee()); }},
         impl, &E::ListCandidateAssessments);
+
+  // The change feed (finalised cycles, corrected scores): scores, so HR and auditors only;
+  // county HR see their counties'.
+  const Grants feed_readers = {auth::kHrAdmin, auth::kAuditor, auth::kCountyHrOwnCounties};
+  Unary<ev1::ListChangesRequest, ev1::ListChangesResponse>(
+      "ListChanges", server::ChangeFeedAccess<ev1::ListChangesRequest>(feed_readers),
+      server::ListChangesHandler<ev1::ListChangesRequest, ev1::ListChangesResponse, ev1::Change>(audit_pool,
+                                                                                                  kErrorDomain));
+  server::WatchOptions watch;
+  watch.ending = streams_ending();
+  ServerStreaming<ev1::WatchChangesRequest, ev1::WatchChangesResponse>(
+      "WatchChanges", server::ChangeFeedAccess<ev1::WatchChangesRequest>(feed_readers),
+      server::WatchChangesHandler<ev1::WatchChangesRequest, ev1::WatchChangesResponse, ev1::Change>(
+          audit_pool, kErrorDomain, watch));
 
   AuditTrailMethods<ev1::ListAuditEventsRequest, ev1::ListAuditEventsResponse, ev1::VerifyAuditTrailRequest,
                     ev1::VerifyAuditTrailResponse>(audit_pool);

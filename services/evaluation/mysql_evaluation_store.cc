@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/api/resource_name.h"
+#include "common/db/change_feed.h"
 #include "common/db/transaction.h"
 #include "common/status/errors.h"
 #include "common/status/macros.h"
@@ -22,6 +23,15 @@
 
 namespace ladder::evaluation {
 namespace {
+
+// Publishes `change` on evaluation's change feed with the mutation's audit event.
+void PublishChange(const MutationContext& context, const ev1::Change& change) {
+  db::FeedChange feed;
+  feed.kind = ev1::Change::Kind_Name(change.kind());
+  feed.county_id = api::IdOf(change.county());
+  feed.payload = change.SerializeAsString();
+  db::NoteFeedChange(context, std::move(feed));
+}
 
 using api::FormatName;
 using api::IdOf;
@@ -532,7 +542,16 @@ absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::ChangeCycleState(int64_t id, ev
     update.setString(3, ToSqlTimestamp(absl::Now()));
     update.setInt64(4, id);
     update.executeUpdate();
-    return ReadCycle(connection, id);
+    LADDER_ASSIGN_OR_RETURN(ev1::Cycle cycle, ReadCycle(connection, id));
+    if (to == ev1::Cycle::STATE_FINALIZED && db::ChangeFeedPublishing()) {
+      ev1::Change change;
+      change.set_kind(ev1::Change::KIND_CYCLE_FINALIZED);
+      change.set_cycle(cycle.name());
+      change.set_county(cycle.scope());
+      *change.mutable_cycle_after() = cycle;
+      PublishChange(context, change);
+    }
+    return cycle;
   });
 }
 
@@ -750,7 +769,16 @@ absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::ResolveRecheck(
     update.setInt64(5, cycle_id);
     update.setInt64(6, employee_id);
     update.executeUpdate();
-    return ReadEvaluation(connection, scorecard, cycle_id, employee_id, false);
+    LADDER_ASSIGN_OR_RETURN(ev1::Evaluation resolved, ReadEvaluation(connection, scorecard, cycle_id, employee_id, false));
+    if (corrected.has_value() && db::ChangeFeedPublishing()) {
+      ev1::Change change;
+      change.set_kind(ev1::Change::KIND_SCORES_CORRECTED);
+      change.set_cycle(FormatName("cycles", cycle_id));
+      change.set_county(resolved.county());
+      *change.mutable_evaluation_after() = resolved;
+      PublishChange(context, change);
+    }
+    return resolved;
   });
 }
 

@@ -106,6 +106,8 @@ const MatrixRow kEvaluationRows[] = {
      R"(candidate_assessment { employee: "{empB}" })", "H"},
     {"GetCandidateAssessment", R"(name: "candidateAssessments/999999")", "HAc", "", "HAc"},
     {"ListCandidateAssessments", R"(employee: "{empA}")", "HACEc", R"(employee: "{empB}")", "HAc"},
+    {"ListChanges", R"(county: "{countyA}")", "HAC", R"(county: "{countyB}")", "HA"},
+    {"WatchChanges", R"(cursor: "bad" county: "{countyA}")", "HAC", R"(cursor: "bad" county: "{countyB}")", "HA"},
     {"ListAuditEvents", "", "HA", "", "HA"},
     {"VerifyAuditTrail", "", "HA", "", "HA"},
 };
@@ -188,7 +190,7 @@ TEST_F(AccessMatrixTest, EveryRpcOfEveryServiceForEveryCaller) {
   const World world = BuildWorld();
   ASSERT_FALSE(HasFailure()) << "the branch for the matrix could not be built";
   Check(personnel_server_->address(), kPersonnel, kPersonnelRows, std::size(kPersonnelRows), 23, world);
-  Check(evaluation_server_->address(), kEvaluation, kEvaluationRows, std::size(kEvaluationRows), 26, world);
+  Check(evaluation_server_->address(), kEvaluation, kEvaluationRows, std::size(kEvaluationRows), 28, world);
   Check(careerpath_server_->address(), kCareerPath, kCareerPathRows, std::size(kCareerPathRows), 18, world);
   Check(careerpath_server_->address(), kOperations, kOperationsRows, std::size(kOperationsRows), 3, world);
 }

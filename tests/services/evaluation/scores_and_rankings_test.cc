@@ -237,6 +237,27 @@ TEST_F(ScoresTest, RecheckFlagsBlockFinalisingUntilResolved) {
   ASSERT_THAT(Finalize(setup.cycle.name(), &cycle), IsOk());
   EXPECT_EQ(cycle.state(), ev1::Cycle::STATE_FINALIZED);
   EXPECT_EQ(cycle.scored_count(), 2);
+
+  // The change feed has the correction (not the confirmations) and the finalisation, in order.
+  std::vector<ev1::Change> ours;
+  ev1::ListChangesRequest feed_request;
+  feed_request.set_page_size(1000);
+  ev1::ListChangesResponse feed;
+  do {
+    ASSERT_THAT(Call(&EvalStub::ListChanges, feed_request, &feed), IsOk());
+    for (const ev1::Change& change : feed.changes()) {
+      if (change.cycle() == setup.cycle.name()) ours.push_back(change);
+    }
+    feed_request.set_cursor(feed.next_cursor());
+  } while (feed.changes_size() == 1000);
+  ASSERT_EQ(ours.size(), 2u);
+  EXPECT_EQ(ours[0].kind(), ev1::Change::KIND_SCORES_CORRECTED);
+  EXPECT_EQ(ours[0].evaluation_after().name(), setup.Evaluation(1));
+  EXPECT_DOUBLE_EQ(ours[0].evaluation_after().composite(), 60.15);
+  EXPECT_EQ(ours[0].actor(), "user:scorer");
+  EXPECT_EQ(ours[1].kind(), ev1::Change::KIND_CYCLE_FINALIZED);
+  EXPECT_EQ(ours[1].cycle_after().state(), ev1::Cycle::STATE_FINALIZED);
+  EXPECT_EQ(ours[1].county(), cycle.scope());
 }
 
 // ---------------------------------------------------------------- lists and rankings
