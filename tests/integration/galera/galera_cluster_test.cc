@@ -446,6 +446,38 @@ TEST_F(GaleraClusterTest, UnrelatedPromotionsInSeveralCountiesAllSucceed) {
   for (size_t i = 0; i < results.size(); ++i) {
     EXPECT_THAT(results[i], IsOk()) << juniors[i].name();
   }
+
+  // The change feed, read through each replica's own node: every promotion once, and the
+  // same order everywhere (the sealers of three replicas take turns on one chain).
+  std::set<std::string> promoted;
+  for (const pv1::Employee& junior : juniors) promoted.insert(junior.name());
+  std::vector<std::vector<std::string>> orders(replicas_->size());
+  for (size_t r = 0; r < replicas_->size(); ++r) {
+    SCOPED_TRACE(absl::StrCat("replica ", r));
+    const absl::Time patience = absl::Now() + absl::Seconds(15);
+    do {
+      orders[r].clear();
+      pv1::ListChangesRequest request;
+      request.set_page_size(1000);
+      request.add_kinds(pv1::Change::KIND_LEVEL_CHANGED);
+      pv1::ListChangesResponse page;
+      do {
+        auto context = CallContext();
+        ASSERT_THAT(ReplicaStub(r).ListChanges(context.get(), request, &page), IsOk());
+        for (const pv1::Change& change : page.changes()) {
+          if (promoted.count(change.employee()) == 1 && change.employee_after().level() == kIntermediate) {
+            orders[r].push_back(change.employee());
+          }
+        }
+        request.set_cursor(page.next_cursor());
+      } while (page.changes_size() == 1000);
+      if (orders[r].size() >= promoted.size()) break;
+      absl::SleepFor(absl::Milliseconds(200));  // a replica's sealer may not have run yet
+    } while (absl::Now() < patience);
+    EXPECT_EQ(orders[r].size(), promoted.size());
+    EXPECT_EQ(std::set<std::string>(orders[r].begin(), orders[r].end()), promoted) << "each once";
+  }
+  for (size_t r = 1; r < orders.size(); ++r) EXPECT_EQ(orders[r], orders[0]) << "replica " << r;
 }
 
 // One request id arriving at the three replicas at once, through three nodes: one effect,
