@@ -11,6 +11,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/db/blob.h"
 #include "common/db/transaction.h"
 #include "cppconn/resultset.h"
 #include "spdlog/spdlog.h"
@@ -57,14 +58,6 @@ StoredAuditEvent ReadEvent(sql::ResultSet& rows) {
 constexpr char kPendingColumns[] =
     "occurred_us, actor, role, on_behalf_of, action, resource, request_id, outcome, before_json, "
     "after_json, trace_id, change_kind, change_county_id, change_other_county_id, change_payload";
-
-std::string ReadBlob(sql::ResultSet& rows, int column) {
-  if (rows.isNull(column)) return "";
-  std::unique_ptr<std::istream> blob(rows.getBlob(column));
-  std::ostringstream bytes;
-  bytes << blob->rdbuf();
-  return bytes.str();
-}
 
 constexpr char kColumns[] =
     "id, occurred_us, actor, role, action, resource, request_id, outcome, before_json, "

@@ -1,12 +1,11 @@
 #include "common/db/change_feed.h"
 
 #include <atomic>
-#include <istream>
 #include <memory>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/db/blob.h"
 #include "common/db/transaction.h"
 #include "common/status/errors.h"
 #include "cppconn/resultset.h"
@@ -17,13 +16,6 @@ namespace {
 constexpr int kPruneBatch = 1000;
 
 std::atomic<bool> publishing{true};
-
-std::string ReadBlob(sql::ResultSet& rows, int column) {
-  std::unique_ptr<std::istream> blob(rows.getBlob(column));
-  std::ostringstream bytes;
-  bytes << blob->rdbuf();
-  return bytes.str();
-}
 
 int64_t ReadInt(Connection& connection, const char* query) {
   std::unique_ptr<sql::ResultSet> rows(connection.Prepare(query).executeQuery());

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/db/audit_log.h"
+#include "common/db/blob.h"
 #include "common/db/mutation_context.h"
 #include "common/db/sql_error.h"
 #include "common/status/errors.h"
@@ -105,10 +106,7 @@ absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection
                      "request and the same request for a retry"),
         {{"field", key.field}});
   }
-  std::unique_ptr<std::istream> blob(rows->getBlob(3));
-  std::ostringstream bytes;
-  bytes << blob->rdbuf();
-  return std::optional<std::string>(bytes.str());
+  return std::optional<std::string>(ReadBlob(*rows, 3));
 }
 
 absl::StatusOr<std::optional<std::string>> ClaimRequest(Connection& connection, const RequestKey& key) {
