@@ -44,6 +44,8 @@ absl::StatusOr<std::unique_ptr<EvaluationTestServer>> EvaluationTestServer::Star
 }
 
 EvaluationTestServer::~EvaluationTestServer() {
+  // As the binary does: open watches end first, or Shutdown waits out its grace period.
+  service_->EndStreams();
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   server_->Wait();
 }

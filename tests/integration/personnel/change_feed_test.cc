@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "absl/synchronization/notification.h"
+#include "common/db/change_feed.h"
+#include "common/db/connection_pool.h"
 #include "tests/services/personnel/personnel_test_base.h"
 
 namespace ladder::testing {
@@ -239,6 +241,56 @@ TEST_F(ChangeFeedTest, LevelChangesInTheFeedAreTheLevelHistory) {
   EXPECT_EQ(feed.changes_size(), 0);
   request.set_cursor("not-a-cursor");
   EXPECT_THAT(Call(&Stub::ListChanges, request, &feed), FailsWith(grpc::StatusCode::INVALID_ARGUMENT, "INVALID_FIELD"));
+}
+
+// Each bad request is refused naming its field, and a cursor older than what the feed keeps
+// is refused as expired (the consumer starts again from a List), not read from the horizon.
+TEST_F(ChangeFeedTest, BadRequestsAndExpiredCursorsAreRefused) {
+  const std::string county = CreateCounty().name();
+  CreateManagerAt(county, Level::LEVEL_INTERMEDIATE);
+  ASSERT_FALSE(HasFailure());
+  pv1::ListChangesResponse feed;
+  const auto refusal = [&](const pv1::ListChangesRequest& request) {
+    return Call(&Stub::ListChanges, request, &feed);
+  };
+  pv1::ListChangesRequest request;
+  request.set_page_size(-1);
+  EXPECT_THAT(refusal(request), RejectsField("page_size"));
+  request.set_page_size(1001);
+  EXPECT_THAT(refusal(request), RejectsField("page_size"));
+  request = {};
+  request.add_kinds(pv1::Change::KIND_LEVEL_CHANGED);
+  request.add_kinds(static_cast<pv1::Change::Kind>(99));
+  EXPECT_THAT(refusal(request), RejectsField("kinds[1]"));
+  request = {};
+  request.set_county("counties/1");
+  EXPECT_THAT(refusal(request), RejectsField("county"));
+
+  // Everything so far is made older than a day and pruned with a day's retention.
+  request = {};
+  request.set_page_size(1);
+  ASSERT_THAT(refusal(request), IsOk());
+  ASSERT_EQ(feed.changes_size(), 1);
+  const std::string oldest_cursor = feed.next_cursor();
+  ASSERT_TRUE(database_->Execute("UPDATE audit_events SET occurred_us = occurred_us - 2 * 86400000000").ok());
+  db::ConnectionPool pool(database_->options());
+  absl::StatusOr<int64_t> pruned = db::PruneChanges(pool, absl::Hours(24));
+  ASSERT_TRUE(pruned.ok()) << pruned.status();
+  ASSERT_GT(*pruned, 1);
+  request.set_cursor(oldest_cursor);
+  EXPECT_THAT(refusal(request), FailsWith(grpc::StatusCode::FAILED_PRECONDITION, "CURSOR_EXPIRED"));
+
+  pv1::WatchChangesRequest watch;
+  watch.set_cursor(oldest_cursor);
+  auto context = CallContext(absl::Seconds(10));
+  std::unique_ptr<grpc::ClientReader<pv1::WatchChangesResponse>> stream = stub_->WatchChanges(context.get(), watch);
+  pv1::WatchChangesResponse message;
+  EXPECT_FALSE(stream->Read(&message));
+  EXPECT_THAT(stream->Finish(), FailsWith(grpc::StatusCode::FAILED_PRECONDITION, "CURSOR_EXPIRED"));
+
+  // From the start (an empty cursor) the feed reads on from what it kept.
+  request.clear_cursor();
+  EXPECT_THAT(refusal(request), IsOk());
 }
 
 }  // namespace
