@@ -5,6 +5,10 @@
 // service adds.
 //
 //   echo_server --listen=127.0.0.1:0 --tls_cert=… --tls_key=… --tls_ca=… --jwt_keys_dir=…
+//               [--callback_api]
+//
+// With --callback_api the same service is served through gRPC's callback API instead of the
+// sync server's thread per call: the benchmark compares the two (scenario 10).
 
 #include <cstdlib>
 #include <memory>
@@ -20,6 +24,9 @@
 #include "common/server/transport_security.h"
 #include "ladder/bench/v1/echo.grpc.pb.h"
 #include "spdlog/spdlog.h"
+
+ABSL_FLAG(bool, callback_api, false,
+          "serve through gRPC's callback API (no thread held per call) instead of the sync server");
 
 namespace ladder::bench {
 namespace {
@@ -69,6 +76,23 @@ class EchoServiceImpl final : public bv1::EchoService::Service {
   const bv1::EchoResponse template_ = Template();
 };
 
+// The same answer through the callback API: the reactor finishes at once, on gRPC's own
+// threads, and a call whose response waits on a slow reader holds no thread.
+class EchoCallbackServiceImpl final : public bv1::EchoService::CallbackService {
+ public:
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context, const bv1::EchoRequest* request,
+                                 bv1::EchoResponse* response) override {
+    *response = template_;
+    response->set_name(request->name());
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+
+ private:
+  const bv1::EchoResponse template_ = Template();
+};
+
 int Main(int argc, char** argv) {
   server::BlockShutdownSignals();
   server::ParseFlags(argc, argv,
@@ -99,7 +123,10 @@ int Main(int argc, char** argv) {
     }
     authenticator = auth::Authenticator::Verifying(*std::move(verifier));
   }
-  EchoServiceImpl service;
+  EchoServiceImpl sync_service;
+  EchoCallbackServiceImpl callback_service;
+  grpc::Service* service = absl::GetFlag(FLAGS_callback_api) ? static_cast<grpc::Service*>(&callback_service)
+                                                             : static_cast<grpc::Service*>(&sync_service);
   server::ServerConfig config;
   config.service_name = "echo";
   config.listen = absl::GetFlag(FLAGS_listen);
@@ -108,7 +135,7 @@ int Main(int argc, char** argv) {
   config.health_interval = absl::GetFlag(FLAGS_health_interval);
   config.transport = transport;
   config.authenticator = authenticator;
-  absl::StatusOr<server::StartedServer> started = server::StartServer(config, {&service});
+  absl::StatusOr<server::StartedServer> started = server::StartServer(config, {service});
   if (!started.ok()) {
     spdlog::critical("event=startup_failed step=listen error=\"{}\"", started.status().ToString());
     return EXIT_FAILURE;

@@ -18,6 +18,9 @@
 //   5 senior promotions     32 clients in one county: throughput, p99, cap violations
 //   6 statements per call   from the server's Questions / Com_stmt_* counters
 //   7 memory                resident size of each server idle and after the load
+//   9 beside a slow reader  GetEmployee alone and beside one caller's unread calls
+//  10 sync vs callback API  the echo baseline served both ways: throughput, CPU per call,
+//                           and threads and memory beside a slow reader
 // Baselines and services run interleaved, in rounds, with the same concurrency, and the
 // same CPU placement (--client_cpu, --server_cpu; the database is pinned by the script).
 // Everything runs as in production (bench/security.h): the servers, echo included, serve
@@ -413,6 +416,7 @@ class Benchmark {
     if (s_.Runs("5")) Promotions();
     if (s_.Runs("3")) ImportScores();
     if (s_.Runs("9")) BesideASlowReader();
+    if (s_.Runs("10")) SyncAgainstCallbackApi();
     Memory();
     Report();
     return failed_ ? 1 : 0;
@@ -598,8 +602,9 @@ class Benchmark {
 
   // --- 1. GetEmployee -----------------------------------------------------------------
 
-  Result EchoLoad(const RunOptions& options) {
-    bv1::EchoService::Stub* stub = echo_stub_.get();
+  Result EchoLoad(const RunOptions& options) { return EchoLoadOn(echo_stub_.get(), options); }
+
+  Result EchoLoadOn(bv1::EchoService::Stub* stub, const RunOptions& options) {
     return RunUnary<bv1::EchoRequest, bv1::EchoResponse>(
         options,
         [stub](grpc::ClientContext* c, const bv1::EchoRequest* q, bv1::EchoResponse* r,
@@ -1152,6 +1157,11 @@ class Benchmark {
   // window of 0, never reading a response, and sends 50 more a second on each connection as
   // calls are refused; -1 if h2load cannot be started.
   pid_t StartSlowReader(int connections) {
+    return StartSlowReaderOf(connections, personnel_->address(), "/ladder.personnel.v1.PersonnelService/ListTeams");
+  }
+
+  // The same against any unary method that takes an empty request.
+  pid_t StartSlowReaderOf(int connections, const std::string& address, const std::string& method) {
     absl::StatusOr<std::string> token =
         SignedToken(s_.pki_dir, "slow-reader", "EMPLOYEE", "employees/1");
     if (!token.ok()) Fail(absl::StrCat("minting the slow reader's token: ", token.status().ToString()));
@@ -1160,8 +1170,7 @@ class Benchmark {
       std::ofstream out(body, std::ios::binary);
       out.write("\0\0\0\0\0", 5);  // one uncompressed gRPC message of 0 bytes
     }
-    const std::string url =
-        absl::StrCat("https://", personnel_->address(), "/ladder.personnel.v1.PersonnelService/ListTeams");
+    const std::string url = absl::StrCat("https://", address, method);
     const std::string authorization = absl::StrCat("authorization: Bearer ", *token);
     const std::string clients = absl::StrCat(connections);
     const std::string log = absl::StrCat(s_.log_dir, "/h2load.log");
@@ -1212,6 +1221,77 @@ class Benchmark {
          valid && ratio >= 0.8 && threads <= 200 && rss <= 150});
   }
 
+  // --- 10. The sync server against the callback API --------------------------------------
+
+  // The servers are gRPC's sync server: a call holds a thread until its response is sent.
+  // The alternative is the callback API. Both sides of that choice, on the echo baseline
+  // (no database, so only the server model differs), served each way: throughput and CPU per
+  // call at the benchmark's concurrency, then the same beside one caller holding unread
+  // calls, with the server's threads and memory. Neither echo server has per-caller limits
+  // (the services do, scenario 9): this is what the server model alone gives.
+  void SyncAgainstCallbackApi() {
+    constexpr int kConnections = 20;
+    Section(absl::StrCat("10. The echo baseline as a sync server and through the callback API: ", s_.concurrency,
+                         " in flight, alone and beside ", kConnections, " x 64 unread calls (h2load, window 0)"));
+    std::unique_ptr<ServerProcess> callback = StartServer("echo-callback", "bench/echo_server",
+                                                          "ladder.bench.v1.EchoService", nullptr,
+                                                          {"--callback_api"}, "personnel");
+    std::unique_ptr<bv1::EchoService::Stub> callback_stub = bv1::EchoService::NewStub(Channel(*callback));
+    struct Side {
+      std::string label;
+      ServerProcess* server;
+      bv1::EchoService::Stub* stub;
+      Result alone, beside;
+      int64_t threads_idle = 0, threads_beside = 0;
+      double rss_beside = 0;
+    };
+    std::vector<Side> sides = {{"sync server", echo_.get(), echo_stub_.get()},
+                               {"callback API", callback.get(), callback_stub.get()}};
+    for (Side& side : sides) {
+      side.threads_idle = side.server->Threads();
+      side.alone = Measured({side.server->pid()}, [&] { return EchoLoadOn(side.stub, Window(s_.concurrency)); });
+    }
+    for (Side& side : sides) {
+      const pid_t reader = StartSlowReaderOf(kConnections, side.server->address(), "/ladder.bench.v1.EchoService/Echo");
+      if (reader < 0) {
+        Note("h2load (Debian's nghttp2-client) is not installed: scenario skipped");
+        return;
+      }
+      side.beside = Measured({side.server->pid()}, [&] { return EchoLoadOn(side.stub, Window(s_.concurrency)); });
+      side.threads_beside = side.server->Threads();
+      side.rss_beside = Mib(side.server->RssKib());
+      kill(reader, SIGKILL);
+      waitpid(reader, nullptr, 0);
+    }
+    bool valid = true;
+    for (Side& side : sides) {
+      valid &= Expect(side.alone, absl::StrCat("echo, ", side.label, ", alone"));
+      Detail(absl::StrCat("E ", side.label, ", alone"), side.alone);
+      // Beside the slow reader the sync server without per-caller limits may run out of
+      // threads and refuse: that is a figure here, not an error of the benchmark.
+      Detail(absl::StrCat("E ", side.label, ", beside the slow reader"), side.beside);
+      Note(absl::StrFormat("%-12s %5d threads idle, %5d beside the slow reader, %.1f MiB; normal calls "
+                           "beside it: %d ok, %d failed%s%s",
+                           side.label, side.threads_idle, side.threads_beside, side.rss_beside,
+                           side.beside.calls, side.beside.failures, side.beside.first_error.empty() ? "" : ": ",
+                           side.beside.first_error));
+    }
+    const Side& sync = sides[0];
+    const Side& async = sides[1];
+    rows_.push_back({"10", "echo through the callback API vs the sync server (QPS, 16 in flight)",
+                     absl::StrFormat("callback %.0f qps, %.0f us server CPU a call", async.alone.Qps(),
+                                     async.alone.server_cpu_us),
+                     absl::StrFormat("sync %.0f qps, %.0f us", sync.alone.Qps(), sync.alone.server_cpu_us),
+                     absl::StrFormat("%.2f x sync", async.alone.Qps() / sync.alone.Qps()), "(measured, no target)",
+                     valid ? std::nullopt : std::optional<bool>(false)});
+    rows_.push_back({"10", absl::StrCat("echo beside ", kConnections, " x 64 unread calls, no per-caller limits"),
+                     absl::StrFormat("callback: %d threads, %.1f MiB, %.0f qps, %d failed", async.threads_beside,
+                                     async.rss_beside, async.beside.Qps(), async.beside.failures),
+                     absl::StrFormat("sync: %d threads, %.1f MiB, %.0f qps, %d failed", sync.threads_beside,
+                                     sync.rss_beside, sync.beside.Qps(), sync.beside.failures),
+                     "", "(measured, no target)", valid ? std::nullopt : std::optional<bool>(false)});
+  }
+
   // --- 7. Memory --------------------------------------------------------------------------
 
   void Memory() {
@@ -1237,7 +1317,7 @@ class Benchmark {
   void Report() {
     std::vector<Row> ordered = rows_;
     std::stable_sort(ordered.begin(), ordered.end(),
-                     [](const Row& a, const Row& b) { return a.number[0] < b.number[0]; });
+                     [](const Row& a, const Row& b) { return std::stoi(a.number) < std::stoi(b.number); });
     Say(absl::StrCat("\n", TextTable(ordered)));
     if (s_.smoke)
       Say("(a smoke run: it checks that the benchmark works; its figures measure nothing)");

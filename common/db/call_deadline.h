@@ -24,4 +24,10 @@ class ScopedCallDeadline final {
 // the caller set none.
 absl::Time CurrentCallDeadline();
 
+// How long a statement may run on the server for a call that must end by `deadline`: the
+// configured bound (zero: none), or less when the call has less time left. Rounded down to
+// 100 ms steps (at least one), so that calls with the same deadline ask the same bound and a
+// session changes it only when the callers' deadlines differ.
+absl::Duration StatementBoundFor(absl::Duration configured, absl::Time deadline, absl::Time now);
+
 }  // namespace ladder::db

@@ -41,6 +41,14 @@ uint64_t RandomSessionToken() {
   return (*generator)();
 }
 
+// The network bounds of the health probe's session.
+constexpr absl::Duration kProbeTimeout = absl::Seconds(2);
+
+std::string StatementBoundStatement(absl::Duration bound, bool by_execution_time) {
+  if (by_execution_time) return absl::StrCat("SET SESSION max_execution_time = ", absl::ToInt64Milliseconds(bound));
+  return absl::StrCat("SET SESSION max_statement_time = ", absl::ToDoubleSeconds(bound));
+}
+
 // During an outage every call fails to connect: one line a second.
 OncePerInterval connect_failure_log(absl::Seconds(1));
 
@@ -84,15 +92,17 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DatabaseOptio
         "SET SESSION time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
         "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', innodb_lock_wait_timeout = ",
         std::max<int64_t>(1, absl::ToInt64Seconds(options.lock_wait_timeout))));
-    // The statement bound stops a slow statement on the server's side.
-    const double statement_seconds = absl::ToDoubleSeconds(options.statement_timeout);
+    // The statement bound stops a slow statement on the server's side; calls with less time
+    // left lower it (BoundStatementsBy).
     try {
-      connection->Execute(absl::StrCat("SET SESSION max_statement_time = ", statement_seconds));
+      connection->Execute(StatementBoundStatement(options.statement_timeout, false));
     } catch (const sql::SQLException&) {
       // MySQL has no max_statement_time; its max_execution_time (milliseconds) bounds reads.
-      connection->Execute(absl::StrCat("SET SESSION max_execution_time = ",
-                                       absl::ToInt64Milliseconds(options.statement_timeout)));
+      connection->bounds_by_execution_time_ = true;
+      connection->Execute(StatementBoundStatement(options.statement_timeout, true));
     }
+    connection->configured_statement_bound_ = options.statement_timeout;
+    connection->statement_bound_ = options.statement_timeout;
     // On a Galera node: every transaction starts from everything the cluster committed before
     // it (causal reads), so a call never decides on a state older than a change another
     // replica has already answered for. MySQL, which has no such variable, is left alone.
@@ -120,6 +130,19 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DatabaseOptio
     }
     return status;
   }
+}
+
+absl::Status Connection::BoundStatementsBy(absl::Time deadline) {
+  const absl::Duration bound = StatementBoundFor(configured_statement_bound_, deadline, absl::Now());
+  if (bound == statement_bound_) return absl::OkStatus();
+  try {
+    Execute(StatementBoundStatement(bound, bounds_by_execution_time_));
+  } catch (const sql::SQLException& e) {
+    MarkBroken();
+    return FromSqlException(e, "bounding statements by the call's deadline");
+  }
+  statement_bound_ = bound;
+  return absl::OkStatus();
 }
 
 sql::PreparedStatement& Connection::Prepare(absl::string_view sql) {
@@ -219,7 +242,10 @@ absl::StatusOr<ConnectionLease> ConnectionPool::Acquire() {
     }
     connection = *std::move(opened);
   }
-  return ConnectionLease(this, std::move(connection));
+  ConnectionLease lease(this, std::move(connection));
+  // No statement of the call runs on past its deadline (the lease returns a broken session).
+  if (absl::Status bounded = lease->BoundStatementsBy(CurrentCallDeadline()); !bounded.ok()) return bounded;
+  return lease;
 }
 
 void ConnectionPool::Release(std::unique_ptr<Connection> connection) {
@@ -237,10 +263,19 @@ void ConnectionPool::Release(std::unique_ptr<Connection> connection) {
 }
 
 absl::Status ConnectionPool::Ping() {
-  absl::StatusOr<ConnectionLease> lease = Acquire();
-  if (!lease.ok()) return lease.status();
-  if (!(*lease)->IsAlive()) {
-    (*lease)->MarkBroken();
+  absl::MutexLock lock(&probe_mu_);
+  if (probe_ == nullptr) {
+    DatabaseOptions probing = options_;
+    probing.connect_timeout = std::min(probing.connect_timeout, kProbeTimeout);
+    probing.io_timeout = std::min(probing.io_timeout, kProbeTimeout);
+    absl::StatusOr<std::unique_ptr<Connection>> opened = Connection::Open(probing);
+    if (!opened.ok()) return opened.status();
+    probe_ = *std::move(opened);
+  }
+  if (!probe_->IsAlive()) {
+    // A new session next time: this one may be gone with a restarted server.
+    probe_->MarkBroken();
+    probe_.reset();
     return ErrorWithReason(absl::StatusCode::kUnavailable, reason::kDatabaseUnavailable,
                            "the database does not answer");
   }

@@ -53,6 +53,11 @@ class Connection final {
   // without telling the session.
   TransactionWitness* witness() { return witness_.get(); }
 
+  // Bounds this session's statements for a call that must end by `deadline`
+  // (StatementBoundFor the configured statement timeout). A round trip only when the bound
+  // differs from the one the session has.
+  absl::Status BoundStatementsBy(absl::Time deadline);
+
   // Throws the connection away instead of returning it to the pool.
   void MarkBroken() { broken_ = true; }
   bool broken() const { return broken_; }
@@ -73,6 +78,12 @@ class Connection final {
   std::unique_ptr<TransactionWitness> witness_;
   absl::Time last_used_ = absl::Now();
   bool broken_ = false;
+  // The statement timeout the session was opened with, and the bound it has now.
+  absl::Duration configured_statement_bound_ = absl::ZeroDuration();
+  absl::Duration statement_bound_ = absl::ZeroDuration();
+  // MySQL bounds statements with max_execution_time (milliseconds), MariaDB with
+  // max_statement_time (seconds).
+  bool bounds_by_execution_time_ = false;
 };
 
 // A connection borrowed from the pool; returns it (or drops it if broken) when destroyed.
@@ -108,7 +119,9 @@ class ConnectionPool final {
   // when the database cannot be reached or no session frees up in time.
   absl::StatusOr<ConnectionLease> Acquire();
 
-  // OK when a session answers a ping now.
+  // OK when the database answers a ping now. Pings on a session of its own, outside the
+  // pool, with short network bounds: a pool busy with slow calls is not a database that is
+  // down, and a frozen database is seen in seconds. One caller at a time (the health probe).
   absl::Status Ping();
 
   const DatabaseOptions& options() const { return options_; }
@@ -124,6 +137,8 @@ class ConnectionPool final {
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
   // Idle, leased and being opened.
   int open_count_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Mutex probe_mu_;
+  std::unique_ptr<Connection> probe_ ABSL_GUARDED_BY(probe_mu_);
 };
 
 }  // namespace ladder::db

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/barrier.h"
 #include "common/db/audit_log.h"
+#include "common/db/call_deadline.h"
 #include "common/db/connection_pool.h"
 #include "common/db/idempotency.h"
 #include "common/db/migration.h"
@@ -296,6 +297,54 @@ TEST_F(DbLayerTest, PurgeForgetsOnlyRequestsPastRetention) {
   // The forgotten id is a new request now.
   ASSERT_TRUE(Increment(Key("old", "f")).ok());
   EXPECT_EQ(Counter(), 3);
+}
+
+// A statement runs no longer than its call has left: the server stops it, and the session
+// goes back to the configured bound for the next call.
+TEST_F(DbLayerTest, ACallsDeadlineBoundsItsStatements) {
+  db::DatabaseOptions options = database_->options();
+  options.pool_size = 1;  // the next call gets the same session
+  db::ConnectionPool pool(options);
+  const auto sleep = [&] {
+    return db::WithConnection(pool, [](db::Connection& connection) {
+      connection.Query("SELECT SLEEP(5)");
+      return absl::OkStatus();
+    });
+  };
+  const absl::Time start = absl::Now();
+  absl::Status status;
+  {
+    const db::ScopedCallDeadline deadline(absl::Now() + absl::Milliseconds(1500));
+    status = sleep();
+  }
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  EXPECT_GE(took, absl::Milliseconds(1300));
+  EXPECT_LT(took, absl::Milliseconds(2500)) << "the statement ran on past the call's deadline";
+
+  absl::StatusOr<double> bound = absl::InternalError("not read");
+  ASSERT_TRUE(db::WithConnection(pool, [&](db::Connection& connection) {
+    std::unique_ptr<sql::ResultSet> row(connection.Query("SELECT @@max_statement_time"));
+    if (row->next()) bound = row->getDouble(1);
+    return absl::OkStatus();
+  }).ok());
+  ASSERT_TRUE(bound.ok()) << bound.status();
+  EXPECT_DOUBLE_EQ(*bound, absl::ToDoubleSeconds(options.statement_timeout));
+}
+
+// Health's ping does not wait for a pooled session: a pool busy with slow calls is not a
+// database that is down.
+TEST_F(DbLayerTest, PingAnswersWhileEverySessionIsBusy) {
+  db::DatabaseOptions options = database_->options();
+  options.pool_size = 1;
+  options.acquire_timeout = absl::Seconds(3);
+  db::ConnectionPool pool(options);
+  absl::StatusOr<db::ConnectionLease> held = pool.Acquire();
+  ASSERT_TRUE(held.ok()) << held.status();
+  const absl::Time start = absl::Now();
+  EXPECT_TRUE(pool.Ping().ok());
+  EXPECT_TRUE(pool.Ping().ok());
+  EXPECT_LT(absl::Now() - start, absl::Seconds(1));
 }
 
 TEST_F(DbLayerTest, UnreachableServerIsUnavailable) {

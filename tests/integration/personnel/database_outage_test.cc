@@ -10,6 +10,8 @@
 
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "common/api/resource_name.h"
+#include "common/db/connection_pool.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/personnel/migrations.h"
 #include "tests/services/personnel/personnel_test_base.h"
@@ -242,6 +244,44 @@ TEST(DatabaseOutageTest, FrozenDatabaseFlipsHealthAndBoundsEveryCall) {
   }
   EXPECT_EQ(failures, 0);
   rig.server.reset();
+}
+
+// A change whose call's deadline passes while it waits on a lock is stopped by the database
+// at that deadline: it does not commit later, after its caller was told it failed (without
+// the per-call bound it would wait up to the 5 s lock-wait bound and then commit).
+class CallDeadlineTest : public PersonnelServiceTestBase {};
+
+TEST_F(CallDeadlineTest, AChangeWaitingOnALockPastItsDeadlineNeverCommits) {
+  const std::string county = CreateCounty().name();
+  const pv1::Employee manager = CreateManagerAt(county, Level::LEVEL_JUNIOR);
+  ASSERT_FALSE(HasFailure());
+  // Another session holds the county's row, as a long transaction of another replica would.
+  absl::StatusOr<std::unique_ptr<db::Connection>> holder = db::Connection::Open(database_->options());
+  ASSERT_TRUE(holder.ok()) << holder.status();
+  (*holder)->Execute("START TRANSACTION");
+  (*holder)->Query(absl::StrCat("SELECT id FROM org_units WHERE id = ",
+                                api::ParseName(county, "orgUnits", "county").value(), " FOR UPDATE"));
+
+  pv1::ChangeLevelRequest request;
+  request.set_name(manager.name());
+  request.set_expected_level(Level::LEVEL_JUNIOR);
+  request.set_level(Level::LEVEL_INTERMEDIATE);
+  request.set_reason("test");
+  pv1::Employee result;
+  const grpc::Status status = stub_->ChangeLevel(CallContext(absl::Milliseconds(1500)).get(), request, &result);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << status.error_message();
+  // Past the call's deadline, inside the lock-wait bound: then the lock is let go.
+  absl::SleepFor(absl::Milliseconds(2500));
+  (*holder)->Execute("ROLLBACK");
+  absl::SleepFor(absl::Milliseconds(500));
+
+  pv1::GetEmployeeRequest get;
+  get.set_name(manager.name());
+  pv1::Employee after;
+  ASSERT_THAT(Call(&pv1::PersonnelService::Stub::GetEmployee, get, &after), IsOk());
+  EXPECT_EQ(after.level(), Level::LEVEL_JUNIOR) << "the change committed after its call had failed";
+  // The county is free again: the same change now goes through.
+  EXPECT_THAT(ChangeLevel(manager, Level::LEVEL_JUNIOR, Level::LEVEL_INTERMEDIATE, &result), IsOk());
 }
 
 }  // namespace
