@@ -29,6 +29,10 @@ class Evaluation final : public ladder::server::RunningService {
   // Readiness follows the service's own database; personnel being down fails only the calls
   // that need it (UNAVAILABLE), so rankings and history keep being served.
   absl::Status Ready() override { return store_.Ping(); }
+  void RefreshMetrics() override {
+    absl::StatusOr<ladder::evaluation::CycleCounts> counts = store_.CountCycles();
+    if (counts.ok()) ladder::evaluation::PublishCycleCounts(*counts);
+  }
 
  private:
   ladder::evaluation::MySqlEvaluationStore store_;

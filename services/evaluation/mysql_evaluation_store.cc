@@ -1044,4 +1044,30 @@ absl::StatusOr<Page<ev1::CandidateAssessment>> MySqlEvaluationStore::ListCandida
   });
 }
 
+absl::StatusOr<CycleCounts> MySqlEvaluationStore::CountCycles() {
+  return db::WithConnection<CycleCounts>(*pool_, [&](Connection& connection) -> absl::StatusOr<CycleCounts> {
+    CycleCounts counts;
+    sql::PreparedStatement& by_state =
+        connection.Prepare("SELECT state, COUNT(*) FROM cycles GROUP BY state");
+    ResultSetPtr states(by_state.executeQuery());
+    while (states->next()) {
+      switch (states->getInt(1)) {
+        case ev1::Cycle::STATE_OPEN: counts.open = states->getInt64(2); break;
+        case ev1::Cycle::STATE_IN_REVIEW: counts.in_review = states->getInt64(2); break;
+        case ev1::Cycle::STATE_FINALIZED: counts.finalized = states->getInt64(2); break;
+        default: break;
+      }
+    }
+    // evaluations_state (cycle_id, state) per cycle still open or in review.
+    sql::PreparedStatement& rechecks = connection.Prepare(
+        "SELECT COUNT(*) FROM cycles c JOIN evaluations e ON e.cycle_id = c.id AND e.state = ? "
+        "WHERE c.state <> ?");
+    rechecks.setInt(1, ev1::Evaluation::STATE_RECHECK_REQUESTED);
+    rechecks.setInt(2, ev1::Cycle::STATE_FINALIZED);
+    ResultSetPtr flagged(rechecks.executeQuery());
+    if (flagged->next()) counts.rechecks_open = flagged->getInt64(1);
+    return counts;
+  });
+}
+
 }  // namespace ladder::evaluation

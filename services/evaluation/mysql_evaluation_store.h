@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "common/db/connection_pool.h"
+#include "services/evaluation/evaluation_metrics.h"
 #include "services/evaluation/evaluation_store.h"
 
 namespace ladder::evaluation {
@@ -66,6 +67,9 @@ class MySqlEvaluationStore final : public EvaluationStore {
       int64_t employee_id, const api::PageRequest& page) override;
 
   absl::Status Ping() override { return pool_->Ping(); }
+
+  // What the domain gauges show (evaluation_metrics.h).
+  absl::StatusOr<CycleCounts> CountCycles();
 
  private:
   // Scorecards in use never change, so a cycle's scorecard is read once.

@@ -43,6 +43,9 @@ from ladder.careerpath.v1 import careerpath_service_pb2 as cs  # noqa: E402
 from ladder.careerpath.v1 import careerpath_service_pb2_grpc as cs_grpc  # noqa: E402
 from ladder.careerpath.v1 import eligibility_pb2  # noqa: E402
 from ladder.common.v1 import level_pb2  # noqa: E402
+from ladder.evaluation.v1 import cycle_pb2, scorecard_pb2  # noqa: E402
+from ladder.evaluation.v1 import evaluation_service_pb2 as es  # noqa: E402
+from ladder.evaluation.v1 import evaluation_service_pb2_grpc as es_grpc  # noqa: E402
 from ladder.personnel.v1 import employee_pb2, org_unit_pb2  # noqa: E402
 from ladder.personnel.v1 import personnel_service_pb2 as ps  # noqa: E402
 from ladder.personnel.v1 import personnel_service_pb2_grpc as ps_grpc  # noqa: E402
@@ -165,6 +168,7 @@ class ObservabilityTest(unittest.TestCase):
         token = mint_token("observability-test")
         cls.channels = [secure_channel(s.address, token) for s in cls.servers]
         cls.personnel = ps_grpc.PersonnelServiceStub(cls.channels[0])
+        cls.evaluation = es_grpc.EvaluationServiceStub(cls.channels[1])
         cls.careerpath = cs_grpc.CareerPathServiceStub(cls.channels[2])
         # Every target scraped at least once.
         deadline = time.monotonic() + SETTLE_S
@@ -314,6 +318,30 @@ class ObservabilityTest(unittest.TestCase):
         self.assertEqual(raised.exception.code(), grpc.StatusCode.FAILED_PRECONDITION)
         self.assertSettles('sum(ladder_senior_cap_refusals_total{%s})' % labels, 1.0)
         self.assertSettles('ladder_county_managers{%s,level="senior"}' % labels, 1.0)
+
+    def test_cycle_gauges_follow_a_cycle_through_its_states(self):
+        labels = 'job="ladder",app="evaluation"'
+        self.assertSettles('count(ladder_cycles{%s})' % labels, 3.0)  # open, in_review, finalized
+        county = self.county("考核县")
+        self.manager(county, "OBS" + uuid.uuid4().hex[:8], "考核员", level_pb2.LEVEL_JUNIOR)
+        scorecard = self.evaluation.CreateScorecard(es.CreateScorecardRequest(
+            scorecard=scorecard_pb2.Scorecard(display_name="观测评分卡", indicators=[
+                scorecard_pb2.Scorecard.Indicator(key="results", display_name="业务业绩", weight_percent=100)]),
+            request_id=str(uuid.uuid4())), timeout=DEADLINE)
+        open_before = self.value_or_zero('ladder_cycles{%s,state="open"}' % labels)
+        review_before = self.value_or_zero('ladder_cycles{%s,state="in_review"}' % labels)
+        cycle = self.evaluation.CreateCycle(es.CreateCycleRequest(
+            cycle=cycle_pb2.Cycle(display_name="观测周期", period=cycle_pb2.Cycle.PERIOD_MONTHLY,
+                                  start_date=date_pb2.Date(year=2026, month=11, day=1),
+                                  end_date=date_pb2.Date(year=2026, month=11, day=30),
+                                  scorecard=scorecard.name, scope=county.name),
+            request_id=str(uuid.uuid4())), timeout=DEADLINE)
+        self.assertSettles('ladder_cycles{%s,state="open"}' % labels, open_before + 1)
+        self.evaluation.StartReview(es.StartReviewRequest(name=cycle.name, request_id=str(uuid.uuid4())),
+                                     timeout=DEADLINE)
+        self.assertSettles('ladder_cycles{%s,state="in_review"}' % labels, review_before + 1)
+        self.assertSettles('ladder_cycles{%s,state="open"}' % labels, open_before)
+        self.assertSettles('ladder_rechecks_open{%s}' % labels, 0.0)
 
     def test_change_feed_series_follow_a_watch(self):
         labels = 'job="ladder",app="personnel"'
