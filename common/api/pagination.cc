@@ -24,14 +24,20 @@ absl::Status BadToken() {
 
 }  // namespace
 
-absl::StatusOr<PageRequest> ParsePageRequest(int page_size, absl::string_view page_token,
-                                             absl::string_view query) {
-  PageRequest request;
+absl::StatusOr<int> ParsePageSize(int page_size) {
   if (page_size < 0) return InvalidFieldError("page_size", "must not be negative");
   if (page_size > kMaxPageSize) {
     return InvalidFieldError("page_size", absl::StrCat("must be at most ", kMaxPageSize));
   }
-  request.page_size = page_size == 0 ? kDefaultPageSize : page_size;
+  return page_size == 0 ? kDefaultPageSize : page_size;
+}
+
+absl::StatusOr<PageRequest> ParsePageRequest(int page_size, absl::string_view page_token,
+                                             absl::string_view query) {
+  PageRequest request;
+  absl::StatusOr<int> size = ParsePageSize(page_size);
+  if (!size.ok()) return size.status();
+  request.page_size = *size;
   if (page_token.empty()) return request;
 
   std::string decoded;

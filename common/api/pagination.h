@@ -25,7 +25,11 @@ struct PageRequest {
   std::vector<int64_t> carried;
 };
 
-// Validates page_size (0 → default, 1–1000) and decodes page_token. `query` identifies the
+// Validates page_size: 0 → the default, 1–1000 as given, anything else INVALID_ARGUMENT
+// naming `page_size` (refused, not clamped: a caller reads a short page as the last).
+absl::StatusOr<int> ParsePageSize(int page_size);
+
+// Validates page_size (ParsePageSize) and decodes page_token. `query` identifies the
 // list's filters: a token is refused if the filters changed since it was issued.
 absl::StatusOr<PageRequest> ParsePageRequest(int page_size, absl::string_view page_token,
                                              absl::string_view query);

@@ -82,17 +82,6 @@ absl::StatusOr<int64_t> DecodeChangeCursor(const std::string& cursor) {
   return position;
 }
 
-absl::StatusOr<int> ChangePageSize(int page_size) {
-  // The same bounds as every List. Refused rather than clamped: a consumer reads a page
-  // shorter than it asked for as the feed's end.
-  if (page_size < 0) return InvalidFieldError("page_size", "must not be negative");
-  if (page_size > api::kMaxPageSize) {
-    return InvalidFieldError("page_size", absl::StrCat("must be at most ", api::kMaxPageSize));
-  }
-  if (page_size == 0) return api::kDefaultPageSize;
-  return page_size;
-}
-
 absl::StatusOr<int64_t> ChangeCountyOf(const std::string& county) {
   if (county.empty()) return int64_t{0};
   return api::ParseName(county, "orgUnits", "county");

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/api/pagination.h"
 #include "common/db/change_feed.h"
 #include "common/db/connection_pool.h"
 #include "common/server/call_guard.h"
@@ -29,9 +30,6 @@ std::string EncodeChangeCursor(int64_t position);
 // The position of a token from EncodeChangeCursor; empty: 0 (the oldest change kept).
 // INVALID_ARGUMENT naming `cursor` for anything else.
 absl::StatusOr<int64_t> DecodeChangeCursor(const std::string& cursor);
-
-// The page size of a ListChanges: 0 → 100, at most 1000.
-absl::StatusOr<int> ChangePageSize(int page_size);
 
 // The county filter's id (0: none), from "orgUnits/{id}".
 absl::StatusOr<int64_t> ChangeCountyOf(const std::string& county);
@@ -131,7 +129,7 @@ template <typename Request, typename Response, typename Change>
 auto ListChangesHandler(db::ConnectionPool* pool, std::string domain) {
   return [pool, domain](grpc::ServerContext*, const Request* request, Response* response) {
     const auto list = [&]() -> absl::Status {
-      absl::StatusOr<int> page_size = ChangePageSize(request->page_size());
+      absl::StatusOr<int> page_size = api::ParsePageSize(request->page_size());
       if (!page_size.ok()) return page_size.status();
       absl::StatusOr<FeedQuery> query = FeedQueryOf<Change>(*request);
       if (!query.ok()) return query.status();
