@@ -94,6 +94,7 @@ class EchoCallbackServiceImpl final : public bv1::EchoService::CallbackService {
 };
 
 int Main(int argc, char** argv) {
+  server::TurnOffMutexDeadlockDetection();
   server::BlockShutdownSignals();
   server::ParseFlags(argc, argv,
                      "echo_server: the benchmarks' echo baseline (the server bootstrap, no "

@@ -33,6 +33,22 @@ std::string DeclaredActor(const grpc::ServerContext& context) {
   return std::string(it->second.data(), it->second.size());
 }
 
+// gRPC's channelz service shows every channel and socket of a server, with its peers'
+// addresses: for operators only. It is gRPC's, not guarded by any service's access policy,
+// so its rule is kept here, in the transport, which sees each call's :path.
+constexpr absl::string_view kChannelzMethods = "/grpc.channelz.v1.Channelz/";
+
+absl::Status CheckOperatorOnly(const grpc::AuthMetadataProcessor::InputMetadata& metadata,
+                               const Principal& principal) {
+  auto path = metadata.find(":path");
+  if (path == metadata.end() ||
+      !absl::StartsWith(absl::string_view(path->second.data(), path->second.size()), kChannelzMethods)) {
+    return absl::OkStatus();
+  }
+  if (principal.role == Role::kOperator) return absl::OkStatus();
+  return absl::PermissionDeniedError("grpc.channelz.v1.Channelz is for callers with an OPERATOR token");
+}
+
 class PrincipalProcessor final : public grpc::AuthMetadataProcessor {
  public:
   explicit PrincipalProcessor(Authenticator* authenticator) : authenticator_(authenticator) {}
@@ -52,6 +68,11 @@ class PrincipalProcessor final : public grpc::AuthMetadataProcessor {
                    absl::CHexEscape(principal.status().message()), !authorization.empty(),
                    context->IsPeerAuthenticated());
       return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, std::string(principal.status().message()));
+    }
+    if (absl::Status allowed = CheckOperatorOnly(metadata, *principal); !allowed.ok()) {
+      spdlog::warn("event=permission_denied method=channelz actor=\"{}\" role={}", principal->actor,
+                   std::string(RoleName(principal->role)));
+      return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, std::string(allowed.message()));
     }
     // A caller already at its limit of calls in flight is turned away here, before the call
     // takes one of the server's threads: a flood of calls from one caller costs the others

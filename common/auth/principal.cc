@@ -15,7 +15,8 @@ constexpr RoleSpelling kRoles[] = {
     {Role::kHrAdmin, "HR_ADMIN"},   {Role::kCountyHr, "COUNTY_HR"},
     {Role::kSupervisor, "SUPERVISOR"}, {Role::kServiceStaff, "SERVICE_STAFF"},
     {Role::kAuditor, "AUDITOR"},    {Role::kEmployee, "EMPLOYEE"},
-    {Role::kPayroll, "PAYROLL"},    {Role::kService, "SERVICE"},
+    {Role::kPayroll, "PAYROLL"},    {Role::kOperator, "OPERATOR"},
+    {Role::kService, "SERVICE"},
 };
 
 absl::StatusOr<Role> RoleFromName(absl::string_view name) {

@@ -20,6 +20,7 @@ enum class Role {
   kAuditor,       // reads everything, changes nothing
   kEmployee,      // their own record, scores and eligibility
   kPayroll,       // a pay system: follows personnel's change feed (levels, post grades), no scores
+  kOperator,      // runs the servers: channelz (grpc.channelz.v1), health; no business data
   kService,       // another Ladder service, by its mTLS certificate
 };
 

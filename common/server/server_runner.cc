@@ -6,13 +6,16 @@
 #include <algorithm>
 #include <thread>
 
+#include "absl/base/call_once.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "common/observability/grpc_metrics.h"
 #include "common/observability/metrics.h"
 #include "common/observability/trace_context.h"
 #include "common/server/access_log.h"
 #include "common/server/stream_watchdog.h"
+#include "grpcpp/ext/channelz_service_plugin.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -64,10 +67,18 @@ void BlockShutdownSignals() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
+void TurnOffMutexDeadlockDetection() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+}
+
 absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
                                           const std::vector<grpc::Service*>& services) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // gRPC's channelz (grpc.channelz.v1.Channelz): the server's channels, sockets and their
+  // call counts, for an operator's debugging; the transport admits OPERATOR tokens only.
+  static absl::once_flag channelz_once;
+  absl::call_once(channelz_once, [] { grpc::channelz::experimental::InitChannelzService(); });
   if (config.authenticator == nullptr) {
     return absl::FailedPreconditionError("a server needs an authenticator");
   }

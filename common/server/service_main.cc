@@ -149,6 +149,7 @@ int Fail(const absl::Status& status, const char* step) {
 }  // namespace
 
 int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
+  TurnOffMutexDeadlockDetection();
   BlockShutdownSignals();
   ReturnFreedMemory();
   ParseFlags(argc, argv, spec.usage, spec.extra_environment);

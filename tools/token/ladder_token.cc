@@ -39,7 +39,7 @@ ABSL_FLAG(std::string, issuer, "ladder", "iss claim; the servers' --jwt_issuer")
 ABSL_FLAG(std::string, audience, "ladder", "aud claim; the servers' --jwt_audience");
 ABSL_FLAG(std::string, subject, "", "sub claim: who the token speaks for, e.g. a user id");
 ABSL_FLAG(std::string, role, "",
-          "HR_ADMIN, COUNTY_HR, SUPERVISOR, SERVICE_STAFF, AUDITOR, EMPLOYEE or PAYROLL");
+          "HR_ADMIN, COUNTY_HR, SUPERVISOR, SERVICE_STAFF, AUDITOR, EMPLOYEE, PAYROLL or OPERATOR");
 ABSL_FLAG(std::vector<std::string>, counties, {},
           "comma-separated orgUnits/<id> the holder may act in (COUNTY_HR)");
 ABSL_FLAG(std::string, team, "", "teams/<id> of the holder (SUPERVISOR, SERVICE_STAFF)");

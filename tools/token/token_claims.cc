@@ -9,7 +9,7 @@ namespace ladder::token {
 namespace {
 
 constexpr absl::string_view kRoles[] = {"HR_ADMIN", "COUNTY_HR", "SUPERVISOR", "SERVICE_STAFF",
-                                        "AUDITOR",  "EMPLOYEE",  "PAYROLL"};
+                                        "AUDITOR",  "EMPLOYEE",  "PAYROLL",    "OPERATOR"};
 
 // "<collection>/<id>" with a positive decimal id, as the services name their resources.
 bool IsResourceName(absl::string_view name, absl::string_view collection) {
@@ -62,7 +62,7 @@ absl::Status CheckClaims(const TokenSpec& spec) {
   if (!IsKnownRole(spec.role)) {
     return Problem(absl::StrCat("role: '", spec.role,
                                 "' is not HR_ADMIN, COUNTY_HR, SUPERVISOR, SERVICE_STAFF, "
-                                "AUDITOR, EMPLOYEE or PAYROLL"));
+                                "AUDITOR, EMPLOYEE, PAYROLL or OPERATOR"));
   }
   for (const std::string& county : spec.counties) {
     if (!IsResourceName(county, "orgUnits")) {

@@ -13,7 +13,8 @@ namespace ladder::testing {
 namespace {
 
 // Who may call: H HR_ADMIN, A AUDITOR, C COUNTY_HR, S SUPERVISOR, Q SERVICE_STAFF,
-// E EMPLOYEE, P PAYROLL, p/e/c the personnel/evaluation/careerpath service certificates.
+// E EMPLOYEE, P PAYROLL, O OPERATOR (in no row: it runs the servers and reads no business
+// data), p/e/c the personnel/evaluation/careerpath service certificates.
 struct MatrixRow {
   const char* method;
   const char* in_scope;       // request touching county A / team A / employee A
@@ -138,6 +139,7 @@ char LetterOf(const Caller& caller) {
   static const std::map<std::string, char> kLetters = {
       {"HR_ADMIN", 'H'},      {"AUDITOR", 'A'},  {"COUNTY_HR", 'C'},
       {"SUPERVISOR", 'S'},    {"SERVICE_STAFF", 'Q'}, {"EMPLOYEE", 'E'}, {"PAYROLL", 'P'},
+      {"OPERATOR", 'O'},
       {"service:personnel", 'p'}, {"service:evaluation", 'e'}, {"service:careerpath", 'c'},
       {"anonymous", '-'}};
   return kLetters.at(caller.label);

@@ -5,10 +5,12 @@
 #include <openssl/hmac.h>
 
 #include <fstream>
+#include <future>
 #include <sstream>
 
 #include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "spdlog/sinks/ostream_sink.h"
 #include "spdlog/spdlog.h"
@@ -265,6 +267,42 @@ TEST_F(AuthenticationTest, HealthAndReflectionNeedAnIdentityToo) {
   EXPECT_EQ(ask(Anonymous()).error_code(), StatusCode::UNAUTHENTICATED);
   EXPECT_TRUE(ask(AsService("personnel")).ok()) << "a probe with the pod's own certificate";
   EXPECT_TRUE(ask(AsUser({"auditor", "AUDITOR"})).ok());
+}
+
+// channelz lists a server's channels and sockets with its peers' addresses: only an OPERATOR
+// token reaches it, on every server; anyone else is refused in the transport. (An OPERATOR
+// token reaches no business RPC: the access matrix has it refused everywhere.)
+TEST_F(AuthenticationTest, ChannelzIsForOperatorsOnly) {
+  static constexpr char kGetServers[] = "/grpc.channelz.v1.Channelz/GetServers";
+  auto ask = [](const std::string& address, const Caller& caller, grpc::ByteBuffer* response) {
+    grpc::GenericStub stub(ChannelFor(address, caller));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (caller.token) Authorize(context, caller.identity);
+    grpc::Slice empty("");  // an empty GetServersRequest: from the first server on
+    grpc::ByteBuffer request(&empty, 1);
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&context, kGetServers, grpc::StubOptions(), &request, response,
+                   [&done](grpc::Status status) { done.set_value(std::move(status)); });
+    return done.get_future().get();
+  };
+  for (const std::string& address :
+       {personnel_server_->address(), evaluation_server_->address(), careerpath_server_->address()}) {
+    SCOPED_TRACE(address);
+    grpc::ByteBuffer servers;
+    const grpc::Status operator_status = ask(address, AsUser({"on-call", "OPERATOR"}), &servers);
+    ASSERT_TRUE(operator_status.ok()) << operator_status.error_message();
+    EXPECT_GT(servers.Length(), 0u) << "channelz lists this server";
+    for (const Caller& refused : {AsUser({"hr-admin", "HR_ADMIN"}), AsUser({"auditor", "AUDITOR"}),
+                                  AsService("personnel"), AsService("careerpath")}) {
+      grpc::ByteBuffer ignored;
+      const grpc::Status status = ask(address, refused, &ignored);
+      EXPECT_EQ(status.error_code(), StatusCode::PERMISSION_DENIED) << refused.label << ": " << status.error_message();
+      EXPECT_THAT(status.error_message(), ::testing::HasSubstr("OPERATOR")) << refused.label;
+    }
+    grpc::ByteBuffer ignored;
+    EXPECT_EQ(ask(address, Anonymous(), &ignored).error_code(), StatusCode::UNAUTHENTICATED);
+  }
 }
 
 }  // namespace

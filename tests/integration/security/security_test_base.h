@@ -137,6 +137,7 @@ class SecurityTestBase : public CareerPathServiceTestBase {
         {"SERVICE_STAFF", {"service-staff", "SERVICE_STAFF", {}, world.team_a}, true, ""},
         {"EMPLOYEE", {"employee", "EMPLOYEE", {}, "", world.employee_a.name()}, true, ""},
         {"PAYROLL", {"payroll", "PAYROLL"}, true, ""},
+        {"OPERATOR", {"on-call", "OPERATOR"}, true, ""},
         {"service:personnel", {}, false, "personnel"},
         {"service:evaluation", {}, false, "evaluation"},
         {"service:careerpath", {}, false, "careerpath"},
