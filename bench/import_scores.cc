@@ -94,7 +94,7 @@ absl::StatusOr<double> InsertRaw(db::ConnectionPool& pool, int64_t cycle_id, int
   const absl::Time start = absl::Now();
   for (int begin = 0; begin < rows; begin += kRowsPerTransaction) {
     absl::Status status = db::RunInTransaction(pool, [&](db::Connection& connection) {
-      sql::PreparedStatement& statement = connection.Prepare(sql);
+      db::Statement& statement = connection.Prepare(sql);
       for (int chunk = begin; chunk < std::min(rows, begin + kRowsPerTransaction);
            chunk += kRawRowsPerStatement) {
         int index = 1;
@@ -122,7 +122,7 @@ absl::StatusOr<double> InsertRaw(db::ConnectionPool& pool, int64_t cycle_id, int
 
 absl::Status ResetScores(db::ConnectionPool& pool, int64_t cycle_id) {
   absl::Status status = db::RunInTransaction(pool, [&](db::Connection& connection) {
-    sql::PreparedStatement& reset = connection.Prepare(
+    db::Statement& reset = connection.Prepare(
         "UPDATE evaluations SET scores = '', composite_milli = NULL, state = 1, scorer = '' "
         "WHERE cycle_id = ?");
     reset.setInt64(1, cycle_id);

@@ -650,7 +650,7 @@ class Benchmark {
       const int64_t id = RandomEmployee(randoms[worker]);
       const absl::Status status =
           db::WithConnection(*raw_personnel_, [&](db::Connection& connection) {
-            sql::PreparedStatement& select = connection.Prepare(sql);
+            db::Statement& select = connection.Prepare(sql);
             select.setInt64(1, id);
             std::unique_ptr<sql::ResultSet> row(select.executeQuery());
             if (!row->next()) return absl::NotFoundError(absl::StrCat("employees/", id));
@@ -724,7 +724,7 @@ class Benchmark {
       const int64_t county = RandomCounty(randoms[worker]);
       const absl::Status status =
           db::WithConnection(*raw_personnel_, [&](db::Connection& connection) {
-            sql::PreparedStatement& select = connection.Prepare(sql);
+            db::Statement& select = connection.Prepare(sql);
             select.setInt64(1, 0);
             select.setInt64(2, county);
             select.setInt(3, kPage + 1);
@@ -872,10 +872,10 @@ class Benchmark {
       if (left-- <= 0) return Outcome::kNoMoreWork;
       const absl::Status status =
           db::WithConnection(*raw_personnel_, [&](db::Connection& connection) {
-            sql::PreparedStatement& unit = connection.Prepare(unit_sql);
+            db::Statement& unit = connection.Prepare(unit_sql);
             unit.setInt64(1, branch_.city_id);
             std::unique_ptr<sql::ResultSet>(unit.executeQuery())->next();
-            sql::PreparedStatement& list = connection.Prepare(list_sql);
+            db::Statement& list = connection.Prepare(list_sql);
             list.setInt64(1, 0);
             list.setInt(2, 2);
             list.setInt(3, 2);
@@ -889,7 +889,7 @@ class Benchmark {
             for (int64_t county : counties) {
               unit.setInt64(1, county);
               std::unique_ptr<sql::ResultSet>(unit.executeQuery())->next();
-              sql::PreparedStatement& count = connection.Prepare(count_sql);
+              db::Statement& count = connection.Prepare(count_sql);
               count.setInt64(1, county);
               count.setInt(2, 1);
               count.setInt(3, 1);
@@ -920,12 +920,12 @@ class Benchmark {
       if (left-- <= 0) return Outcome::kNoMoreWork;
       const absl::Status status =
           db::WithConnection(*raw_personnel_, [&](db::Connection& connection) {
-            sql::PreparedStatement& list = connection.Prepare(list_sql);
+            db::Statement& list = connection.Prepare(list_sql);
             list.setInt64(1, branch_.city_id);
             std::unique_ptr<sql::ResultSet> rows(list.executeQuery());
             int counties = 0;
             while (rows->next()) ++counties;
-            sql::PreparedStatement& count = connection.Prepare(count_sql);
+            db::Statement& count = connection.Prepare(count_sql);
             count.setInt64(1, branch_.city_id);
             std::unique_ptr<sql::ResultSet> counts(count.executeQuery());
             int64_t total = 0;
@@ -1245,8 +1245,13 @@ class Benchmark {
       int64_t threads_idle = 0, threads_beside = 0;
       double rss_beside = 0;
     };
-    std::vector<Side> sides = {{"sync server", echo_.get(), echo_stub_.get()},
-                               {"callback API", callback.get(), callback_stub.get()}};
+    std::vector<Side> sides(2);
+    sides[0].label = "sync server";
+    sides[0].server = echo_.get();
+    sides[0].stub = echo_stub_.get();
+    sides[1].label = "callback API";
+    sides[1].server = callback.get();
+    sides[1].stub = callback_stub.get();
     for (Side& side : sides) {
       side.threads_idle = side.server->Threads();
       side.alone = Measured({side.server->pid()}, [&] { return EchoLoadOn(side.stub, Window(s_.concurrency)); });

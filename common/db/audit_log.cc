@@ -85,7 +85,7 @@ std::string AuditEventHash(int64_t id, const AuditEvent& event, const std::strin
 }
 
 absl::Status AppendAuditEvent(Connection& connection, const AuditEvent& event) {
-  sql::PreparedStatement& insert = connection.Prepare(
+  Statement& insert = connection.Prepare(
       absl::StrCat("INSERT INTO audit_pending (", kPendingColumns,
                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   // Stored at microsecond precision; the hash will cover exactly what is stored.
@@ -134,7 +134,7 @@ void PublishChanges(Connection& connection, const std::vector<std::pair<int64_t,
   size_t next = 0;
   while (next < changes.size()) {
     const size_t rows = ChunkFor(changes.size() - next);
-    sql::PreparedStatement& insert = connection.Prepare(
+    Statement& insert = connection.Prepare(
         absl::StrCat("INSERT INTO change_events (id, kind, county_id, other_county_id, payload) VALUES ",
                      absl::StrJoin(std::vector<std::string>(rows, "(?, ?, ?, ?, ?)"), ", ")));
     std::vector<std::istringstream> payloads;
@@ -167,7 +167,7 @@ absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
   result.last_id = head->getInt64(1);
   std::string previous_hash = head->getString(2);
 
-  sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+  Statement& select = connection.Prepare(absl::StrCat(
       "SELECT pending_id, ", kPendingColumns, " FROM audit_pending ORDER BY pending_id LIMIT ?"));
   select.setInt(1, batch);
   std::vector<std::pair<int64_t, AuditEvent>> pending;
@@ -201,13 +201,13 @@ absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
   size_t next = 0;
   while (next < pending.size()) {
     const size_t rows = ChunkFor(pending.size() - next);
-    sql::PreparedStatement& insert = connection.Prepare(absl::StrCat(
+    Statement& insert = connection.Prepare(absl::StrCat(
         "INSERT INTO audit_events (", kColumns, ") VALUES ",
         absl::StrJoin(std::vector<std::string>(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), ", ")));
     // Exactly the rows sealed, each by its key: a pending row with a smaller id that commits
     // meanwhile stays for the next round, and a range or list would wait on the locks of
     // rows still being written.
-    sql::PreparedStatement& remove = connection.Prepare("DELETE FROM audit_pending WHERE pending_id = ?");
+    Statement& remove = connection.Prepare("DELETE FROM audit_pending WHERE pending_id = ?");
     for (size_t row = 0; row < rows; ++row) {
       const auto& [pending_id, event] = pending[next + row];
       const int64_t id = ++result.last_id;
@@ -237,7 +237,7 @@ absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
     next += rows;
   }
   PublishChanges(connection, changes);
-  sql::PreparedStatement& advance =
+  Statement& advance =
       connection.Prepare("UPDATE audit_chain_head SET last_id = ?, last_hash = ? WHERE id = 1");
   advance.setInt64(1, result.last_id);
   advance.setString(2, previous_hash);
@@ -283,7 +283,7 @@ absl::StatusOr<AuditPage> ListAuditEvents(ConnectionPool& pool, int64_t before_i
     }
   }
   return WithConnection<AuditPage>(pool, [&](Connection& connection) -> absl::StatusOr<AuditPage> {
-    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+    Statement& select = connection.Prepare(absl::StrCat(
         "SELECT ", kColumns,
         " FROM audit_events WHERE id < ? AND (? = '' OR actor = ?) ORDER BY id DESC LIMIT ?"));
     select.setInt64(1, before_id > 0 ? before_id : INT64_MAX);
@@ -335,7 +335,7 @@ absl::StatusOr<AuditVerification> VerifyAuditChain(ConnectionPool& pool) {
     int64_t expected_id = 1;
     std::string previous_hash(64, '0');
     while (expected_id <= max_id) {
-      sql::PreparedStatement& select = connection.Prepare(
+      Statement& select = connection.Prepare(
           absl::StrCat("SELECT ", kColumns, " FROM audit_events WHERE id >= ? ORDER BY id LIMIT ?"));
       select.setInt64(1, expected_id);
       select.setInt(2, kVerifyBatch);

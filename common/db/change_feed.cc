@@ -57,7 +57,7 @@ absl::StatusOr<ChangeBatch> ReadChanges(ConnectionPool& pool, int64_t position, 
       absl::StrAppend(&where, " AND c.kind IN (",
                       absl::StrJoin(std::vector<std::string>(filter.kinds.size(), "?"), ", "), ")");
     }
-    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+    Statement& select = connection.Prepare(absl::StrCat(
         "SELECT c.id, c.kind, c.county_id, c.other_county_id, c.payload, a.occurred_us, a.actor, "
         "a.on_behalf_of, a.resource, a.request_id, a.trace_id "
         "FROM change_events c JOIN audit_events a ON a.id = c.id WHERE ",
@@ -99,7 +99,7 @@ absl::StatusOr<int64_t> PruneChanges(ConnectionPool& pool, absl::Duration retent
     // A prefix in id order, so the horizon says exactly what is gone: every change up to it.
     absl::StatusOr<int64_t> deleted = RunInTransaction<int64_t>(pool, [&](Connection& connection)
                                                                          -> absl::StatusOr<int64_t> {
-      sql::PreparedStatement& oldest = connection.Prepare(
+      Statement& oldest = connection.Prepare(
           "SELECT c.id, a.occurred_us FROM change_events c JOIN audit_events a ON a.id = c.id "
           "ORDER BY c.id LIMIT ?");
       oldest.setInt(1, kPruneBatch);
@@ -111,10 +111,10 @@ absl::StatusOr<int64_t> PruneChanges(ConnectionPool& pool, absl::Duration retent
         ++count;
       }
       if (count == 0) return int64_t{0};
-      sql::PreparedStatement& remove = connection.Prepare("DELETE FROM change_events WHERE id <= ?");
+      Statement& remove = connection.Prepare("DELETE FROM change_events WHERE id <= ?");
       remove.setInt64(1, through);
       remove.executeUpdate();
-      sql::PreparedStatement& advance = connection.Prepare(
+      Statement& advance = connection.Prepare(
           "UPDATE change_feed_horizon SET pruned_through = GREATEST(pruned_through, ?) WHERE id = 1");
       advance.setInt64(1, through);
       advance.executeUpdate();

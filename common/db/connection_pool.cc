@@ -54,7 +54,8 @@ OncePerInterval connect_failure_log(absl::Seconds(1));
 
 }  // namespace
 
-Connection::Connection(std::unique_ptr<sql::Connection> native) : native_(std::move(native)) {}
+Connection::Connection(std::unique_ptr<sql::Connection> native, DatabaseMetrics& metrics)
+    : native_(std::move(native)), metrics_(metrics) {}
 
 Connection::~Connection() {
   if (witness_ != nullptr && !broken_) witness_->Forget(*this);
@@ -83,7 +84,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DatabaseOptio
   props["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
   try {
     std::unique_ptr<sql::Connection> native(Driver()->connect(props));
-    auto connection = std::unique_ptr<Connection>(new Connection(std::move(native)));
+    auto connection = std::unique_ptr<Connection>(
+        new Connection(std::move(native), DatabaseMetrics::For(options.database)));
     // Each statement sees the latest committed data; the quota checks rely on it together
     // with the county row lock. Strict mode turns silent truncation into errors.
     connection->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
@@ -145,23 +147,24 @@ absl::Status Connection::BoundStatementsBy(absl::Time deadline) {
   return absl::OkStatus();
 }
 
-sql::PreparedStatement& Connection::Prepare(absl::string_view sql) {
+Statement& Connection::Prepare(absl::string_view sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
-    std::unique_ptr<sql::PreparedStatement> statement(
-        native_->prepareStatement(sql::SQLString(std::string(sql))));
-    it = statements_.emplace(std::string(sql), std::move(statement)).first;
+    std::unique_ptr<sql::PreparedStatement> native(native_->prepareStatement(sql::SQLString(std::string(sql))));
+    it = statements_.emplace(std::string(sql), std::make_unique<Statement>(std::move(native), metrics_)).first;
   }
   return *it->second;
 }
 
 void Connection::Execute(absl::string_view sql) {
   if (plain_ == nullptr) plain_.reset(native_->createStatement());
+  StatementClock clock(metrics_, StatementKind::kWrite);
   plain_->execute(sql::SQLString(std::string(sql)));
 }
 
 std::unique_ptr<sql::ResultSet> Connection::Query(absl::string_view sql) {
   if (plain_ == nullptr) plain_.reset(native_->createStatement());
+  StatementClock clock(metrics_, StatementKind::kRead);
   return std::unique_ptr<sql::ResultSet>(plain_->executeQuery(sql::SQLString(std::string(sql))));
 }
 

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "common/db/database_options.h"
 #include "common/db/db_metrics.h"
+#include "common/db/statement.h"
 #include "common/db/transaction_witness.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
@@ -32,7 +33,7 @@ class Connection final {
 
   // The cached prepared statement for `sql`, prepared on first use. Throws
   // sql::SQLException like every Connector/C++ call; the transaction helpers convert it.
-  sql::PreparedStatement& Prepare(absl::string_view sql);
+  Statement& Prepare(absl::string_view sql);
 
   // Runs a statement that has no parameters and no result (DDL, START TRANSACTION).
   void Execute(absl::string_view sql);
@@ -69,12 +70,14 @@ class Connection final {
 
  private:
   friend class ConnectionPool;
-  explicit Connection(std::unique_ptr<sql::Connection> native);
+  Connection(std::unique_ptr<sql::Connection> native, DatabaseMetrics& metrics);
 
   std::unique_ptr<sql::Connection> native_;
+  // Where its statements' times go.
+  DatabaseMetrics& metrics_;
   // Declared after native_ so they are destroyed first.
   std::unique_ptr<sql::Statement> plain_;
-  absl::flat_hash_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
+  absl::flat_hash_map<std::string, std::unique_ptr<Statement>> statements_;
   std::unique_ptr<TransactionWitness> witness_;
   absl::Time last_used_ = absl::Now();
   bool broken_ = false;

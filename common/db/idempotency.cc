@@ -92,7 +92,7 @@ RequestKey RequestKeyFor(absl::string_view method, const google::protobuf::Messa
 
 absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection,
                                                          const RequestKey& key) {
-  sql::PreparedStatement& select = connection.Prepare(
+  Statement& select = connection.Prepare(
       "SELECT method, fingerprint, response FROM request_log WHERE caller = ? AND request_id = ?");
   select.setString(1, key.caller);
   select.setString(2, key.request_id);
@@ -110,7 +110,7 @@ absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection
 }
 
 absl::StatusOr<std::optional<std::string>> ClaimRequest(Connection& connection, const RequestKey& key) {
-  sql::PreparedStatement& claim = connection.Prepare(
+  Statement& claim = connection.Prepare(
       "INSERT INTO request_log (caller, request_id, method, fingerprint, response, created_at) "
       "VALUES (?, ?, ?, ?, '', UTC_TIMESTAMP(6))");
   claim.setString(1, key.caller);
@@ -139,7 +139,7 @@ absl::StatusOr<std::optional<std::string>> StoredResponse(ConnectionPool& pool, 
 }
 
 absl::Status ClaimedResponse(Connection& connection, const RequestKey& key, const std::string& response) {
-  sql::PreparedStatement& update =
+  Statement& update =
       connection.Prepare("UPDATE request_log SET response = ? WHERE caller = ? AND request_id = ?");
   std::istringstream blob(response);
   update.setBlob(1, &blob);
@@ -155,7 +155,7 @@ absl::StatusOr<int64_t> PurgeRequestLog(ConnectionPool& pool, absl::Duration ret
   while (true) {
     absl::StatusOr<int64_t> deleted = WithConnection<int64_t>(pool, [&](Connection& connection)
                                                                         -> absl::StatusOr<int64_t> {
-      sql::PreparedStatement& purge =
+      Statement& purge =
           connection.Prepare("DELETE FROM request_log WHERE created_at < ? LIMIT 1000");
       purge.setString(1, cutoff);
       return static_cast<int64_t>(purge.executeUpdate());

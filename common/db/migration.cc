@@ -95,7 +95,7 @@ absl::Status AcquireMigrationLock(Connection& connection, const std::string& hol
   std::string seen_holder;
   while (true) {
     try {
-      sql::PreparedStatement& take = connection.Prepare(
+      Statement& take = connection.Prepare(
           "INSERT INTO schema_migration_lock (id, holder, acquired_at) VALUES (1, ?, UTC_TIMESTAMP(6))");
       take.setString(1, holder);
       take.executeUpdate();
@@ -103,7 +103,7 @@ absl::Status AcquireMigrationLock(Connection& connection, const std::string& hol
     } catch (const sql::SQLException& e) {
       if (e.getErrorCode() != kErrDuplicateEntry && e.getErrorCode() != kErrDeadlock) throw;
     }
-    sql::PreparedStatement& read = connection.Prepare(
+    Statement& read = connection.Prepare(
         "SELECT holder, acquired_at < UTC_TIMESTAMP(6) - INTERVAL ? SECOND FROM schema_migration_lock "
         "WHERE id = 1");
     read.setInt64(1, absl::ToInt64Seconds(kStaleMigrationLock));
@@ -114,7 +114,7 @@ absl::Status AcquireMigrationLock(Connection& connection, const std::string& hol
       if (stale || HolderIsGone(seen_holder, holder)) {
         spdlog::warn("event=migration_lock_taken_over database={} previous_holder={} stale={}",
                      std::string(database), seen_holder, stale);
-        sql::PreparedStatement& drop =
+        Statement& drop =
             connection.Prepare("DELETE FROM schema_migration_lock WHERE id = 1 AND holder = ?");
         drop.setString(1, seen_holder);
         drop.executeUpdate();
@@ -132,7 +132,7 @@ absl::Status AcquireMigrationLock(Connection& connection, const std::string& hol
 }
 
 void ReleaseMigrationLock(Connection& connection, const std::string& holder) {
-  sql::PreparedStatement& release =
+  Statement& release =
       connection.Prepare("DELETE FROM schema_migration_lock WHERE id = 1 AND holder = ?");
   release.setString(1, holder);
   release.executeUpdate();
@@ -167,7 +167,7 @@ absl::Status Apply(Connection& connection, const std::vector<Migration>& migrati
     for (const std::string& statement : SplitSqlStatements(migration.sql)) {
       connection.Execute(statement);
     }
-    sql::PreparedStatement& record = connection.Prepare(
+    Statement& record = connection.Prepare(
         "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
         "VALUES (?, ?, ?, UTC_TIMESTAMP(6))");
     record.setInt(1, migration.version);

@@ -27,7 +27,7 @@ constexpr const char* kPurgeStale =
 absl::Status TransactionWitness::Begin(Connection& connection) {
   if (!available_) return absl::OkStatus();
   ++attempt_;
-  sql::PreparedStatement& mark = connection.Prepare(
+  Statement& mark = connection.Prepare(
       "INSERT INTO transaction_witnesses (session_token, attempt, touched_at) "
       "VALUES (?, ?, UTC_TIMESTAMP(6)) "
       "ON DUPLICATE KEY UPDATE attempt = VALUES(attempt), touched_at = VALUES(touched_at)");
@@ -52,7 +52,7 @@ absl::Status TransactionWitness::Check(Connection& connection, const char* stage
   if (!available_) return absl::OkStatus();
   // The session's own row: nothing another node wrote can change it, so the read need
   // not wait for the cluster.
-  sql::PreparedStatement& read = connection.Prepare(
+  Statement& read = connection.Prepare(
       "SET STATEMENT wsrep_sync_wait = 0 FOR "
       "SELECT attempt FROM transaction_witnesses WHERE session_token = ?");
   read.setUInt64(1, token_);
@@ -76,7 +76,7 @@ absl::Status TransactionWitness::CheckAfterCommit(Connection& connection) {
 void TransactionWitness::Forget(Connection& connection) {
   if (!registered_) return;
   try {
-    sql::PreparedStatement& forget =
+    Statement& forget =
         connection.Prepare("DELETE FROM transaction_witnesses WHERE session_token = ?");
     forget.setUInt64(1, token_);
     forget.executeUpdate();

@@ -71,7 +71,7 @@ absl::StatusOr<cv1::Case> CaseFromRow(const sql::ResultSet& row) {
 }
 
 absl::StatusOr<cv1::Case> ReadCase(Connection& connection, int64_t id, bool for_update) {
-  sql::PreparedStatement& select = connection.Prepare(
+  db::Statement& select = connection.Prepare(
       absl::StrCat("SELECT ", kCaseColumns, " FROM cases WHERE id = ?", for_update ? " FOR UPDATE" : ""));
   select.setInt64(1, id);
   ResultSetPtr row(select.executeQuery());
@@ -85,7 +85,7 @@ int64_t InsertCaseRow(Connection& connection, const NewCase& fresh, const std::s
   // batch learns which of its cases exist without a read per case. IGNORE would also turn a
   // value the column cannot hold into a warning; the values are the service's own (the
   // only free text, state_reason, is empty for a review's cases).
-  sql::PreparedStatement& insert = connection.Prepare(absl::StrCat(
+  db::Statement& insert = connection.Prepare(absl::StrCat(
       skip_existing ? "INSERT IGNORE" : "INSERT",
       " INTO cases (kind, employee_id, county_id, from_level, to_level, career_move_target, "
       "post_grade, cycle_id, evidence, policy_version, state, state_reason, rank_composite_milli, "

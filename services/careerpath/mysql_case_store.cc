@@ -34,7 +34,7 @@ using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
 // possibly before the county lock was granted).
 absl::StatusOr<std::vector<cv1::Case>> ReadWaitlist(Connection& connection, int64_t county_id,
                                                     bool latest = false) {
-  sql::PreparedStatement& select = connection.Prepare(
+  db::Statement& select = connection.Prepare(
       absl::StrCat("SELECT ", kCaseColumns, " FROM cases WHERE county_id = ? AND state = ? ORDER BY id",
                    latest ? " LOCK IN SHARE MODE" : ""));
   select.setInt64(1, county_id);
@@ -108,7 +108,7 @@ absl::StatusOr<std::pair<cv1::Case, bool>> MySqlCaseStore::CreateCase(const NewC
       }
     }
     if (!fresh.review_key.empty()) {
-      sql::PreparedStatement& existing = connection.Prepare("SELECT id FROM cases WHERE review_key = ?");
+      db::Statement& existing = connection.Prepare("SELECT id FROM cases WHERE review_key = ?");
       existing.setString(1, fresh.review_key);
       ResultSetPtr row(existing.executeQuery());
       if (row->next()) {
@@ -148,7 +148,7 @@ absl::StatusOr<cv1::Case> MySqlCaseStore::GetCase(int64_t id) {
 
 absl::StatusOr<int> MySqlCaseStore::PostGradeOf(int64_t id) {
   return db::WithConnection<int>(*pool_, [&](Connection& connection) -> absl::StatusOr<int> {
-    sql::PreparedStatement& select = connection.Prepare("SELECT post_grade FROM cases WHERE id = ?");
+    db::Statement& select = connection.Prepare("SELECT post_grade FROM cases WHERE id = ?");
     select.setInt64(1, id);
     ResultSetPtr row(select.executeQuery());
     if (!row->next()) return NotFoundError(FormatName("cases", id));
@@ -174,7 +174,7 @@ absl::StatusOr<api::Page<cv1::Case>> MySqlCaseStore::ListCases(const CaseQuery& 
       return api::TrimPage<cv1::Case>(std::move(cases), query.page.page_size,
                                       [](const cv1::Case& value) { return value.waitlist_position(); });
     }
-    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+    db::Statement& select = connection.Prepare(absl::StrCat(
         "SELECT ", kCaseColumns,
         " FROM cases WHERE (? = 0 OR id < ?) AND (? = 0 OR county_id = ?) AND (? = 0 OR cycle_id = ?) "
         "AND (? = 0 OR employee_id = ?) AND (? = 0 OR kind = ?) AND (? = 0 OR state = ?) "
@@ -235,7 +235,7 @@ absl::StatusOr<cv1::Case> MySqlCaseStore::Transition(
     // The upsert takes the row's exclusive lock at once; INSERT IGNORE of an existing row
     // takes a shared lock, and two transitions upgrading theirs deadlock.
     const int64_t county = IdOf(current.county());
-    sql::PreparedStatement& lock = connection.Prepare(
+    db::Statement& lock = connection.Prepare(
         "INSERT INTO county_locks (county_id) VALUES (?) ON DUPLICATE KEY UPDATE county_id = county_id");
     lock.setInt64(1, county);
     lock.executeUpdate();
@@ -247,7 +247,7 @@ absl::StatusOr<cv1::Case> MySqlCaseStore::Transition(
       const std::string now = ToSqlTimestamp(absl::Now());
       const cv1::Eligibility& evidence = change.evidence.has_value() ? *change.evidence : current.evidence();
       std::istringstream bytes(evidence.SerializeAsString());
-      sql::PreparedStatement& update = connection.Prepare(
+      db::Statement& update = connection.Prepare(
           "UPDATE cases SET state = ?, state_reason = ?, evidence = ?, rank_composite_milli = ?, "
           "rank_days_at_level = ?, decided_by = IF(?, ?, decided_by), "
           "decide_time = IF(?, ?, decide_time), apply_time = IF(?, ?, apply_time), "
@@ -301,7 +301,7 @@ absl::StatusOr<std::string> MySqlCaseStore::RunClaimed(const db::RequestKey& key
 absl::StatusOr<std::vector<OpenCaseCount>> MySqlCaseStore::OpenCaseCounts() {
   return db::WithConnection<std::vector<OpenCaseCount>>(
       *pool_, [&](Connection& connection) -> absl::StatusOr<std::vector<OpenCaseCount>> {
-        sql::PreparedStatement& select = connection.Prepare(
+        db::Statement& select = connection.Prepare(
             "SELECT county_id, state, COUNT(*) FROM cases WHERE state IN (?, ?, ?) GROUP BY county_id, state");
         select.setInt(1, cv1::Case::STATE_PROPOSED);
         select.setInt(2, cv1::Case::STATE_APPROVED);

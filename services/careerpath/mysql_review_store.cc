@@ -67,7 +67,7 @@ absl::StatusOr<Row> RowFrom(const sql::ResultSet& row) {
 }
 
 absl::StatusOr<Row> ReadRow(Connection& connection, int64_t id, bool for_update) {
-  sql::PreparedStatement& select = connection.Prepare(
+  db::Statement& select = connection.Prepare(
       absl::StrCat("SELECT ", kColumns, " FROM reviews WHERE id = ?", for_update ? " FOR UPDATE" : ""));
   select.setInt64(1, id);
   ResultSetPtr row(select.executeQuery());
@@ -81,7 +81,7 @@ void Finish(Connection& connection, int64_t id, const absl::Status& error) {
   const ReviewState state = error.ok()                               ? ReviewState::kSucceeded
                             : error.code() == absl::StatusCode::kCancelled ? ReviewState::kCancelled
                                                                            : ReviewState::kFailed;
-  sql::PreparedStatement& update = connection.Prepare(
+  db::Statement& update = connection.Prepare(
       "UPDATE reviews SET state = ?, error_code = ?, error_message = ?, running_cycle_id = NULL, "
       "lease_owner = '', lease_until = NULL, update_time = NOW(6), end_time = NOW(6) WHERE id = ?");
   update.setInt(1, static_cast<int>(state));
@@ -106,14 +106,14 @@ absl::StatusOr<Review> AuditedReview(Connection& connection, const db::MutationC
 absl::StatusOr<Review> MySqlReviewStore::StartReview(int64_t cycle_id, int participant_count,
                                                      const db::MutationContext& context) {
   return db::RunInTransaction<Review>(*pool_, [&](Connection& connection) -> absl::StatusOr<Review> {
-    sql::PreparedStatement& running = connection.Prepare("SELECT id FROM reviews WHERE running_cycle_id = ?");
+    db::Statement& running = connection.Prepare("SELECT id FROM reviews WHERE running_cycle_id = ?");
     running.setInt64(1, cycle_id);
     ResultSetPtr found(running.executeQuery());
     if (found->next()) {
       LADDER_ASSIGN_OR_RETURN(Row row, ReadRow(connection, found->getInt64(1), false));
       return row.review;
     }
-    sql::PreparedStatement& insert = connection.Prepare(
+    db::Statement& insert = connection.Prepare(
         "INSERT INTO reviews (cycle_id, running_cycle_id, state, participant_count, requested_by, "
         "requested_role, requested_on_behalf_of, create_time, update_time) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, NOW(6), NOW(6))");
@@ -145,7 +145,7 @@ absl::StatusOr<Review> MySqlReviewStore::GetReview(int64_t id) {
 absl::StatusOr<api::Page<Review>> MySqlReviewStore::ListReviews(const api::PageRequest& page) {
   return db::WithConnection<api::Page<Review>>(*pool_, [&](Connection& connection)
                                                            -> absl::StatusOr<api::Page<Review>> {
-    sql::PreparedStatement& select = connection.Prepare(
+    db::Statement& select = connection.Prepare(
         absl::StrCat("SELECT ", kColumns, " FROM reviews WHERE (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?"));
     select.setInt64(1, page.after_id);
     select.setInt64(2, page.after_id);
@@ -164,7 +164,7 @@ absl::StatusOr<Review> MySqlReviewStore::RequestCancel(int64_t id, const db::Mut
   return db::RunInTransaction<Review>(*pool_, [&](Connection& connection) -> absl::StatusOr<Review> {
     LADDER_ASSIGN_OR_RETURN(Row row, ReadRow(connection, id, true));
     if (row.review.done()) return row.review;
-    sql::PreparedStatement& mark = connection.Prepare(
+    db::Statement& mark = connection.Prepare(
         "UPDATE reviews SET cancel_requested = TRUE, update_time = NOW(6) WHERE id = ?");
     mark.setInt64(1, id);
     mark.executeUpdate();
@@ -178,14 +178,14 @@ absl::StatusOr<std::optional<Review>> MySqlReviewStore::LeaseReview(const std::s
   return db::RunInTransaction<std::optional<Review>>(
       *pool_, [&](Connection& connection) -> absl::StatusOr<std::optional<Review>> {
         // SKIP LOCKED: replicas looking at once take different reviews instead of queueing.
-        sql::PreparedStatement& free = connection.Prepare(
+        db::Statement& free = connection.Prepare(
             "SELECT id FROM reviews WHERE state = ? AND (lease_until IS NULL OR lease_until < NOW(6)) "
             "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED");
         free.setInt(1, static_cast<int>(ReviewState::kRunning));
         ResultSetPtr found(free.executeQuery());
         if (!found->next()) return std::optional<Review>();
         const int64_t id = found->getInt64(1);
-        sql::PreparedStatement& take = connection.Prepare(
+        db::Statement& take = connection.Prepare(
             "UPDATE reviews SET lease_owner = ?, lease_until = TIMESTAMPADD(MICROSECOND, ?, NOW(6)) WHERE id = ?");
         take.setString(1, owner);
         take.setInt64(2, absl::ToInt64Microseconds(lease));
@@ -230,7 +230,7 @@ absl::StatusOr<Review> MySqlReviewStore::CommitBatch(int64_t id, const std::stri
       LADDER_RETURN_IF_ERROR(db::AuditMutation(connection, context, inserted));
       context.feed_change = db::FeedChange{};  // this case's only
     }
-    sql::PreparedStatement& progress = connection.Prepare(
+    db::Statement& progress = connection.Prepare(
         "UPDATE reviews SET processed_count = processed_count + ?, reviewed_count = reviewed_count + ?, "
         "created_case_count = created_case_count + ?, existing_case_count = existing_case_count + ?, "
         "resume_token = ?, lease_until = TIMESTAMPADD(MICROSECOND, ?, NOW(6)), update_time = NOW(6) "
@@ -260,7 +260,7 @@ absl::Status MySqlReviewStore::FailReview(int64_t id, const std::string& owner, 
 
 absl::Status MySqlReviewStore::ReleaseReview(int64_t id, const std::string& owner) {
   return db::WithConnection(*pool_, [&](Connection& connection) -> absl::Status {
-    sql::PreparedStatement& release = connection.Prepare(
+    db::Statement& release = connection.Prepare(
         "UPDATE reviews SET lease_owner = '', lease_until = NULL WHERE id = ? AND lease_owner = ? AND state = ?");
     release.setInt64(1, id);
     release.setString(2, owner);

@@ -82,7 +82,7 @@ absl::Status Date(const sql::ResultSet& row, int column, google::type::Date* out
 }
 
 absl::StatusOr<ev1::Scorecard> ReadScorecard(Connection& connection, int64_t id, bool for_update) {
-  sql::PreparedStatement& head = connection.Prepare(absl::StrCat(
+  db::Statement& head = connection.Prepare(absl::StrCat(
       "SELECT id, display_name, in_use, create_time FROM scorecards WHERE id = ?",
       for_update ? " FOR UPDATE" : ""));
   head.setInt64(1, id);
@@ -95,7 +95,7 @@ absl::StatusOr<ev1::Scorecard> ReadScorecard(Connection& connection, int64_t id,
     scorecard.set_in_use(row->getInt(3) != 0);
     LADDER_RETURN_IF_ERROR(Timestamp(*row, 4, scorecard.mutable_create_time()));
   }
-  sql::PreparedStatement& indicators = connection.Prepare(
+  db::Statement& indicators = connection.Prepare(
       "SELECT indicator_key, display_name, weight_percent FROM scorecard_indicators "
       "WHERE scorecard_id = ? ORDER BY position");
   indicators.setInt64(1, id);
@@ -111,11 +111,11 @@ absl::StatusOr<ev1::Scorecard> ReadScorecard(Connection& connection, int64_t id,
 
 void WriteIndicators(Connection& connection, int64_t id,
                      const google::protobuf::RepeatedPtrField<ev1::Scorecard::Indicator>& indicators) {
-  sql::PreparedStatement& clear =
+  db::Statement& clear =
       connection.Prepare("DELETE FROM scorecard_indicators WHERE scorecard_id = ?");
   clear.setInt64(1, id);
   clear.executeUpdate();
-  sql::PreparedStatement& insert = connection.Prepare(
+  db::Statement& insert = connection.Prepare(
       "INSERT INTO scorecard_indicators (scorecard_id, position, indicator_key, display_name, "
       "weight_percent) VALUES (?, ?, ?, ?, ?)");
   for (int i = 0; i < indicators.size(); ++i) {
@@ -148,7 +148,7 @@ absl::StatusOr<ev1::Cycle> CycleFromRow(const sql::ResultSet& row) {
 }
 
 absl::StatusOr<ev1::Cycle> ReadCycle(Connection& connection, int64_t id) {
-  sql::PreparedStatement& select = connection.Prepare(
+  db::Statement& select = connection.Prepare(
       absl::StrCat("SELECT ", kCycleColumns, " FROM cycles c WHERE c.id = ?"));
   select.setInt64(1, id);
   ResultSetPtr row(select.executeQuery());
@@ -159,7 +159,7 @@ absl::StatusOr<ev1::Cycle> ReadCycle(Connection& connection, int64_t id) {
 // Locks the cycle row, shared for score writes or exclusive for state changes, and
 // returns its state.
 absl::StatusOr<ev1::Cycle::State> LockCycle(Connection& connection, int64_t id, bool exclusive) {
-  sql::PreparedStatement& lock = connection.Prepare(absl::StrCat(
+  db::Statement& lock = connection.Prepare(absl::StrCat(
       "SELECT state FROM cycles WHERE id = ?", exclusive ? " FOR UPDATE" : " LOCK IN SHARE MODE"));
   lock.setInt64(1, id);
   ResultSetPtr row(lock.executeQuery());
@@ -211,7 +211,7 @@ absl::StatusOr<ev1::Evaluation> EvaluationFromRow(const sql::ResultSet& row,
 absl::StatusOr<ev1::Evaluation> ReadEvaluation(Connection& connection, const ev1::Scorecard& scorecard,
                                                int64_t cycle_id, int64_t employee_id,
                                                bool for_update) {
-  sql::PreparedStatement& select = connection.Prepare(
+  db::Statement& select = connection.Prepare(
       absl::StrCat("SELECT ", kEvaluationColumns,
                    " FROM evaluations WHERE cycle_id = ? AND employee_id = ?",
                    for_update ? " FOR UPDATE" : ""));
@@ -224,7 +224,7 @@ absl::StatusOr<ev1::Evaluation> ReadEvaluation(Connection& connection, const ev1
 
 void UpdateScores(Connection& connection, int64_t cycle_id, const ScoreRow& row,
                   const std::string& scorer, const std::string& now) {
-  sql::PreparedStatement& update = connection.Prepare(
+  db::Statement& update = connection.Prepare(
       "UPDATE evaluations SET scores = ?, composite_milli = ?, state = 2, scorer = ?, "
       "version = version + 1, update_time = ? WHERE cycle_id = ? AND employee_id = ?");
   update.setString(1, EncodeScores(row.tenths));
@@ -252,7 +252,7 @@ void UpsertScores(Connection& connection, int64_t cycle_id, const std::vector<Sc
   }();
   size_t next = begin;
   if (end - begin >= kRowsPerStatement) {
-    sql::PreparedStatement& batch = connection.Prepare(kBatchSql);
+    db::Statement& batch = connection.Prepare(kBatchSql);
     for (; next + kRowsPerStatement <= end; next += kRowsPerStatement) {
       int index = 1;
       for (size_t i = next; i < next + kRowsPerStatement; ++i) {
@@ -273,7 +273,7 @@ template <typename T>
 absl::StatusOr<T> ReadAssessment(Connection& connection, const std::string& sql, int64_t id,
                                  absl::FunctionRef<absl::StatusOr<T>(const sql::ResultSet&)> read,
                                  absl::string_view collection) {
-  sql::PreparedStatement& select = connection.Prepare(sql);
+  db::Statement& select = connection.Prepare(sql);
   select.setInt64(1, id);
   ResultSetPtr row(select.executeQuery());
   if (!row->next()) return NotFoundError(FormatName(collection, id));
@@ -286,7 +286,7 @@ absl::StatusOr<Page<T>> ListAssessments(Connection& connection, absl::string_vie
                                         absl::string_view table, int64_t employee_id,
                                         const api::PageRequest& page,
                                         absl::FunctionRef<absl::StatusOr<T>(const sql::ResultSet&)> read) {
-  sql::PreparedStatement& select = connection.Prepare(
+  db::Statement& select = connection.Prepare(
       absl::StrCat("SELECT ", columns, " FROM ", table,
                    " WHERE id > ? AND (? = 0 OR employee_id = ?) ORDER BY id LIMIT ?"));
   select.setInt64(1, page.after_id);
@@ -348,7 +348,7 @@ absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::CachedScorecardOfCycle(Conn
       return it->second;
     }
   }
-  sql::PreparedStatement& select =
+  db::Statement& select =
       connection.Prepare("SELECT scorecard_id FROM cycles WHERE id = ?");
   select.setInt64(1, cycle_id);
   int64_t scorecard_id = 0;
@@ -367,7 +367,7 @@ absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::CreateScorecard(
     const ev1::Scorecard& scorecard, const MutationContext& context) {
   return db::RunIdempotent<ev1::Scorecard>(*pool_, context, [&](Connection& connection)
                                                                         -> absl::StatusOr<ev1::Scorecard> {
-    sql::PreparedStatement& insert = connection.Prepare(
+    db::Statement& insert = connection.Prepare(
         "INSERT INTO scorecards (display_name, in_use, create_time) VALUES (?, 0, ?)");
     insert.setString(1, scorecard.display_name());
     insert.setString(2, ToSqlTimestamp(absl::Now()));
@@ -389,7 +389,7 @@ absl::StatusOr<Page<ev1::Scorecard>> MySqlEvaluationStore::ListScorecards(
                                                               -> absl::StatusOr<Page<ev1::Scorecard>> {
     std::vector<int64_t> ids;
     {
-      sql::PreparedStatement& select =
+      db::Statement& select =
           connection.Prepare("SELECT id FROM scorecards WHERE id > ? ORDER BY id LIMIT ?");
       select.setInt64(1, page.after_id);
       select.setInt(2, page.page_size + 1);
@@ -418,7 +418,7 @@ absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::UpdateScorecard(
                                                              "longer change; create a new one"));
     }
     if (patch.display_name.has_value()) {
-      sql::PreparedStatement& update =
+      db::Statement& update =
           connection.Prepare("UPDATE scorecards SET display_name = ? WHERE id = ?");
       update.setString(1, *patch.display_name);
       update.setInt64(2, id);
@@ -440,12 +440,12 @@ absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::CreateCycle(
       return InvalidFieldError("cycle.scorecard", absl::StrCat(cycle.scorecard(), " does not exist"));
     }
     if (!scorecard.ok()) return scorecard.status();
-    sql::PreparedStatement& use = connection.Prepare("UPDATE scorecards SET in_use = 1 WHERE id = ?");
+    db::Statement& use = connection.Prepare("UPDATE scorecards SET in_use = 1 WHERE id = ?");
     use.setInt64(1, scorecard_id);
     use.executeUpdate();
 
     const std::string now = ToSqlTimestamp(absl::Now());
-    sql::PreparedStatement& insert = connection.Prepare(
+    db::Statement& insert = connection.Prepare(
         "INSERT INTO cycles (display_name, period, start_date, end_date, scorecard_id, scope_id, "
         "state, participant_count, create_time) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)");
     insert.setString(1, cycle.display_name());
@@ -459,7 +459,7 @@ absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::CreateCycle(
     insert.executeUpdate();
     const int64_t id = connection.LastInsertId();
 
-    sql::PreparedStatement& participant = connection.Prepare(
+    db::Statement& participant = connection.Prepare(
         "INSERT INTO evaluations (cycle_id, employee_id, county_id, team_id, level, state, "
         "update_time) VALUES (?, ?, ?, ?, ?, 1, ?)");
     for (const ParticipantRecord& record : participants) {
@@ -489,7 +489,7 @@ absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::ScorecardOfCycle(int64_t cy
 absl::StatusOr<Page<ev1::Cycle>> MySqlEvaluationStore::ListCycles(const CycleQuery& query) {
   return db::WithConnection<Page<ev1::Cycle>>(*pool_, [&](Connection& connection)
                                                           -> absl::StatusOr<Page<ev1::Cycle>> {
-    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+    db::Statement& select = connection.Prepare(absl::StrCat(
         "SELECT ", kCycleColumns,
         " FROM cycles c WHERE c.id > ? AND (? = 0 OR c.scope_id = ?) AND (? = 0 OR c.state = ?) "
         "ORDER BY c.id LIMIT ?"));
@@ -522,7 +522,7 @@ absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::ChangeCycleState(int64_t id, ev
                                                 " (it must be ", ev1::Cycle::State_Name(from), ")"));
     }
     if (to == ev1::Cycle::STATE_FINALIZED) {
-      sql::PreparedStatement& flags = connection.Prepare(
+      db::Statement& flags = connection.Prepare(
           "SELECT COUNT(*) FROM evaluations WHERE cycle_id = ? AND state = 3");
       flags.setInt64(1, id);
       ResultSetPtr row(flags.executeQuery());
@@ -535,7 +535,7 @@ absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::ChangeCycleState(int64_t id, ev
             {{"open_flags", absl::StrCat(open)}});
       }
     }
-    sql::PreparedStatement& update = connection.Prepare(
+    db::Statement& update = connection.Prepare(
         "UPDATE cycles SET state = ?, finalize_time = IF(? = 3, ?, finalize_time) WHERE id = ?");
     update.setInt(1, to);
     update.setInt(2, to);
@@ -578,7 +578,7 @@ absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::RecordScores(int64_t cycle
 absl::StatusOr<EvaluationStore::Participants> MySqlEvaluationStore::ParticipantsOf(int64_t cycle_id) {
   return db::WithConnection<Participants>(*pool_, [&](Connection& connection)
                                                       -> absl::StatusOr<Participants> {
-    sql::PreparedStatement& select =
+    db::Statement& select =
         connection.Prepare("SELECT employee_id, state FROM evaluations WHERE cycle_id = ?");
     select.setInt64(1, cycle_id);
     ResultSetPtr row(select.executeQuery());
@@ -627,7 +627,7 @@ absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
           LADDER_RETURN_IF_ERROR(RequireWritable(connection, cycle_id));
           // The rows were checked against the flags when the import began; a flag raised
           // since must not be overwritten. None can be raised while the cycle lock is held.
-          sql::PreparedStatement& flags = connection.Prepare(
+          db::Statement& flags = connection.Prepare(
               "SELECT employee_id FROM evaluations WHERE cycle_id = ? AND state = 3");
           flags.setInt64(1, cycle_id);
           absl::flat_hash_set<int64_t> flagged;
@@ -679,7 +679,7 @@ absl::StatusOr<Page<ev1::Evaluation>> MySqlEvaluationStore::ListEvaluations(
   return db::WithConnection<Page<ev1::Evaluation>>(*pool_, [&](Connection& connection)
                                                                -> absl::StatusOr<Page<ev1::Evaluation>> {
     LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, query.cycle_id));
-    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+    db::Statement& select = connection.Prepare(absl::StrCat(
         "SELECT ", kEvaluationColumns,
         " FROM evaluations WHERE cycle_id = ? AND employee_id > ? AND (? = 0 OR county_id = ?) "
         "AND (? = 0 OR level = ?) AND (? = 0 OR state = ?) AND (? = 0 OR team_id = ?) "
@@ -727,7 +727,7 @@ absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::FlagForRecheck(int64_t cyc
       return RuleViolationError("RECHECK_OPEN", current.name(),
                                 absl::StrCat(current.name(), " is already flagged for re-check"));
     }
-    sql::PreparedStatement& update = connection.Prepare(
+    db::Statement& update = connection.Prepare(
         "UPDATE evaluations SET state = 3, recheck_reason = ?, flagged_by = ?, flag_time = ?, "
         "resolved_by = '', resolution = '', resolve_time = NULL, version = version + 1, "
         "update_time = ? WHERE cycle_id = ? AND employee_id = ?");
@@ -759,7 +759,7 @@ absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::ResolveRecheck(
     }
     const std::string now = ToSqlTimestamp(absl::Now());
     if (corrected.has_value()) UpdateScores(connection, cycle_id, *corrected, context.actor, now);
-    sql::PreparedStatement& update = connection.Prepare(
+    db::Statement& update = connection.Prepare(
         "UPDATE evaluations SET state = 2, resolved_by = ?, resolution = ?, resolve_time = ?, "
         "version = version + 1, update_time = ? WHERE cycle_id = ? AND employee_id = ?");
     update.setString(1, context.actor);
@@ -784,7 +784,7 @@ absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::ResolveRecheck(
 
 absl::Status MySqlEvaluationStore::CheckCycleExists(int64_t id) {
   return db::WithConnection(*pool_, [&](Connection& connection) -> absl::Status {
-    sql::PreparedStatement& select = connection.Prepare("SELECT 1 FROM cycles WHERE id = ?");
+    db::Statement& select = connection.Prepare("SELECT 1 FROM cycles WHERE id = ?");
     select.setInt64(1, id);
     ResultSetPtr row(select.executeQuery());
     if (!row->next()) return NotFoundError(FormatName("cycles", id));
@@ -816,7 +816,7 @@ absl::StatusOr<RankingPage> MySqlEvaluationStore::ListRankings(int64_t cycle_id,
       after_employee = EmployeeOfRankingKey(page.after_id);
     }
     auto count = [&](bool only_composite, int64_t composite) -> int64_t {
-      sql::PreparedStatement& select = connection.Prepare(
+      db::Statement& select = connection.Prepare(
           "SELECT COUNT(*) FROM evaluations WHERE cycle_id = ? AND county_id = ? AND level = ? "
           "AND composite_milli IS NOT NULL AND (? = 0 OR composite_milli = ?)");
       select.setInt64(1, cycle_id);
@@ -830,7 +830,7 @@ absl::StatusOr<RankingPage> MySqlEvaluationStore::ListRankings(int64_t cycle_id,
     };
     if (carried.total < 0) carried.total = count(false, 0);
 
-    sql::PreparedStatement& select = connection.Prepare(
+    db::Statement& select = connection.Prepare(
         "SELECT employee_id, composite_milli FROM evaluations "
         "WHERE cycle_id = ? AND county_id = ? AND level = ? AND composite_milli IS NOT NULL "
         "AND (composite_milli < ? OR (composite_milli = ? AND employee_id > ?)) "
@@ -904,7 +904,7 @@ absl::StatusOr<Page<ev1::ScoreHistoryEntry>> MySqlEvaluationStore::ListScoreHist
     int64_t employee_id, const api::PageRequest& page) {
   return db::WithConnection<Page<ev1::ScoreHistoryEntry>>(*pool_, [&](Connection& connection)
                                                                       -> absl::StatusOr<Page<ev1::ScoreHistoryEntry>> {
-    sql::PreparedStatement& select = connection.Prepare(
+    db::Statement& select = connection.Prepare(
         "SELECT c.id, c.display_name, c.end_date, e.composite_milli, e.county_id, e.level "
         "FROM evaluations e JOIN cycles c ON c.id = e.cycle_id "
         "WHERE e.employee_id = ? AND c.state = 3 AND e.composite_milli IS NOT NULL "
@@ -970,7 +970,7 @@ absl::StatusOr<ev1::TrialAssessment> MySqlEvaluationStore::CreateTrialAssessment
     const ev1::TrialAssessment& assessment, const MutationContext& context) {
   return db::RunIdempotent<ev1::TrialAssessment>(*pool_, context, [&](Connection& connection)
                                                                               -> absl::StatusOr<ev1::TrialAssessment> {
-    sql::PreparedStatement& insert = connection.Prepare(
+    db::Statement& insert = connection.Prepare(
         "INSERT INTO trial_assessments (employee_id, outcome, score_tenths, assessor, "
         "assessed_on, note, create_time) VALUES (?, ?, ?, ?, ?, ?, ?)");
     insert.setInt64(1, IdOf(assessment.employee()));
@@ -1006,7 +1006,7 @@ absl::StatusOr<ev1::CandidateAssessment> MySqlEvaluationStore::CreateCandidateAs
     const ev1::CandidateAssessment& assessment, const MutationContext& context) {
   return db::RunIdempotent<ev1::CandidateAssessment>(*pool_, context, [&](Connection& connection)
                                                                                   -> absl::StatusOr<ev1::CandidateAssessment> {
-    sql::PreparedStatement& insert = connection.Prepare(
+    db::Statement& insert = connection.Prepare(
         "INSERT INTO candidate_assessments (employee_id, written_tenths, interview_tenths, "
         "total_milli, passed, policy_version, assessor, assessed_on, note, create_time) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -1047,7 +1047,7 @@ absl::StatusOr<Page<ev1::CandidateAssessment>> MySqlEvaluationStore::ListCandida
 absl::StatusOr<CycleCounts> MySqlEvaluationStore::CountCycles() {
   return db::WithConnection<CycleCounts>(*pool_, [&](Connection& connection) -> absl::StatusOr<CycleCounts> {
     CycleCounts counts;
-    sql::PreparedStatement& by_state =
+    db::Statement& by_state =
         connection.Prepare("SELECT state, COUNT(*) FROM cycles GROUP BY state");
     ResultSetPtr states(by_state.executeQuery());
     while (states->next()) {
@@ -1059,7 +1059,7 @@ absl::StatusOr<CycleCounts> MySqlEvaluationStore::CountCycles() {
       }
     }
     // evaluations_state (cycle_id, state) per cycle still open or in review.
-    sql::PreparedStatement& rechecks = connection.Prepare(
+    db::Statement& rechecks = connection.Prepare(
         "SELECT COUNT(*) FROM cycles c JOIN evaluations e ON e.cycle_id = c.id AND e.state = ? "
         "WHERE c.state <> ?");
     rechecks.setInt(1, ev1::Evaluation::STATE_RECHECK_REQUESTED);

@@ -42,7 +42,7 @@ struct LockedCounty {
 };
 
 absl::StatusOr<OrgUnit> ReadOrgUnit(Connection& connection, int64_t id) {
-  sql::PreparedStatement& select = connection.Prepare(
+  db::Statement& select = connection.Prepare(
       absl::StrCat("SELECT ", rows::kOrgUnitColumns, " FROM org_units WHERE id = ?"));
   select.setInt64(1, id);
   ResultSetPtr row(select.executeQuery());
@@ -51,7 +51,7 @@ absl::StatusOr<OrgUnit> ReadOrgUnit(Connection& connection, int64_t id) {
 }
 
 absl::StatusOr<Team> ReadTeam(Connection& connection, int64_t id) {
-  sql::PreparedStatement& select = connection.Prepare(
+  db::Statement& select = connection.Prepare(
       absl::StrCat("SELECT ", rows::kTeamColumns, " FROM teams WHERE id = ?"));
   select.setInt64(1, id);
   ResultSetPtr row(select.executeQuery());
@@ -60,7 +60,7 @@ absl::StatusOr<Team> ReadTeam(Connection& connection, int64_t id) {
 }
 
 absl::StatusOr<Employee> ReadEmployee(Connection& connection, int64_t id, bool for_update) {
-  sql::PreparedStatement& select = connection.Prepare(
+  db::Statement& select = connection.Prepare(
       absl::StrCat("SELECT ", rows::kEmployeeColumns, " FROM employees WHERE id = ?",
                    for_update ? " FOR UPDATE" : ""));
   select.setInt64(1, id);
@@ -101,7 +101,7 @@ absl::Status RequireTeamInCounty(Connection& connection, const std::string& team
 
 absl::Status RequireUniqueEmployeeNumber(Connection& connection, const std::string& number,
                                          int64_t except_id) {
-  sql::PreparedStatement& select =
+  db::Statement& select =
       connection.Prepare("SELECT id FROM employees WHERE employee_number = ? AND id <> ?");
   select.setString(1, number);
   select.setInt64(2, except_id);
@@ -123,7 +123,7 @@ absl::StatusOr<std::map<int64_t, LockedCounty>> LockCounties(Connection& connect
   // One statement shape for one or two counties keeps a single prepared statement.
   const int64_t first = *ids.begin();
   const int64_t second = *ids.rbegin();
-  sql::PreparedStatement& lock = connection.Prepare(
+  db::Statement& lock = connection.Prepare(
       "SELECT id, kind, display_name, head_count_version, juniors, intermediates, seniors "
       "FROM org_units WHERE id IN (?, ?) ORDER BY id FOR UPDATE");
   lock.setInt64(1, first);
@@ -174,7 +174,7 @@ int64_t AdvanceHeadCounts(Connection& connection, int64_t county_id, const Locke
     };
     return held(after) - held(locked.levelled);
   };
-  sql::PreparedStatement& advance = connection.Prepare(
+  db::Statement& advance = connection.Prepare(
       "UPDATE org_units SET head_count_version = head_count_version + 1, juniors = juniors + ?, "
       "intermediates = intermediates + ?, seniors = seniors + ? WHERE id = ?");
   advance.setInt(1, change(Level::LEVEL_JUNIOR));
@@ -211,7 +211,7 @@ void Contribute(const Employee& employee, int64_t county_id, int sign,
 }
 
 void WriteEmployee(Connection& connection, int64_t id, const Employee& next, absl::Time now) {
-  sql::PreparedStatement& update = connection.Prepare(
+  db::Statement& update = connection.Prepare(
       "UPDATE employees SET employee_number = ?, display_name = ?, county_id = ?, team_id = ?, "
       "role = ?, entry_channel = ?, status = ?, level = ?, post_grade = ?, level_since = ?, "
       "trial_ends_on = ?, separation_reason = ?, separation_date = ?, version = version + 1, "
@@ -238,7 +238,7 @@ void WriteEmployee(Connection& connection, int64_t id, const Employee& next, abs
 // Returns the new entry's id.
 int64_t InsertLevelChange(Connection& connection, const LevelChange& change, const std::string& actor,
                           absl::Time now, int64_t from_version, int64_t to_version) {
-  sql::PreparedStatement& insert = connection.Prepare(
+  db::Statement& insert = connection.Prepare(
       "INSERT INTO level_changes (employee_id, kind, from_level, to_level, from_county_id, "
       "to_county_id, reason, decision, policy_version, effective_date, actor, commit_time, "
       "to_levelled, to_seniors, to_senior_cap, from_levelled, from_seniors, from_senior_cap, "
@@ -309,7 +309,7 @@ absl::StatusOr<OrgUnit> MySqlPersonnelStore::CreateOrgUnit(const OrgUnit& org_un
                                  absl::StrCat(org_unit.parent(), " is not a city branch"));
       }
     }
-    sql::PreparedStatement& duplicate = connection.Prepare(
+    db::Statement& duplicate = connection.Prepare(
         "SELECT id FROM org_units WHERE parent_id = ? AND display_name = ?");
     duplicate.setInt64(1, parent_id);
     duplicate.setString(2, org_unit.display_name());
@@ -321,7 +321,7 @@ absl::StatusOr<OrgUnit> MySqlPersonnelStore::CreateOrgUnit(const OrgUnit& org_un
           {{"field", "org_unit.display_name"}, {"resource", existing}});
     }
     const absl::Time now = absl::Now();
-    sql::PreparedStatement& insert = connection.Prepare(
+    db::Statement& insert = connection.Prepare(
         "INSERT INTO org_units (display_name, kind, parent_id, create_time) VALUES (?, ?, ?, ?)");
     insert.setString(1, org_unit.display_name());
     insert.setInt(2, org_unit.kind());
@@ -340,7 +340,7 @@ absl::StatusOr<OrgUnit> MySqlPersonnelStore::GetOrgUnit(int64_t id) {
 absl::StatusOr<Page<OrgUnit>> MySqlPersonnelStore::ListOrgUnits(const OrgUnitQuery& query) {
   return db::WithConnection<Page<OrgUnit>>(*pool_, [&](Connection& connection)
                                                        -> absl::StatusOr<Page<OrgUnit>> {
-    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+    db::Statement& select = connection.Prepare(absl::StrCat(
         "SELECT ", rows::kOrgUnitColumns,
         " FROM org_units WHERE id > ? AND (? = 0 OR kind = ?) AND (? = 0 OR parent_id = ?) "
         "ORDER BY id LIMIT ?"));
@@ -366,7 +366,7 @@ absl::StatusOr<Team> MySqlPersonnelStore::CreateTeam(const Team& team,
   return db::RunIdempotent<Team>(*pool_, context, [&](Connection& connection)
                                                               -> absl::StatusOr<Team> {
     LADDER_RETURN_IF_ERROR(RequireCounty(connection, team.county(), "team.county").status());
-    sql::PreparedStatement& duplicate =
+    db::Statement& duplicate =
         connection.Prepare("SELECT id FROM teams WHERE county_id = ? AND display_name = ?");
     duplicate.setInt64(1, IdOf(team.county()));
     duplicate.setString(2, team.display_name());
@@ -389,7 +389,7 @@ absl::StatusOr<Team> MySqlPersonnelStore::CreateTeam(const Team& team,
                                  "must be an active group data supervisor of the team's county");
       }
     }
-    sql::PreparedStatement& insert = connection.Prepare(
+    db::Statement& insert = connection.Prepare(
         "INSERT INTO teams (county_id, display_name, supervisor_id, create_time) VALUES (?, ?, ?, ?)");
     insert.setInt64(1, IdOf(team.county()));
     insert.setString(2, team.display_name());
@@ -408,7 +408,7 @@ absl::StatusOr<Team> MySqlPersonnelStore::GetTeam(int64_t id) {
 absl::StatusOr<Page<Team>> MySqlPersonnelStore::ListTeams(const TeamQuery& query) {
   return db::WithConnection<Page<Team>>(*pool_, [&](Connection& connection)
                                                     -> absl::StatusOr<Page<Team>> {
-    sql::PreparedStatement& select = connection.Prepare(
+    db::Statement& select = connection.Prepare(
         absl::StrCat("SELECT ", rows::kTeamColumns,
                      " FROM teams WHERE id > ? AND (? = 0 OR county_id = ?) ORDER BY id LIMIT ?"));
     select.setInt64(1, query.page.after_id);
@@ -430,13 +430,13 @@ absl::StatusOr<Team> MySqlPersonnelStore::UpdateTeam(int64_t id, const TeamPatch
                                                      const MutationContext& context) {
   return db::RunIdempotent<Team>(*pool_, context, [&](Connection& connection)
                                                               -> absl::StatusOr<Team> {
-    sql::PreparedStatement& lock = connection.Prepare("SELECT id FROM teams WHERE id = ? FOR UPDATE");
+    db::Statement& lock = connection.Prepare("SELECT id FROM teams WHERE id = ? FOR UPDATE");
     lock.setInt64(1, id);
     if (ResultSetPtr row(lock.executeQuery()); !row->next()) return NotFoundError(FormatName("teams", id));
     LADDER_ASSIGN_OR_RETURN(Team team, ReadTeam(connection, id));
     db::NoteAuditBefore(context, team);
     if (patch.display_name.has_value() && *patch.display_name != team.display_name()) {
-      sql::PreparedStatement& duplicate = connection.Prepare(
+      db::Statement& duplicate = connection.Prepare(
           "SELECT id FROM teams WHERE county_id = ? AND display_name = ? AND id <> ?");
       duplicate.setInt64(1, IdOf(team.county()));
       duplicate.setString(2, *patch.display_name);
@@ -459,7 +459,7 @@ absl::StatusOr<Team> MySqlPersonnelStore::UpdateTeam(int64_t id, const TeamPatch
       }
     }
     if (patch.supervisor.has_value()) team.set_supervisor(*patch.supervisor);
-    sql::PreparedStatement& update = connection.Prepare(
+    db::Statement& update = connection.Prepare(
         "UPDATE teams SET display_name = ?, supervisor_id = ? WHERE id = ?");
     update.setString(1, team.display_name());
     update.setInt64(2, IdOf(team.supervisor()));
@@ -478,7 +478,7 @@ absl::StatusOr<Employee> MySqlPersonnelStore::CreateEmployee(const Employee& emp
         RequireTeamInCounty(connection, employee.team(), employee.county(), "employee.team"));
     LADDER_RETURN_IF_ERROR(RequireUniqueEmployeeNumber(connection, employee.employee_number(), 0));
     const std::string now = ToSqlTimestamp(absl::Now());
-    sql::PreparedStatement& insert = connection.Prepare(
+    db::Statement& insert = connection.Prepare(
         "INSERT INTO employees (employee_number, display_name, county_id, team_id, role, "
         "entry_channel, status, level, post_grade, level_since, trial_ends_on, hire_date, "
         "create_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, ?, ?, ?, ?)");
@@ -520,7 +520,7 @@ absl::StatusOr<std::vector<Employee>> MySqlPersonnelStore::BatchGetEmployees(
     // in chunks of a fixed shape, padding with 0 (no employee has id 0).
     constexpr int kChunk = 100;
     const std::string placeholders = absl::StrJoin(std::vector<std::string>(kChunk, "?"), ", ");
-    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+    db::Statement& select = connection.Prepare(absl::StrCat(
         "SELECT ", rows::kEmployeeColumns, " FROM employees WHERE id IN (", placeholders, ")"));
     std::map<int64_t, Employee> found;
     for (size_t start = 0; start < ids.size(); start += kChunk) {
@@ -558,7 +558,7 @@ absl::StatusOr<Page<Employee>> MySqlPersonnelStore::ListEmployees(const Employee
       absl::StrAppend(&where, " AND status = ?");
     }
     if (query.level != Level::LEVEL_UNSPECIFIED) absl::StrAppend(&where, " AND level = ?");
-    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+    db::Statement& select = connection.Prepare(absl::StrCat(
         "SELECT ", rows::kEmployeeColumns, " FROM employees WHERE ", where, " ORDER BY id LIMIT ?"));
     int index = 1;
     select.setInt64(index++, query.page.after_id);
@@ -676,7 +676,7 @@ absl::StatusOr<Page<LevelChange>> MySqlPersonnelStore::ListLevelChanges(
     std::string where = "id > ?";
     if (query.employee_id != 0) absl::StrAppend(&where, " AND employee_id = ?");
     if (query.county_id != 0) absl::StrAppend(&where, " AND (to_county_id = ? OR from_county_id = ?)");
-    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+    db::Statement& select = connection.Prepare(absl::StrCat(
         "SELECT ", rows::kLevelChangeColumns, " FROM level_changes WHERE ", where,
         " ORDER BY id LIMIT ?"));
     int index = 1;
@@ -709,7 +709,7 @@ absl::StatusOr<PersonnelStore::CountyWithCounts> MySqlPersonnelStore::GetCountyH
                                 absl::StrCat(result.county.name(),
                                              " is not a county; quotas are kept per county"));
     }
-    sql::PreparedStatement& count = connection.Prepare(
+    db::Statement& count = connection.Prepare(
         "SELECT status, level, COUNT(*) FROM employees WHERE county_id = ? AND role = ? "
         "AND status IN (?, ?, ?) GROUP BY status, level");
     count.setInt64(1, county_id);
@@ -727,7 +727,7 @@ absl::StatusOr<Page<PersonnelStore::CountyWithCounts>> MySqlPersonnelStore::List
     int64_t city_id, const api::PageRequest& page) {
   return db::WithConnection<Page<CountyWithCounts>>(*pool_, [&](Connection& connection)
                                                                 -> absl::StatusOr<Page<CountyWithCounts>> {
-    sql::PreparedStatement& select = connection.Prepare(absl::StrCat(
+    db::Statement& select = connection.Prepare(absl::StrCat(
         "SELECT ", rows::kOrgUnitColumns,
         " FROM org_units WHERE parent_id = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?"));
     select.setInt64(1, city_id);
@@ -750,7 +750,7 @@ absl::StatusOr<Page<PersonnelStore::CountyWithCounts>> MySqlPersonnelStore::List
     // of other branches in that range are ignored.
     std::map<int64_t, CountyHeadCounts*> by_id;
     for (CountyWithCounts& entry : result.items) by_id[IdOf(entry.county.name())] = &entry.counts;
-    sql::PreparedStatement& count = connection.Prepare(
+    db::Statement& count = connection.Prepare(
         "SELECT county_id, status, level, COUNT(*) FROM employees WHERE county_id BETWEEN ? AND ? "
         "AND role = ? AND status IN (?, ?, ?) GROUP BY county_id, status, level");
     count.setInt64(1, by_id.begin()->first);
@@ -774,7 +774,7 @@ absl::StatusOr<std::vector<CountyLevelCounts>> MySqlPersonnelStore::CountyLevelC
   return db::WithConnection<std::vector<CountyLevelCounts>>(
       *pool_, [&](Connection& connection) -> absl::StatusOr<std::vector<CountyLevelCounts>> {
         // The counts the county rows keep: one row per county, no count of employees.
-        sql::PreparedStatement& select = connection.Prepare(
+        db::Statement& select = connection.Prepare(
             "SELECT id, display_name, juniors, intermediates, seniors FROM org_units WHERE kind = ? ORDER BY id");
         select.setInt(1, v1::OrgUnit::KIND_COUNTY);
         std::unique_ptr<sql::ResultSet> rows(select.executeQuery());

@@ -43,7 +43,7 @@ v1::CountyCounts Counts(const sql::ResultSet& row, int first_column) {
 
 }  // namespace
 
-void BindDate(sql::PreparedStatement& statement, int index, const google::type::Date& date) {
+void BindDate(db::Statement& statement, int index, const google::type::Date& date) {
   if (date.year() == 0) {
     statement.setNull(index, sql::DataType::DATE);
   } else {

@@ -7,7 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/api/resource_name.h"
-#include "cppconn/prepared_statement.h"
+#include "common/db/statement.h"
 #include "cppconn/resultset.h"
 #include "ladder/personnel/v1/employee.pb.h"
 #include "ladder/personnel/v1/level_change.pb.h"
@@ -50,6 +50,6 @@ absl::StatusOr<v1::LevelChange> LevelChangeFromRow(const sql::ResultSet& row);
 using api::IdOf;
 
 // Binds a "YYYY-MM-DD" date, or NULL for an unset google.type.Date.
-void BindDate(sql::PreparedStatement& statement, int index, const google::type::Date& date);
+void BindDate(db::Statement& statement, int index, const google::type::Date& date);
 
 }  // namespace ladder::personnel::rows

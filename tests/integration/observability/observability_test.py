@@ -299,6 +299,31 @@ class ObservabilityTest(unittest.TestCase):
         self.assertIsNotNone(self.prometheus.value(
             'ladder_db_transaction_seconds_count{job="ladder",app="personnel"}'))
 
+    def test_statement_latency_counts_reads_and_writes(self):
+        reads = 'sum(ladder_db_statement_seconds_count{job="ladder",app="personnel",kind="read"})'
+        writes = 'sum(ladder_db_statement_seconds_count{job="ladder",app="personnel",kind="write"})'
+        county = self.county("语句县")
+        employee = self.manager(county, "OBS" + uuid.uuid4().hex[:8], "语句员")
+        # Scraped after the create (its writes), so that what follows is counted apart.
+        time.sleep(2.5)  # two scrapes (scrape_interval 1s)
+        reads_before, writes_before = self.value_or_zero(reads), self.value_or_zero(writes)
+        for _ in range(7):
+            self.personnel.GetEmployee(ps.GetEmployeeRequest(name=employee.name), timeout=DEADLINE)
+        self.change_level(employee, level_pb2.LEVEL_JUNIOR)
+        # Each GetEmployee reads at least once; the change writes (its rows, COMMIT). The
+        # server's own work (sealing, gauges) may add more, never less.
+        deadline = time.monotonic() + SETTLE_S
+        while time.monotonic() < deadline and (self.value_or_zero(reads) < reads_before + 7 or
+                                                self.value_or_zero(writes) < writes_before + 2):
+            time.sleep(0.25)
+        self.assertGreaterEqual(self.value_or_zero(reads), reads_before + 7)
+        self.assertGreaterEqual(self.value_or_zero(writes), writes_before + 2)
+        buckets = self.prometheus.query(
+            'ladder_db_statement_seconds_bucket{job="ladder",app="personnel",kind="read"}')
+        bounds = sorted(float(dict(labels)["le"]) for labels in buckets if dict(labels)["le"] != "+Inf")
+        self.assertEqual(bounds[0], 0.0001, "the first bucket is 100 µs")
+        self.assertEqual(bounds[-1], 10.0, "the last finite bucket is the 10 s statement bound")
+
     def test_county_gauges_follow_a_promotion(self):
         county = self.county("晋升县")
         managers = [self.manager(county, "OBS" + uuid.uuid4().hex[:8], "晋升员%d" % i, level_pb2.LEVEL_INTERMEDIATE)
