@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -14,11 +15,14 @@
 
 namespace ladder::ladderctl {
 
-bool MayRetry(const google::protobuf::Message& request, absl::StatusCode code) {
-  if (code != absl::StatusCode::kUnavailable) return false;
+bool MayRetry(const google::protobuf::Message& request, const absl::Status& status) {
+  const bool unavailable = status.code() == absl::StatusCode::kUnavailable;
+  const bool lost_to_concurrent_changes = status.code() == absl::StatusCode::kAborted &&
+                                          ErrorReason(status) == std::string(reason::kConcurrentUpdate);
+  if (!unavailable && !lost_to_concurrent_changes) return false;
   const google::protobuf::FieldDescriptor* field =
       request.GetDescriptor()->FindFieldByName("request_id");
-  if (field == nullptr) return true;  // a read
+  if (field == nullptr) return unavailable;  // a read
   if (field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) return false;
   return !request.GetReflection()->GetString(request, field).empty();
 }
@@ -89,7 +93,7 @@ absl::Status Clients::CallWithRetry(const char* method, const google::protobuf::
     std::unique_ptr<grpc::ClientContext> context = Context(deadline_factor);
     status = FromGrpcStatus(send(context.get()));
     if (status.ok()) return status;
-    if (attempt >= options_.attempts || !MayRetry(request, status.code())) break;
+    if (attempt >= options_.attempts || !MayRetry(request, status)) break;
     absl::SleepFor(backoff);
     backoff = std::min(backoff * 2, options_.max_backoff);
   }

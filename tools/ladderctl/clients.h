@@ -1,10 +1,11 @@
 #pragma once
 
 // Channels to the three services and the one way ladderctl makes a call: with a deadline,
-// the caller's name in `x-ladder-actor`, and retries only where they are safe — on
-// UNAVAILABLE, with bounded backoff, for reads and for changes that carry a request id
-// (every change ladderctl sends carries one, derived from what it does, so a retried or
-// re-run change lands once).
+// the caller's name in `x-ladder-actor`, and retries only where they are safe and
+// docs/api.md asks for them — on UNAVAILABLE, with bounded backoff, for reads and for changes
+// that carry a request id, and on ABORTED with CONCURRENT_UPDATE for those changes (every
+// change ladderctl sends carries one, derived from what it does, so a retried or re-run
+// change lands once).
 
 #include <functional>
 #include <memory>
@@ -43,9 +44,11 @@ struct ConnectionOptions {
   absl::Duration max_backoff = absl::Seconds(2);
 };
 
-// Whether a failed call may be sent again: only on UNAVAILABLE, and only when the request
-// is a read (it has no request_id field) or carries a request id.
-bool MayRetry(const google::protobuf::Message& request, absl::StatusCode code);
+// Whether a failed call may be sent again: on UNAVAILABLE when the request is a read (it has
+// no request_id field) or carries a request id; on ABORTED with reason CONCURRENT_UPDATE (a
+// transaction that lost every retry to concurrent ones) when it carries a request id. Never
+// on other ABORTED reasons (a stale etag or level wants a new decision, not the same request).
+bool MayRetry(const google::protobuf::Message& request, const absl::Status& status);
 
 class Clients final {
  public:

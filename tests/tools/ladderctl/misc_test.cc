@@ -1,5 +1,6 @@
 // Exit codes, request ids, retry rules and progress text.
 
+#include "common/status/errors.h"
 #include "gtest/gtest.h"
 #include "ladder/careerpath/v1/careerpath_service.pb.h"
 #include "ladder/personnel/v1/personnel_service.pb.h"
@@ -40,16 +41,24 @@ TEST(RequestIdTest, StableShortAndFollowsTheContent) {
   for (char c : chinese) EXPECT_TRUE(c > 32 && c < 127) << chinese;
 }
 
-TEST(RetryTest, OnlyUnavailableAndOnlyForReadsOrWithARequestId) {
+TEST(RetryTest, UnavailableAndConcurrentUpdateOnlyForReadsOrWithARequestId) {
+  const absl::Status unavailable = absl::UnavailableError("down");
+  const absl::Status concurrent =
+      ErrorWithReason(absl::StatusCode::kAborted, reason::kConcurrentUpdate, "lost to concurrent changes");
+  const absl::Status stale = ErrorWithReason(absl::StatusCode::kAborted, reason::kEtagMismatch, "stale");
   personnel::v1::CreateEmployeeRequest create;
-  EXPECT_FALSE(MayRetry(create, absl::StatusCode::kUnavailable));  // no id: not safe
+  EXPECT_FALSE(MayRetry(create, unavailable));  // no id: not safe
+  EXPECT_FALSE(MayRetry(create, concurrent));
   create.set_request_id("lc-emp-1");
-  EXPECT_TRUE(MayRetry(create, absl::StatusCode::kUnavailable));
-  EXPECT_FALSE(MayRetry(create, absl::StatusCode::kDeadlineExceeded));
-  EXPECT_FALSE(MayRetry(create, absl::StatusCode::kAborted));
+  EXPECT_TRUE(MayRetry(create, unavailable));
+  EXPECT_TRUE(MayRetry(create, concurrent));
+  EXPECT_FALSE(MayRetry(create, stale)) << "a stale etag wants a new decision";
+  EXPECT_FALSE(MayRetry(create, absl::AbortedError("no reason")));
+  EXPECT_FALSE(MayRetry(create, absl::DeadlineExceededError("late")));
   personnel::v1::ListEmployeesRequest list;  // a read has no request id at all
-  EXPECT_TRUE(MayRetry(list, absl::StatusCode::kUnavailable));
-  EXPECT_FALSE(MayRetry(list, absl::StatusCode::kInternal));
+  EXPECT_TRUE(MayRetry(list, unavailable));
+  EXPECT_FALSE(MayRetry(list, concurrent));
+  EXPECT_FALSE(MayRetry(list, absl::InternalError("bug")));
 }
 
 TEST(ProgressTest, DescribesRateAndTimeLeft) {
