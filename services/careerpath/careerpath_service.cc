@@ -1,7 +1,6 @@
 #include "services/careerpath/careerpath_service.h"
 
-#include "common/util/stable_hash.h"
-
+#include <functional>
 #include <map>
 #include <optional>
 #include <vector>
@@ -143,6 +142,23 @@ cv1::Eligibility TrialEvidence(const pv1::Employee& employee, const std::optiona
                          : "no trial assessment");
   eligibility.set_eligible(on_trial && rule->passed());
   return eligibility;
+}
+
+// Runs `work` for a call whose effect is a case, answering as the first call with its
+// request id did. The work checks facts before its transaction claims the id, so a
+// duplicate sent while the first call runs can read those facts after the first committed
+// (the case already applied, the employee already nominated) and fail on them: the
+// recorded response is looked up before the work and again when the work fails.
+absl::StatusOr<cv1::Case> FirstAnswer(CaseStore& store, const MutationContext& mutation,
+                                      const std::function<absl::StatusOr<cv1::Case>()>& work) {
+  LADDER_ASSIGN_OR_RETURN(std::optional<cv1::Case> recorded, store.RecordedResponse(mutation.request));
+  if (recorded.has_value()) return *recorded;
+  absl::StatusOr<cv1::Case> result = work();
+  if (!result.ok() && !mutation.request.request_id.empty()) {
+    LADDER_ASSIGN_OR_RETURN(std::optional<cv1::Case> first, store.RecordedResponse(mutation.request));
+    if (first.has_value()) return *first;
+  }
+  return result;
 }
 
 }  // namespace
@@ -499,10 +515,13 @@ absl::Status CareerPathServiceImpl::ApplyInPersonnel(const cv1::Case& value, int
 absl::StatusOr<cv1::Case> CareerPathServiceImpl::Approve(ServerContext& context,
                                                          const cv1::ApproveCaseRequest& request) {
   LADDER_RETURN_IF_ERROR(ValidateApproveCase(request));
+  const MutationContext mutation = ContextFor(context, "ApproveCase", request);
+  return FirstAnswer(*store_, mutation, [&] { return ApproveOnce(request, mutation); });
+}
+
+absl::StatusOr<cv1::Case> CareerPathServiceImpl::ApproveOnce(const cv1::ApproveCaseRequest& request,
+                                                             const MutationContext& mutation) {
   const int64_t id = ParseName(request.name(), "cases", "name").value();
-  MutationContext mutation = ContextFor(context, "ApproveCase", request);
-  LADDER_ASSIGN_OR_RETURN(std::optional<cv1::Case> recorded, store_->RecordedResponse(mutation.request));
-  if (recorded.has_value()) return *recorded;
   LADDER_ASSIGN_OR_RETURN(cv1::Case value, store_->GetCase(id));
   if (!request.etag().empty() && request.etag() != value.etag()) {
     return ErrorWithReason(absl::StatusCode::kAborted, reason::kEtagMismatch,
@@ -547,7 +566,7 @@ absl::StatusOr<cv1::Case> CareerPathServiceImpl::Approve(ServerContext& context,
   // time on fresh numbers: nobody jumps the line (a senior promotion waits while as many
   // better-placed cases wait as there are free slots), and nobody waits for a slot that is
   // free. If personnel cannot be reached, nothing is written and the case is unchanged.
-  absl::StatusOr<cv1::Case> result = store_->Transition(
+  return store_->Transition(
       id, [&](const cv1::Case& current, const std::vector<cv1::Case>& waitlist) -> absl::StatusOr<CaseTransition> {
     if (!IsOpen(current)) return WrongState(current, "approved");
     CaseTransition change;
@@ -610,12 +629,6 @@ absl::StatusOr<cv1::Case> CareerPathServiceImpl::Approve(ServerContext& context,
     }
     return change;
   }, mutation);
-  if (!result.ok() && !mutation.request.request_id.empty()) {
-    // A concurrent call with the same request id got there first: its answer is this one's.
-    LADDER_ASSIGN_OR_RETURN(std::optional<cv1::Case> first, store_->RecordedResponse(mutation.request));
-    if (first.has_value()) return *first;
-  }
-  return result;
 }
 
 grpc::Status CareerPathServiceImpl::RejectCase(ServerContext* context, const cv1::RejectCaseRequest* request,
@@ -664,17 +677,8 @@ grpc::Status CareerPathServiceImpl::NominateCareerMove(ServerContext* context,
 absl::StatusOr<cv1::Case> CareerPathServiceImpl::Nominate(ServerContext& context,
                                                           const cv1::NominateCareerMoveRequest& request) {
   LADDER_RETURN_IF_ERROR(ValidateNominateCareerMove(request));
-  MutationContext mutation = ContextFor(context, "NominateCareerMove", request);
-  LADDER_ASSIGN_OR_RETURN(std::optional<cv1::Case> recorded, store_->RecordedResponse(mutation.request));
-  if (recorded.has_value()) return *recorded;
-  absl::StatusOr<cv1::Case> nominated = NominateOnce(request, mutation);
-  if (!nominated.ok() && !mutation.request.request_id.empty()) {
-    // A concurrent call with the same request id got there first (its case is what made
-    // this one ineligible): its answer is this one's.
-    LADDER_ASSIGN_OR_RETURN(std::optional<cv1::Case> first, store_->RecordedResponse(mutation.request));
-    if (first.has_value()) return *first;
-  }
-  return nominated;
+  const MutationContext mutation = ContextFor(context, "NominateCareerMove", request);
+  return FirstAnswer(*store_, mutation, [&] { return NominateOnce(request, mutation); });
 }
 
 absl::StatusOr<cv1::Case> CareerPathServiceImpl::NominateOnce(const cv1::NominateCareerMoveRequest& request,

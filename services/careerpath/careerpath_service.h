@@ -101,6 +101,7 @@ class CareerPathServiceImpl final : public cv1::CareerPathService::Service {
   absl::StatusOr<cv1::ReviewCycleResponse> ReviewOnce(grpc::ServerContext& context,
                                                       const cv1::ReviewCycleRequest& request);
   absl::StatusOr<cv1::Case> Approve(grpc::ServerContext& context, const cv1::ApproveCaseRequest& request);
+  absl::StatusOr<cv1::Case> ApproveOnce(const cv1::ApproveCaseRequest& request, const MutationContext& mutation);
   // Applies a case through personnel; the case name makes the request id. `post_grade` is
   // the new post's grade, for a career move.
   absl::Status ApplyInPersonnel(const cv1::Case& value, int post_grade);

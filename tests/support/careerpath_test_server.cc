@@ -24,7 +24,12 @@ absl::StatusOr<std::unique_ptr<CareerPathTestServer>> CareerPathTestServer::Star
   auto server = std::unique_ptr<CareerPathTestServer>(new CareerPathTestServer());
   LADDER_ASSIGN_OR_RETURN(server->policies_, policy::PolicySet::LoadFromDirectory(options.policy_dir));
   server->pool_ = std::make_unique<db::ConnectionPool>(database);
-  server->store_ = std::make_unique<careerpath::MySqlCaseStore>(server->pool_.get());
+  server->mysql_store_ = std::make_unique<careerpath::MySqlCaseStore>(server->pool_.get());
+  server->store_ = server->mysql_store_.get();
+  if (options.wrap_store) {
+    server->wrapped_store_ = options.wrap_store(server->mysql_store_.get());
+    server->store_ = server->wrapped_store_.get();
+  }
   server->reviews_ = std::make_unique<careerpath::MySqlReviewStore>(server->pool_.get());
   server->personnel_ = careerpath::MakeGrpcPersonnelGateway(
       // The channel the server binary opens: round_robin, trace context, client metrics.
@@ -32,7 +37,7 @@ absl::StatusOr<std::unique_ptr<CareerPathTestServer>> CareerPathTestServer::Star
   server->evaluation_ = careerpath::MakeGrpcEvaluationGateway(
       server::BalancedChannel(evaluation_address, ClientCredentials("careerpath")), absl::Seconds(5));
   if (options.wrap_evaluation) server->evaluation_ = options.wrap_evaluation(std::move(server->evaluation_));
-  server->reviewer_ = std::make_unique<careerpath::CycleReviewer>(server->store_.get(), server->personnel_.get(),
+  server->reviewer_ = std::make_unique<careerpath::CycleReviewer>(server->store_, server->personnel_.get(),
                                                                  server->evaluation_.get());
   careerpath::ReviewWorkerOptions worker;
   worker.batch_size = options.review_batch_size;
@@ -43,7 +48,7 @@ absl::StatusOr<std::unique_ptr<CareerPathTestServer>> CareerPathTestServer::Star
                                                               server->evaluation_.get(), &server->policies_, worker);
   careerpath::ReviewWorker* const review_worker = server->worker_.get();
   server->handlers_ = std::make_unique<careerpath::CareerPathServiceImpl>(
-      server->store_.get(), server->reviews_.get(), server->personnel_.get(), server->evaluation_.get(),
+      server->store_, server->reviews_.get(), server->personnel_.get(), server->evaluation_.get(),
       &server->policies_, [review_worker] { review_worker->Wake(); });
   server::ServerConfig config;
   config.service_name = "careerpath";
@@ -53,7 +58,7 @@ absl::StatusOr<std::unique_ptr<CareerPathTestServer>> CareerPathTestServer::Star
   config.transport = ServerTransport("careerpath");
   config.authenticator = TestAuthenticator();
   server->service_ = std::make_unique<careerpath::CareerPathAccessPolicy>(
-      server->handlers_.get(), server->store_.get(), server->personnel_.get(), server->evaluation_.get(),
+      server->handlers_.get(), server->store_, server->personnel_.get(), server->evaluation_.get(),
       config.authenticator, server->pool_.get());
   server->operations_ = std::make_unique<careerpath::ReviewOperationsService>(server->reviews_.get());
   server->operations_service_ = std::make_unique<careerpath::ReviewOperationsAccessPolicy>(

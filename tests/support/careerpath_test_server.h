@@ -31,6 +31,9 @@ class CareerPathTestServer final {
     // review between two batches.
     std::function<std::unique_ptr<careerpath::EvaluationGateway>(std::unique_ptr<careerpath::EvaluationGateway>)>
         wrap_evaluation;
+    // Wraps the case store the service, its access policy and its reviewer use, e.g. to
+    // force an interleaving of two concurrent calls.
+    std::function<std::unique_ptr<careerpath::CaseStore>(careerpath::CaseStore*)> wrap_store;
   };
 
   static absl::StatusOr<std::unique_ptr<CareerPathTestServer>> Start(
@@ -52,7 +55,9 @@ class CareerPathTestServer final {
 
   policy::PolicySet policies_;
   std::unique_ptr<db::ConnectionPool> pool_;
-  std::unique_ptr<careerpath::MySqlCaseStore> store_;
+  std::unique_ptr<careerpath::MySqlCaseStore> mysql_store_;
+  std::unique_ptr<careerpath::CaseStore> wrapped_store_;
+  careerpath::CaseStore* store_ = nullptr;  // What the service uses: wrapped, or the MySQL one.
   std::unique_ptr<careerpath::MySqlReviewStore> reviews_;
   std::unique_ptr<careerpath::PersonnelGateway> personnel_;
   std::unique_ptr<careerpath::EvaluationGateway> evaluation_;

@@ -2,18 +2,65 @@
 // and one body at the same moment have one effect, and every caller is told the first
 // call's result (docs/api.md, "Idempotent retries") — for careerpath's case RPCs.
 
+#include <atomic>
+#include <memory>
 #include <string>
 
 #include "tests/services/careerpath/careerpath_test_base.h"
 #include "tests/support/concurrent_duplicates.h"
+#include "tests/support/forwarding_case_store.h"
 
 namespace ladder::testing {
 namespace {
 
 constexpr int kCallers = 16;
 
+// The real store, whose request log can be made to look empty to the next lookups: what a
+// duplicate sees when it looks before the first call with its request id commits.
+class LookingTooEarlyStore final : public ForwardingCaseStore {
+ public:
+  using ForwardingCaseStore::ForwardingCaseStore;
+
+  void MissNextLookups(int count) { misses_ = count; }
+
+  absl::StatusOr<std::optional<cv1::Case>> RecordedResponse(const db::RequestKey& key) override {
+    int left = misses_.load();
+    while (left > 0 && !misses_.compare_exchange_weak(left, left - 1)) {
+    }
+    if (left > 0) return std::optional<cv1::Case>();
+    return ForwardingCaseStore::RecordedResponse(key);
+  }
+
+ private:
+  std::atomic<int> misses_{0};
+};
+
 class CareerPathConcurrentRetriesTest : public CareerPathServiceTestBase {
  protected:
+  static void SetUpTestSuite() {
+    CareerPathServiceTestBase::SetUpTestSuite();
+    if (careerpath_server_ == nullptr) return;
+    // This suite's own career-path server, on a store whose lookups a test can steer.
+    delete careerpath_server_;
+    careerpath_server_ = nullptr;
+    CareerPathTestServer::Options options;
+    options.wrap_store = [](careerpath::CaseStore* real) {
+      auto store = std::make_unique<LookingTooEarlyStore>(real);
+      store_ = store.get();
+      return std::unique_ptr<careerpath::CaseStore>(std::move(store));
+    };
+    auto server = CareerPathTestServer::Start(careerpath_database_->options(), personnel_server_->address(),
+                                              evaluation_server_->address(), std::move(options));
+    ASSERT_TRUE(server.ok()) << server.status();
+    careerpath_server_ = std::move(*server).release();
+  }
+  static void TearDownTestSuite() {
+    CareerPathServiceTestBase::TearDownTestSuite();
+    store_ = nullptr;
+  }
+
+  static LookingTooEarlyStore* store_;
+
   // Sends `request` from kCallers threads at once; every call must get the first's answer.
   template <typename Request, typename Response>
   Response SendTogether(grpc::Status (CareerStub::*method)(grpc::ClientContext*, const Request&, Response*),
@@ -74,6 +121,37 @@ TEST_F(CareerPathConcurrentRetriesTest, NominateRejectWithdrawAndApprove) {
   EXPECT_EQ(ChangesCarryingOut(moved_one.name(), to_apply.name()), 1);
 }
 
+// The interleaving sixteen callers make only now and then, forced: a duplicate that looked
+// for its request id's answer just before the first call committed, and then finds the case
+// applied (or its employee nominated) by that call. It is told the first call's answer, not
+// that the case is in the wrong state.
+TEST_F(CareerPathConcurrentRetriesTest, ADuplicateThatLookedBeforeTheFirstCommittedGetsItsAnswer) {
+  const std::string county = CreateNamedCounty(Unique("先后县"));
+  for (int i = 0; i < 5; ++i) ManagerMonthsAtLevel(county, kJunior, 30);
+  const pv1::Employee senior = ManagerMonthsAtLevel(county, kSenior, 30);
+
+  const cv1::NominateCareerMoveRequest nominate = Nomination(senior);
+  cv1::Case nominated;
+  ASSERT_THAT(CallCareer(&CareerStub::NominateCareerMove, nominate, &nominated), IsOk());
+  store_->MissNextLookups(1);
+  cv1::Case nominated_again;
+  EXPECT_THAT(CallCareer(&CareerStub::NominateCareerMove, nominate, &nominated_again), IsOk());
+  EXPECT_EQ(nominated_again.SerializeAsString(), nominated.SerializeAsString());
+
+  cv1::ApproveCaseRequest approve;
+  approve.set_name(nominated.name());
+  approve.set_request_id(Unique("approve-"));
+  cv1::Case applied;
+  ASSERT_THAT(CallCareer(&CareerStub::ApproveCase, approve, &applied), IsOk());
+  ASSERT_EQ(applied.state(), cv1::Case::STATE_APPLIED);
+  store_->MissNextLookups(1);
+  cv1::Case applied_again;
+  EXPECT_THAT(CallCareer(&CareerStub::ApproveCase, approve, &applied_again), IsOk());
+  EXPECT_EQ(applied_again.SerializeAsString(), applied.SerializeAsString());
+  EXPECT_EQ(CasesOf(senior), 1u);
+  EXPECT_EQ(ChangesCarryingOut(senior.name(), nominated.name()), 1);
+}
+
 TEST_F(CareerPathConcurrentRetriesTest, AssignInitialLevel) {
   const std::string county = CreateNamedCounty(Unique("定级县"));
   const pv1::Employee trainee =
@@ -94,6 +172,8 @@ TEST_F(CareerPathConcurrentRetriesTest, AssignInitialLevel) {
   EXPECT_EQ(assigned.employee().level(), kJunior);
   EXPECT_EQ(History(trainee.name()).size(), 1u) << "the first level was given more than once";
 }
+
+LookingTooEarlyStore* CareerPathConcurrentRetriesTest::store_ = nullptr;
 
 }  // namespace
 }  // namespace ladder::testing
