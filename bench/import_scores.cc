@@ -121,14 +121,19 @@ absl::StatusOr<double> InsertRaw(db::ConnectionPool& pool, int64_t cycle_id, int
 }
 
 absl::Status ResetScores(db::ConnectionPool& pool, int64_t cycle_id) {
-  absl::Status status = db::RunInTransaction(pool, [&](db::Connection& connection) {
-    db::Statement& reset = connection.Prepare(
-        "UPDATE evaluations SET scores = '', composite_milli = NULL, state = 1, scorer = '' "
-        "WHERE cycle_id = ?");
-    reset.setInt64(1, cycle_id);
-    reset.executeUpdate();
-    return absl::OkStatus();
-  });
+  // In transactions of 50,000 rows: one statement over a million would outlast the pool's
+  // statement deadline.
+  absl::Status status;
+  for (int changed = 1; status.ok() && changed > 0;) {
+    status = db::RunInTransaction(pool, [&](db::Connection& connection) {
+      db::Statement& reset = connection.Prepare(
+          "UPDATE evaluations SET scores = '', composite_milli = NULL, state = 1, scorer = '' "
+          "WHERE cycle_id = ? AND state <> 1 LIMIT 50000");
+      reset.setInt64(1, cycle_id);
+      changed = reset.executeUpdate();
+      return absl::OkStatus();
+    });
+  }
   // Let InnoDB's purge catch up with the old row versions before the next timed side.
   if (status.ok()) absl::SleepFor(absl::Milliseconds(500));
   return status;

@@ -11,6 +11,8 @@
 // scratch databases and servers on loopback, which serve TLS with the development PKI and
 // verify the bearer token the import sends, as in production.
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -24,6 +26,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "bench/import_scores.h"
+#include "bench/processes.h"
 #include "bench/security.h"
 #include "common/db/connection_pool.h"
 #include "grpcpp/create_channel.h"
@@ -138,13 +141,19 @@ int Run(int rows, int runs) {
                              100));
   Value(InsertRaw(raw_pool, cycle_id, first_employee, std::min(rows, 5000), 100));
   std::vector<double> service, raw;
+  int64_t resident_before_kib = 0, peak_kib = 0;
   for (int run = 0; run < runs; ++run) {
     // Each side scores unscored rows, and they take turns going first.
     for (int side = 0; side < 2; ++side) {
       Check(ResetScores(raw_pool, cycle_id).ok(), "resetting the scores");
       if ((side + run) % 2 == 0) {
+        // The peak of this process while the service imports: the server's work, and the
+        // client's, which makes its rows as it sends them.
+        Check(ResetPeakRss(getpid()), "resetting VmHWM (/proc/self/clear_refs)");
+        resident_before_kib = ProcStatusKib(getpid(), "VmRSS");
         service.push_back(Value(
             ImportThroughService(*importer, created.name(), first_employee, rows, run)));
+        peak_kib = std::max(peak_kib, ProcStatusKib(getpid(), "VmHWM"));
       } else {
         raw.push_back(Value(InsertRaw(raw_pool, cycle_id, first_employee, rows, run)));
       }
@@ -159,6 +168,8 @@ int Run(int rows, int runs) {
               raw_s, rows / raw_s);
   std::printf("  ratio service/raw: %.2f (target <= 2.00) %s\n", service_s / raw_s,
               service_s / raw_s <= 2.0 ? "MET" : "NOT MET");
+  std::printf("  resident during the service's import: %.1f MiB before, peak %.1f MiB (+%.1f)\n",
+              resident_before_kib / 1024.0, peak_kib / 1024.0, (peak_kib - resident_before_kib) / 1024.0);
   return 0;
 }
 

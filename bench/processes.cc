@@ -110,6 +110,14 @@ int64_t ProcStatusKib(pid_t pid, const std::string& field) {
   return -1;
 }
 
+bool ResetPeakRss(pid_t pid) {
+  // "5" resets the peak RSS (Documentation/filesystems/proc.rst, clear_refs).
+  std::ofstream clear(absl::StrCat("/proc/", pid, "/clear_refs"));
+  clear << "5";
+  clear.close();
+  return static_cast<bool>(clear);
+}
+
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const ServerSpec& spec,
                                                                     absl::Duration timeout) {
   if (spec.credentials == nullptr) {

@@ -77,4 +77,8 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> StartLadderServer(
 // A field of /proc/PID/status in KiB ("VmRSS"), or -1.
 int64_t ProcStatusKib(pid_t pid, const std::string& field);
 
+// Resets the process's peak resident size (VmHWM) to its current one, so that the peak of a
+// stretch of work can be read after it; false if the kernel refuses.
+bool ResetPeakRss(pid_t pid);
+
 }  // namespace ladder::bench
