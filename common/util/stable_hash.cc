@@ -4,17 +4,25 @@
 
 namespace ladder {
 
-uint64_t StableHash(absl::string_view data) {
-  uint64_t hash = 1469598103934665603ULL;
+void StableHasher::Update(absl::string_view data) {
   for (unsigned char c : data) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
+    hash_ ^= c;
+    hash_ *= 1099511628211ULL;  // FNV's 64-bit prime
   }
-  return hash;
+}
+
+std::string StableHasher::Hex() const { return absl::StrCat(absl::Hex(hash_, absl::kZeroPad16)); }
+
+uint64_t StableHash(absl::string_view data) {
+  StableHasher hasher;
+  hasher.Update(data);
+  return hasher.value();
 }
 
 std::string StableHashHex(absl::string_view data) {
-  return absl::StrCat(absl::Hex(StableHash(data), absl::kZeroPad16));
+  StableHasher hasher;
+  hasher.Update(data);
+  return hasher.Hex();
 }
 
 }  // namespace ladder

@@ -15,6 +15,7 @@
 #include "common/time/dates.h"
 #include "common/util/stable_hash.h"
 #include "services/evaluation/request_validation.h"
+#include "services/evaluation/score_rows.h"
 #include "services/evaluation/scoring.h"
 #include "spdlog/spdlog.h"
 
@@ -27,8 +28,11 @@ using grpc::ServerContext;
 namespace pv1 = ::ladder::personnel::v1;
 
 constexpr char kService[] = "/ladder.evaluation.v1.EvaluationService/";
-// An import holds its rows in memory while it validates them; this bounds that memory.
-constexpr size_t kMaxImportRows = 200000;
+// An import holds its good rows, packed, while it reads the stream (nothing is written
+// before the last row is checked): at most one per participant of the cycle, so the
+// memory is bounded by the cycle, not by what a client sends. Bad rows are counted; the
+// first of them are listed in the answer, which must stay well under gRPC's 4 MB.
+constexpr int kMaxListedRejections = 10000;
 // Rows per transaction of an import that keeps its good rows.
 constexpr size_t kImportBatchRows = 1000;
 
@@ -205,10 +209,16 @@ absl::StatusOr<ev1::ImportScoresResponse> EvaluationServiceImpl::Import(
 
   const absl::Time start = absl::Now();
   ev1::ImportScoresResponse result;
-  std::vector<ScoreRow> rows;
-  absl::flat_hash_set<int64_t> seen;
+  ScoreRows rows(static_cast<size_t>(scorecard.indicators_size()));
+  std::vector<bool> seen(participants.ids.size());  // by the participant's index
+  // A retried import must carry the same rows: the fingerprint covers all of them, fed to
+  // the hash row by row.
+  StableHasher fingerprint;
+  fingerprint.Update(absl::StrCat(cycle_id));
   size_t received = 0;
   const auto reject = [&](const ev1::ImportScoresRequest::Row& row, const absl::Status& why) {
+    result.set_rejected_count(result.rejected_count() + 1);
+    if (result.rejected_rows_size() >= kMaxListedRejections) return;
     auto* rejected = result.add_rejected_rows();
     rejected->set_row_number(row.row_number());
     rejected->set_employee(row.employee());
@@ -218,16 +228,14 @@ absl::StatusOr<ev1::ImportScoresResponse> EvaluationServiceImpl::Import(
   while (reader.Read(&message)) {
     if (message.has_header()) return InvalidFieldError("header", "must be sent once, first");
     for (const auto& row : message.rows().rows()) {
-      if (++received > kMaxImportRows) {
-        return InvalidFieldError("rows", absl::StrCat("an import takes at most ", kMaxImportRows,
-                                                      " rows; split the file"));
-      }
+      ++received;
       absl::StatusOr<int64_t> employee_id = ParseName(row.employee(), "employees", "employee");
       if (!employee_id.ok()) {
         reject(row, employee_id.status());
         continue;
       }
-      if (!participants.all.contains(*employee_id)) {
+      const int64_t participant = participants.IndexOf(*employee_id);
+      if (participant < 0) {
         reject(row, InvalidFieldError("employee", absl::StrCat(row.employee(),
                                                                " is not a participant of the cycle")));
         continue;
@@ -237,23 +245,25 @@ absl::StatusOr<ev1::ImportScoresResponse> EvaluationServiceImpl::Import(
                                                                " is flagged for re-check; resolve it first")));
         continue;
       }
-      if (!seen.insert(*employee_id).second) {
+      if (seen[participant]) {
         reject(row, InvalidFieldError("employee", absl::StrCat(row.employee(),
                                                                " appears more than once in the import")));
         continue;
       }
+      seen[participant] = true;
       absl::StatusOr<ScoreRow> scored = RowFor(scorecard, *employee_id, row.scores(), "scores");
       if (!scored.ok()) {
         reject(row, scored.status());
         continue;
       }
-      rows.push_back(*std::move(scored));
+      fingerprint.Update(absl::StrCat(";", scored->employee_id, ":", EncodeScores(scored->tenths)));
+      LADDER_RETURN_IF_ERROR(rows.Add(*scored));
     }
   }
   // A message the guard refused (invalid UTF-8, control characters) ends the stream early.
   if (!reader.status().ok()) return reader.status();
   if (context.IsCancelled()) return absl::CancelledError("the client cancelled the import");
-  if (header.all_or_nothing() && result.rejected_rows_size() > 0) {
+  if (header.all_or_nothing() && result.rejected_count() > 0) {
     result.set_written_count(0);
     return result;
   }
@@ -261,12 +271,7 @@ absl::StatusOr<ev1::ImportScoresResponse> EvaluationServiceImpl::Import(
   MutationContext mutation = ContextFor(context, "ImportScores", header);
   mutation.request.display_id = header.request_id();
   mutation.request.field = "header.request_id";
-  // A retried import must carry the same rows: the fingerprint covers all of them.
-  std::string content = absl::StrCat(cycle_id);
-  for (const ScoreRow& row : rows) {
-    absl::StrAppend(&content, ";", row.employee_id, ":", EncodeScores(row.tenths));
-  }
-  mutation.request.fingerprint = StableHashHex(content);
+  mutation.request.fingerprint = fingerprint.Hex();
   const absl::Time read = absl::Now();
   LADDER_ASSIGN_OR_RETURN(int64_t written,
                           store_->WriteScores(cycle_id, rows,
@@ -274,7 +279,7 @@ absl::StatusOr<ev1::ImportScoresResponse> EvaluationServiceImpl::Import(
                                               mutation, [&] { return context.IsCancelled(); }));
   result.set_written_count(written);
   spdlog::info("event=import_done cycle={} rows={} rejected={} written={} read_ms={} write_ms={}",
-               header.cycle(), received, result.rejected_rows_size(), written,
+               header.cycle(), received, result.rejected_count(), written,
                absl::ToInt64Milliseconds(read - start), absl::ToInt64Milliseconds(absl::Now() - read));
   return result;
 }

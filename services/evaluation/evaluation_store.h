@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "ladder/evaluation/v1/evaluation.pb.h"
 #include "ladder/evaluation/v1/scorecard.pb.h"
 #include "services/evaluation/personnel_directory.h"
+#include "services/evaluation/score_rows.h"
 
 namespace ladder::evaluation {
 
@@ -44,13 +46,6 @@ struct EvaluationQuery {
   common::v1::Level level = common::v1::LEVEL_UNSPECIFIED;
   ev1::Evaluation::State state = ev1::Evaluation::STATE_UNSPECIFIED;
   api::PageRequest page;
-};
-
-// Validated scores of one participant.
-struct ScoreRow {
-  int64_t employee_id = 0;
-  std::vector<int> tenths;
-  int64_t composite_milli = 0;
 };
 
 struct RankingPage {
@@ -93,10 +88,18 @@ class EvaluationStore {
 
   virtual absl::StatusOr<ev1::Evaluation> RecordScores(int64_t cycle_id, const ScoreRow& row,
                                                        const MutationContext& context) = 0;
-  // The employee ids taking part in a cycle, with those whose evaluation is flagged.
+  // The employee ids taking part in a cycle, with those whose evaluation is flagged. The
+  // ids are a sorted array (8 bytes each, where a hash set takes 16 to 32): a cycle of a
+  // whole branch has a million.
   struct Participants {
-    absl::flat_hash_set<int64_t> all;
+    std::vector<int64_t> ids;  // ascending
     absl::flat_hash_set<int64_t> flagged;
+
+    // The position of `employee_id` in `ids`, or -1 if it takes no part.
+    int64_t IndexOf(int64_t employee_id) const {
+      const auto at = std::lower_bound(ids.begin(), ids.end(), employee_id);
+      return at != ids.end() && *at == employee_id ? at - ids.begin() : -1;
+    }
   };
   virtual absl::StatusOr<Participants> ParticipantsOf(int64_t cycle_id) = 0;
   // Writes rows in transactions of up to `batch_size` rows (all in one when batch_size is
@@ -104,7 +107,7 @@ class EvaluationStore {
   // batches that committed. Returns the number of rows written. Stops between batches when
   // `cancelled` says so; an error after some batches committed carries their row count in
   // its ErrorInfo metadata "written_rows".
-  virtual absl::StatusOr<int64_t> WriteScores(int64_t cycle_id, const std::vector<ScoreRow>& rows,
+  virtual absl::StatusOr<int64_t> WriteScores(int64_t cycle_id, const ScoreRows& rows,
                                               size_t batch_size, const MutationContext& context,
                                               const std::function<bool()>& cancelled) = 0;
   virtual absl::StatusOr<ev1::Evaluation> GetEvaluation(int64_t cycle_id, int64_t employee_id) = 0;

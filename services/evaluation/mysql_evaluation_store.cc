@@ -238,7 +238,7 @@ void UpdateScores(Connection& connection, int64_t cycle_id, const ScoreRow& row,
 
 // Writes many rows with multi-row upserts of kRowsPerStatement (the rows exist: every
 // participant got one when the cycle was created), and the remainder one by one.
-void UpsertScores(Connection& connection, int64_t cycle_id, const std::vector<ScoreRow>& rows,
+void UpsertScores(Connection& connection, int64_t cycle_id, const ScoreRows& rows,
                   size_t begin, size_t end, const std::string& scorer, const std::string& now) {
   static const std::string kBatchSql = [] {
     std::vector<std::string> values(kRowsPerStatement, "(?, ?, ?, ?, 2, ?, ?)");
@@ -257,16 +257,16 @@ void UpsertScores(Connection& connection, int64_t cycle_id, const std::vector<Sc
       int index = 1;
       for (size_t i = next; i < next + kRowsPerStatement; ++i) {
         batch.setInt64(index++, cycle_id);
-        batch.setInt64(index++, rows[i].employee_id);
-        batch.setString(index++, EncodeScores(rows[i].tenths));
-        batch.setInt64(index++, rows[i].composite_milli);
+        batch.setInt64(index++, rows.employee_id(i));
+        batch.setString(index++, EncodeScores(rows.tenths(i)));
+        batch.setInt64(index++, rows.composite_milli(i));
         batch.setString(index++, scorer);
         batch.setString(index++, now);
       }
       batch.executeUpdate();
     }
   }
-  for (; next < end; ++next) UpdateScores(connection, cycle_id, rows[next], scorer, now);
+  for (; next < end; ++next) UpdateScores(connection, cycle_id, rows.Row(next), scorer, now);
 }
 
 template <typename T>
@@ -578,15 +578,23 @@ absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::RecordScores(int64_t cycle
 absl::StatusOr<EvaluationStore::Participants> MySqlEvaluationStore::ParticipantsOf(int64_t cycle_id) {
   return db::WithConnection<Participants>(*pool_, [&](Connection& connection)
                                                       -> absl::StatusOr<Participants> {
-    db::Statement& select =
-        connection.Prepare("SELECT employee_id, state FROM evaluations WHERE cycle_id = ?");
-    select.setInt64(1, cycle_id);
-    ResultSetPtr row(select.executeQuery());
+    // By pages of the primary key: Connector/C++ holds a query's whole result in memory,
+    // and a cycle may have a million participants.
+    constexpr int kPage = 50000;
+    db::Statement& select = connection.Prepare(
+        "SELECT employee_id, state FROM evaluations WHERE cycle_id = ? AND employee_id > ? "
+        "ORDER BY employee_id LIMIT ?");
     Participants participants;
-    while (row->next()) {
-      participants.all.insert(row->getInt64(1));
-      if (row->getInt(2) == ev1::Evaluation::STATE_RECHECK_REQUESTED) {
-        participants.flagged.insert(row->getInt64(1));
+    int64_t after = 0;
+    for (int read = kPage; read == kPage;) {
+      select.setInt64(1, cycle_id);
+      select.setInt64(2, after);
+      select.setInt(3, kPage);
+      ResultSetPtr row(select.executeQuery());
+      for (read = 0; row->next(); ++read) {
+        after = row->getInt64(1);
+        participants.ids.push_back(after);
+        if (row->getInt(2) == ev1::Evaluation::STATE_RECHECK_REQUESTED) participants.flagged.insert(after);
       }
     }
     return participants;
@@ -594,7 +602,7 @@ absl::StatusOr<EvaluationStore::Participants> MySqlEvaluationStore::Participants
 }
 
 absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
-                                                          const std::vector<ScoreRow>& rows,
+                                                          const ScoreRows& rows,
                                                           size_t batch_size,
                                                           const MutationContext& context,
                                                           const std::function<bool()>& cancelled) {
@@ -636,8 +644,8 @@ absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
             while (row->next()) flagged.insert(row->getInt64(1));
           }
           for (size_t i = begin; i < end && !flagged.empty(); ++i) {
-            if (!flagged.contains(rows[i].employee_id)) continue;
-            const std::string name = EvaluationName(cycle_id, rows[i].employee_id);
+            if (!flagged.contains(rows.employee_id(i))) continue;
+            const std::string name = EvaluationName(cycle_id, rows.employee_id(i));
             return RuleViolationError("RECHECK_OPEN", name,
                                       absl::StrCat(name, " was flagged for re-check during the "
                                                          "import; answer the flag with "

@@ -33,7 +33,7 @@ class MySqlEvaluationStore final : public EvaluationStore {
   absl::StatusOr<ev1::Evaluation> RecordScores(int64_t cycle_id, const ScoreRow& row,
                                                const MutationContext& context) override;
   absl::StatusOr<Participants> ParticipantsOf(int64_t cycle_id) override;
-  absl::StatusOr<int64_t> WriteScores(int64_t cycle_id, const std::vector<ScoreRow>& rows,
+  absl::StatusOr<int64_t> WriteScores(int64_t cycle_id, const ScoreRows& rows,
                                       size_t batch_size, const MutationContext& context,
                                       const std::function<bool()>& cancelled) override;
   absl::StatusOr<ev1::Evaluation> GetEvaluation(int64_t cycle_id, int64_t employee_id) override;

@@ -106,7 +106,7 @@ int64_t CompositeMilli(const Scorecard& scorecard, const std::vector<int>& tenth
   return total;
 }
 
-std::string EncodeScores(const std::vector<int>& tenths) { return absl::StrJoin(tenths, ","); }
+std::string EncodeScores(absl::Span<const int> tenths) { return absl::StrJoin(tenths, ","); }
 
 absl::StatusOr<std::vector<Evaluation::Score>> DecodeScores(const Scorecard& scorecard,
                                                             absl::string_view encoded) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "ladder/evaluation/v1/evaluation.pb.h"
 #include "ladder/evaluation/v1/scorecard.pb.h"
@@ -36,7 +37,7 @@ absl::StatusOr<std::vector<int>> ScoresFor(
 int64_t CompositeMilli(const Scorecard& scorecard, const std::vector<int>& tenths);
 
 // Stored form "875,900,…" (tenths in indicator order) and back into proto scores.
-std::string EncodeScores(const std::vector<int>& tenths);
+std::string EncodeScores(absl::Span<const int> tenths);
 absl::StatusOr<std::vector<Evaluation::Score>> DecodeScores(const Scorecard& scorecard,
                                                             absl::string_view encoded);
 

@@ -25,8 +25,6 @@ namespace {
 constexpr size_t kRowsPerCall = 2000;
 // Rows per message within a call, as the contract suggests.
 constexpr size_t kRowsPerMessage = 500;
-// The service takes at most this many rows per import; --all-or-nothing sends one.
-constexpr size_t kMaxRowsAllOrNothing = 200000;
 
 struct ScoreRow {
   int64_t row = 0;
@@ -225,10 +223,6 @@ int ImportScores(Context& context, const Args& args) {
         absl::StrCat(cycle->name(), " (", cycle->display_name(),
                      ") is finalised: its scores no longer change")));
   }
-  if (all_or_nothing && rows.size() > kMaxRowsAllOrNothing) {
-    return context.Fail(absl::InvalidArgumentError(
-        absl::StrCat("--all-or-nothing takes at most ", kMaxRowsAllOrNothing, " rows")));
-  }
 
   int64_t written = 0;
   if (!dry_run && !rows.empty()) {
@@ -294,6 +288,13 @@ int ImportScores(Context& context, const Args& args) {
           column = number_col >= 0 ? number_col : employee_col;
         }
         report.Problem(rejected.row_number(), column + 1, columns.NameOf(column), rejected.reason());
+      }
+      if (response.rejected_count() > response.rejected_rows_size()) {
+        // The service lists the first 10,000 bad rows of a call and counts the rest.
+        report.Note(rows[end - 1].row,
+                    absl::StrCat(response.rejected_count() - response.rejected_rows_size(), " more of rows ",
+                                 rows[begin].row, "-", rows[end - 1].row,
+                                 " were refused; the service listed the first ", response.rejected_rows_size()));
       }
       progress.Advance(static_cast<int64_t>(end - begin));
     }

@@ -157,6 +157,7 @@ class ImportTest : public EvaluationServiceTestBase {
     std::map<int64_t, ev1::ImportScoresResponse::RejectedRow> by_row;
     for (const auto& rejected : response.rejected_rows()) by_row[rejected.row_number()] = rejected;
     EXPECT_EQ(by_row.size(), static_cast<size_t>(response.rejected_rows_size()));
+    EXPECT_EQ(response.rejected_count(), response.rejected_rows_size()) << "all of them listed";
     int bad = 0;
     for (int i = 0; i < kRows; ++i) {
       const Fault fault = FaultOf(i);
@@ -272,6 +273,32 @@ TEST_F(ImportTest, TenThousandRowsAllOrNothing) {
   ExpectStoredBigImport(cycle.name(), people, false);
   ASSERT_THAT(Import(Header(cycle.name(), true, request_id), good, &response, 1000), IsOk());
   EXPECT_EQ(response.written_count(), kRows - 50);
+  ExpectStoredBigImport(cycle.name(), people, false);
+}
+
+// An import is not limited in rows: the server holds only the good ones (one per
+// participant at most), counts every bad one and lists the first 10,000, so that a
+// whole branch's sheet goes in one stream and the answer stays small.
+TEST_F(ImportTest, AnImportOfAnySizeIsTakenAndItsBadRowsCounted) {
+  const Population& people = Big();
+  const ev1::Cycle cycle = CreateCycle(people.city);
+  std::vector<ev1::ImportScoresRequest::Row> rows = BigRows(people);
+  // Then 200,000 rows naming nobody of the cycle: more than an import used to take.
+  constexpr int kStrangers = 200000;
+  constexpr int64_t kFirstStrangerRow = 100000;
+  for (int i = 0; i < kStrangers; ++i) {
+    rows.push_back(Row(kFirstStrangerRow + i, absl::StrCat("employees/", 900000000 + i), ScoresOf(TenthsOf(i))));
+  }
+  ev1::ImportScoresResponse response;
+  ASSERT_THAT(Import(Header(cycle.name(), false, Unique("import-huge-")), rows, &response, 2000), IsOk());
+  EXPECT_EQ(response.written_count(), kRows - 50);
+  EXPECT_EQ(response.rejected_count(), 50 + kStrangers);
+  ASSERT_EQ(response.rejected_rows_size(), 10000);
+  // The first bad rows in the order they came: the sheet's 50, then strangers.
+  EXPECT_EQ(response.rejected_rows(0).row_number(), 7 + 2);
+  EXPECT_EQ(response.rejected_rows(50).row_number(), kFirstStrangerRow);
+  EXPECT_EQ(response.rejected_rows(9999).row_number(), kFirstStrangerRow + 10000 - 50 - 1);
+  EXPECT_EQ(response.rejected_rows(9999).field(), "employee");
   ExpectStoredBigImport(cycle.name(), people, false);
 }
 
