@@ -20,6 +20,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/db/connection_pool.h"
+#include "common/db/sql_script.h"
 #include "common/db/sql_error.h"
 #include "common/status/macros.h"
 #include "common/util/stable_hash.h"
@@ -177,29 +178,6 @@ absl::Status Apply(Connection& connection, const std::vector<Migration>& migrati
   }
   return absl::OkStatus();
 }
-
-}  // namespace
-
-std::vector<std::string> SplitSqlStatements(absl::string_view sql) {
-  std::vector<std::string> statements;
-  std::string current;
-  for (absl::string_view line : absl::StrSplit(sql, '\n')) {
-    absl::string_view trimmed = absl::StripAsciiWhitespace(line);
-    if (trimmed.empty() || absl::StartsWith(trimmed, "--")) continue;
-    // Trailing blanks (and the \r of a CRLF file) go, so a ';' ending the line is last.
-    absl::StrAppend(&current, current.empty() ? "" : "\n", absl::StripTrailingAsciiWhitespace(line));
-    if (absl::EndsWith(trimmed, ";")) {
-      current.pop_back();
-      while (!current.empty() && absl::ascii_isspace(current.back())) current.pop_back();
-      if (!current.empty()) statements.push_back(std::move(current));
-      current.clear();
-    }
-  }
-  if (!absl::StripAsciiWhitespace(current).empty()) statements.push_back(current);
-  return statements;
-}
-
-namespace {
 
 // One attempt of ApplyMigrations on a fresh session.
 absl::Status MigrateOnce(const DatabaseOptions& options, const std::vector<Migration>& migrations) {

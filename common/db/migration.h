@@ -26,8 +26,4 @@ struct Migration {
 absl::Status ApplyMigrations(const DatabaseOptions& options,
                              const std::vector<Migration>& migrations);
 
-// Splits a migration into statements at ';' that ends a line. Comment lines ("-- ") are
-// dropped. Exposed for tests.
-std::vector<std::string> SplitSqlStatements(absl::string_view sql);
-
 }  // namespace ladder::db

@@ -20,6 +20,7 @@
 #include "services/careerpath/distribution.h"
 #include "services/careerpath/request_validation.h"
 #include "services/careerpath/review_operation.h"
+#include "services/careerpath/waitlist_order.h"
 
 namespace ladder::careerpath {
 namespace {

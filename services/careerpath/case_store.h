@@ -108,9 +108,4 @@ absl::StatusOr<Response> RunClaimedAs(CaseStore& store, const db::RequestKey& ke
   return response;
 }
 
-// The waitlist order: the higher latest composite first, then the longer time at level
-// (the earlier day the level was taken, from the evidence's days at level and the day it
-// was judged: the case's decide_time, or its create_time), then the older case.
-bool WaitlistBefore(const cv1::Case& a, const cv1::Case& b);
-
 }  // namespace ladder::careerpath

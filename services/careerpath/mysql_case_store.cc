@@ -17,6 +17,7 @@
 #include "common/status/macros.h"
 #include "common/time/dates.h"
 #include "services/careerpath/case_rows.h"
+#include "services/careerpath/waitlist_order.h"
 #include "cppconn/datatype.h"
 #include "cppconn/exception.h"
 #include "cppconn/resultset.h"
@@ -67,28 +68,6 @@ absl::Status AnnotatePositions(Connection& connection, std::vector<cv1::Case>& c
 }
 
 }  // namespace
-
-namespace {
-
-// The day the level was taken, as a case's evidence has it: its days at level counted back
-// from the day it was judged (its last decision, or its proposal). Days at level alone
-// would favour whichever case was judged later.
-int64_t LevelTakenDay(const cv1::Case& value) {
-  const google::protobuf::Timestamp& judged = value.has_decide_time() ? value.decide_time() : value.create_time();
-  const absl::CivilDay day = absl::ToCivilDay(absl::FromUnixSeconds(judged.seconds()), BranchTimeZone());
-  return (day - absl::CivilDay(1970, 1, 1)) - value.evidence().days_at_level();
-}
-
-}  // namespace
-
-bool WaitlistBefore(const cv1::Case& a, const cv1::Case& b) {
-  const double ca = a.evidence().has_latest_composite() ? a.evidence().latest_composite() : -1;
-  const double cb = b.evidence().has_latest_composite() ? b.evidence().latest_composite() : -1;
-  if (std::fabs(ca - cb) > 1e-9) return ca > cb;
-  const int64_t since_a = LevelTakenDay(a), since_b = LevelTakenDay(b);
-  if (since_a != since_b) return since_a < since_b;
-  return IdOf(a.name()) < IdOf(b.name());
-}
 
 absl::StatusOr<std::pair<cv1::Case, bool>> MySqlCaseStore::CreateCase(const NewCase& fresh,
                                                                       const MutationContext& context) {

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
-#include "common/db/migration.h"
+#include "common/db/sql_script.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -16,6 +16,7 @@
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "services/careerpath/case_store.h"
+#include "services/careerpath/waitlist_order.h"
 #include "tests/services/careerpath/careerpath_test_base.h"
 
 namespace ladder::testing {

@@ -10,11 +10,12 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/time/dates.h"
-#include "services/careerpath/case_store.h"
+#include "services/careerpath/waitlist_order.h"
 
 namespace ladder::careerpath {
 namespace {
 
+namespace cv1 = ::ladder::careerpath::v1;
 using ::testing::ElementsAre;
 
 cv1::Case Waiting(int id, double composite, int days) {
