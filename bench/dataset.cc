@@ -157,4 +157,24 @@ absl::StatusOr<int64_t> LoadCycle(const db::DatabaseOptions& evaluation, int64_t
   return cycle_id;
 }
 
+absl::Status ScoreAndFinalise(const db::DatabaseOptions& evaluation, int64_t older, int64_t newer,
+                              int64_t employees) {
+  std::vector<std::string> sql = {absl::StrCat(
+      "UPDATE cycles SET display_name = '2026年第二季度', start_date = '2026-04-01', "
+      "end_date = '2026-06-30' WHERE id = ", older)};
+  // In slices: one statement over a million rows would outlast the session's statement bound.
+  constexpr int64_t kSlice = 50000;
+  for (int64_t cycle : {older, newer}) {
+    const int lower = cycle == older ? 30 : 0;
+    for (int64_t first = 1; first <= employees; first += kSlice) {
+      sql.push_back(absl::StrCat("UPDATE evaluations SET composite_milli = 40000 + (employee_id * 7919) % 60001 - ",
+                                 lower * 100, " WHERE cycle_id = ", cycle, " AND employee_id BETWEEN ", first,
+                                 " AND ", first + kSlice - 1));
+    }
+  }
+  sql.push_back(absl::StrCat("UPDATE cycles SET state = 3 WHERE id IN (", older, ", ", newer, ")"));
+  sql.push_back("ANALYZE TABLE evaluations, cycles");
+  return ExecuteAll(evaluation, sql);
+}
+
 }  // namespace ladder::bench

@@ -45,4 +45,11 @@ absl::StatusOr<Branch> LoadBranch(const db::DatabaseOptions& personnel, const Br
 absl::StatusOr<int64_t> LoadCycle(const db::DatabaseOptions& evaluation, int64_t scorecard_id,
                                   const Branch& branch);
 
+// Scores two cycles of the branch's `employees` (loaded by LoadCycle) and finalises them:
+// `older` becomes the quarter before `newer`. Composites spread over 40–100 by employee, the
+// same person a little lower the quarter before, so that a review of `newer` finds
+// promotions, demotions and eliminations to propose.
+absl::Status ScoreAndFinalise(const db::DatabaseOptions& evaluation, int64_t older, int64_t newer,
+                              int64_t employees);
+
 }  // namespace ladder::bench

@@ -236,6 +236,14 @@ ServerProcess::~ServerProcess() {
   Track(pid_, false);
 }
 
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  Track(pid_, false);
+  pid_ = -1;
+}
+
 int64_t ServerProcess::RssKib() const { return ProcStatusKib(pid_, "VmRSS"); }
 int64_t ServerProcess::PeakRssKib() const { return ProcStatusKib(pid_, "VmHWM"); }
 int64_t ServerProcess::Threads() const { return ProcStatusKib(pid_, "Threads"); }

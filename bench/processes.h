@@ -37,6 +37,9 @@ class ServerProcess final {
   // SIGTERM, then SIGKILL if it has not exited within a few seconds.
   ~ServerProcess();
 
+  // SIGKILL at once, as a crash or an OOM kill would end it: no shutdown of any kind.
+  void Kill();
+
   const std::string& name() const { return name_; }
   const std::string& address() const { return address_; }
   pid_t pid() const { return pid_; }

@@ -77,31 +77,6 @@ std::string UrlOf(const db::DatabaseOptions& options) {
   return absl::StrCat("mysql://", options.user, "@localhost/", options.database, "?socket=", options.socket);
 }
 
-// Scores both quarters for everyone and finalises them: the later one is cycle `newer`, the
-// earlier a copy of its participants. Composites spread over 40–100 by employee, the same
-// person a little lower the quarter before, so the review finds promotions, demotions and
-// eliminations to propose.
-void ScoreAndFinalise(testing::ScratchDatabase& evaluation, int64_t older, int64_t newer, int64_t employees) {
-  Must(evaluation.Execute(absl::StrCat(
-           "UPDATE cycles SET display_name = '2026年第二季度', start_date = '2026-04-01', "
-           "end_date = '2026-06-30' WHERE id = ", older)),
-       "dating the earlier quarter");
-  // In slices: one statement over a million rows would outlast the session's statement bound.
-  constexpr int64_t kSlice = 50000;
-  for (int64_t cycle : {older, newer}) {
-    const int lower = cycle == older ? 30 : 0;
-    for (int64_t first = 1; first <= employees; first += kSlice) {
-      Must(evaluation.Execute(absl::StrCat(
-               "UPDATE evaluations SET composite_milli = 40000 + (employee_id * 7919) % 60001 - ", lower * 100,
-               " WHERE cycle_id = ", cycle, " AND employee_id BETWEEN ", first, " AND ", first + kSlice - 1)),
-           "scoring");
-    }
-  }
-  Must(evaluation.Execute(absl::StrCat("UPDATE cycles SET state = 3 WHERE id IN (", older, ", ", newer, ")")),
-       "finalising");
-  Must(evaluation.Execute("ANALYZE TABLE evaluations, cycles"), "ANALYZE");
-}
-
 struct ReviewRun {
   double seconds = 0;
   cv1::RunCycleReviewResponse result;
@@ -246,7 +221,7 @@ int Run() {
   const int64_t scorecard_id = std::stoll(scorecard.name().substr(scorecard.name().rfind('/') + 1));
   const int64_t older = Must(LoadCycle(evaluation_db->options(), scorecard_id, branch), "the earlier quarter");
   const int64_t newer = Must(LoadCycle(evaluation_db->options(), scorecard_id, branch), "the later quarter");
-  ScoreAndFinalise(*evaluation_db, older, newer, branch.employees);
+  Must(ScoreAndFinalise(evaluation_db->options(), older, newer, branch.employees), "scoring the quarters");
   const int64_t idle_kib = careerpath->RssKib();
   std::fprintf(stderr, "review_bench: %lld participants in %d counties, set up in %.1f s; logs in %s\n",
                static_cast<long long>(branch.employees), shape.counties,
