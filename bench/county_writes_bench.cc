@@ -128,9 +128,8 @@ struct Run {
   int64_t lock_waits = 0;
 };
 
-Run Measure(const std::vector<std::unique_ptr<pv1::PersonnelService::Stub>>& stubs,
-            std::vector<Worklist>& work, const std::vector<db::DatabaseOptions>& nodes,
-            absl::Duration window, const std::string& tag) {
+Run Measure(const std::vector<std::unique_ptr<pv1::PersonnelService::Stub>>& stubs, std::vector<Worklist>& work,
+            const std::vector<db::DatabaseOptions>& nodes, absl::Duration window, const std::string& tag) {
   const int clients = static_cast<int>(work.size());
   std::vector<Result> per_client(clients);
   std::vector<int64_t> aborted(clients, 0);
@@ -157,8 +156,7 @@ Run Measure(const std::vector<std::unique_ptr<pv1::PersonnelService::Stub>>& stu
         context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
         const Clock::time_point began = Clock::now();
         const grpc::Status status = stub.ChangeLevel(&context, request, &employee);
-        const double micros =
-            std::chrono::duration<double, std::micro>(Clock::now() - began).count();
+        const double micros = std::chrono::duration<double, std::micro>(Clock::now() - began).count();
         if (status.ok()) {
           ++per_client[c].calls;
           per_client[c].latencies_us.push_back(static_cast<float>(micros));
@@ -225,8 +223,8 @@ void FollowFeed(pv1::PersonnelService::Stub& stub, const std::atomic<bool>& stop
   while (stream->Read(&message)) {
     const absl::Time arrived = absl::Now();
     for (const pv1::Change& change : message.changes()) {
-      const absl::Time made = absl::FromUnixSeconds(change.change_time().seconds()) +
-                              absl::Nanoseconds(change.change_time().nanos());
+      const absl::Time made =
+          absl::FromUnixSeconds(change.change_time().seconds()) + absl::Nanoseconds(change.change_time().nanos());
       delays_ms.push_back(static_cast<float>(absl::ToDoubleMilliseconds(arrived - made)));
     }
   }
@@ -273,8 +271,7 @@ int Main() {
   // Juniors of the first county, dealt to the clients; then the juniors of one county each.
   const auto juniors_of = [&](int64_t county) {
     return QueryIds(nodes[0], absl::StrCat("SELECT id FROM employees WHERE county_id = ", county,
-                                           " AND level = ", static_cast<int>(Level::LEVEL_JUNIOR),
-                                           " ORDER BY id"));
+                                           " AND level = ", static_cast<int>(Level::LEVEL_JUNIOR), " ORDER BY id"));
   };
   std::vector<Worklist> one_county(clients), spread(clients);
   const std::vector<int64_t> shared = juniors_of(branch.county_ids[0]);
@@ -291,8 +288,8 @@ int Main() {
   }
 
   auto credentials = Must(CallerCredentials(pki_dir, "bench-writes"), "caller credentials");
-  const int replicas = absl::GetFlag(FLAGS_replicas) > 0 ? absl::GetFlag(FLAGS_replicas)
-                                                          : static_cast<int>(nodes.size());
+  const int replicas =
+      absl::GetFlag(FLAGS_replicas) > 0 ? absl::GetFlag(FLAGS_replicas) : static_cast<int>(nodes.size());
   std::vector<std::unique_ptr<ServerProcess>> servers;
   std::vector<std::unique_ptr<pv1::PersonnelService::Stub>> stubs, stubs_without_feed;
   for (int r = 0; r < 2 * replicas; ++r) {
@@ -309,8 +306,7 @@ int Main() {
                  "--migrate=false",
                  // One token stands for all the clients: its limit is set high, not off.
                  "--max_calls_per_person=1000",
-                 absl::StrCat("--database=mysql://", node.user, "@localhost/", node.database,
-                              "?socket=", node.socket),
+                 absl::StrCat("--database=mysql://", node.user, "@localhost/", node.database, "?socket=", node.socket),
                  absl::StrCat("--change_feed=", with_feed ? "true" : "false")};
     for (std::string& flag : ServerSecurityFlags(pki_dir, "personnel")) spec.args.push_back(std::move(flag));
     spec.environment["LADDER_DATABASE_PASSWORD"] = node.password;
@@ -332,8 +328,8 @@ int Main() {
   for (int round = 0; round < absl::GetFlag(FLAGS_rounds); ++round) {
     Run a = Measure(stubs, one_county, nodes, absl::GetFlag(FLAGS_window), absl::StrCat("one-", round));
     Run b = Measure(stubs, spread, nodes, absl::GetFlag(FLAGS_window), absl::StrCat("spread-", round));
-    Run c = Measure(stubs_without_feed, spread, nodes, absl::GetFlag(FLAGS_window),
-                    absl::StrCat("without-feed-", round));
+    Run c =
+        Measure(stubs_without_feed, spread, nodes, absl::GetFlag(FLAGS_window), absl::StrCat("without-feed-", round));
     without_feed.result.Merge(c.result);
     // The same writes with a consumer following the feed: its delays (and what a watch costs).
     std::atomic<bool> stop_following{false};
@@ -352,36 +348,32 @@ int Main() {
     across.lock_waits += b.lock_waits;
   }
 
-  const std::string topology =
-      absl::GetFlag(FLAGS_topology).empty()
-          ? absl::StrCat(nodes.size(), " database node(s), ", replicas, " replica(s)")
-          : absl::GetFlag(FLAGS_topology);
+  const std::string topology = absl::GetFlag(FLAGS_topology).empty()
+                                   ? absl::StrCat(nodes.size(), " database node(s), ", replicas, " replica(s)")
+                                   : absl::GetFlag(FLAGS_topology);
   const auto describe = [](Run& run) {
     const double calls = static_cast<double>(std::max<int64_t>(1, run.result.calls + run.result.failures));
-    return absl::StrFormat("%.0f calls/s, p99 %.1f ms, %.3f lock waits/call, %d ABORTED, %d failed",
-                           run.result.Qps(), run.result.QuantileMs(0.99),
-                           static_cast<double>(run.lock_waits) / calls, run.aborted, run.result.failures);
+    return absl::StrFormat("%.0f calls/s, p99 %.1f ms, %.3f lock waits/call, %d ABORTED, %d failed", run.result.Qps(),
+                           run.result.QuantileMs(0.99), static_cast<double>(run.lock_waits) / calls, run.aborted,
+                           run.result.failures);
   };
   const double ratio = one.result.Qps() > 0 ? across.result.Qps() / one.result.Qps() : 0;
-  const double across_waits =
-      static_cast<double>(across.lock_waits) /
-      static_cast<double>(std::max<int64_t>(1, across.result.calls + across.result.failures));
+  const double across_waits = static_cast<double>(across.lock_waits) /
+                              static_cast<double>(std::max<int64_t>(1, across.result.calls + across.result.failures));
   const bool met = ratio >= 1.5 && across_waits < 0.05 && one.aborted == 0 && across.aborted == 0;
   const std::string one_line = describe(one);
   const std::string across_line = describe(across);
-  std::printf("county writes on %s, %d clients\n  one county:   %s\n  %d counties: %s\n"
-              "  across / one county: %.2f (target >= 1.5, < 0.05 lock waits/call, 0 ABORTED): %s\n",
-              topology.c_str(), clients, one_line.c_str(), clients, across_line.c_str(), ratio,
-              met ? "met" : "NOT met");
-  const double feed_cost =
-      without_feed.result.Qps() > 0 ? 1.0 - across.result.Qps() / without_feed.result.Qps() : 0;
+  std::printf(
+      "county writes on %s, %d clients\n  one county:   %s\n  %d counties: %s\n"
+      "  across / one county: %.2f (target >= 1.5, < 0.05 lock waits/call, 0 ABORTED): %s\n",
+      topology.c_str(), clients, one_line.c_str(), clients, across_line.c_str(), ratio, met ? "met" : "NOT met");
+  const double feed_cost = without_feed.result.Qps() > 0 ? 1.0 - across.result.Qps() / without_feed.result.Qps() : 0;
   const bool feed_met = feed_cost <= 0.10 && !feed_delays_ms.empty() && Quantile(feed_delays_ms, 0.99) < 1000;
   const std::string feed_line = absl::StrFormat(
       "with the feed %.0f calls/s, without %.0f calls/s: %.1f%% lower (target <= 10%%); followed by a watch "
       "%.0f calls/s, commit to delivery p50 %.0f ms, p99 %.0f ms over %d changes (target < 1 s)",
       across.result.Qps(), without_feed.result.Qps(), 100 * feed_cost, followed.result.Qps(),
-      Quantile(feed_delays_ms, 0.5),
-      Quantile(feed_delays_ms, 0.99), static_cast<int>(feed_delays_ms.size()));
+      Quantile(feed_delays_ms, 0.5), Quantile(feed_delays_ms, 0.99), static_cast<int>(feed_delays_ms.size()));
   std::printf("  change feed, %d counties: %s: %s\n", clients, feed_line.c_str(), feed_met ? "met" : "NOT met");
   if (!one.result.first_error.empty() || !across.result.first_error.empty()) {
     std::printf("  first error: %s\n",
@@ -390,9 +382,9 @@ int Main() {
   if (const std::string path = absl::GetFlag(FLAGS_markdown); !path.empty()) {
     std::ofstream out(path, std::ios::app);
     out << "| 8 | county writes, " << topology << ": " << clients << " clients in " << clients
-        << " counties (service) against " << clients << " in one county (baseline) | " << across_line
-        << " | " << one_line << " | " << absl::StrFormat("%.2f", ratio)
-        << " | ≥ 1.5, < 0.05 lock waits/call, 0 ABORTED | " << (met ? "met" : "**not met**") << " |\n";
+        << " counties (service) against " << clients << " in one county (baseline) | " << across_line << " | "
+        << one_line << " | " << absl::StrFormat("%.2f", ratio) << " | ≥ 1.5, < 0.05 lock waits/call, 0 ABORTED | "
+        << (met ? "met" : "**not met**") << " |\n";
     out << "| 8 | change feed, " << topology << ": ChangeLevel across " << clients
         << " counties with the feed (service) against without it (baseline), a WatchChanges consumer's delay | "
         << feed_line << " | | " << absl::StrFormat("%.3f", 1.0 - feed_cost) << " | ≥ 0.90, p99 < 1 s | "

@@ -42,14 +42,12 @@ absl::StatusOr<Branch> LoadBranch(const db::DatabaseOptions& personnel, const Br
 // Writes an OPEN cycle over the whole branch, scored with `scorecard_id`, with every
 // employee of `branch` as a participant (county, team and level as in personnel). Returns
 // the cycle's id.
-absl::StatusOr<int64_t> LoadCycle(const db::DatabaseOptions& evaluation, int64_t scorecard_id,
-                                  const Branch& branch);
+absl::StatusOr<int64_t> LoadCycle(const db::DatabaseOptions& evaluation, int64_t scorecard_id, const Branch& branch);
 
 // Scores two cycles of the branch's `employees` (loaded by LoadCycle) and finalises them:
 // `older` becomes the quarter before `newer`. Composites spread over 40–100 by employee, the
 // same person a little lower the quarter before, so that a review of `newer` finds
 // promotions, demotions and eliminations to propose.
-absl::Status ScoreAndFinalise(const db::DatabaseOptions& evaluation, int64_t older, int64_t newer,
-                              int64_t employees);
+absl::Status ScoreAndFinalise(const db::DatabaseOptions& evaluation, int64_t older, int64_t newer, int64_t employees);
 
 }  // namespace ladder::bench

@@ -65,8 +65,7 @@ bv1::EchoResponse Template() {
 
 class EchoServiceImpl final : public bv1::EchoService::Service {
  public:
-  grpc::Status Echo(grpc::ServerContext*, const bv1::EchoRequest* request,
-                    bv1::EchoResponse* response) override {
+  grpc::Status Echo(grpc::ServerContext*, const bv1::EchoRequest* request, bv1::EchoResponse* response) override {
     *response = template_;
     response->set_name(request->name());
     return grpc::Status::OK;
@@ -115,11 +114,9 @@ int Main(int argc, char** argv) {
     options.keys_dir = absl::GetFlag(FLAGS_jwt_keys_dir);
     options.issuer = absl::GetFlag(FLAGS_jwt_issuer);
     options.audience = absl::GetFlag(FLAGS_jwt_audience);
-    absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> verifier =
-        auth::JwtVerifier::Create(options);
+    absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> verifier = auth::JwtVerifier::Create(options);
     if (!verifier.ok()) {
-      spdlog::critical("event=startup_failed step=authentication error=\"{}\"",
-                       verifier.status().ToString());
+      spdlog::critical("event=startup_failed step=authentication error=\"{}\"", verifier.status().ToString());
       return EXIT_FAILURE;
     }
     authenticator = auth::Authenticator::Verifying(*std::move(verifier));

@@ -37,8 +37,8 @@ bool CountBefore(absl::string_view line, absl::string_view unit, int64_t* value)
 absl::Status WriteGrpcMessage(const std::string& path, const google::protobuf::Message& message) {
   const std::string bytes = message.SerializeAsString();
   const uint32_t size = static_cast<uint32_t>(bytes.size());
-  const char prefix[5] = {0, static_cast<char>(size >> 24), static_cast<char>(size >> 16),
-                          static_cast<char>(size >> 8), static_cast<char>(size)};
+  const char prefix[5] = {0, static_cast<char>(size >> 24), static_cast<char>(size >> 16), static_cast<char>(size >> 8),
+                          static_cast<char>(size)};
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(prefix, sizeof prefix);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
@@ -49,12 +49,18 @@ absl::Status WriteGrpcMessage(const std::string& path, const google::protobuf::M
 
 pid_t StartH2load(const H2loadCall& call, const std::vector<std::string>& run_flags, const std::string& log) {
   std::vector<std::string> args = {"h2load",
-                                   "-c", absl::StrCat(call.connections),
-                                   "-m", absl::StrCat(call.streams_per_connection),
-                                   "-d", call.body_path,
-                                   "-H", "content-type: application/grpc",
-                                   "-H", "te: trailers",
-                                   "-H", absl::StrCat("authorization: Bearer ", call.token)};
+                                   "-c",
+                                   absl::StrCat(call.connections),
+                                   "-m",
+                                   absl::StrCat(call.streams_per_connection),
+                                   "-d",
+                                   call.body_path,
+                                   "-H",
+                                   "content-type: application/grpc",
+                                   "-H",
+                                   "te: trailers",
+                                   "-H",
+                                   absl::StrCat("authorization: Bearer ", call.token)};
   args.insert(args.end(), run_flags.begin(), run_flags.end());
   args.insert(args.end(), call.extra_flags.begin(), call.extra_flags.end());
   args.push_back(absl::StrCat("https://", call.address, call.method));
@@ -95,11 +101,10 @@ absl::StatusOr<H2loadFigures> ParseH2loadSummary(absl::string_view output) {
 
 absl::StatusOr<H2loadFigures> RunH2load(const H2loadCall& call, absl::Duration warmup, absl::Duration duration,
                                         int64_t min_response_bytes, const std::string& log) {
-  const pid_t pid = StartH2load(
-      call,
-      {"-D", absl::StrCat(absl::ToInt64Milliseconds(duration), "ms"), "--warm-up-time",
-       absl::StrCat(absl::ToInt64Milliseconds(warmup), "ms")},
-      log);
+  const pid_t pid = StartH2load(call,
+                                {"-D", absl::StrCat(absl::ToInt64Milliseconds(duration), "ms"), "--warm-up-time",
+                                 absl::StrCat(absl::ToInt64Milliseconds(warmup), "ms")},
+                                log);
   if (pid < 0) return absl::UnavailableError("h2load could not be started");
   int status = 0;
   waitpid(pid, &status, 0);
@@ -113,10 +118,9 @@ absl::StatusOr<H2loadFigures> RunH2load(const H2loadCall& call, absl::Duration w
   if (!figures.ok()) return absl::InternalError(absl::StrCat(figures.status().message(), "; see ", log));
   if (figures->done == 0 || figures->succeeded != figures->done ||
       figures->data_bytes < figures->done * min_response_bytes) {
-    return absl::InternalError(absl::StrCat("h2load: ", figures->succeeded, " of ", figures->done,
-                                            " calls answered with ", figures->data_bytes,
-                                            " bytes of data (each needs at least ", min_response_bytes,
-                                            "): calls were refused; see ", log));
+    return absl::InternalError(absl::StrCat(
+        "h2load: ", figures->succeeded, " of ", figures->done, " calls answered with ", figures->data_bytes,
+        " bytes of data (each needs at least ", min_response_bytes, "): calls were refused; see ", log));
   }
   return figures;
 }

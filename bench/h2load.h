@@ -31,7 +31,7 @@ struct H2loadCall {
   std::string token;      // the bearer token every call carries
   std::string body_path;  // written by WriteGrpcMessage
   int connections = 1;
-  int streams_per_connection = 16;  // calls in flight on each connection
+  int streams_per_connection = 16;       // calls in flight on each connection
   std::vector<std::string> extra_flags;  // e.g. {"-w", "0"} or {"--rps", "50"}
 };
 
@@ -43,7 +43,7 @@ pid_t StartH2load(const H2loadCall& call, const std::vector<std::string>& run_fl
 struct H2loadFigures {
   double requests_per_second = 0;
   int64_t done = 0;
-  int64_t succeeded = 0;  // HTTP-level: a gRPC refusal is a success here
+  int64_t succeeded = 0;   // HTTP-level: a gRPC refusal is a success here
   int64_t data_bytes = 0;  // response data received (gRPC messages with their prefixes)
 };
 

@@ -37,9 +37,8 @@ ev1::CreateScorecardRequest ScorecardRequest(const std::string& display_name) {
   return request;
 }
 
-absl::StatusOr<double> ImportThroughService(ev1::EvaluationService::Stub& stub,
-                                            const std::string& cycle, int64_t first_employee,
-                                            int rows, int run) {
+absl::StatusOr<double> ImportThroughService(ev1::EvaluationService::Stub& stub, const std::string& cycle,
+                                            int64_t first_employee, int rows, int run) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
   ev1::ImportScoresResponse response;
@@ -70,18 +69,16 @@ absl::StatusOr<double> ImportThroughService(ev1::EvaluationService::Stub& stub,
     return absl::InternalError(absl::StrCat("ImportScores failed: ", status.error_message()));
   }
   if (response.written_count() != rows || response.rejected_rows_size() != 0) {
-    return absl::InternalError(absl::StrCat("ImportScores wrote ", response.written_count(), " of ",
-                                            rows, " rows (", response.rejected_rows_size(),
-                                            " rejected)"));
+    return absl::InternalError(absl::StrCat("ImportScores wrote ", response.written_count(), " of ", rows, " rows (",
+                                            response.rejected_rows_size(), " rejected)"));
   }
   return seconds;
 }
 
-absl::StatusOr<double> InsertRaw(db::ConnectionPool& pool, int64_t cycle_id, int64_t first_employee,
-                                 int rows, int run) {
+absl::StatusOr<double> InsertRaw(db::ConnectionPool& pool, int64_t cycle_id, int64_t first_employee, int rows,
+                                 int run) {
   if (rows % kRawRowsPerStatement != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("rows must be a multiple of ", kRawRowsPerStatement));
+    return absl::InvalidArgumentError(absl::StrCat("rows must be a multiple of ", kRawRowsPerStatement));
   }
   std::vector<std::string> values(kRawRowsPerStatement, "(?, ?, ?, ?, 2, ?, UTC_TIMESTAMP(6))");
   const std::string sql = absl::StrCat(
@@ -95,8 +92,7 @@ absl::StatusOr<double> InsertRaw(db::ConnectionPool& pool, int64_t cycle_id, int
   for (int begin = 0; begin < rows; begin += kRowsPerTransaction) {
     absl::Status status = db::RunInTransaction(pool, [&](db::Connection& connection) {
       db::Statement& statement = connection.Prepare(sql);
-      for (int chunk = begin; chunk < std::min(rows, begin + kRowsPerTransaction);
-           chunk += kRawRowsPerStatement) {
+      for (int chunk = begin; chunk < std::min(rows, begin + kRowsPerTransaction); chunk += kRawRowsPerStatement) {
         int index = 1;
         for (int i = chunk; i < chunk + kRawRowsPerStatement; ++i) {
           std::vector<int> tenths;

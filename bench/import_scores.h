@@ -25,15 +25,13 @@ evaluation::v1::CreateScorecardRequest ScorecardRequest(const std::string& displ
 // `cycle` through the service; `run` varies the scores (and the request id) between runs.
 // The stub's channel carries the caller's token (CallerCredentials, security.h).
 // Returns the seconds the stream took, or the error.
-absl::StatusOr<double> ImportThroughService(evaluation::v1::EvaluationService::Stub& stub,
-                                            const std::string& cycle, int64_t first_employee,
-                                            int rows, int run);
+absl::StatusOr<double> ImportThroughService(evaluation::v1::EvaluationService::Stub& stub, const std::string& cycle,
+                                            int64_t first_employee, int rows, int run);
 
 // The same rows upserted straight into the evaluations table. `rows` must be a multiple
 // of kRawRowsPerStatement.
 inline constexpr int kRawRowsPerStatement = 250;
-absl::StatusOr<double> InsertRaw(db::ConnectionPool& pool, int64_t cycle_id, int64_t first_employee,
-                                 int rows, int run);
+absl::StatusOr<double> InsertRaw(db::ConnectionPool& pool, int64_t cycle_id, int64_t first_employee, int rows, int run);
 
 // Puts the cycle's evaluations back to unscored (untimed), so that each side of the
 // measurement does the same work: a first scoring, whose rows grow, not a rewrite in place.

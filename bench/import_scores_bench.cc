@@ -80,11 +80,9 @@ int Run(int rows, int runs) {
   // minted once (the set-up calls below use the test helpers' tokens).
   absl::StatusOr<std::string> pki_dir = PkiDir();
   Check(pki_dir.ok(), pki_dir.status().ToString());
-  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
-      CallerCredentials(*pki_dir, "bench");
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials = CallerCredentials(*pki_dir, "bench");
   Check(credentials.ok(), credentials.status().ToString());
-  auto importer = ev1::EvaluationService::NewStub(
-      grpc::CreateChannel((*evaluation_server)->address(), *credentials));
+  auto importer = ev1::EvaluationService::NewStub(grpc::CreateChannel((*evaluation_server)->address(), *credentials));
 
   // A county, a scorecard and a cycle through the APIs; the 100,000 participants are put
   // straight into the cycle (creating that many people through personnel is not what is
@@ -104,8 +102,7 @@ int Run(int rows, int runs) {
   auto evaluations = (*evaluation_server)->NewStub();
   const ev1::CreateScorecardRequest scorecard_request = ScorecardRequest("bench");
   ev1::Scorecard scorecard;
-  Check(evaluations->CreateScorecard(testing::CallContext().get(), scorecard_request, &scorecard).ok(),
-        "scorecard");
+  Check(evaluations->CreateScorecard(testing::CallContext().get(), scorecard_request, &scorecard).ok(), "scorecard");
   ev1::CreateCycleRequest cycle_request;
   ev1::Cycle* cycle = cycle_request.mutable_cycle();
   cycle->set_display_name("bench");
@@ -137,8 +134,7 @@ int Run(int rows, int runs) {
 
   db::ConnectionPool raw_pool((*evaluation_db)->options());
   // Warm both paths (connections, prepared statements, buffer pool) before measuring.
-  Value(ImportThroughService(*importer, created.name(), first_employee, std::min(rows, 5000),
-                             100));
+  Value(ImportThroughService(*importer, created.name(), first_employee, std::min(rows, 5000), 100));
   Value(InsertRaw(raw_pool, cycle_id, first_employee, std::min(rows, 5000), 100));
   std::vector<double> service, raw;
   int64_t resident_before_kib = 0, peak_kib = 0;
@@ -151,8 +147,7 @@ int Run(int rows, int runs) {
         // client's, which makes its rows as it sends them.
         Check(ResetPeakRss(getpid()), "resetting VmHWM (/proc/self/clear_refs)");
         resident_before_kib = ProcStatusKib(getpid(), "VmRSS");
-        service.push_back(Value(
-            ImportThroughService(*importer, created.name(), first_employee, rows, run)));
+        service.push_back(Value(ImportThroughService(*importer, created.name(), first_employee, rows, run)));
         peak_kib = std::max(peak_kib, ProcStatusKib(getpid(), "VmHWM"));
       } else {
         raw.push_back(Value(InsertRaw(raw_pool, cycle_id, first_employee, rows, run)));
@@ -162,10 +157,9 @@ int Run(int rows, int runs) {
   const double service_s = Median(service);
   const double raw_s = Median(raw);
   std::printf("ImportScores, %d rows, median of %d runs\n", rows, runs);
-  std::printf("  service (gRPC stream, validation, batched transactions): %8.3f s  %9.0f rows/s\n",
-              service_s, rows / service_s);
-  std::printf("  raw batched upsert through Connector/C++:               %8.3f s  %9.0f rows/s\n",
-              raw_s, rows / raw_s);
+  std::printf("  service (gRPC stream, validation, batched transactions): %8.3f s  %9.0f rows/s\n", service_s,
+              rows / service_s);
+  std::printf("  raw batched upsert through Connector/C++:               %8.3f s  %9.0f rows/s\n", raw_s, rows / raw_s);
   std::printf("  ratio service/raw: %.2f (target <= 2.00) %s\n", service_s / raw_s,
               service_s / raw_s <= 2.0 ? "MET" : "NOT MET");
   std::printf("  resident during the service's import: %.1f MiB before, peak %.1f MiB (+%.1f)\n",

@@ -111,8 +111,7 @@ ABSL_FLAG(std::string, markdown, "", "also write the results table in Markdown t
 ABSL_FLAG(std::string, try_personnel_sql, "",
           "a statement run on the personnel database after the data is loaded, to measure a "
           "schema change (an index) before writing its migration");
-ABSL_FLAG(std::vector<std::string>, only, {},
-          "run only these scenarios, e.g. --only=1,2 (for profiling one of them)");
+ABSL_FLAG(std::vector<std::string>, only, {}, "run only these scenarios, e.g. --only=1,2 (for profiling one of them)");
 
 namespace ladder::bench {
 namespace {
@@ -155,8 +154,7 @@ double Mib(int64_t kib) { return kib / 1024.0; }
 template <typename Request, typename Response>
 class UnarySlot final : public Slot {
  public:
-  using Call = std::function<void(grpc::ClientContext*, const Request*, Response*,
-                                  std::function<void(grpc::Status)>)>;
+  using Call = std::function<void(grpc::ClientContext*, const Request*, Response*, std::function<void(grpc::Status)>)>;
   // Fills the next request; false when there is no more work.
   using Fill = std::function<bool(Request&, std::mt19937_64&)>;
   // Whether a completed call counts as done right (refusals can be expected outcomes).
@@ -230,11 +228,10 @@ class CounterProbe {
   Counters Read() {
     Counters counters;
     try {
-      std::unique_ptr<sql::ResultSet> rows(
-          connection_
-              ->Prepare("SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', "
-                        "'Com_stmt_prepare', 'Com_stmt_execute')")
-              .executeQuery());
+      std::unique_ptr<sql::ResultSet> rows(connection_
+                                               ->Prepare("SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', "
+                                                         "'Com_stmt_prepare', 'Com_stmt_execute')")
+                                               .executeQuery());
       while (rows->next()) {
         const std::string name = std::string(rows->getString(1));
         const int64_t value = rows->getInt64(2);
@@ -281,11 +278,9 @@ size_t Width(const std::string& text) {
 }
 
 std::string TextTable(const std::vector<Row>& rows) {
-  std::vector<std::vector<std::string>> cells = {
-      {"#", "scenario", "service", "baseline", "ratio", "target", ""}};
+  std::vector<std::vector<std::string>> cells = {{"#", "scenario", "service", "baseline", "ratio", "target", ""}};
   for (const Row& row : rows) {
-    cells.push_back(
-        {row.number, row.scenario, row.service, row.baseline, row.ratio, row.target, Verdict(row)});
+    cells.push_back({row.number, row.scenario, row.service, row.baseline, row.ratio, row.target, Verdict(row)});
   }
   std::vector<size_t> widths(7, 0);
   for (const auto& line : cells) {
@@ -307,9 +302,9 @@ std::string MarkdownTable(const std::vector<Row>& rows) {
       "| # | scenario | service | baseline | ratio | target | |\n"
       "|---|---|---|---|---|---|---|\n";
   for (const Row& row : rows) {
-    absl::StrAppend(&text, "| ", row.number, " | ", row.scenario, " | ", row.service, " | ",
-                    row.baseline, " | ", row.ratio, " | ", row.target, " | ",
-                    row.met.has_value() ? (*row.met ? "met" : "**not met**") : "", " |\n");
+    absl::StrAppend(&text, "| ", row.number, " | ", row.scenario, " | ", row.service, " | ", row.baseline, " | ",
+                    row.ratio, " | ", row.target, " | ", row.met.has_value() ? (*row.met ? "met" : "**not met**") : "",
+                    " |\n");
   }
   return text;
 }
@@ -428,20 +423,18 @@ class Benchmark {
 
   void Prepare() {
     const absl::Time start = absl::Now();
-    Say(absl::StrCat("ladder_bench", s_.smoke ? " --smoke" : "", ": ", s_.shape.counties,
-                     " counties x ", s_.shape.managers_per_county,
-                     " customer managers; client cpu ", s_.client_cpu, ", server cpu ",
-                     s_.server_cpu, "; TLS and tokens from ", s_.pki_dir, "; server logs in ",
-                     s_.log_dir));
+    Say(absl::StrCat("ladder_bench", s_.smoke ? " --smoke" : "", ": ", s_.shape.counties, " counties x ",
+                     s_.shape.managers_per_county, " customer managers; client cpu ", s_.client_cpu, ", server cpu ",
+                     s_.server_cpu, "; TLS and tokens from ", s_.pki_dir, "; server logs in ", s_.log_dir));
     // One token for the whole run, as a client system holds one: the servers verify it on
     // its first call and find it in their cache after that.
     credentials_ = Must(CallerCredentials(s_.pki_dir, "bench"), "minting the benchmark's token");
-    personnel_db_ = Must(testing::ScratchDatabase::Create("bench_p", personnel::Migrations()),
-                         "creating the personnel database");
-    evaluation_db_ = Must(testing::ScratchDatabase::Create("bench_e", evaluation::Migrations()),
-                          "creating the evaluation database");
-    careerpath_db_ = Must(testing::ScratchDatabase::Create("bench_c", careerpath::Migrations()),
-                          "creating the careerpath database");
+    personnel_db_ =
+        Must(testing::ScratchDatabase::Create("bench_p", personnel::Migrations()), "creating the personnel database");
+    evaluation_db_ =
+        Must(testing::ScratchDatabase::Create("bench_e", evaluation::Migrations()), "creating the evaluation database");
+    careerpath_db_ =
+        Must(testing::ScratchDatabase::Create("bench_c", careerpath::Migrations()), "creating the careerpath database");
     branch_ = Must(LoadBranch(personnel_db_->options(), s_.shape), "loading the branch");
     if (!s_.try_personnel_sql.empty()) {
       Say(absl::StrCat("trying on the personnel database: ", s_.try_personnel_sql));
@@ -449,22 +442,21 @@ class Benchmark {
     }
     Must(personnel_db_->Execute("ANALYZE TABLE employees, org_units, teams"), "ANALYZE");
     const double loaded_s = absl::ToDoubleSeconds(absl::Now() - start);
-    Say(absl::StrFormat("loaded %d employees in %d counties in %.1f s", branch_.employees,
-                        s_.shape.counties, loaded_s));
+    Say(absl::StrFormat("loaded %d employees in %d counties in %.1f s", branch_.employees, s_.shape.counties,
+                        loaded_s));
 
     // The echo baseline has no certificate of its own in the PKI; personnel's serves it (the
     // same key type and chain, so the same handshake and record layer).
-    echo_ = StartServer("echo", "bench/echo_server", "ladder.bench.v1.EchoService", nullptr, {},
-                        "personnel");
-    personnel_ = StartServer("personnel", "services/personnel/personnel_server",
-                             "ladder.personnel.v1.PersonnelService", personnel_db_.get(), {});
-    evaluation_ = StartServer("evaluation", "services/evaluation/evaluation_server",
-                              "ladder.evaluation.v1.EvaluationService", evaluation_db_.get(),
-                              {absl::StrCat("--personnel=", personnel_->address())});
-    careerpath_ = StartServer("careerpath", "services/careerpath/careerpath_server",
-                              "ladder.careerpath.v1.CareerPathService", careerpath_db_.get(),
-                              {absl::StrCat("--personnel=", personnel_->address()),
-                               absl::StrCat("--evaluation=", evaluation_->address())});
+    echo_ = StartServer("echo", "bench/echo_server", "ladder.bench.v1.EchoService", nullptr, {}, "personnel");
+    personnel_ = StartServer("personnel", "services/personnel/personnel_server", "ladder.personnel.v1.PersonnelService",
+                             personnel_db_.get(), {});
+    evaluation_ =
+        StartServer("evaluation", "services/evaluation/evaluation_server", "ladder.evaluation.v1.EvaluationService",
+                    evaluation_db_.get(), {absl::StrCat("--personnel=", personnel_->address())});
+    careerpath_ = StartServer(
+        "careerpath", "services/careerpath/careerpath_server", "ladder.careerpath.v1.CareerPathService",
+        careerpath_db_.get(),
+        {absl::StrCat("--personnel=", personnel_->address()), absl::StrCat("--evaluation=", evaluation_->address())});
     // Idle: started, connected to their databases, serving, nothing asked yet.
     absl::SleepFor(absl::Milliseconds(500));
     for (ServerProcess* server : Servers()) idle_rss_kib_.push_back(server->RssKib());
@@ -481,23 +473,18 @@ class Benchmark {
     // participants (the whole branch) straight into the database.
     grpc::ClientContext context;
     ev1::Scorecard scorecard;
-    const grpc::Status created =
-        evaluation_stub_->CreateScorecard(&context, ScorecardRequest("季度考核"), &scorecard);
+    const grpc::Status created = evaluation_stub_->CreateScorecard(&context, ScorecardRequest("季度考核"), &scorecard);
     if (!created.ok()) Fail(absl::StrCat("CreateScorecard: ", GrpcError(created)));
-    const int64_t scorecard_id =
-        std::stoll(scorecard.name().substr(scorecard.name().rfind('/') + 1));
-    cycle_id_ =
-        Must(LoadCycle(evaluation_db_->options(), scorecard_id, branch_), "loading the cycle");
+    const int64_t scorecard_id = std::stoll(scorecard.name().substr(scorecard.name().rfind('/') + 1));
+    cycle_id_ = Must(LoadCycle(evaluation_db_->options(), scorecard_id, branch_), "loading the cycle");
     Must(evaluation_db_->Execute("ANALYZE TABLE evaluations"), "ANALYZE");
     Say(absl::StrFormat("set up in %.1f s", absl::ToDoubleSeconds(absl::Now() - start)));
   }
 
   // Starts a server with the PKI's certificate `certificate` (default: its own, `name`).
   std::unique_ptr<ServerProcess> StartServer(const std::string& name, const std::string& binary,
-                                             const std::string& health,
-                                             const testing::ScratchDatabase* database,
-                                             std::vector<std::string> args,
-                                             const std::string& certificate = "") {
+                                             const std::string& health, const testing::ScratchDatabase* database,
+                                             std::vector<std::string> args, const std::string& certificate = "") {
     LadderServerSetup setup;
     setup.build_dir = s_.build_dir;
     setup.pki_dir = s_.pki_dir;
@@ -528,8 +515,7 @@ class Benchmark {
 
   // The database server's process, when it runs on this machine (it listens on a socket).
   int DatabasePid() {
-    std::unique_ptr<db::Connection> connection =
-        Must(db::Connection::Open(personnel_db_->options()), "connecting");
+    std::unique_ptr<db::Connection> connection = Must(db::Connection::Open(personnel_db_->options()), "connecting");
     try {
       std::unique_ptr<sql::ResultSet> row(connection->Prepare("SELECT @@pid_file").executeQuery());
       if (!row->next()) return -1;
@@ -569,16 +555,15 @@ class Benchmark {
   }
 
   int64_t RandomCounty(std::mt19937_64& random) const {
-    return branch_.county_ids[std::uniform_int_distribution<size_t>(
-        0, branch_.county_ids.size() - 1)(random)];
+    return branch_.county_ids[std::uniform_int_distribution<size_t>(0, branch_.county_ids.size() - 1)(random)];
   }
 
   // Fails the run (after the table is printed) when calls that must succeed did not.
   bool Expect(Result& result, const std::string& what) {
     if (result.failures > 0 || result.calls == 0) {
       failed_ = true;
-      Say(absl::StrCat("ERROR: ", what, ": ", result.calls, " calls succeeded, ", result.failures,
-                       " failed", result.first_error.empty() ? "" : ": ", result.first_error));
+      Say(absl::StrCat("ERROR: ", what, ": ", result.calls, " calls succeeded, ", result.failures, " failed",
+                       result.first_error.empty() ? "" : ": ", result.first_error));
       return false;
     }
     return true;
@@ -609,9 +594,7 @@ class Benchmark {
     return RunUnary<bv1::EchoRequest, bv1::EchoResponse>(
         options,
         [stub](grpc::ClientContext* c, const bv1::EchoRequest* q, bv1::EchoResponse* r,
-               std::function<void(grpc::Status)> done) {
-          stub->async()->Echo(c, q, r, std::move(done));
-        },
+               std::function<void(grpc::Status)> done) { stub->async()->Echo(c, q, r, std::move(done)); },
         [this](bv1::EchoRequest& q, std::mt19937_64& random) {
           q.set_name(absl::StrCat("employees/", RandomEmployee(random)));
           return true;
@@ -623,9 +606,7 @@ class Benchmark {
     return RunUnary<pv1::GetEmployeeRequest, pv1::Employee>(
         options,
         [stub](grpc::ClientContext* c, const pv1::GetEmployeeRequest* q, pv1::Employee* r,
-               std::function<void(grpc::Status)> done) {
-          stub->async()->GetEmployee(c, q, r, std::move(done));
-        },
+               std::function<void(grpc::Status)> done) { stub->async()->GetEmployee(c, q, r, std::move(done)); },
         [this](pv1::GetEmployeeRequest& q, std::mt19937_64& random) {
           q.set_name(absl::StrCat("employees/", RandomEmployee(random)));
           return true;
@@ -643,21 +624,19 @@ class Benchmark {
   }
 
   Result GetRawLoad(const RunOptions& options) {
-    const std::string sql =
-        absl::StrCat("SELECT ", personnel::rows::kEmployeeColumns, " FROM employees WHERE id = ?");
+    const std::string sql = absl::StrCat("SELECT ", personnel::rows::kEmployeeColumns, " FROM employees WHERE id = ?");
     std::vector<std::mt19937_64> randoms;
     for (int i = 0; i < options.concurrency; ++i) randoms.emplace_back(2000 + i);
     return RunThreads(options, [&](int worker, std::string* error) {
       const int64_t id = RandomEmployee(randoms[worker]);
-      const absl::Status status =
-          db::WithConnection(*raw_personnel_, [&](db::Connection& connection) {
-            db::Statement& select = connection.Prepare(sql);
-            select.setInt64(1, id);
-            std::unique_ptr<sql::ResultSet> row(select.executeQuery());
-            if (!row->next()) return absl::NotFoundError(absl::StrCat("employees/", id));
-            checksum_ += TouchEmployeeRow(*row);
-            return absl::OkStatus();
-          });
+      const absl::Status status = db::WithConnection(*raw_personnel_, [&](db::Connection& connection) {
+        db::Statement& select = connection.Prepare(sql);
+        select.setInt64(1, id);
+        std::unique_ptr<sql::ResultSet> row(select.executeQuery());
+        if (!row->next()) return absl::NotFoundError(absl::StrCat("employees/", id));
+        checksum_ += TouchEmployeeRow(*row);
+        return absl::OkStatus();
+      });
       if (!status.ok()) *error = status.ToString();
       return status.ok() ? Outcome::kOk : Outcome::kFailed;
     });
@@ -672,18 +651,16 @@ class Benchmark {
       raw.Merge(Measured({}, [&] { return GetRawLoad(Window(s_.concurrency)); }));
       service.Merge(Measured({personnel_->pid()}, [&] { return GetLoad(Window(s_.concurrency)); }));
     }
-    const bool valid = Expect(echo, "echo") & Expect(raw, "GetEmployee raw query") &
-                       Expect(service, "GetEmployee");
+    const bool valid = Expect(echo, "echo") & Expect(raw, "GetEmployee raw query") & Expect(service, "GetEmployee");
     Detail("E  echo (bootstrap, no database)", echo);
     Detail("D  raw query through the pool", raw);
     Detail("S  PersonnelService.GetEmployee", service);
     const double limit = 1.0 / (1.0 / echo.Qps() + 1.0 / raw.Qps());
     const double ratio = service.Qps() / limit;
-    rows_.push_back(
-        {"1", absl::StrCat("GetEmployee, ", s_.concurrency, " in flight (QPS)"),
-         absl::StrFormat("%.0f qps, p99 %.2f ms", service.Qps(), service.QuantileMs(0.99)),
-         absl::StrFormat("E %.0f, D %.0f -> L %.0f qps", echo.Qps(), raw.Qps(), limit),
-         absl::StrFormat("%.2f x L", ratio), ">= 0.80 x L", valid && ratio >= 0.8});
+    rows_.push_back({"1", absl::StrCat("GetEmployee, ", s_.concurrency, " in flight (QPS)"),
+                     absl::StrFormat("%.0f qps, p99 %.2f ms", service.Qps(), service.QuantileMs(0.99)),
+                     absl::StrFormat("E %.0f, D %.0f -> L %.0f qps", echo.Qps(), raw.Qps(), limit),
+                     absl::StrFormat("%.2f x L", ratio), ">= 0.80 x L", valid && ratio >= 0.8});
     GetEmployeeFromH2load(service);
   }
 
@@ -731,17 +708,14 @@ class Benchmark {
     pv1::PersonnelService::Stub* stub = personnel_stub_.get();
     return RunUnary<pv1::ListEmployeesRequest, pv1::ListEmployeesResponse>(
         options,
-        [stub](grpc::ClientContext* c, const pv1::ListEmployeesRequest* q,
-               pv1::ListEmployeesResponse* r, std::function<void(grpc::Status)> done) {
-          stub->async()->ListEmployees(c, q, r, std::move(done));
-        },
+        [stub](grpc::ClientContext* c, const pv1::ListEmployeesRequest* q, pv1::ListEmployeesResponse* r,
+               std::function<void(grpc::Status)> done) { stub->async()->ListEmployees(c, q, r, std::move(done)); },
         [this](pv1::ListEmployeesRequest& q, std::mt19937_64& random) {
           q.set_county(absl::StrCat("orgUnits/", RandomCounty(random)));
           q.set_page_size(kPage);
           return true;
         },
-        [](const grpc::Status& status, const pv1::ListEmployeesResponse& response,
-           std::string* error) {
+        [](const grpc::Status& status, const pv1::ListEmployeesResponse& response, std::string* error) {
           if (status.ok() && response.employees_size() != kPage) {
             *error = absl::StrCat("a page of ", response.employees_size(), " employees");
             return false;
@@ -760,53 +734,49 @@ class Benchmark {
     for (int i = 0; i < options.concurrency; ++i) randoms.emplace_back(3000 + i);
     return RunThreads(options, [&](int worker, std::string* error) {
       const int64_t county = RandomCounty(randoms[worker]);
-      const absl::Status status =
-          db::WithConnection(*raw_personnel_, [&](db::Connection& connection) {
-            db::Statement& select = connection.Prepare(sql);
-            select.setInt64(1, 0);
-            select.setInt64(2, county);
-            select.setInt(3, kPage + 1);
-            std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
-            int count = 0;
-            while (rows->next()) {
-              checksum_ += TouchEmployeeRow(*rows);
-              ++count;
-            }
-            if (count != std::min(kPage + 1, s_.shape.managers_per_county)) {
-              return absl::InternalError(absl::StrCat("a page of ", count, " rows"));
-            }
-            return absl::OkStatus();
-          });
+      const absl::Status status = db::WithConnection(*raw_personnel_, [&](db::Connection& connection) {
+        db::Statement& select = connection.Prepare(sql);
+        select.setInt64(1, 0);
+        select.setInt64(2, county);
+        select.setInt(3, kPage + 1);
+        std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
+        int count = 0;
+        while (rows->next()) {
+          checksum_ += TouchEmployeeRow(*rows);
+          ++count;
+        }
+        if (count != std::min(kPage + 1, s_.shape.managers_per_county)) {
+          return absl::InternalError(absl::StrCat("a page of ", count, " rows"));
+        }
+        return absl::OkStatus();
+      });
       if (!status.ok()) *error = status.ToString();
       return status.ok() ? Outcome::kOk : Outcome::kFailed;
     });
   }
 
   void ListEmployees() {
-    Section(absl::StrCat("2. ListEmployees, a page of ", kPage, " in one county, ", s_.concurrency,
-                         " calls in flight"));
+    Section(
+        absl::StrCat("2. ListEmployees, a page of ", kPage, " in one county, ", s_.concurrency, " calls in flight"));
     Result raw, service;
     for (int round = 0; round < s_.rounds; ++round) {
       raw.Merge(Measured({}, [&] { return ListRawLoad(Window(s_.concurrency)); }));
-      service.Merge(
-          Measured({personnel_->pid()}, [&] { return ListLoad(Window(s_.concurrency)); }));
+      service.Merge(Measured({personnel_->pid()}, [&] { return ListLoad(Window(s_.concurrency)); }));
     }
     const bool valid = Expect(raw, "ListEmployees raw query") & Expect(service, "ListEmployees");
     Detail("D  raw query through the pool", raw);
     Detail("S  PersonnelService.ListEmployees", service);
     const double ratio = service.Qps() / raw.Qps();
-    rows_.push_back(
-        {"2", absl::StrCat("ListEmployees, page of ", kPage, ", one county (QPS)"),
-         absl::StrFormat("%.0f qps, p99 %.2f ms", service.Qps(), service.QuantileMs(0.99)),
-         absl::StrFormat("D %.0f qps, p99 %.2f ms", raw.Qps(), raw.QuantileMs(0.99)),
-         absl::StrFormat("%.2f x D", ratio), ">= 0.70 x D", valid && ratio >= 0.7});
+    rows_.push_back({"2", absl::StrCat("ListEmployees, page of ", kPage, ", one county (QPS)"),
+                     absl::StrFormat("%.0f qps, p99 %.2f ms", service.Qps(), service.QuantileMs(0.99)),
+                     absl::StrFormat("D %.0f qps, p99 %.2f ms", raw.Qps(), raw.QuantileMs(0.99)),
+                     absl::StrFormat("%.2f x D", ratio), ">= 0.70 x D", valid && ratio >= 0.7});
   }
 
   // --- 6. Statements per call -------------------------------------------------------------
 
   // Statements the database received per call during `calls` calls made by `load`.
-  void CountStatements(const std::string& label,
-                       const std::function<Result(const RunOptions&)>& load,
+  void CountStatements(const std::string& label, const std::function<Result(const RunOptions&)>& load,
                        const std::string& number, double max_statements) {
     CounterProbe probe(personnel_db_->options());
     const Counters idle_before = probe.Read();
@@ -819,15 +789,14 @@ class Benchmark {
     const double n = static_cast<double>(result.calls);
     const double statements = during.questions / n;
     const double prepares = during.prepares / n;
-    Note(absl::StrFormat(
-        "%-24s %d calls: %d statements (%d executes of prepared ones), %d prepared; "
-        "idle database before: %d statements",
-        label, result.calls, during.questions, during.executes, during.prepares, idle.questions));
+    Note(
+        absl::StrFormat("%-24s %d calls: %d statements (%d executes of prepared ones), %d prepared; "
+                        "idle database before: %d statements",
+                        label, result.calls, during.questions, during.executes, during.prepares, idle.questions));
     const bool met = valid && statements <= max_statements + 1e-9 && during.prepares == 0;
     rows_.push_back({number, absl::StrCat("statements per ", label),
                      absl::StrFormat("%.2f per call, %.3f prepared per call", statements, prepares),
-                     "Questions, Com_stmt_prepare", "",
-                     absl::StrFormat("<= %.0f, 0 prepared", max_statements), met});
+                     "Questions, Com_stmt_prepare", "", absl::StrFormat("<= %.0f, 0 prepared", max_statements), met});
   }
 
   void Statements() {
@@ -841,9 +810,7 @@ class Benchmark {
           return RunUnary<pv1::GetEmployeeRequest, pv1::Employee>(
               options,
               [stub](grpc::ClientContext* c, const pv1::GetEmployeeRequest* q, pv1::Employee* r,
-                     std::function<void(grpc::Status)> done) {
-                stub->async()->GetEmployee(c, q, r, std::move(done));
-              },
+                     std::function<void(grpc::Status)> done) { stub->async()->GetEmployee(c, q, r, std::move(done)); },
               [this, left](pv1::GetEmployeeRequest& q, std::mt19937_64& random) {
                 if (left->fetch_sub(1) <= 0) return false;
                 q.set_name(absl::StrCat("employees/", RandomEmployee(random)));
@@ -858,8 +825,8 @@ class Benchmark {
           pv1::PersonnelService::Stub* stub = personnel_stub_.get();
           return RunUnary<pv1::ListEmployeesRequest, pv1::ListEmployeesResponse>(
               options,
-              [stub](grpc::ClientContext* c, const pv1::ListEmployeesRequest* q,
-                     pv1::ListEmployeesResponse* r, std::function<void(grpc::Status)> done) {
+              [stub](grpc::ClientContext* c, const pv1::ListEmployeesRequest* q, pv1::ListEmployeesResponse* r,
+                     std::function<void(grpc::Status)> done) {
                 stub->async()->ListEmployees(c, q, r, std::move(done));
               },
               [this, left](pv1::ListEmployeesRequest& q, std::mt19937_64& random) {
@@ -883,8 +850,7 @@ class Benchmark {
       cv1::GetDistributionReportRequest request;
       request.set_org_unit(absl::StrCat("orgUnits/", branch_.city_id));
       cv1::DistributionReport report;
-      const grpc::Status status =
-          careerpath_stub_->GetDistributionReport(&context, request, &report);
+      const grpc::Status status = careerpath_stub_->GetDistributionReport(&context, request, &report);
       if (!status.ok()) {
         *error = GrpcError(status);
         return Outcome::kFailed;
@@ -899,47 +865,45 @@ class Benchmark {
     int left = calls;
     const std::string unit_sql =
         absl::StrCat("SELECT ", personnel::rows::kOrgUnitColumns, " FROM org_units WHERE id = ?");
-    const std::string list_sql = absl::StrCat(
-        "SELECT ", personnel::rows::kOrgUnitColumns,
-        " FROM org_units WHERE id > ? AND (? = 0 OR kind = ?) AND (? = 0 OR parent_id = ?) "
-        "ORDER BY id LIMIT ?");
+    const std::string list_sql =
+        absl::StrCat("SELECT ", personnel::rows::kOrgUnitColumns,
+                     " FROM org_units WHERE id > ? AND (? = 0 OR kind = ?) AND (? = 0 OR parent_id = ?) "
+                     "ORDER BY id LIMIT ?");
     const std::string count_sql =
         "SELECT status, level, COUNT(*) FROM employees WHERE county_id = ? AND role = ? "
         "AND status IN (?, ?, ?) GROUP BY status, level";
     return RunThreads(Until(1), [&](int, std::string* error) {
       if (left-- <= 0) return Outcome::kNoMoreWork;
-      const absl::Status status =
-          db::WithConnection(*raw_personnel_, [&](db::Connection& connection) {
-            db::Statement& unit = connection.Prepare(unit_sql);
-            unit.setInt64(1, branch_.city_id);
-            std::unique_ptr<sql::ResultSet>(unit.executeQuery())->next();
-            db::Statement& list = connection.Prepare(list_sql);
-            list.setInt64(1, 0);
-            list.setInt(2, 2);
-            list.setInt(3, 2);
-            list.setInt64(4, branch_.city_id);
-            list.setInt64(5, branch_.city_id);
-            list.setInt(6, 1001);
-            std::vector<int64_t> counties;
-            std::unique_ptr<sql::ResultSet> rows(list.executeQuery());
-            while (rows->next()) counties.push_back(rows->getInt64(1));
-            int64_t total = 0;
-            for (int64_t county : counties) {
-              unit.setInt64(1, county);
-              std::unique_ptr<sql::ResultSet>(unit.executeQuery())->next();
-              db::Statement& count = connection.Prepare(count_sql);
-              count.setInt64(1, county);
-              count.setInt(2, 1);
-              count.setInt(3, 1);
-              count.setInt(4, 2);
-              count.setInt(5, 3);
-              std::unique_ptr<sql::ResultSet> counts(count.executeQuery());
-              while (counts->next()) total += counts->getInt64(3);
-            }
-            if (total != branch_.employees)
-              return absl::InternalError(absl::StrCat("counted ", total));
-            return absl::OkStatus();
-          });
+      const absl::Status status = db::WithConnection(*raw_personnel_, [&](db::Connection& connection) {
+        db::Statement& unit = connection.Prepare(unit_sql);
+        unit.setInt64(1, branch_.city_id);
+        std::unique_ptr<sql::ResultSet>(unit.executeQuery())->next();
+        db::Statement& list = connection.Prepare(list_sql);
+        list.setInt64(1, 0);
+        list.setInt(2, 2);
+        list.setInt(3, 2);
+        list.setInt64(4, branch_.city_id);
+        list.setInt64(5, branch_.city_id);
+        list.setInt(6, 1001);
+        std::vector<int64_t> counties;
+        std::unique_ptr<sql::ResultSet> rows(list.executeQuery());
+        while (rows->next()) counties.push_back(rows->getInt64(1));
+        int64_t total = 0;
+        for (int64_t county : counties) {
+          unit.setInt64(1, county);
+          std::unique_ptr<sql::ResultSet>(unit.executeQuery())->next();
+          db::Statement& count = connection.Prepare(count_sql);
+          count.setInt64(1, county);
+          count.setInt(2, 1);
+          count.setInt(3, 1);
+          count.setInt(4, 2);
+          count.setInt(5, 3);
+          std::unique_ptr<sql::ResultSet> counts(count.executeQuery());
+          while (counts->next()) total += counts->getInt64(3);
+        }
+        if (total != branch_.employees) return absl::InternalError(absl::StrCat("counted ", total));
+        return absl::OkStatus();
+      });
       if (!status.ok()) *error = status.ToString();
       return status.ok() ? Outcome::kOk : Outcome::kFailed;
     });
@@ -948,32 +912,29 @@ class Benchmark {
   // The same numbers in two statements: the counties, and one grouped count over the branch.
   Result ReportRawGrouped(int calls) {
     int left = calls;
-    const std::string list_sql =
-        "SELECT id, display_name FROM org_units WHERE parent_id = ? AND kind = 2 ORDER BY id";
+    const std::string list_sql = "SELECT id, display_name FROM org_units WHERE parent_id = ? AND kind = 2 ORDER BY id";
     const std::string count_sql =
         "SELECT e.county_id, e.status, e.level, COUNT(*) FROM employees e JOIN org_units o "
         "ON o.id = e.county_id WHERE o.parent_id = ? AND e.role = 1 AND e.status IN (1, 2, 3) "
         "GROUP BY e.county_id, e.status, e.level";
     return RunThreads(Until(1), [&](int, std::string* error) {
       if (left-- <= 0) return Outcome::kNoMoreWork;
-      const absl::Status status =
-          db::WithConnection(*raw_personnel_, [&](db::Connection& connection) {
-            db::Statement& list = connection.Prepare(list_sql);
-            list.setInt64(1, branch_.city_id);
-            std::unique_ptr<sql::ResultSet> rows(list.executeQuery());
-            int counties = 0;
-            while (rows->next()) ++counties;
-            db::Statement& count = connection.Prepare(count_sql);
-            count.setInt64(1, branch_.city_id);
-            std::unique_ptr<sql::ResultSet> counts(count.executeQuery());
-            int64_t total = 0;
-            while (counts->next()) total += counts->getInt64(4);
-            if (total != branch_.employees || counties != s_.shape.counties) {
-              return absl::InternalError(
-                  absl::StrCat("counted ", total, " in ", counties, " counties"));
-            }
-            return absl::OkStatus();
-          });
+      const absl::Status status = db::WithConnection(*raw_personnel_, [&](db::Connection& connection) {
+        db::Statement& list = connection.Prepare(list_sql);
+        list.setInt64(1, branch_.city_id);
+        std::unique_ptr<sql::ResultSet> rows(list.executeQuery());
+        int counties = 0;
+        while (rows->next()) ++counties;
+        db::Statement& count = connection.Prepare(count_sql);
+        count.setInt64(1, branch_.city_id);
+        std::unique_ptr<sql::ResultSet> counts(count.executeQuery());
+        int64_t total = 0;
+        while (counts->next()) total += counts->getInt64(4);
+        if (total != branch_.employees || counties != s_.shape.counties) {
+          return absl::InternalError(absl::StrCat("counted ", total, " in ", counties, " counties"));
+        }
+        return absl::OkStatus();
+      });
       if (!status.ok()) *error = status.ToString();
       return status.ok() ? Outcome::kOk : Outcome::kFailed;
     });
@@ -988,9 +949,7 @@ class Benchmark {
       Result result = RunUnary<pv1::GetCountyQuotaRequest, pv1::CountyQuota>(
           Until(in_flight),
           [stub](grpc::ClientContext* c, const pv1::GetCountyQuotaRequest* q, pv1::CountyQuota* r,
-                 std::function<void(grpc::Status)> done) {
-            stub->async()->GetCountyQuota(c, q, r, std::move(done));
-          },
+                 std::function<void(grpc::Status)> done) { stub->async()->GetCountyQuota(c, q, r, std::move(done)); },
           [this, next](pv1::GetCountyQuotaRequest& q, std::mt19937_64&) {
             const size_t i = (*next)++;
             if (i >= branch_.county_ids.size()) return false;
@@ -1006,24 +965,20 @@ class Benchmark {
 
   void DistributionReport() {
     Section(absl::StrCat("4. GetDistributionReport for the whole branch (", s_.shape.counties,
-                         " counties), one call at a time, ", s_.report_calls, " calls x ",
-                         s_.rounds, " round(s)"));
+                         " counties), one call at a time, ", s_.report_calls, " calls x ", s_.rounds, " round(s)"));
     ReportLoad(2);  // warm-up: connections, prepared statements
     ReportRawPerCounty(2);
     ReportRawGrouped(2);
     Result service, per_county, grouped;
     for (int round = 0; round < s_.rounds; ++round) {
-      service.Merge(Measured({careerpath_->pid(), personnel_->pid()},
-                             [&] { return ReportLoad(s_.report_calls); }));
+      service.Merge(Measured({careerpath_->pid(), personnel_->pid()}, [&] { return ReportLoad(s_.report_calls); }));
       per_county.Merge(Measured({}, [&] { return ReportRawPerCounty(s_.report_calls); }));
       grouped.Merge(Measured({}, [&] { return ReportRawGrouped(s_.report_calls); }));
     }
-    const bool valid = Expect(service, "GetDistributionReport") &
-                       Expect(per_county, "report raw queries per county") &
+    const bool valid = Expect(service, "GetDistributionReport") & Expect(per_county, "report raw queries per county") &
                        Expect(grouped, "report raw grouped query");
     Detail("S  CareerPathService.GetDistributionReport", service);
-    Detail(absl::StrCat("D1 raw, per county (", 2 + 2 * s_.shape.counties, " statements)"),
-           per_county);
+    Detail(absl::StrCat("D1 raw, per county (", 2 + 2 * s_.shape.counties, " statements)"), per_county);
     Detail("D2 raw, one grouped count (2 statements)", grouped);
     // Where the report's time goes: careerpath asks personnel for each county's quota, one
     // call after another. The same calls made from here, in sequence and all at once.
@@ -1033,36 +988,31 @@ class Benchmark {
     const Counters before = probe.Read();
     ReportLoad(1);
     const Counters one = probe.Since(before);
-    Note(absl::StrFormat(
-        "one report: %d statements on personnel's database; %d GetCountyQuota calls "
-        "to personnel take %.1f ms one after another, %.1f ms with %d in flight",
-        one.questions, s_.shape.counties, sequential_ms, parallel_ms, s_.concurrency));
+    Note(
+        absl::StrFormat("one report: %d statements on personnel's database; %d GetCountyQuota calls "
+                        "to personnel take %.1f ms one after another, %.1f ms with %d in flight",
+                        one.questions, s_.shape.counties, sequential_ms, parallel_ms, s_.concurrency));
     const bool per_county_faster = per_county.QuantileMs(0.5) < grouped.QuantileMs(0.5);
     Result& raw = per_county_faster ? per_county : grouped;
     const double ratio = service.QuantileMs(0.5) / raw.QuantileMs(0.5);
     rows_.push_back(
         {"4", "GetDistributionReport, whole branch (latency)",
-         absl::StrFormat("p50 %.1f ms, p99 %.1f ms", service.QuantileMs(0.5),
-                         service.QuantileMs(0.99)),
-         absl::StrFormat("%s p50 %.1f ms (D%s p50 %.1f ms)", per_county_faster ? "D1" : "D2",
-                         raw.QuantileMs(0.5), per_county_faster ? "2" : "1",
-                         (per_county_faster ? grouped : per_county).QuantileMs(0.5)),
+         absl::StrFormat("p50 %.1f ms, p99 %.1f ms", service.QuantileMs(0.5), service.QuantileMs(0.99)),
+         absl::StrFormat("%s p50 %.1f ms (D%s p50 %.1f ms)", per_county_faster ? "D1" : "D2", raw.QuantileMs(0.5),
+                         per_county_faster ? "2" : "1", (per_county_faster ? grouped : per_county).QuantileMs(0.5)),
          absl::StrFormat("%.2f x D", ratio), "<= 1.5 x D", valid && ratio <= 1.5});
   }
 
   // --- 5. Concurrent senior promotions ------------------------------------------------------
 
-  Result PromotionLoad(const std::vector<int64_t>& candidates, common::v1::Level from,
-                       common::v1::Level to, int clients, std::atomic<int>& promoted,
-                       std::atomic<int>& refused, const std::string& tag) {
+  Result PromotionLoad(const std::vector<int64_t>& candidates, common::v1::Level from, common::v1::Level to,
+                       int clients, std::atomic<int>& promoted, std::atomic<int>& refused, const std::string& tag) {
     auto next = std::make_shared<std::atomic<size_t>>(0);
     pv1::PersonnelService::Stub* stub = personnel_stub_.get();
     return RunUnary<pv1::ChangeLevelRequest, pv1::Employee>(
         Until(clients),
         [stub](grpc::ClientContext* c, const pv1::ChangeLevelRequest* q, pv1::Employee* r,
-               std::function<void(grpc::Status)> done) {
-          stub->async()->ChangeLevel(c, q, r, std::move(done));
-        },
+               std::function<void(grpc::Status)> done) { stub->async()->ChangeLevel(c, q, r, std::move(done)); },
         [&candidates, next, from, to, tag](pv1::ChangeLevelRequest& q, std::mt19937_64&) {
           const size_t i = (*next)++;
           if (i >= candidates.size()) return false;
@@ -1074,8 +1024,7 @@ class Benchmark {
           q.set_request_id(absl::StrCat("bench-", tag, "-", candidates[i], "-", getpid()));
           return true;
         },
-        [&promoted, &refused](const grpc::Status& status, const pv1::Employee&,
-                              std::string* error) {
+        [&promoted, &refused](const grpc::Status& status, const pv1::Employee&, std::string* error) {
           if (status.ok()) {
             ++promoted;
             return true;
@@ -1092,21 +1041,21 @@ class Benchmark {
 
   void Promotions() {
     const int clients = s_.promotion_clients;
-    Section(absl::StrCat("5. Senior promotions, ", clients, " clients in one county: ",
-                         branch_.promotion_candidates.size(), " intermediates for ",
+    Section(absl::StrCat("5. Senior promotions, ", clients,
+                         " clients in one county: ", branch_.promotion_candidates.size(), " intermediates for ",
                          branch_.promotion_free_slots, " free senior slots"));
     std::atomic<int> promoted{0}, refused{0};
     // Warm-up in another county: junior → intermediate (no cap), the same transaction.
-    Result warm = PromotionLoad(branch_.warmup_candidates, common::v1::LEVEL_JUNIOR,
-                                common::v1::LEVEL_INTERMEDIATE, clients, promoted, refused, "warm");
+    Result warm = PromotionLoad(branch_.warmup_candidates, common::v1::LEVEL_JUNIOR, common::v1::LEVEL_INTERMEDIATE,
+                                clients, promoted, refused, "warm");
     Expect(warm, "warm-up promotions");
     promoted = 0;
     refused = 0;
     CounterProbe probe(personnel_db_->options());
     const Counters before = probe.Read();
     Result result = Measured({personnel_->pid()}, [&] {
-      return PromotionLoad(branch_.promotion_candidates, common::v1::LEVEL_INTERMEDIATE,
-                           common::v1::LEVEL_SENIOR, clients, promoted, refused, "senior");
+      return PromotionLoad(branch_.promotion_candidates, common::v1::LEVEL_INTERMEDIATE, common::v1::LEVEL_SENIOR,
+                           clients, promoted, refused, "senior");
     });
     const Counters during = probe.Since(before);
     const bool valid = Expect(result, "senior promotions");
@@ -1115,48 +1064,42 @@ class Benchmark {
     // Violations: a committed change that left more seniors than the cap, and the county now.
     const int64_t county = branch_.promotion_county;
     const int64_t over =
-        Must(personnel_db_->QueryInt(
-                 absl::StrCat("SELECT COUNT(*) FROM level_changes WHERE to_county_id = ", county,
-                              " AND to_seniors > to_senior_cap")),
+        Must(personnel_db_->QueryInt(absl::StrCat("SELECT COUNT(*) FROM level_changes WHERE to_county_id = ", county,
+                                                  " AND to_seniors > to_senior_cap")),
              "reading the level history");
-    const int64_t seniors = Must(personnel_db_->QueryInt(absl::StrCat(
-                                     "SELECT COUNT(*) FROM employees WHERE county_id = ", county,
-                                     " AND role = 1 AND status = 3 AND level = 3")),
-                                 "counting seniors");
-    const int64_t levelled = Must(personnel_db_->QueryInt(absl::StrCat(
-                                      "SELECT COUNT(*) FROM employees WHERE county_id = ", county,
-                                      " AND role = 1 AND status = 3 AND level > 0")),
-                                  "counting levelled managers");
+    const int64_t seniors =
+        Must(personnel_db_->QueryInt(absl::StrCat("SELECT COUNT(*) FROM employees WHERE county_id = ", county,
+                                                  " AND role = 1 AND status = 3 AND level = 3")),
+             "counting seniors");
+    const int64_t levelled =
+        Must(personnel_db_->QueryInt(absl::StrCat("SELECT COUNT(*) FROM employees WHERE county_id = ", county,
+                                                  " AND role = 1 AND status = 3 AND level > 0")),
+             "counting levelled managers");
     const int64_t violations = over + (seniors > levelled * 20 / 100 ? 1 : 0);
     const bool all_slots_used =
-        promoted.load() ==
-        std::min<int>(branch_.promotion_free_slots, branch_.promotion_candidates.size());
-    Note(absl::StrFormat(
-        "%d promoted, %d refused SENIOR_CAP_REACHED; county now %d seniors of %d "
-        "(cap %d); history rows over the cap: %d; %.1f statements per call",
-        promoted.load(), refused.load(), seniors, levelled, levelled * 20 / 100, over,
-        static_cast<double>(during.questions) / std::max<int64_t>(1, result.calls)));
+        promoted.load() == std::min<int>(branch_.promotion_free_slots, branch_.promotion_candidates.size());
+    Note(
+        absl::StrFormat("%d promoted, %d refused SENIOR_CAP_REACHED; county now %d seniors of %d "
+                        "(cap %d); history rows over the cap: %d; %.1f statements per call",
+                        promoted.load(), refused.load(), seniors, levelled, levelled * 20 / 100, over,
+                        static_cast<double>(during.questions) / std::max<int64_t>(1, result.calls)));
     if (!all_slots_used) {
       failed_ = true;
-      Say(absl::StrCat("ERROR: ", promoted.load(), " promotions for ", branch_.promotion_free_slots,
-                       " free slots"));
+      Say(absl::StrCat("ERROR: ", promoted.load(), " promotions for ", branch_.promotion_free_slots, " free slots"));
     }
     if (violations != 0) failed_ = true;
-    rows_.push_back(
-        {"5", absl::StrCat("senior promotions, ", clients, " clients, one county"),
-         absl::StrFormat("%.0f calls/s, p99 %.1f ms (%d promoted, %d refused)", result.Qps(),
-                         result.QuantileMs(0.99), promoted.load(), refused.load()),
-         "", absl::StrCat(violations, " cap violations"), "0 violations",
-         valid && violations == 0});
+    rows_.push_back({"5", absl::StrCat("senior promotions, ", clients, " clients, one county"),
+                     absl::StrFormat("%.0f calls/s, p99 %.1f ms (%d promoted, %d refused)", result.Qps(),
+                                     result.QuantileMs(0.99), promoted.load(), refused.load()),
+                     "", absl::StrCat(violations, " cap violations"), "0 violations", valid && violations == 0});
   }
 
   // --- 3. ImportScores ------------------------------------------------------------------
 
   void ImportScores() {
-    const int rows = std::min<int>(s_.import_rows, static_cast<int>(branch_.employees)) /
-                     kRawRowsPerStatement * kRawRowsPerStatement;
-    Section(absl::StrCat("3. ImportScores, ", rows, " rows into one cycle, ", s_.import_runs,
-                         " run(s) of each side"));
+    const int rows = std::min<int>(s_.import_rows, static_cast<int>(branch_.employees)) / kRawRowsPerStatement *
+                     kRawRowsPerStatement;
+    Section(absl::StrCat("3. ImportScores, ", rows, " rows into one cycle, ", s_.import_runs, " run(s) of each side"));
     const std::string cycle = absl::StrCat("cycles/", cycle_id_);
     const int warm = std::min(rows, 5000);
     Must(ImportThroughService(*evaluation_stub_, cycle, 1, warm, 100), "warm-up import");
@@ -1167,8 +1110,7 @@ class Benchmark {
       for (int side = 0; side < 2; ++side) {
         Must(ResetScores(*raw_evaluation_, cycle_id_), "resetting the scores");
         if ((side + run) % 2 == 0) {
-          service.push_back(
-              Must(ImportThroughService(*evaluation_stub_, cycle, 1, rows, run), "ImportScores"));
+          service.push_back(Must(ImportThroughService(*evaluation_stub_, cycle, 1, rows, run), "ImportScores"));
         } else {
           raw.push_back(Must(InsertRaw(*raw_evaluation_, cycle_id_, 1, rows, run), "raw insert"));
         }
@@ -1178,15 +1120,14 @@ class Benchmark {
     std::sort(raw.begin(), raw.end());
     const double service_s = service[service.size() / 2];
     const double raw_s = raw[raw.size() / 2];
-    Note(absl::StrFormat("S  ImportScores (stream, validation, batches)  %8.3f s  %9.0f rows/s",
-                         service_s, rows / service_s));
-    Note(absl::StrFormat("D  raw batched upsert through the pool        %8.3f s  %9.0f rows/s",
-                         raw_s, rows / raw_s));
+    Note(absl::StrFormat("S  ImportScores (stream, validation, batches)  %8.3f s  %9.0f rows/s", service_s,
+                         rows / service_s));
+    Note(absl::StrFormat("D  raw batched upsert through the pool        %8.3f s  %9.0f rows/s", raw_s, rows / raw_s));
     const double ratio = raw_s / service_s;
     rows_.push_back({"3", absl::StrCat("ImportScores, ", rows, " rows (throughput)"),
                      absl::StrFormat("%.2f s, %.0f rows/s", service_s, rows / service_s),
-                     absl::StrFormat("D %.2f s, %.0f rows/s", raw_s, rows / raw_s),
-                     absl::StrFormat("%.2f x D", ratio), ">= 0.50 x D", ratio >= 0.5});
+                     absl::StrFormat("D %.2f s, %.0f rows/s", raw_s, rows / raw_s), absl::StrFormat("%.2f x D", ratio),
+                     ">= 0.50 x D", ratio >= 0.5});
   }
 
   // --- 9. Beside one caller that never reads ----------------------------------------------
@@ -1200,8 +1141,7 @@ class Benchmark {
 
   // The same against any unary method that takes an empty request.
   pid_t StartSlowReaderOf(int connections, const std::string& address, const std::string& method) {
-    absl::StatusOr<std::string> token =
-        SignedToken(s_.pki_dir, "slow-reader", "EMPLOYEE", "employees/1");
+    absl::StatusOr<std::string> token = SignedToken(s_.pki_dir, "slow-reader", "EMPLOYEE", "employees/1");
     if (!token.ok()) Fail(absl::StrCat("minting the slow reader's token: ", token.status().ToString()));
     const std::string body = absl::StrCat(s_.log_dir, "/empty-request.grpc");
     {
@@ -1244,16 +1184,15 @@ class Benchmark {
     const bool valid = Expect(alone, "GetEmployee alone") & Expect(beside, "GetEmployee beside a slow reader");
     Detail("alone", alone);
     Detail("beside the slow reader", beside);
-    Note(absl::StrFormat("personnel_server: %d threads idle, %d with the slow reader, %.1f MiB resident",
-                         threads_idle, threads, rss));
+    Note(absl::StrFormat("personnel_server: %d threads idle, %d with the slow reader, %.1f MiB resident", threads_idle,
+                         threads, rss));
     const double ratio = beside.Qps() / alone.Qps();
-    rows_.push_back(
-        {"9", absl::StrCat("GetEmployee beside a slow reader (", kConnections, " x 64 unread calls)"),
-         absl::StrFormat("%.0f qps, p99 %.2f ms; server %d threads, %.1f MiB", beside.Qps(),
-                         beside.QuantileMs(0.99), threads, rss),
-         absl::StrFormat("alone %.0f qps, p99 %.2f ms", alone.Qps(), alone.QuantileMs(0.99)),
-         absl::StrFormat("%.2f x alone", ratio), ">= 0.8 x alone, <= 200 threads, <= 150 MiB",
-         valid && ratio >= 0.8 && threads <= 200 && rss <= 150});
+    rows_.push_back({"9", absl::StrCat("GetEmployee beside a slow reader (", kConnections, " x 64 unread calls)"),
+                     absl::StrFormat("%.0f qps, p99 %.2f ms; server %d threads, %.1f MiB", beside.Qps(),
+                                     beside.QuantileMs(0.99), threads, rss),
+                     absl::StrFormat("alone %.0f qps, p99 %.2f ms", alone.Qps(), alone.QuantileMs(0.99)),
+                     absl::StrFormat("%.2f x alone", ratio), ">= 0.8 x alone, <= 200 threads, <= 150 MiB",
+                     valid && ratio >= 0.8 && threads <= 200 && rss <= 150});
   }
 
   // --- 10. The sync server against the callback API --------------------------------------
@@ -1268,9 +1207,8 @@ class Benchmark {
     constexpr int kConnections = 20;
     Section(absl::StrCat("10. The echo baseline as a sync server and through the callback API: ", s_.concurrency,
                          " in flight, alone and beside ", kConnections, " x 64 unread calls (h2load, window 0)"));
-    std::unique_ptr<ServerProcess> callback = StartServer("echo-callback", "bench/echo_server",
-                                                          "ladder.bench.v1.EchoService", nullptr,
-                                                          {"--callback_api"}, "personnel");
+    std::unique_ptr<ServerProcess> callback = StartServer(
+        "echo-callback", "bench/echo_server", "ladder.bench.v1.EchoService", nullptr, {"--callback_api"}, "personnel");
     std::unique_ptr<bv1::EchoService::Stub> callback_stub = bv1::EchoService::NewStub(Channel(*callback));
     struct Side {
       std::string label;
@@ -1310,20 +1248,20 @@ class Benchmark {
       // Beside the slow reader the sync server without per-caller limits may run out of
       // threads and refuse: that is a figure here, not an error of the benchmark.
       Detail(absl::StrCat("E ", side.label, ", beside the slow reader"), side.beside);
-      Note(absl::StrFormat("%-12s %5d threads idle, %5d beside the slow reader, %.1f MiB; normal calls "
-                           "beside it: %d ok, %d failed%s%s",
-                           side.label, side.threads_idle, side.threads_beside, side.rss_beside,
-                           side.beside.calls, side.beside.failures, side.beside.first_error.empty() ? "" : ": ",
-                           side.beside.first_error));
+      Note(
+          absl::StrFormat("%-12s %5d threads idle, %5d beside the slow reader, %.1f MiB; normal calls "
+                          "beside it: %d ok, %d failed%s%s",
+                          side.label, side.threads_idle, side.threads_beside, side.rss_beside, side.beside.calls,
+                          side.beside.failures, side.beside.first_error.empty() ? "" : ": ", side.beside.first_error));
     }
     const Side& sync = sides[0];
     const Side& async = sides[1];
-    rows_.push_back({"10", "echo through the callback API vs the sync server (QPS, 16 in flight)",
-                     absl::StrFormat("callback %.0f qps, %.0f us server CPU a call", async.alone.Qps(),
-                                     async.alone.server_cpu_us),
-                     absl::StrFormat("sync %.0f qps, %.0f us", sync.alone.Qps(), sync.alone.server_cpu_us),
-                     absl::StrFormat("%.2f x sync", async.alone.Qps() / sync.alone.Qps()), "(measured, no target)",
-                     valid ? std::nullopt : std::optional<bool>(false)});
+    rows_.push_back(
+        {"10", "echo through the callback API vs the sync server (QPS, 16 in flight)",
+         absl::StrFormat("callback %.0f qps, %.0f us server CPU a call", async.alone.Qps(), async.alone.server_cpu_us),
+         absl::StrFormat("sync %.0f qps, %.0f us", sync.alone.Qps(), sync.alone.server_cpu_us),
+         absl::StrFormat("%.2f x sync", async.alone.Qps() / sync.alone.Qps()), "(measured, no target)",
+         valid ? std::nullopt : std::optional<bool>(false)});
     rows_.push_back({"10", absl::StrCat("echo beside ", kConnections, " x 64 unread calls, no per-caller limits"),
                      absl::StrFormat("callback: %d threads, %.1f MiB, %.0f qps, %d failed", async.threads_beside,
                                      async.rss_beside, async.beside.Qps(), async.beside.failures),
@@ -1342,13 +1280,12 @@ class Benchmark {
       const double idle = Mib(idle_rss_kib_[i]);
       const double loaded = Mib(server.RssKib());
       const double peak = Mib(server.PeakRssKib());
-      Note(absl::StrFormat("%-10s idle %6.1f MiB  after the load %6.1f MiB  peak %6.1f MiB",
-                           server.name(), idle, loaded, peak));
+      Note(absl::StrFormat("%-10s idle %6.1f MiB  after the load %6.1f MiB  peak %6.1f MiB", server.name(), idle,
+                           loaded, peak));
       if (&server == echo_.get()) continue;
-      rows_.push_back(
-          {"7", absl::StrCat("memory, ", server.name(), "_server (RSS)"),
-           absl::StrFormat("idle %.1f MiB, loaded %.1f MiB (peak %.1f)", idle, loaded, peak), "",
-           "", "<= 50 idle, <= 150 loaded", idle <= 50 && loaded <= 150});
+      rows_.push_back({"7", absl::StrCat("memory, ", server.name(), "_server (RSS)"),
+                       absl::StrFormat("idle %.1f MiB, loaded %.1f MiB (peak %.1f)", idle, loaded, peak), "", "",
+                       "<= 50 idle, <= 150 loaded", idle <= 50 && loaded <= 150});
     }
   }
 
@@ -1359,8 +1296,7 @@ class Benchmark {
     std::stable_sort(ordered.begin(), ordered.end(),
                      [](const Row& a, const Row& b) { return std::stoi(a.number) < std::stoi(b.number); });
     Say(absl::StrCat("\n", TextTable(ordered)));
-    if (s_.smoke)
-      Say("(a smoke run: it checks that the benchmark works; its figures measure nothing)");
+    if (s_.smoke) Say("(a smoke run: it checks that the benchmark works; its figures measure nothing)");
     if (checksum_ == 42) Say("");  // keeps the raw reads from being optimised away
     if (s_.markdown.empty()) return;
     std::ofstream out(s_.markdown);
@@ -1395,8 +1331,7 @@ class Benchmark {
 }  // namespace ladder::bench
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "ladder_bench: Ladder against its baselines, as ratios. Run it with scripts/bench.sh.");
+  absl::SetProgramUsageMessage("ladder_bench: Ladder against its baselines, as ratios. Run it with scripts/bench.sh.");
   absl::ParseCommandLine(argc, argv);
   // The scratch databases' migrations log at info; the benchmark's own lines are enough.
   spdlog::set_level(spdlog::level::warn);

@@ -45,8 +45,7 @@ void Record(const Window& window, Clock::time_point started, Clock::time_point f
   if (finished < window.begin || (window.bounded_by_time && finished > window.end)) return;
   if (ok) {
     ++result.calls;
-    result.latencies_us.push_back(
-        std::chrono::duration<float, std::micro>(finished - started).count());
+    result.latencies_us.push_back(std::chrono::duration<float, std::micro>(finished - started).count());
   } else {
     ++result.failures;
     if (result.first_error.empty()) result.first_error = std::string(error);
@@ -101,18 +100,16 @@ double Result::MeanMs() const {
 }
 
 std::string Describe(Result& result) {
-  std::string text =
-      absl::StrFormat("%9.0f qps  p50 %7.3f  p90 %7.3f  p99 %7.3f  max %8.3f ms  (%d calls",
-                      result.Qps(), result.QuantileMs(0.50), result.QuantileMs(0.90),
-                      result.QuantileMs(0.99), result.QuantileMs(1.0), result.calls);
+  std::string text = absl::StrFormat("%9.0f qps  p50 %7.3f  p90 %7.3f  p99 %7.3f  max %8.3f ms  (%d calls",
+                                     result.Qps(), result.QuantileMs(0.50), result.QuantileMs(0.90),
+                                     result.QuantileMs(0.99), result.QuantileMs(1.0), result.calls);
   if (result.failures > 0) {
     absl::StrAppendFormat(&text, ", %d FAILED: %s", result.failures, result.first_error);
   }
   text += ")";
   if (result.client_cpu_us >= 0) {
     absl::StrAppendFormat(&text, "\n  %44sCPU per call: client %.0f us", "", result.client_cpu_us);
-    if (result.server_cpu_us >= 0)
-      absl::StrAppendFormat(&text, ", server %.0f us", result.server_cpu_us);
+    if (result.server_cpu_us >= 0) absl::StrAppendFormat(&text, ", server %.0f us", result.server_cpu_us);
     if (result.database_cpu_us >= 0) {
       absl::StrAppendFormat(&text, ", database %.0f us", result.database_cpu_us);
     }
@@ -140,8 +137,7 @@ class CallbackLoop {
     }
     Result merged;
     for (auto& slot : slots_) merged.Merge(slot->result_);
-    merged.seconds = window_.bounded_by_time ? Seconds(window_.end - window_.begin)
-                                             : Seconds(last_done_ - begin);
+    merged.seconds = window_.bounded_by_time ? Seconds(window_.end - window_.begin) : Seconds(last_done_ - begin);
     return merged;
   }
 
@@ -183,8 +179,7 @@ Result RunCallbacks(const RunOptions& options, std::vector<std::unique_ptr<Slot>
   return loop.Run();
 }
 
-Result RunThreads(const RunOptions& options,
-                  const std::function<Outcome(int worker, std::string* error)>& op) {
+Result RunThreads(const RunOptions& options, const std::function<Outcome(int worker, std::string* error)>& op) {
   const Window window = MakeWindow(options);
   const Clock::time_point begin = Clock::now();
   std::vector<Result> results(options.concurrency);
@@ -205,17 +200,15 @@ Result RunThreads(const RunOptions& options,
   for (auto& thread : threads) thread.join();
   Result merged;
   for (const Result& result : results) merged.Merge(result);
-  merged.seconds = window.bounded_by_time
-                       ? Seconds(window.end - window.begin)
-                       : Seconds(*std::max_element(last.begin(), last.end()) - begin);
+  merged.seconds = window.bounded_by_time ? Seconds(window.end - window.begin)
+                                          : Seconds(*std::max_element(last.begin(), last.end()) - begin);
   return merged;
 }
 
 double ProcessCpuSeconds(int pid) {
   // Fields 14 and 15 of /proc/PID/stat: utime and stime in clock ticks. The command name
   // (field 2) may hold spaces, so count from its closing parenthesis.
-  std::FILE* file =
-      std::fopen(pid == 0 ? "/proc/self/stat" : absl::StrCat("/proc/", pid, "/stat").c_str(), "r");
+  std::FILE* file = std::fopen(pid == 0 ? "/proc/self/stat" : absl::StrCat("/proc/", pid, "/stat").c_str(), "r");
   if (file == nullptr) return -1;
   char buffer[1024];
   const size_t n = std::fread(buffer, 1, sizeof(buffer) - 1, file);
@@ -224,8 +217,7 @@ double ProcessCpuSeconds(int pid) {
   const char* rest = std::strrchr(buffer, ')');
   if (rest == nullptr) return -1;
   unsigned long utime = 0, stime = 0;  // NOLINT(runtime/int): the format's types
-  if (std::sscanf(rest + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime,
-                  &stime) != 2) {
+  if (std::sscanf(rest + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2) {
     return -1;
   }
   return static_cast<double>(utime + stime) / sysconf(_SC_CLK_TCK);
@@ -251,8 +243,7 @@ double CpuMeter::Sum(const std::vector<int>& pids) const {
 void CpuMeter::Charge(Result& result) const {
   const double calls = static_cast<double>(std::max<int64_t>(1, result.completed));
   result.client_cpu_us = (ProcessCpuSeconds(0) - client_) / calls * 1e6;
-  if (!servers_.empty() && server_ >= 0)
-    result.server_cpu_us = (Sum(servers_) - server_) / calls * 1e6;
+  if (!servers_.empty() && server_ >= 0) result.server_cpu_us = (Sum(servers_) - server_) / calls * 1e6;
   if (database_cpu_ >= 0) {
     result.database_cpu_us = (ProcessCpuSeconds(database_) - database_cpu_) / calls * 1e6;
   }

@@ -86,8 +86,7 @@ Result RunCallbacks(const RunOptions& options, std::vector<std::unique_ptr<Slot>
 enum class Outcome { kOk, kFailed, kNoMoreWork };
 
 // Runs `op(worker)` in a loop on options.concurrency threads.
-Result RunThreads(const RunOptions& options,
-                  const std::function<Outcome(int worker, std::string* error)>& op);
+Result RunThreads(const RunOptions& options, const std::function<Outcome(int worker, std::string* error)>& op);
 
 // CPU time (user + system) of a process so far, in seconds; -1 if unreadable.
 double ProcessCpuSeconds(int pid);

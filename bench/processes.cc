@@ -1,7 +1,5 @@
 #include "bench/processes.h"
 
-#include "bench/security.h"
-
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -22,6 +20,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "bench/security.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -118,8 +117,7 @@ bool ResetPeakRss(pid_t pid) {
   return static_cast<bool>(clear);
 }
 
-absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const ServerSpec& spec,
-                                                                    absl::Duration timeout) {
+absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const ServerSpec& spec, absl::Duration timeout) {
   if (spec.credentials == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(spec.name, ": no credentials to probe it with"));
   }
@@ -185,13 +183,11 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const Server
     if (Exited(pid)) {
       Track(pid, false);
       process->pid_ = -1;
-      return absl::InternalError(
-          absl::StrCat(spec.name, " exited during start-up; see ", spec.log_path));
+      return absl::InternalError(absl::StrCat(spec.name, " exited during start-up; see ", spec.log_path));
     }
     if (absl::Now() > deadline) {
-      return absl::DeadlineExceededError(absl::StrCat(spec.name, " did not listen within ",
-                                                      absl::FormatDuration(timeout), "; see ",
-                                                      spec.log_path));
+      return absl::DeadlineExceededError(
+          absl::StrCat(spec.name, " did not listen within ", absl::FormatDuration(timeout), "; see ", spec.log_path));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -201,8 +197,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const Server
     if (Exited(pid)) {
       Track(pid, false);
       process->pid_ = -1;
-      return absl::InternalError(
-          absl::StrCat(spec.name, " exited during start-up; see ", spec.log_path));
+      return absl::InternalError(absl::StrCat(spec.name, " exited during start-up; see ", spec.log_path));
     }
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
@@ -216,9 +211,8 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const Server
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return absl::DeadlineExceededError(absl::StrCat(spec.name, " was not SERVING within ",
-                                                  absl::FormatDuration(timeout), "; see ",
-                                                  spec.log_path));
+  return absl::DeadlineExceededError(
+      absl::StrCat(spec.name, " was not SERVING within ", absl::FormatDuration(timeout), "; see ", spec.log_path));
 }
 
 ServerProcess::~ServerProcess() {

@@ -21,19 +21,19 @@ struct ServerSpec {
   std::string binary;                              // path of the executable
   std::vector<std::string> args;                   // besides --listen, which Start adds
   std::map<std::string, std::string> environment;  // added to the benchmark's own
-  std::string health_service;  // the grpc.health.v1 name that turns SERVING when ready
+  std::string health_service;                      // the grpc.health.v1 name that turns SERVING when ready
   // How the readiness probe calls the server (CallerCredentials): health answers verified
   // callers only.
   std::shared_ptr<grpc::ChannelCredentials> credentials;
-  int cpu = -1;                // pinned to this CPU (as `taskset -c cpu` would); -1: not pinned
-  std::string log_path;        // stdout and stderr go here
+  int cpu = -1;          // pinned to this CPU (as `taskset -c cpu` would); -1: not pinned
+  std::string log_path;  // stdout and stderr go here
 };
 
 class ServerProcess final {
  public:
   // Starts the server on a free loopback port and waits until `health_service` is SERVING.
-  static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
-      const ServerSpec& spec, absl::Duration timeout = absl::Seconds(60));
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(const ServerSpec& spec,
+                                                              absl::Duration timeout = absl::Seconds(60));
   // SIGTERM, then SIGKILL if it has not exited within a few seconds.
   ~ServerProcess();
 

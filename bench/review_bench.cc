@@ -27,8 +27,8 @@
 #include "bench/import_scores.h"
 #include "bench/processes.h"
 #include "bench/security.h"
-#include "grpcpp/create_channel.h"
 #include "google/longrunning/operations.grpc.pb.h"
+#include "grpcpp/create_channel.h"
 #include "ladder/careerpath/v1/careerpath_service.grpc.pb.h"
 #include "ladder/evaluation/v1/evaluation_service.grpc.pb.h"
 #include "services/careerpath/migrations.h"
@@ -112,9 +112,9 @@ ReviewRun RunReview(cv1::CareerPathService::Stub& career, lro::Operations::Stub&
     const int percent =
         metadata.participant_count() == 0 ? 100 : 100 * metadata.processed_count() / metadata.participant_count();
     if (percent / 10 != last_percent / 10) {
-      std::fprintf(stderr, "  %s: %d of %d participants after %.1f s, careerpath %lld MiB\n",
-                   operation.name().c_str(), metadata.processed_count(), metadata.participant_count(),
-                   absl::ToDoubleSeconds(absl::Now() - start), static_cast<long long>(run.max_rss_kib / 1024));
+      std::fprintf(stderr, "  %s: %d of %d participants after %.1f s, careerpath %lld MiB\n", operation.name().c_str(),
+                   metadata.processed_count(), metadata.participant_count(), absl::ToDoubleSeconds(absl::Now() - start),
+                   static_cast<long long>(run.max_rss_kib / 1024));
       last_percent = percent;
     }
   }
@@ -176,9 +176,9 @@ int Run() {
   setup.log_dir = absl::GetFlag(FLAGS_log_dir);
   if (setup.log_dir.empty()) {
     char pattern[] = "/tmp/ladder-review-bench-XXXXXX";
-    setup.log_dir = Must(mkdtemp(pattern) != nullptr ? absl::StatusOr<std::string>(pattern)
-                                                     : absl::InternalError("mkdtemp"),
-                         "making the log directory");
+    setup.log_dir =
+        Must(mkdtemp(pattern) != nullptr ? absl::StatusOr<std::string>(pattern) : absl::InternalError("mkdtemp"),
+             "making the log directory");
   }
   setup.credentials = Must(CallerCredentials(setup.pki_dir, "bench"), "minting the benchmark's token");
 
@@ -193,18 +193,17 @@ int Run() {
                                           "ladder.personnel.v1.PersonnelService", UrlOf(personnel_db->options()),
                                           personnel_db->options().password, {}),
                         "starting personnel");
-  auto evaluation = Must(StartLadderServer(setup, "evaluation", "services/evaluation/evaluation_server",
-                                           "ladder.evaluation.v1.EvaluationService",
-                                           UrlOf(evaluation_db->options()), evaluation_db->options().password,
-                                           {absl::StrCat("--personnel=", personnel->address())}),
-                         "starting evaluation");
+  auto evaluation =
+      Must(StartLadderServer(setup, "evaluation", "services/evaluation/evaluation_server",
+                             "ladder.evaluation.v1.EvaluationService", UrlOf(evaluation_db->options()),
+                             evaluation_db->options().password, {absl::StrCat("--personnel=", personnel->address())}),
+           "starting evaluation");
   auto careerpath = Must(
-      StartLadderServer(setup, "careerpath", "services/careerpath/careerpath_server",
-                        "ladder.careerpath.v1.CareerPathService", UrlOf(careerpath_db->options()),
-                        careerpath_db->options().password,
-                        {absl::StrCat("--personnel=", personnel->address()),
-                         absl::StrCat("--evaluation=", evaluation->address()),
-                         absl::StrCat("--review_batch_size=", absl::GetFlag(FLAGS_review_batch_size))}),
+      StartLadderServer(
+          setup, "careerpath", "services/careerpath/careerpath_server", "ladder.careerpath.v1.CareerPathService",
+          UrlOf(careerpath_db->options()), careerpath_db->options().password,
+          {absl::StrCat("--personnel=", personnel->address()), absl::StrCat("--evaluation=", evaluation->address()),
+           absl::StrCat("--review_batch_size=", absl::GetFlag(FLAGS_review_batch_size))}),
       "starting careerpath");
 
   auto evaluation_stub = ev1::EvaluationService::NewStub(grpc::CreateChannel(evaluation->address(), setup.credentials));
@@ -224,8 +223,8 @@ int Run() {
   Must(ScoreAndFinalise(evaluation_db->options(), older, newer, branch.employees), "scoring the quarters");
   const int64_t idle_kib = careerpath->RssKib();
   std::fprintf(stderr, "review_bench: %lld participants in %d counties, set up in %.1f s; logs in %s\n",
-               static_cast<long long>(branch.employees), shape.counties,
-               absl::ToDoubleSeconds(absl::Now() - start), setup.log_dir.c_str());
+               static_cast<long long>(branch.employees), shape.counties, absl::ToDoubleSeconds(absl::Now() - start),
+               setup.log_dir.c_str());
 
   const std::string cycle = absl::StrCat("cycles/", newer);
   const absl::Duration timeout = absl::GetFlag(FLAGS_timeout);
@@ -235,10 +234,10 @@ int Run() {
     // The same review as an HR officer starts it, with ladderctl's own progress: on stderr,
     // as lines since this is no terminal.
     const std::string token = Must(SignedToken(setup.pki_dir, "bench", "HR_ADMIN"), "a token for ladderctl");
-    const std::string command = absl::StrCat(
-        "LADDER_TOKEN='", token, "' '", ladderctl, "' --tls-ca='", setup.pki_dir, "/ca.crt' --personnel=",
-        personnel->address(), " --evaluation=", evaluation->address(), " --careerpath=", careerpath->address(),
-        " --progress=lines review ", cycle, " 2>&1");
+    const std::string command =
+        absl::StrCat("LADDER_TOKEN='", token, "' '", ladderctl, "' --tls-ca='", setup.pki_dir,
+                     "/ca.crt' --personnel=", personnel->address(), " --evaluation=", evaluation->address(),
+                     " --careerpath=", careerpath->address(), " --progress=lines review ", cycle, " 2>&1");
     std::fflush(stdout);
     if (std::system(command.c_str()) != 0) Must(absl::InternalError("ladderctl review failed"), "ladderctl");
   }
@@ -258,9 +257,10 @@ int Run() {
   std::printf("  second review: %8.1f s  %8.0f participants/s  %d created, %d there already\n", second.seconds,
               second.result.reviewed_count() / second.seconds, second.result.created_case_count(),
               second.result.existing_case_count());
-  std::printf("  ListRankings, one county's intermediates page by page (100 a page): "
-              "%d rows in %.3f s (%.2f ms a page)\n",
-              walk_rows, walk_seconds, 1000 * walk_seconds / std::max(1, (walk_rows + 99) / 100));
+  std::printf(
+      "  ListRankings, one county's intermediates page by page (100 a page): "
+      "%d rows in %.3f s (%.2f ms a page)\n",
+      walk_rows, walk_seconds, 1000 * walk_seconds / std::max(1, (walk_rows + 99) / 100));
   std::printf("  GetDistributionReport of the branch: %.1f ms (median of 5)\n", report_ms);
   std::printf("  careerpath RSS: idle %lld MiB, most seen while reviewing %lld MiB, peak (VmHWM) %lld MiB\n",
               static_cast<long long>(idle_kib / 1024),

@@ -32,8 +32,7 @@ absl::StatusOr<std::string> PkiDir(const std::string& flag_value) {
       "make one with scripts/lib/dev-pki.sh)");
 }
 
-std::vector<std::string> ServerSecurityFlags(const std::string& pki_dir,
-                                             const std::string& certificate) {
+std::vector<std::string> ServerSecurityFlags(const std::string& pki_dir, const std::string& certificate) {
   return {
       absl::StrCat("--tls_cert=", pki_dir, "/", certificate, ".crt"),
       absl::StrCat("--tls_key=", pki_dir, "/", certificate, ".key"),
@@ -42,11 +41,9 @@ std::vector<std::string> ServerSecurityFlags(const std::string& pki_dir,
   };
 }
 
-absl::StatusOr<std::string> SignedToken(const std::string& pki_dir, const std::string& subject,
-                                        const std::string& role, const std::string& employee,
-                                        absl::Duration lifetime) {
-  absl::StatusOr<std::string> key =
-      ReadFile(absl::StrCat(pki_dir, "/jwt/private/", kKid, ".key"));
+absl::StatusOr<std::string> SignedToken(const std::string& pki_dir, const std::string& subject, const std::string& role,
+                                        const std::string& employee, absl::Duration lifetime) {
+  absl::StatusOr<std::string> key = ReadFile(absl::StrCat(pki_dir, "/jwt/private/", kKid, ".key"));
   if (!key.ok()) return key.status();
   token::TokenSpec spec;
   spec.issuer = "ladder";
@@ -61,8 +58,9 @@ absl::StatusOr<std::string> SignedToken(const std::string& pki_dir, const std::s
   return token::SignToken(spec, *key);
 }
 
-absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> CallerCredentials(
-    const std::string& pki_dir, const std::string& subject, absl::Duration lifetime) {
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> CallerCredentials(const std::string& pki_dir,
+                                                                            const std::string& subject,
+                                                                            absl::Duration lifetime) {
   absl::StatusOr<std::string> ca = ReadFile(absl::StrCat(pki_dir, "/ca.crt"));
   if (!ca.ok()) return ca.status();
   absl::StatusOr<std::string> token = SignedToken(pki_dir, subject, "HR_ADMIN", "", lifetime);
@@ -70,8 +68,7 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> CallerCredentials(
 
   grpc::SslCredentialsOptions options;
   options.pem_root_certs = *std::move(ca);
-  return grpc::CompositeChannelCredentials(grpc::SslCredentials(options),
-                                           grpc::AccessTokenCredentials(*token));
+  return grpc::CompositeChannelCredentials(grpc::SslCredentials(options), grpc::AccessTokenCredentials(*token));
 }
 
 }  // namespace ladder::bench

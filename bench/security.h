@@ -23,8 +23,7 @@ absl::StatusOr<std::string> PkiDir(const std::string& flag_value = "");
 // The command-line flags that make a server serve TLS with the PKI's certificate
 // `certificate` ("personnel", "evaluation", "careerpath") and accept the tokens its
 // development keys sign (issuer and audience "ladder", the servers' defaults).
-std::vector<std::string> ServerSecurityFlags(const std::string& pki_dir,
-                                             const std::string& certificate);
+std::vector<std::string> ServerSecurityFlags(const std::string& pki_dir, const std::string& certificate);
 
 // What a client of the benchmarks presents, as the suite's tools do: TLS that verifies the
 // server against DIR/ca.crt (no client certificate: it calls as a person or system, not as
@@ -32,14 +31,13 @@ std::vector<std::string> ServerSecurityFlags(const std::string& pki_dir,
 // (subject `subject`) signed once, here, with DIR/jwt/private/ladder-dev-es256.key (kid
 // ladder-dev-es256), valid for `lifetime`. The servers verify the token on its first call
 // and answer the calls after it from their cache.
-absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> CallerCredentials(
-    const std::string& pki_dir, const std::string& subject,
-    absl::Duration lifetime = absl::Hours(12));
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> CallerCredentials(const std::string& pki_dir,
+                                                                            const std::string& subject,
+                                                                            absl::Duration lifetime = absl::Hours(12));
 
 // A bearer token for `subject` with `role` (and, for an EMPLOYEE, the `employee` it is),
 // signed like CallerCredentials' token: for clients that are not gRPC (h2load).
-absl::StatusOr<std::string> SignedToken(const std::string& pki_dir, const std::string& subject,
-                                        const std::string& role, const std::string& employee = "",
-                                        absl::Duration lifetime = absl::Hours(12));
+absl::StatusOr<std::string> SignedToken(const std::string& pki_dir, const std::string& subject, const std::string& role,
+                                        const std::string& employee = "", absl::Duration lifetime = absl::Hours(12));
 
 }  // namespace ladder::bench

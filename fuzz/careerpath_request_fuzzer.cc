@@ -8,8 +8,7 @@
 #include "fuzz/service_checks.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const auto* const checks =
-      new std::vector<ladder::fuzz::RequestCheck>(ladder::fuzz::CareerPathChecks());
+  static const auto* const checks = new std::vector<ladder::fuzz::RequestCheck>(ladder::fuzz::CareerPathChecks());
   ladder::fuzz::RunRequestChecks(*checks, data, size);
   return 0;
 }

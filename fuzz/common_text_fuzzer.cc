@@ -66,13 +66,10 @@ std::optional<std::vector<uint32_t>> DecodeUtf8(absl::string_view text) {
   return points;
 }
 
-bool IsControl(uint32_t point) {
-  return point < 0x20 || point == 0x7F || (point >= 0x80 && point < 0xA0);
-}
+bool IsControl(uint32_t point) { return point < 0x20 || point == 0x7F || (point >= 0x80 && point < 0xA0); }
 
 // An error of the input checks: INVALID_ARGUMENT naming `field`.
-void RequireFieldError(const absl::Status& status, absl::string_view field,
-                       absl::string_view check) {
+void RequireFieldError(const absl::Status& status, absl::string_view field, absl::string_view check) {
   Require(status.code() == absl::StatusCode::kInvalidArgument, check,
           absl::StrCat("unexpected error ", status.ToString()));
   Require(ViolatedField(status) == std::string(field), check,
@@ -91,16 +88,14 @@ void CheckText(InputReader& input) {
   }
   const bool expected = clean && points->size() >= min_chars && points->size() <= max_chars;
   Require(status.ok() == expected, "ValidateText",
-          absl::StrCat(status.ok() ? "accepted" : "refused", " \"", absl::CHexEscape(value), "\" (",
-                       min_chars, "..", max_chars, " chars)"));
+          absl::StrCat(status.ok() ? "accepted" : "refused", " \"", absl::CHexEscape(value), "\" (", min_chars, "..",
+                       max_chars, " chars)"));
   if (!status.ok()) RequireFieldError(status, "text", "ValidateText");
   // What an error message quotes of the input is clean text, and the text itself when it is.
   const std::string quoted = api::QuotableText(value);
-  Require(api::ValidateText(quoted, "quoted", 0, std::numeric_limits<size_t>::max()).ok() &&
-              (!clean || quoted == value),
-          "QuotableText",
-          absl::StrCat("quoted \"", absl::CHexEscape(value), "\" as \"", absl::CHexEscape(quoted),
-                       "\""));
+  Require(
+      api::ValidateText(quoted, "quoted", 0, std::numeric_limits<size_t>::max()).ok() && (!clean || quoted == value),
+      "QuotableText", absl::StrCat("quoted \"", absl::CHexEscape(value), "\" as \"", absl::CHexEscape(quoted), "\""));
   const long length = api::Utf8Length(value);
   Require(length == (points.has_value() ? static_cast<long>(points->size()) : -1), "Utf8Length",
           absl::StrCat("wrong length ", length, " of \"", absl::CHexEscape(value), "\""));
@@ -116,8 +111,7 @@ void CheckRequestId(InputReader& input) {
   if (!status.ok()) RequireFieldError(status, "request_id", "ValidateRequestId");
 }
 
-constexpr const char* kCollections[] = {"employees", "orgUnits", "teams",
-                                        "cases",     "cycles",   "scorecards"};
+constexpr const char* kCollections[] = {"employees", "orgUnits", "teams", "cases", "cycles", "scorecards"};
 constexpr const char* kSuffixes[] = {"quota", "evaluations", ""};
 
 // Ids of up to 18 digits are names; the database never gets near the 19-digit ones.
@@ -128,16 +122,15 @@ void CheckName(InputReader& input) {
   const std::string name = input.String();
   const absl::StatusOr<int64_t> id = api::ParseName(name, collection, "name");
   if (id.ok()) {
-    Require(*id > 0 && api::FormatName(collection, *id) == name && api::IdOf(name) == *id,
-            "ParseName", absl::StrCat("accepted \"", absl::CHexEscape(name), "\" as id ", *id));
+    Require(*id > 0 && api::FormatName(collection, *id) == name && api::IdOf(name) == *id, "ParseName",
+            absl::StrCat("accepted \"", absl::CHexEscape(name), "\" as id ", *id));
   } else {
     RequireFieldError(id.status(), "name", "ParseName");
   }
   // Every canonical name is accepted, with its id.
   const int64_t made = input.Integer();
   if (made > 0 && made <= kMaxNameId) {
-    const absl::StatusOr<int64_t> back =
-        api::ParseName(api::FormatName(collection, made), collection, "name");
+    const absl::StatusOr<int64_t> back = api::ParseName(api::FormatName(collection, made), collection, "name");
     Require(back.ok() && *back == made, "ParseName", absl::StrCat("refused the name of id ", made));
   }
   // Suffixes are the callers' constants, not input.
@@ -159,14 +152,11 @@ void CheckPageToken(InputReader& input) {
   if (page.ok()) {
     Require(page->page_size >= 1 && page->page_size <= api::kMaxPageSize && page->after_id >= 0 &&
                 (!token.empty() || page->after_id == 0),
-            "ParsePageRequest",
-            absl::StrCat("accepted size ", page_size, " token \"", absl::CHexEscape(token), "\""));
+            "ParsePageRequest", absl::StrCat("accepted size ", page_size, " token \"", absl::CHexEscape(token), "\""));
   } else {
-    Require(page.status().code() == absl::StatusCode::kInvalidArgument, "ParsePageRequest",
-            page.status().ToString());
+    Require(page.status().code() == absl::StatusCode::kInvalidArgument, "ParsePageRequest", page.status().ToString());
     const auto field = ViolatedField(page.status());
-    Require(field == "page_size" || field == "page_token", "ParsePageRequest",
-            page.status().ToString());
+    Require(field == "page_size" || field == "page_token", "ParsePageRequest", page.status().ToString());
   }
   // A token this list issued is taken back, with its position; another list's is refused.
   const int64_t last_id = input.Integer();
@@ -192,8 +182,7 @@ void CheckDate(InputReader& input) {
   const google::type::Date back = ToDate(*day);
   Require(back.year() == date.year() && back.month() == date.month() && back.day() == date.day() &&
               date.year() >= 1900 && date.year() <= 9999,
-          "ToCivilDay",
-          absl::StrCat("accepted ", date.ShortDebugString(), " as ", ToSqlDate(*day)));
+          "ToCivilDay", absl::StrCat("accepted ", date.ShortDebugString(), " as ", ToSqlDate(*day)));
 }
 
 void CheckOne(const uint8_t* data, size_t size) {

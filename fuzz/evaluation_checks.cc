@@ -29,8 +29,7 @@ void AddIndicators(const ev1::Scorecard& scorecard, TextFields& texts) {
 // An accepted score is a finite 0–100.
 void RequireScore(bool accepted, double score, absl::string_view check) {
   if (!accepted) return;
-  Require(std::isfinite(score) && score >= 0 && score <= 100, check,
-          "accepted a score outside 0-100");
+  Require(std::isfinite(score) && score >= 0 && score <= 100, check, "accepted a score outside 0-100");
 }
 
 // The scorecard RecordScores is checked against: valid, so every error is the scores'.
@@ -55,20 +54,15 @@ const ev1::Scorecard& TwoIndicatorScorecard() {
 std::vector<RequestCheck> EvaluationChecks() {
   std::vector<RequestCheck> checks;
   checks.push_back(MakeCheck<ev1::CreateScorecardRequest>(
-      "CreateScorecard", evaluation::ValidateCreateScorecard,
-      [](const ev1::CreateScorecardRequest& r) {
-        TextFields texts = {{"request_id", r.request_id()},
-                            {"scorecard.display_name", r.scorecard().display_name()}};
+      "CreateScorecard", evaluation::ValidateCreateScorecard, [](const ev1::CreateScorecardRequest& r) {
+        TextFields texts = {{"request_id", r.request_id()}, {"scorecard.display_name", r.scorecard().display_name()}};
         AddIndicators(r.scorecard(), texts);
         return texts;
       }));
   checks.push_back(MakeCheck<ev1::UpdateScorecardRequest>(
-      "UpdateScorecard", evaluation::ValidateUpdateScorecard,
-      [](const ev1::UpdateScorecardRequest& r) {
-        TextFields texts = {{"request_id", r.request_id()},
-                            {"scorecard.name", r.scorecard().name()}};
-        for (const std::string& path : r.update_mask().paths())
-          texts.push_back({"update_mask", path});
+      "UpdateScorecard", evaluation::ValidateUpdateScorecard, [](const ev1::UpdateScorecardRequest& r) {
+        TextFields texts = {{"request_id", r.request_id()}, {"scorecard.name", r.scorecard().name()}};
+        for (const std::string& path : r.update_mask().paths()) texts.push_back({"update_mask", path});
         if (MaskIncludes(r.update_mask(), "display_name")) {
           texts.push_back({"scorecard.display_name", r.scorecard().display_name()});
         }
@@ -82,22 +76,19 @@ std::vector<RequestCheck> EvaluationChecks() {
         for (const std::string& employee : r.employees()) texts.push_back({"employees[]", employee});
         return texts;
       }));
-  checks.push_back(
-      MakeCheck<ev1::CreateCycleRequest>("CreateCycle", evaluation::ValidateCreateCycle,
-                                         [](const ev1::CreateCycleRequest& r) -> TextFields {
-                                           return {{"request_id", r.request_id()},
-                                                   {"cycle.display_name", r.cycle().display_name()},
-                                                   {"cycle.scorecard", r.cycle().scorecard()},
-                                                   {"cycle.scope", r.cycle().scope()}};
-                                         }));
+  checks.push_back(MakeCheck<ev1::CreateCycleRequest>("CreateCycle", evaluation::ValidateCreateCycle,
+                                                      [](const ev1::CreateCycleRequest& r) -> TextFields {
+                                                        return {{"request_id", r.request_id()},
+                                                                {"cycle.display_name", r.cycle().display_name()},
+                                                                {"cycle.scorecard", r.cycle().scorecard()},
+                                                                {"cycle.scope", r.cycle().scope()}};
+                                                      }));
   checks.push_back(MakeCheck<ev1::FlagForRecheckRequest>(
-      "FlagForRecheck", evaluation::ValidateFlagForRecheck,
-      [](const ev1::FlagForRecheckRequest& r) -> TextFields {
+      "FlagForRecheck", evaluation::ValidateFlagForRecheck, [](const ev1::FlagForRecheckRequest& r) -> TextFields {
         return {{"request_id", r.request_id()}, {"name", r.name()}, {"reason", r.reason()}};
       }));
   checks.push_back(MakeCheck<ev1::ResolveRecheckRequest>(
-      "ResolveRecheck", evaluation::ValidateResolveRecheck,
-      [](const ev1::ResolveRecheckRequest& r) -> TextFields {
+      "ResolveRecheck", evaluation::ValidateResolveRecheck, [](const ev1::ResolveRecheckRequest& r) -> TextFields {
         return {{"request_id", r.request_id()}, {"name", r.name()}, {"resolution", r.resolution()}};
       }));
   checks.push_back(MakeCheck<ev1::RecordTrialAssessmentRequest>(
@@ -138,8 +129,7 @@ std::vector<RequestCheck> EvaluationChecks() {
         if (ids.ok()) {
           Require(ids->first > 0 && ids->second > 0 &&
                       r.name() == absl::StrCat("cycles/", ids->first, "/evaluations/", ids->second),
-                  "ParseEvaluationName",
-                  "accepted a name that is not the canonical one of its ids");
+                  "ParseEvaluationName", "accepted a name that is not the canonical one of its ids");
         }
         return ids.status();
       },
@@ -156,8 +146,7 @@ std::vector<RequestCheck> EvaluationChecks() {
         if (tenths.ok()) {
           Require(static_cast<int>(tenths->size()) == scorecard.indicators_size(), "ScoresFor",
                   "accepted scores that do not cover every indicator once");
-          for (int value : *tenths)
-            Require(value >= 0 && value <= 1000, "ScoresFor", "score out of range");
+          for (int value : *tenths) Require(value >= 0 && value <= 1000, "ScoresFor", "score out of range");
           const int64_t composite = evaluation::CompositeMilli(scorecard, *tenths);
           Require(composite >= 0 && composite <= 100000, "ScoresFor", "composite out of range");
         }
@@ -165,8 +154,7 @@ std::vector<RequestCheck> EvaluationChecks() {
       },
       [](const ev1::RecordScoresRequest& r) {
         TextFields texts;
-        for (const auto& score : r.scores())
-          texts.push_back({"scores[].indicator", score.indicator()});
+        for (const auto& score : r.scores()) texts.push_back({"scores[].indicator", score.indicator()});
         return texts;
       }));
   return checks;

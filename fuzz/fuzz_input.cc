@@ -178,29 +178,22 @@ class Encoder {
         if (r->HasField(message, field)) Encode(r->GetMessage(message, field), depth + 1);
         return;
       case FieldDescriptor::CPPTYPE_STRING:
-        return output_.String(repeated ? r->GetRepeatedString(message, field, index)
-                                       : r->GetString(message, field));
+        return output_.String(repeated ? r->GetRepeatedString(message, field, index) : r->GetString(message, field));
       case FieldDescriptor::CPPTYPE_BOOL:
-        return output_.Byte(repeated ? r->GetRepeatedBool(message, field, index)
-                                     : r->GetBool(message, field));
+        return output_.Byte(repeated ? r->GetRepeatedBool(message, field, index) : r->GetBool(message, field));
       case FieldDescriptor::CPPTYPE_DOUBLE:
-        return output_.Double(repeated ? r->GetRepeatedDouble(message, field, index)
-                                       : r->GetDouble(message, field));
+        return output_.Double(repeated ? r->GetRepeatedDouble(message, field, index) : r->GetDouble(message, field));
       case FieldDescriptor::CPPTYPE_FLOAT:
-        return output_.Double(repeated ? r->GetRepeatedFloat(message, field, index)
-                                       : r->GetFloat(message, field));
+        return output_.Double(repeated ? r->GetRepeatedFloat(message, field, index) : r->GetFloat(message, field));
       case FieldDescriptor::CPPTYPE_INT32:
-        return output_.Integer(repeated ? r->GetRepeatedInt32(message, field, index)
-                                        : r->GetInt32(message, field));
+        return output_.Integer(repeated ? r->GetRepeatedInt32(message, field, index) : r->GetInt32(message, field));
       case FieldDescriptor::CPPTYPE_INT64:
-        return output_.Integer(repeated ? r->GetRepeatedInt64(message, field, index)
-                                        : r->GetInt64(message, field));
+        return output_.Integer(repeated ? r->GetRepeatedInt64(message, field, index) : r->GetInt64(message, field));
       case FieldDescriptor::CPPTYPE_UINT32:
-        return output_.Integer(repeated ? r->GetRepeatedUInt32(message, field, index)
-                                        : r->GetUInt32(message, field));
+        return output_.Integer(repeated ? r->GetRepeatedUInt32(message, field, index) : r->GetUInt32(message, field));
       case FieldDescriptor::CPPTYPE_UINT64:
-        return output_.Integer(static_cast<int64_t>(
-            repeated ? r->GetRepeatedUInt64(message, field, index) : r->GetUInt64(message, field)));
+        return output_.Integer(static_cast<int64_t>(repeated ? r->GetRepeatedUInt64(message, field, index)
+                                                             : r->GetUInt64(message, field)));
       case FieldDescriptor::CPPTYPE_ENUM:
         return output_.Integer(repeated ? r->GetRepeatedEnumValue(message, field, index)
                                         : r->GetEnumValue(message, field));
@@ -266,13 +259,11 @@ void InputWriter::LittleEndian(uint64_t value, int bytes) {
 
 void InputWriter::Integer(int64_t value) {
   if (value >= -16 && value < kInt16 - 16) return Byte(static_cast<uint8_t>(value + 16));
-  if (value >= std::numeric_limits<int16_t>::min() &&
-      value <= std::numeric_limits<int16_t>::max()) {
+  if (value >= std::numeric_limits<int16_t>::min() && value <= std::numeric_limits<int16_t>::max()) {
     Byte(kInt16);
     return LittleEndian(static_cast<uint64_t>(value), 2);
   }
-  if (value >= std::numeric_limits<int32_t>::min() &&
-      value <= std::numeric_limits<int32_t>::max()) {
+  if (value >= std::numeric_limits<int32_t>::min() && value <= std::numeric_limits<int32_t>::max()) {
     Byte(kInt32);
     return LittleEndian(static_cast<uint64_t>(value), 4);
   }
@@ -315,8 +306,6 @@ void InputWriter::Count(size_t value) {
 
 void FillMessage(InputReader& input, Message& message) { Filler(input).Fill(message, 0); }
 
-void EncodeMessage(const Message& message, InputWriter& output) {
-  Encoder(output).Encode(message, 0);
-}
+void EncodeMessage(const Message& message, InputWriter& output) { Encoder(output).Encode(message, 0); }
 
 }  // namespace ladder::fuzz

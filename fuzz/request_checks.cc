@@ -14,10 +14,9 @@
 
 namespace ladder::fuzz {
 
-void Fail(absl::string_view check, const google::protobuf::Message* request,
-          absl::string_view what) {
-  std::fprintf(stderr, "\n=== invariant broken in %.*s: %.*s\n", static_cast<int>(check.size()),
-               check.data(), static_cast<int>(what.size()), what.data());
+void Fail(absl::string_view check, const google::protobuf::Message* request, absl::string_view what) {
+  std::fprintf(stderr, "\n=== invariant broken in %.*s: %.*s\n", static_cast<int>(check.size()), check.data(),
+               static_cast<int>(what.size()), what.data());
   if (request != nullptr) std::fprintf(stderr, "request:\n%s\n", request->DebugString().c_str());
   std::abort();
 }
@@ -28,8 +27,7 @@ void Require(bool condition, absl::string_view check, absl::string_view what) {
 
 namespace {
 
-void CheckError(const RequestCheck& check, const google::protobuf::Message& request,
-                const absl::Status& status) {
+void CheckError(const RequestCheck& check, const google::protobuf::Message& request, const absl::Status& status) {
   if (status.code() != absl::StatusCode::kInvalidArgument) {
     Fail(check.name, &request, absl::StrCat("unexpected error ", status.ToString()));
   }
@@ -38,19 +36,16 @@ void CheckError(const RequestCheck& check, const google::protobuf::Message& requ
   // not echo raw input.
   const std::optional<std::string> field = ViolatedField(status);
   if (!field.has_value() || field->empty()) {
-    Fail(check.name, &request,
-         absl::StrCat("INVALID_ARGUMENT without a readable field: ", status.ToString()));
+    Fail(check.name, &request, absl::StrCat("INVALID_ARGUMENT without a readable field: ", status.ToString()));
   }
   if (!api::ValidateText(status.message(), "message", 1, std::numeric_limits<size_t>::max()).ok()) {
-    Fail(check.name, &request,
-         absl::StrCat("error message is not clean text: ", absl::CHexEscape(status.message())));
+    Fail(check.name, &request, absl::StrCat("error message is not clean text: ", absl::CHexEscape(status.message())));
   }
 }
 
 void CheckAccepted(const RequestCheck& check, const google::protobuf::Message& request) {
   for (const auto& [field, value] : check.checked_texts(request)) {
-    const absl::Status text =
-        api::ValidateText(value, field, 0, std::numeric_limits<size_t>::max());
+    const absl::Status text = api::ValidateText(value, field, 0, std::numeric_limits<size_t>::max());
     if (!text.ok()) Fail(check.name, &request, absl::StrCat("accepted, but ", text.message()));
   }
 }
@@ -75,8 +70,7 @@ void RunRequestChecks(const std::vector<RequestCheck>& checks, const uint8_t* da
   copy->CopyFrom(*request);
   const absl::Status again = check.validate(*copy);
   if (again.code() != status.code() || again.message() != status.message()) {
-    Fail(check.name, request.get(),
-         absl::StrCat("answers differ: ", status.ToString(), " then ", again.ToString()));
+    Fail(check.name, request.get(), absl::StrCat("answers differ: ", status.ToString(), " then ", again.ToString()));
   }
 }
 

@@ -48,8 +48,7 @@ RequestCheck MakeCheck(std::string name, std::function<absl::Status(const Reques
 }
 
 // Reports a broken invariant and aborts, which libFuzzer records as a crash with its input.
-[[noreturn]] void Fail(absl::string_view check, const google::protobuf::Message* request,
-                       absl::string_view what);
+[[noreturn]] void Fail(absl::string_view check, const google::protobuf::Message* request, absl::string_view what);
 
 // Fails unless `condition` holds; for invariants of one validator, written in its check.
 void Require(bool condition, absl::string_view check, absl::string_view what);

@@ -32,10 +32,9 @@ const std::vector<const Descriptor*>& RequestTypes() {
     auto* found = new std::vector<const Descriptor*>();
     // The services live in the message files' descriptors; a message of each file makes sure
     // the file is registered with the pool.
-    for (const google::protobuf::FileDescriptor* file :
-         {personnel::v1::GetEmployeeRequest::descriptor()->file(),
-          evaluation::v1::GetCycleRequest::descriptor()->file(),
-          careerpath::v1::GetCaseRequest::descriptor()->file()}) {
+    for (const google::protobuf::FileDescriptor* file : {personnel::v1::GetEmployeeRequest::descriptor()->file(),
+                                                         evaluation::v1::GetCycleRequest::descriptor()->file(),
+                                                         careerpath::v1::GetCaseRequest::descriptor()->file()}) {
       for (int s = 0; s < file->service_count(); ++s) {
         const google::protobuf::ServiceDescriptor* service = file->service(s);
         for (int i = 0; i < service->method_count(); ++i) found->push_back(service->method(i)->input_type());

@@ -48,8 +48,7 @@ bool WriteServiceSeeds(const std::filesystem::path& dir, const std::vector<Reque
 // common_text_fuzzer: a selector byte (see its CheckOne), then the values it reads.
 bool WriteCommonSeeds(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
-  const auto seed = [&](const char* name, uint8_t selector,
-                        const std::function<void(InputWriter&)>& values) {
+  const auto seed = [&](const char* name, uint8_t selector, const std::function<void(InputWriter&)>& values) {
     InputWriter output;
     output.Byte(selector);
     values(output);
@@ -61,8 +60,7 @@ bool WriteCommonSeeds(const std::filesystem::path& dir) {
                 out.Byte(1);
                 out.Integer(100);
               }) &&
-         seed("request_id", 1,
-              [](InputWriter& out) { out.String("3f2b9c1e-0d4a-4c55-9a6e-1b7f0e2d9c11"); }) &&
+         seed("request_id", 1, [](InputWriter& out) { out.String("3f2b9c1e-0d4a-4c55-9a6e-1b7f0e2d9c11"); }) &&
          seed("name", 2,
               [](InputWriter& out) {
                 out.Byte(1);  // orgUnits
@@ -95,13 +93,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::filesystem::path root = argv[1];
-  const bool ok =
-      WriteServiceSeeds(root / "personnel_request_fuzzer", ladder::fuzz::PersonnelChecks(),
-                        ladder::fuzz::PersonnelSeeds()) &&
-      WriteServiceSeeds(root / "evaluation_request_fuzzer", ladder::fuzz::EvaluationChecks(),
-                        ladder::fuzz::EvaluationSeeds()) &&
-      WriteServiceSeeds(root / "careerpath_request_fuzzer", ladder::fuzz::CareerPathChecks(),
-                        ladder::fuzz::CareerPathSeeds()) &&
-      ladder::fuzz::WriteCommonSeeds(root / "common_text_fuzzer");
+  const bool ok = WriteServiceSeeds(root / "personnel_request_fuzzer", ladder::fuzz::PersonnelChecks(),
+                                    ladder::fuzz::PersonnelSeeds()) &&
+                  WriteServiceSeeds(root / "evaluation_request_fuzzer", ladder::fuzz::EvaluationChecks(),
+                                    ladder::fuzz::EvaluationSeeds()) &&
+                  WriteServiceSeeds(root / "careerpath_request_fuzzer", ladder::fuzz::CareerPathChecks(),
+                                    ladder::fuzz::CareerPathSeeds()) &&
+                  ladder::fuzz::WriteCommonSeeds(root / "common_text_fuzzer");
   return ok ? 0 : 1;
 }

@@ -40,8 +40,7 @@ bool HasControlCharacter(absl::string_view text) {
   return false;
 }
 
-absl::Status FindUtf8In(const Descriptor& type, absl::string_view bytes, const std::string& prefix,
-                        int depth) {
+absl::Status FindUtf8In(const Descriptor& type, absl::string_view bytes, const std::string& prefix, int depth) {
   if (depth > kMaxDepth) return InvalidFieldError(prefix, "is nested too deeply");
   google::protobuf::io::CodedInputStream input(reinterpret_cast<const uint8_t*>(bytes.data()),
                                                static_cast<int>(bytes.size()));
@@ -49,11 +48,9 @@ absl::Status FindUtf8In(const Descriptor& type, absl::string_view bytes, const s
   for (uint32_t tag = input.ReadTag(); tag != 0; tag = input.ReadTag()) {
     const int number = WireFormatLite::GetTagFieldNumber(tag);
     const FieldDescriptor* field = type.FindFieldByNumber(number);
-    const bool delimited =
-        WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED;
+    const bool delimited = WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED;
     if (field == nullptr || !delimited ||
-        (field->type() != FieldDescriptor::TYPE_STRING &&
-         field->type() != FieldDescriptor::TYPE_MESSAGE)) {
+        (field->type() != FieldDescriptor::TYPE_STRING && field->type() != FieldDescriptor::TYPE_MESSAGE)) {
       if (!WireFormatLite::SkipField(&input, tag)) return absl::OkStatus();
       continue;
     }
@@ -65,8 +62,7 @@ absl::Status FindUtf8In(const Descriptor& type, absl::string_view bytes, const s
     const std::string path = Path(prefix, *field, seen[number]++);
     if (field->type() == FieldDescriptor::TYPE_STRING) {
       if (Utf8Length(value) < 0) return InvalidFieldError(path, "is not valid UTF-8");
-    } else if (absl::Status nested = FindUtf8In(*field->message_type(), value, path, depth + 1);
-               !nested.ok()) {
+    } else if (absl::Status nested = FindUtf8In(*field->message_type(), value, path, depth + 1); !nested.ok()) {
       return nested;
     }
   }
@@ -102,9 +98,7 @@ absl::Status FindControlIn(const Message& message, const std::string& prefix, in
 
 }  // namespace
 
-absl::Status FindInvalidUtf8(const Descriptor& type, absl::string_view bytes) {
-  return FindUtf8In(type, bytes, "", 0);
-}
+absl::Status FindInvalidUtf8(const Descriptor& type, absl::string_view bytes) { return FindUtf8In(type, bytes, "", 0); }
 
 absl::Status ParseRequest(absl::string_view bytes, Message& message) {
   if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {

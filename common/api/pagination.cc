@@ -32,8 +32,7 @@ absl::StatusOr<int> ParsePageSize(int page_size) {
   return page_size == 0 ? kDefaultPageSize : page_size;
 }
 
-absl::StatusOr<PageRequest> ParsePageRequest(int page_size, absl::string_view page_token,
-                                             absl::string_view query) {
+absl::StatusOr<PageRequest> ParsePageRequest(int page_size, absl::string_view page_token, absl::string_view query) {
   PageRequest request;
   absl::StatusOr<int> size = ParsePageSize(page_size);
   if (!size.ok()) return size.status();

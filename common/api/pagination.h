@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <string>
 #include <vector>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace ladder::api {
 
@@ -31,8 +31,7 @@ absl::StatusOr<int> ParsePageSize(int page_size);
 
 // Validates page_size (ParsePageSize) and decodes page_token. `query` identifies the
 // list's filters: a token is refused if the filters changed since it was issued.
-absl::StatusOr<PageRequest> ParsePageRequest(int page_size, absl::string_view page_token,
-                                             absl::string_view query);
+absl::StatusOr<PageRequest> ParsePageRequest(int page_size, absl::string_view page_token, absl::string_view query);
 
 // The opaque token for the page that starts after `last_id`, carrying `carried` along.
 std::string MakePageToken(int64_t last_id, absl::string_view query, const std::vector<int64_t>& carried = {});

@@ -28,18 +28,14 @@ int64_t IdOf(absl::string_view name) {
   return slash != absl::string_view::npos && absl::SimpleAtoi(name.substr(slash + 1), &id) ? id : 0;
 }
 
-std::string FormatName(absl::string_view collection, int64_t id) {
-  return absl::StrCat(collection, "/", id);
-}
+std::string FormatName(absl::string_view collection, int64_t id) { return absl::StrCat(collection, "/", id); }
 
-absl::StatusOr<int64_t> ParseName(absl::string_view name, absl::string_view collection,
-                                  absl::string_view field) {
+absl::StatusOr<int64_t> ParseName(absl::string_view name, absl::string_view collection, absl::string_view field) {
   const std::string expected = absl::StrCat(collection, "/123");
   if (name.empty()) return InvalidFieldError(field, absl::StrCat("is required, e.g. '", expected, "'"));
   absl::string_view rest = name;
   int64_t id = 0;
-  if (!absl::ConsumePrefix(&rest, collection) || !absl::ConsumePrefix(&rest, "/") ||
-      !ParseId(rest, &id)) {
+  if (!absl::ConsumePrefix(&rest, collection) || !absl::ConsumePrefix(&rest, "/") || !ParseId(rest, &id)) {
     return Malformed(field, expected);
   }
   return id;
@@ -54,8 +50,7 @@ absl::StatusOr<int64_t> ParseNameWithSuffix(absl::string_view name, absl::string
     return Malformed(field, expected);
   }
   int64_t id = 0;
-  if (!absl::ConsumePrefix(&rest, collection) || !absl::ConsumePrefix(&rest, "/") ||
-      !ParseId(rest, &id)) {
+  if (!absl::ConsumePrefix(&rest, collection) || !absl::ConsumePrefix(&rest, "/") || !ParseId(rest, &id)) {
     return Malformed(field, expected);
   }
   return id;

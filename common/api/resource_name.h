@@ -2,9 +2,9 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace ladder::api {
 
@@ -17,8 +17,7 @@ int64_t IdOf(absl::string_view name);
 
 // The id of a resource name of the form "{collection}/{positive integer}". A missing or
 // malformed name is INVALID_ARGUMENT naming `field`.
-absl::StatusOr<int64_t> ParseName(absl::string_view name, absl::string_view collection,
-                                  absl::string_view field);
+absl::StatusOr<int64_t> ParseName(absl::string_view name, absl::string_view collection, absl::string_view field);
 
 // Like ParseName, for a name with a suffix: "orgUnits/3/quota" with suffix "quota".
 absl::StatusOr<int64_t> ParseNameWithSuffix(absl::string_view name, absl::string_view collection,

@@ -64,8 +64,7 @@ long Utf8Length(absl::string_view value) {
   return count;
 }
 
-absl::Status ValidateText(absl::string_view value, absl::string_view field, size_t min_chars,
-                          size_t max_chars) {
+absl::Status ValidateText(absl::string_view value, absl::string_view field, size_t min_chars, size_t max_chars) {
   size_t count = 0;
   for (size_t i = 0; i < value.size();) {
     long code = DecodeOne(value, i);
@@ -77,12 +76,10 @@ absl::Status ValidateText(absl::string_view value, absl::string_view field, size
   }
   if (count < min_chars) {
     return InvalidFieldError(field, min_chars == 1 ? std::string("is required")
-                                                   : absl::StrCat("must have at least ",
-                                                                  min_chars, " characters"));
+                                                   : absl::StrCat("must have at least ", min_chars, " characters"));
   }
   if (count > max_chars) {
-    return InvalidFieldError(field, absl::StrCat("must have at most ", max_chars,
-                                                 " characters (has ", count, ")"));
+    return InvalidFieldError(field, absl::StrCat("must have at most ", max_chars, " characters (has ", count, ")"));
   }
   return absl::OkStatus();
 }

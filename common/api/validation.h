@@ -11,8 +11,7 @@ namespace ladder::api {
 // Checks human text: valid UTF-8, no control characters, and min_chars..max_chars
 // characters (code points, so a Chinese name counts its characters, not its bytes).
 // Errors are INVALID_ARGUMENT naming `field`.
-absl::Status ValidateText(absl::string_view value, absl::string_view field, size_t min_chars,
-                          size_t max_chars);
+absl::Status ValidateText(absl::string_view value, absl::string_view field, size_t min_chars, size_t max_chars);
 
 // `value` as an error message may quote it: unchanged when it is clean text, else C-escaped.
 // Messages travel in protobuf strings (the BadRequest detail), which a client refuses to

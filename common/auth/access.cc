@@ -13,14 +13,12 @@ bool Grants::Applies(const Grant& grant, const Principal& principal) const {
 }
 
 bool Grants::Names(const Principal& principal) const {
-  return std::any_of(grants_.begin(), grants_.end(),
-                     [&](const Grant& grant) { return Applies(grant, principal); });
+  return std::any_of(grants_.begin(), grants_.end(), [&](const Grant& grant) { return Applies(grant, principal); });
 }
 
 bool Grants::Unlimited(const Principal& principal) const {
-  return std::any_of(grants_.begin(), grants_.end(), [&](const Grant& grant) {
-    return Applies(grant, principal) && grant.reach == Reach::kAnything;
-  });
+  return std::any_of(grants_.begin(), grants_.end(),
+                     [&](const Grant& grant) { return Applies(grant, principal) && grant.reach == Reach::kAnything; });
 }
 
 bool Grants::Reaches(const Principal& principal, const Scope& scope) const {
@@ -30,9 +28,8 @@ bool Grants::Reaches(const Principal& principal, const Scope& scope) const {
       case Reach::kAnything:
         return true;
       case Reach::kOwnCounties:
-        return !scope.counties.empty() &&
-               std::all_of(scope.counties.begin(), scope.counties.end(),
-                           [&](int64_t county) { return principal.HasCounty(county); });
+        return !scope.counties.empty() && std::all_of(scope.counties.begin(), scope.counties.end(),
+                                                      [&](int64_t county) { return principal.HasCounty(county); });
       case Reach::kOwnTeam:
         return principal.team != 0 && scope.team == principal.team;
       case Reach::kSelf:
@@ -43,9 +40,9 @@ bool Grants::Reaches(const Principal& principal, const Scope& scope) const {
 }
 
 absl::Status PermissionDenied(const Principal& principal, absl::string_view method) {
-  return ErrorWithReason(absl::StatusCode::kPermissionDenied, reason::kNotPermitted,
-                         absl::StrCat(principal.actor, " (", RoleName(principal.role), ") may not call ",
-                                      method, " on this resource"));
+  return ErrorWithReason(
+      absl::StatusCode::kPermissionDenied, reason::kNotPermitted,
+      absl::StrCat(principal.actor, " (", RoleName(principal.role), ") may not call ", method, " on this resource"));
 }
 
 }  // namespace ladder::auth

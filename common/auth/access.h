@@ -73,9 +73,7 @@ inline constexpr Grant kAnyCountyHr{Role::kCountyHr, Reach::kAnything};
 inline constexpr Grant kAnySupervisor{Role::kSupervisor, Reach::kAnything};
 inline constexpr Grant kAnyServiceStaff{Role::kServiceStaff, Reach::kAnything};
 inline constexpr Grant kAnyEmployee{Role::kEmployee, Reach::kAnything};
-inline constexpr Grant Service(absl::string_view name) {
-  return Grant{Role::kService, Reach::kAnything, name};
-}
+inline constexpr Grant Service(absl::string_view name) { return Grant{Role::kService, Reach::kAnything, name}; }
 
 // The refusal every out-of-scope call gets: the same words whether or not the resource exists.
 absl::Status PermissionDenied(const Principal& principal, absl::string_view method);

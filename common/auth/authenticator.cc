@@ -38,8 +38,7 @@ std::string DeclaredActor(const grpc::ServerContext& context) {
 // so its rule is kept here, in the transport, which sees each call's :path.
 constexpr absl::string_view kChannelzMethods = "/grpc.channelz.v1.Channelz/";
 
-absl::Status CheckOperatorOnly(const grpc::AuthMetadataProcessor::InputMetadata& metadata,
-                               const Principal& principal) {
+absl::Status CheckOperatorOnly(const grpc::AuthMetadataProcessor::InputMetadata& metadata, const Principal& principal) {
   auto path = metadata.find(":path");
   if (path == metadata.end() ||
       !absl::StartsWith(absl::string_view(path->second.data(), path->second.size()), kChannelzMethods)) {
@@ -56,8 +55,8 @@ class PrincipalProcessor final : public grpc::AuthMetadataProcessor {
   // Token checks are CPU only and cached; no need for gRPC's extra thread hop.
   bool IsBlocking() const override { return false; }
 
-  grpc::Status Process(const InputMetadata& metadata, grpc::AuthContext* context,
-                       OutputMetadata* /*consumed*/, OutputMetadata* /*response*/) override {
+  grpc::Status Process(const InputMetadata& metadata, grpc::AuthContext* context, OutputMetadata* /*consumed*/,
+                       OutputMetadata* /*response*/) override {
     absl::string_view authorization;
     auto it = metadata.find("authorization");
     if (it != metadata.end()) authorization = absl::string_view(it->second.data(), it->second.size());
@@ -99,8 +98,7 @@ std::shared_ptr<Authenticator> Authenticator::InsecureForDevelopment() {
   return std::shared_ptr<Authenticator>(new Authenticator(nullptr));
 }
 
-absl::StatusOr<Principal> Authenticator::Authenticate(const grpc::AuthContext& peer,
-                                                      absl::string_view authorization,
+absl::StatusOr<Principal> Authenticator::Authenticate(const grpc::AuthContext& peer, absl::string_view authorization,
                                                       absl::Time now) {
   if (!authorization.empty()) {
     if (!absl::StartsWithIgnoreCase(authorization, "bearer ")) {
@@ -191,9 +189,9 @@ absl::Status Authenticator::CheckCounties(const Principal& principal) {
       county_kinds_[id] = *known;
     }
     if (!*known) {
-      return absl::UnauthenticatedError(absl::StrCat(
-          "bearer token refused: its counties claim names orgUnits/", id,
-          ", which is not a county; a COUNTY_HR token may name counties only"));
+      return absl::UnauthenticatedError(
+          absl::StrCat("bearer token refused: its counties claim names orgUnits/", id,
+                       ", which is not a county; a COUNTY_HR token may name counties only"));
     }
   }
   return absl::OkStatus();
@@ -231,8 +229,7 @@ absl::StatusOr<Principal> Authenticator::PrincipalOf(const grpc::ServerContext& 
   }
   if (!principal.ok()) {
     spdlog::warn("event=unauthenticated reason=\"{}\" had_token={} had_certificate={}",
-                 absl::CHexEscape(principal.status().message()), !authorization.empty(),
-                 peer->IsPeerAuthenticated());
+                 absl::CHexEscape(principal.status().message()), !authorization.empty(), peer->IsPeerAuthenticated());
   }
   return principal;
 }

@@ -25,8 +25,7 @@ namespace ladder::auth {
 
 // The services whose certificates the suite accepts as callers (certificate Common Name).
 inline const std::vector<std::string>& KnownServices() {
-  static const auto* const services =
-      new std::vector<std::string>{"personnel", "evaluation", "careerpath"};
+  static const auto* const services = new std::vector<std::string>{"personnel", "evaluation", "careerpath"};
   return *services;
 }
 
@@ -42,8 +41,8 @@ class Authenticator final {
 
   // From the peer's certificate properties and the `authorization` metadata value ("" when
   // absent). A token, when present, decides; otherwise the certificate.
-  absl::StatusOr<Principal> Authenticate(const grpc::AuthContext& peer,
-                                         absl::string_view authorization, absl::Time now);
+  absl::StatusOr<Principal> Authenticate(const grpc::AuthContext& peer, absl::string_view authorization,
+                                         absl::Time now);
 
   // The caller of a call: from its peer certificate and `authorization` metadata; on a
   // plaintext development server, an HR admin named by `x-ladder-actor`.

@@ -82,8 +82,7 @@ absl::StatusOr<std::string> StringClaim(const Struct& claims, const char* name, 
 }
 
 // A NumericDate claim as a time; absent → `absent`.
-absl::StatusOr<absl::Time> TimeClaim(const Struct& claims, const char* name, bool required,
-                                     absl::Time absent) {
+absl::StatusOr<absl::Time> TimeClaim(const Struct& claims, const char* name, bool required, absl::Time absent) {
   const Value* value = Field(claims, name);
   if (value == nullptr) {
     if (required) return Refused(absl::StrCat("claim ", name, " is missing"));
@@ -103,8 +102,7 @@ bool Printable(absl::string_view text) {
   return !text.empty() && text.size() <= 128;
 }
 
-absl::StatusOr<int64_t> ScopeId(absl::string_view name, absl::string_view collection,
-                                const char* claim) {
+absl::StatusOr<int64_t> ScopeId(absl::string_view name, absl::string_view collection, const char* claim) {
   absl::StatusOr<int64_t> id = api::ParseName(name, collection, claim);
   if (!id.ok()) return Refused(absl::StrCat("claim ", claim, " is not a ", collection, " name"));
   return *id;
@@ -209,8 +207,7 @@ absl::Status JwtVerifier::LoadKeys(absl::Time now, bool strict) {
         absl::StrCat("jwt_keys_dir: cannot read ", options_.keys_dir, ": ", error.message()));
   }
   if (keys.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("jwt_keys_dir: no <kid>.pem public key in ", options_.keys_dir));
+    return absl::InvalidArgumentError(absl::StrCat("jwt_keys_dir: no <kid>.pem public key in ", options_.keys_dir));
   }
   keys_ = std::move(keys);
   keys_read_at_ = now;
@@ -257,8 +254,7 @@ absl::StatusOr<VerifiedToken> JwtVerifier::Verify(absl::string_view token, absl:
   // libjwt checks the signature with the header's algorithm, which is now the key's own.
   const std::string compact(token);
   jwt_t* decoded = nullptr;
-  const int failed = jwt_decode(&decoded, compact.c_str(),
-                                reinterpret_cast<const unsigned char*>(key->pem.data()),
+  const int failed = jwt_decode(&decoded, compact.c_str(), reinterpret_cast<const unsigned char*>(key->pem.data()),
                                 static_cast<int>(key->pem.size()));
   const bool algorithm_held = decoded != nullptr && jwt_alg_str(jwt_get_alg(decoded)) == *algorithm;
   if (decoded != nullptr) jwt_free(decoded);

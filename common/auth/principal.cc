@@ -12,10 +12,10 @@ struct RoleSpelling {
   absl::string_view name;
 };
 constexpr RoleSpelling kRoles[] = {
-    {Role::kHrAdmin, "HR_ADMIN"},   {Role::kCountyHr, "COUNTY_HR"},
+    {Role::kHrAdmin, "HR_ADMIN"},      {Role::kCountyHr, "COUNTY_HR"},
     {Role::kSupervisor, "SUPERVISOR"}, {Role::kServiceStaff, "SERVICE_STAFF"},
-    {Role::kAuditor, "AUDITOR"},    {Role::kEmployee, "EMPLOYEE"},
-    {Role::kPayroll, "PAYROLL"},    {Role::kOperator, "OPERATOR"},
+    {Role::kAuditor, "AUDITOR"},       {Role::kEmployee, "EMPLOYEE"},
+    {Role::kPayroll, "PAYROLL"},       {Role::kOperator, "OPERATOR"},
     {Role::kService, "SERVICE"},
 };
 

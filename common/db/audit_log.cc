@@ -3,8 +3,8 @@
 #include <openssl/evp.h>
 
 #include <atomic>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -23,9 +23,7 @@ constexpr int kVerifyBatch = 1000;
 
 std::atomic<int64_t> appended_by_this_process{0};
 
-void AppendField(std::string& out, absl::string_view field) {
-  absl::StrAppend(&out, field.size(), ":", field, ";");
-}
+void AppendField(std::string& out, absl::string_view field) { absl::StrAppend(&out, field.size(), ":", field, ";"); }
 
 std::string Sha256Hex(const std::string& bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -85,9 +83,8 @@ std::string AuditEventHash(int64_t id, const AuditEvent& event, const std::strin
 }
 
 absl::Status AppendAuditEvent(Connection& connection, const AuditEvent& event) {
-  Statement& insert = connection.Prepare(
-      absl::StrCat("INSERT INTO audit_pending (", kPendingColumns,
-                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  Statement& insert = connection.Prepare(absl::StrCat("INSERT INTO audit_pending (", kPendingColumns,
+                                                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   // Stored at microsecond precision; the hash will cover exactly what is stored.
   insert.setInt64(1, Micros(event.occurred_at));
   insert.setString(2, event.actor);
@@ -113,9 +110,7 @@ absl::Status AppendAuditEvent(Connection& connection, const AuditEvent& event) {
   return absl::OkStatus();
 }
 
-int64_t AuditEventsAppendedByThisProcess() {
-  return appended_by_this_process.load(std::memory_order_relaxed);
-}
+int64_t AuditEventsAppendedByThisProcess() { return appended_by_this_process.load(std::memory_order_relaxed); }
 
 namespace {
 
@@ -160,15 +155,14 @@ absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
   // The head's lock orders sealers on one server; on a cluster, two sealers that both
   // advance it conflict at certification and the loser runs again.
   std::unique_ptr<sql::ResultSet> head(
-      connection.Prepare("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE")
-          .executeQuery());
+      connection.Prepare("SELECT last_id, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE").executeQuery());
   if (!head->next()) return absl::InternalError("the audit chain head is missing");
   SealResult result;
   result.last_id = head->getInt64(1);
   std::string previous_hash = head->getString(2);
 
-  Statement& select = connection.Prepare(absl::StrCat(
-      "SELECT pending_id, ", kPendingColumns, " FROM audit_pending ORDER BY pending_id LIMIT ?"));
+  Statement& select = connection.Prepare(
+      absl::StrCat("SELECT pending_id, ", kPendingColumns, " FROM audit_pending ORDER BY pending_id LIMIT ?"));
   select.setInt(1, batch);
   std::vector<std::pair<int64_t, AuditEvent>> pending;
   {
@@ -237,8 +231,7 @@ absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
     next += rows;
   }
   PublishChanges(connection, changes);
-  Statement& advance =
-      connection.Prepare("UPDATE audit_chain_head SET last_id = ?, last_hash = ? WHERE id = 1");
+  Statement& advance = connection.Prepare("UPDATE audit_chain_head SET last_id = ?, last_hash = ? WHERE id = 1");
   advance.setInt64(1, result.last_id);
   advance.setString(2, previous_hash);
   advance.executeUpdate();
@@ -250,8 +243,8 @@ absl::StatusOr<SealResult> SealBatch(Connection& connection, int batch) {
 absl::StatusOr<SealResult> SealPendingAuditEvents(ConnectionPool& pool, int batch) {
   SealResult total;
   while (true) {
-    absl::StatusOr<SealResult> round = RunInTransaction<SealResult>(
-        pool, [&](Connection& connection) { return SealBatch(connection, batch); });
+    absl::StatusOr<SealResult> round =
+        RunInTransaction<SealResult>(pool, [&](Connection& connection) { return SealBatch(connection, batch); });
     if (!round.ok()) return round.status();
     total.sealed += round->sealed;
     total.last_id = round->last_id;
@@ -261,8 +254,7 @@ absl::StatusOr<SealResult> SealPendingAuditEvents(ConnectionPool& pool, int batc
 
 absl::StatusOr<SealResult> SealIfPending(ConnectionPool& pool) {
   absl::StatusOr<bool> pending = WithConnection<bool>(pool, [](Connection& connection) -> absl::StatusOr<bool> {
-    std::unique_ptr<sql::ResultSet> rows(
-        connection.Prepare("SELECT 1 FROM audit_pending LIMIT 1").executeQuery());
+    std::unique_ptr<sql::ResultSet> rows(connection.Prepare("SELECT 1 FROM audit_pending LIMIT 1").executeQuery());
     return rows->next();
   });
   if (!pending.ok()) return pending.status();
@@ -284,8 +276,7 @@ absl::StatusOr<AuditPage> ListAuditEvents(ConnectionPool& pool, int64_t before_i
   }
   return WithConnection<AuditPage>(pool, [&](Connection& connection) -> absl::StatusOr<AuditPage> {
     Statement& select = connection.Prepare(absl::StrCat(
-        "SELECT ", kColumns,
-        " FROM audit_events WHERE id < ? AND (? = '' OR actor = ?) ORDER BY id DESC LIMIT ?"));
+        "SELECT ", kColumns, " FROM audit_events WHERE id < ? AND (? = '' OR actor = ?) ORDER BY id DESC LIMIT ?"));
     select.setInt64(1, before_id > 0 ? before_id : INT64_MAX);
     select.setString(2, actor);
     select.setString(3, actor);
@@ -313,8 +304,7 @@ absl::StatusOr<AuditVerification> VerifyAuditChain(ConnectionPool& pool) {
     const int64_t last_id = head->getInt64(1);
     const std::string last_hash = head->getString(2);
     std::unique_ptr<sql::ResultSet> extent(
-        connection.Prepare("SELECT COALESCE(MIN(id), 1), COALESCE(MAX(id), 0) FROM audit_events")
-            .executeQuery());
+        connection.Prepare("SELECT COALESCE(MIN(id), 1), COALESCE(MAX(id), 0) FROM audit_events").executeQuery());
     extent->next();
     const int64_t min_id = extent->getInt64(1);
     const int64_t max_id = extent->getInt64(2);
@@ -335,8 +325,8 @@ absl::StatusOr<AuditVerification> VerifyAuditChain(ConnectionPool& pool) {
     int64_t expected_id = 1;
     std::string previous_hash(64, '0');
     while (expected_id <= max_id) {
-      Statement& select = connection.Prepare(
-          absl::StrCat("SELECT ", kColumns, " FROM audit_events WHERE id >= ? ORDER BY id LIMIT ?"));
+      Statement& select =
+          connection.Prepare(absl::StrCat("SELECT ", kColumns, " FROM audit_events WHERE id >= ? ORDER BY id LIMIT ?"));
       select.setInt64(1, expected_id);
       select.setInt(2, kVerifyBatch);
       std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
@@ -364,8 +354,8 @@ absl::StatusOr<AuditVerification> VerifyAuditChain(ConnectionPool& pool) {
                                               ", where the chain head ends, exist (the head was moved back)"));
     }
     if (expected_id <= last_id) {
-      return broken(expected_id, absl::StrCat("event ", expected_id, " is missing (the chain head records ",
-                                              last_id, " events)"));
+      return broken(expected_id,
+                    absl::StrCat("event ", expected_id, " is missing (the chain head records ", last_id, " events)"));
     }
     if (previous_hash != last_hash) {
       return broken(last_id, "the last event does not match the hash the chain head records");

@@ -106,8 +106,7 @@ absl::StatusOr<SealResult> SealIfPending(ConnectionPool& pool);
 
 // Newest first: up to `limit` events with id below `before_id` (0 = from the newest),
 // optionally only those of `actor`. A first page seals what is pending before it reads.
-absl::StatusOr<AuditPage> ListAuditEvents(ConnectionPool& pool, int64_t before_id, int limit,
-                                          const std::string& actor);
+absl::StatusOr<AuditPage> ListAuditEvents(ConnectionPool& pool, int64_t before_id, int limit, const std::string& actor);
 
 struct AuditVerification {
   int64_t events_checked = 0;

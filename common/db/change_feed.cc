@@ -27,8 +27,7 @@ int64_t ReadInt(Connection& connection, const char* query) {
 bool ChangeFeedPublishing() { return publishing.load(std::memory_order_relaxed); }
 void SetChangeFeedPublishing(bool on) { publishing.store(on, std::memory_order_relaxed); }
 
-absl::StatusOr<ChangeBatch> ReadChanges(ConnectionPool& pool, int64_t position, const ChangeFilter& filter,
-                                        int limit) {
+absl::StatusOr<ChangeBatch> ReadChanges(ConnectionPool& pool, int64_t position, const ChangeFilter& filter, int limit) {
   // One transaction, so the end of the feed, the horizon and the changes are one snapshot:
   // every change up to the end is in it (the sealer publishes a change and advances the
   // chain head in the same transaction), and the horizon cannot move past `position` between
@@ -57,11 +56,11 @@ absl::StatusOr<ChangeBatch> ReadChanges(ConnectionPool& pool, int64_t position, 
       absl::StrAppend(&where, " AND c.kind IN (",
                       absl::StrJoin(std::vector<std::string>(filter.kinds.size(), "?"), ", "), ")");
     }
-    Statement& select = connection.Prepare(absl::StrCat(
-        "SELECT c.id, c.kind, c.county_id, c.other_county_id, c.payload, a.occurred_us, a.actor, "
-        "a.on_behalf_of, a.resource, a.request_id, a.trace_id "
-        "FROM change_events c JOIN audit_events a ON a.id = c.id WHERE ",
-        where, " ORDER BY c.id LIMIT ?"));
+    Statement& select = connection.Prepare(
+        absl::StrCat("SELECT c.id, c.kind, c.county_id, c.other_county_id, c.payload, a.occurred_us, a.actor, "
+                     "a.on_behalf_of, a.resource, a.request_id, a.trace_id "
+                     "FROM change_events c JOIN audit_events a ON a.id = c.id WHERE ",
+                     where, " ORDER BY c.id LIMIT ?"));
     int parameter = 0;
     select.setInt64(++parameter, position);
     select.setInt64(++parameter, end);
@@ -97,29 +96,29 @@ absl::StatusOr<int64_t> PruneChanges(ConnectionPool& pool, absl::Duration retent
   int64_t pruned = 0;
   while (true) {
     // A prefix in id order, so the horizon says exactly what is gone: every change up to it.
-    absl::StatusOr<int64_t> deleted = RunInTransaction<int64_t>(pool, [&](Connection& connection)
-                                                                         -> absl::StatusOr<int64_t> {
-      Statement& oldest = connection.Prepare(
-          "SELECT c.id, a.occurred_us FROM change_events c JOIN audit_events a ON a.id = c.id "
-          "ORDER BY c.id LIMIT ?");
-      oldest.setInt(1, kPruneBatch);
-      std::unique_ptr<sql::ResultSet> rows(oldest.executeQuery());
-      int64_t through = 0;
-      int64_t count = 0;
-      while (rows->next() && rows->getInt64(2) < cutoff_us) {
-        through = rows->getInt64(1);
-        ++count;
-      }
-      if (count == 0) return int64_t{0};
-      Statement& remove = connection.Prepare("DELETE FROM change_events WHERE id <= ?");
-      remove.setInt64(1, through);
-      remove.executeUpdate();
-      Statement& advance = connection.Prepare(
-          "UPDATE change_feed_horizon SET pruned_through = GREATEST(pruned_through, ?) WHERE id = 1");
-      advance.setInt64(1, through);
-      advance.executeUpdate();
-      return count;
-    });
+    absl::StatusOr<int64_t> deleted =
+        RunInTransaction<int64_t>(pool, [&](Connection& connection) -> absl::StatusOr<int64_t> {
+          Statement& oldest = connection.Prepare(
+              "SELECT c.id, a.occurred_us FROM change_events c JOIN audit_events a ON a.id = c.id "
+              "ORDER BY c.id LIMIT ?");
+          oldest.setInt(1, kPruneBatch);
+          std::unique_ptr<sql::ResultSet> rows(oldest.executeQuery());
+          int64_t through = 0;
+          int64_t count = 0;
+          while (rows->next() && rows->getInt64(2) < cutoff_us) {
+            through = rows->getInt64(1);
+            ++count;
+          }
+          if (count == 0) return int64_t{0};
+          Statement& remove = connection.Prepare("DELETE FROM change_events WHERE id <= ?");
+          remove.setInt64(1, through);
+          remove.executeUpdate();
+          Statement& advance = connection.Prepare(
+              "UPDATE change_feed_horizon SET pruned_through = GREATEST(pruned_through, ?) WHERE id = 1");
+          advance.setInt64(1, through);
+          advance.executeUpdate();
+          return count;
+        });
     if (!deleted.ok()) return deleted.status();
     pruned += *deleted;
     if (*deleted < kPruneBatch) return pruned;

@@ -57,8 +57,7 @@ void SetChangeFeedPublishing(bool on);
 // Up to `limit` changes after `position` that pass `filter`, oldest first, read in one
 // snapshot with the feed's end. Position 0 starts at the oldest change kept; a position
 // before what was pruned is FAILED_PRECONDITION with reason CURSOR_EXPIRED.
-absl::StatusOr<ChangeBatch> ReadChanges(ConnectionPool& pool, int64_t position, const ChangeFilter& filter,
-                                        int limit);
+absl::StatusOr<ChangeBatch> ReadChanges(ConnectionPool& pool, int64_t position, const ChangeFilter& filter, int limit);
 
 // Deletes the oldest changes whose audit events are older than `retention`, in id order and
 // a batch at a time, and moves the horizon past them. Returns how many went.

@@ -68,12 +68,10 @@ Connection::~Connection() {
   }
 }
 
-absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DatabaseOptions& options,
-                                                            bool use_database) {
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DatabaseOptions& options, bool use_database) {
   sql::ConnectOptionsMap props;
-  props["hostName"] = options.socket.empty()
-                          ? sql::SQLString(absl::StrCat("tcp://", options.host, ":", options.port))
-                          : sql::SQLString(absl::StrCat("unix://", options.socket));
+  props["hostName"] = options.socket.empty() ? sql::SQLString(absl::StrCat("tcp://", options.host, ":", options.port))
+                                             : sql::SQLString(absl::StrCat("unix://", options.socket));
   props["userName"] = sql::SQLString(options.user);
   props["password"] = sql::SQLString(options.password);
   if (use_database) props["schema"] = sql::SQLString(options.database);
@@ -84,16 +82,16 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DatabaseOptio
   props["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
   try {
     std::unique_ptr<sql::Connection> native(Driver()->connect(props));
-    auto connection = std::unique_ptr<Connection>(
-        new Connection(std::move(native), DatabaseMetrics::For(options.database)));
+    auto connection =
+        std::unique_ptr<Connection>(new Connection(std::move(native), DatabaseMetrics::For(options.database)));
     // Each statement sees the latest committed data; the quota checks rely on it together
     // with the county row lock. Strict mode turns silent truncation into errors.
     connection->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     // The lock-wait bound ends a wait on a row lock (one held by a vanished client too).
-    connection->Execute(absl::StrCat(
-        "SET SESSION time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
-        "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', innodb_lock_wait_timeout = ",
-        std::max<int64_t>(1, absl::ToInt64Seconds(options.lock_wait_timeout))));
+    connection->Execute(
+        absl::StrCat("SET SESSION time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
+                     "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', innodb_lock_wait_timeout = ",
+                     std::max<int64_t>(1, absl::ToInt64Seconds(options.lock_wait_timeout))));
     // The statement bound stops a slow statement on the server's side; calls with less time
     // left lower it (BoundStatementsBy).
     try {
@@ -122,8 +120,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DatabaseOptio
   } catch (const sql::SQLException& e) {
     absl::Status status = FromSqlException(e, "connecting to the database");
     if (connect_failure_log.Now()) {
-      spdlog::warn("event=db_connect_failed url={} errno={} error=\"{}\"", RedactedUrl(options),
-                   e.getErrorCode(), e.what());
+      spdlog::warn("event=db_connect_failed url={} errno={} error=\"{}\"", RedactedUrl(options), e.getErrorCode(),
+                   e.what());
     }
     if (status.code() == absl::StatusCode::kInternal) {
       // Access denied, unknown database and the like: the service cannot serve either way.
@@ -214,13 +212,11 @@ absl::StatusOr<ConnectionLease> ConnectionPool::Acquire() {
     if (waits) metrics_.ObserveWait(absl::Now() - waiting_since, got_one);
     if (!got_one) {
       if (options_.acquire_timeout > left) {
-        return absl::DeadlineExceededError(
-            "the call's deadline passed while every database connection was busy");
+        return absl::DeadlineExceededError("the call's deadline passed while every database connection was busy");
       }
-      return ErrorWithReason(
-          absl::StatusCode::kUnavailable, reason::kDatabaseUnavailable,
-          absl::StrCat("all ", options_.pool_size, " database connections stayed busy for ",
-                       absl::FormatDuration(options_.acquire_timeout), "; retry later"));
+      return ErrorWithReason(absl::StatusCode::kUnavailable, reason::kDatabaseUnavailable,
+                             absl::StrCat("all ", options_.pool_size, " database connections stayed busy for ",
+                                          absl::FormatDuration(options_.acquire_timeout), "; retry later"));
     }
     if (!idle_.empty()) {
       connection = std::move(idle_.back());
@@ -230,8 +226,7 @@ absl::StatusOr<ConnectionLease> ConnectionPool::Acquire() {
     }
     metrics_.SetPool(open_count_, static_cast<int>(idle_.size()), options_.pool_size);
   }
-  if (connection != nullptr && absl::Now() - connection->last_used_ > kValidateAfterIdle &&
-      !connection->IsAlive()) {
+  if (connection != nullptr && absl::Now() - connection->last_used_ > kValidateAfterIdle && !connection->IsAlive()) {
     connection->MarkBroken();
     connection.reset();  // Its slot stays reserved for the replacement below.
   }

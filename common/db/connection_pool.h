@@ -2,12 +2,12 @@
 
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/db/database_options.h"
@@ -65,8 +65,7 @@ class Connection final {
 
   // Opens a session. With `use_database` false the session has no default schema, which
   // lets migrations create it.
-  static absl::StatusOr<std::unique_ptr<Connection>> Open(const DatabaseOptions& options,
-                                                          bool use_database = true);
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const DatabaseOptions& options, bool use_database = true);
 
  private:
   friend class ConnectionPool;

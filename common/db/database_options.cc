@@ -22,8 +22,7 @@ absl::StatusOr<std::string> PercentDecode(absl::string_view text) {
     }
     // Exactly two hex digits: SimpleHexAtoi alone would also take a sign or a blank.
     int value = 0;
-    if (i + 2 >= text.size() || !absl::ascii_isxdigit(text[i + 1]) ||
-        !absl::ascii_isxdigit(text[i + 2]) ||
+    if (i + 2 >= text.size() || !absl::ascii_isxdigit(text[i + 1]) || !absl::ascii_isxdigit(text[i + 2]) ||
         !absl::SimpleHexAtoi(text.substr(i + 1, 2), &value)) {
       return absl::InvalidArgumentError("database URL: bad percent-encoding");
     }
@@ -35,8 +34,7 @@ absl::StatusOr<std::string> PercentDecode(absl::string_view text) {
 
 absl::Status BadUrl(absl::string_view why) {
   return absl::InvalidArgumentError(
-      absl::StrCat("database URL: ", why,
-                   " (expected mysql://user:password@host:port/database?socket=/path)"));
+      absl::StrCat("database URL: ", why, " (expected mysql://user:password@host:port/database?socket=/path)"));
 }
 
 }  // namespace
@@ -73,8 +71,7 @@ absl::StatusOr<DatabaseOptions> ParseDatabaseUrl(absl::string_view url) {
     options.password = *decoded_password;
   }
   if (size_t colon = authority.rfind(':'); colon != absl::string_view::npos) {
-    if (!absl::SimpleAtoi(authority.substr(colon + 1), &options.port) || options.port <= 0 ||
-        options.port > 65535) {
+    if (!absl::SimpleAtoi(authority.substr(colon + 1), &options.port) || options.port <= 0 || options.port > 65535) {
       return BadUrl("the port must be 1-65535");
     }
     authority = authority.substr(0, colon);
@@ -110,8 +107,8 @@ absl::StatusOr<DatabaseOptions> ParseDatabaseUrl(absl::string_view url) {
 }
 
 std::string RedactedUrl(const DatabaseOptions& options) {
-  std::string url = absl::StrCat("mysql://", options.user, options.password.empty() ? "" : ":***",
-                                 "@", options.host, ":", options.port, "/", options.database);
+  std::string url = absl::StrCat("mysql://", options.user, options.password.empty() ? "" : ":***", "@", options.host,
+                                 ":", options.port, "/", options.database);
   if (!options.socket.empty()) absl::StrAppend(&url, "?socket=", options.socket);
   return url;
 }

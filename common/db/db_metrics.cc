@@ -5,7 +5,6 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
-
 #include "common/db/sql_error.h"
 #include "common/observability/metrics.h"
 #include "prometheus/family.h"
@@ -40,8 +39,8 @@ prometheus::Family<prometheus::Histogram>& Histogram(const char* name, const cha
 }
 
 prometheus::Family<prometheus::Counter>& Retries() {
-  static auto& family = Counter("ladder_db_transaction_retries_total",
-                                "Transactions run again after a retryable failure, by cause.");
+  static auto& family =
+      Counter("ladder_db_transaction_retries_total", "Transactions run again after a retryable failure, by cause.");
   return family;
 }
 
@@ -82,9 +81,9 @@ DatabaseMetrics::DatabaseMetrics(const std::string& database)
       exhausted_(Counter("ladder_db_pool_exhausted_total",
                          "Acquisitions that waited and got no session (UNAVAILABLE or the call's deadline).")
                      .Add({{"database", database}})),
-      transaction_seconds_(Histogram("ladder_db_transaction_seconds",
-                                     "Time of a transaction from its first attempt to its outcome.")
-                               .Add({{"database", database}}, observability::LatencyBuckets())),
+      transaction_seconds_(
+          Histogram("ladder_db_transaction_seconds", "Time of a transaction from its first attempt to its outcome.")
+              .Add({{"database", database}}, observability::LatencyBuckets())),
       read_seconds_(Statements().Add({{"database", database}, {"kind", "read"}}, StatementBuckets())),
       write_seconds_(Statements().Add({{"database", database}, {"kind", "write"}}, StatementBuckets())),
       database_(database),

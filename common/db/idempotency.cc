@@ -47,9 +47,7 @@ std::string AuditJson(const google::protobuf::Message& message) {
 }
 }  // namespace
 
-void NoteFeedChange(const MutationContext& mutation, FeedChange change) {
-  mutation.feed_change = std::move(change);
-}
+void NoteFeedChange(const MutationContext& mutation, FeedChange change) { mutation.feed_change = std::move(change); }
 
 void NoteAuditBefore(const MutationContext& mutation, const google::protobuf::Message& before) {
   mutation.audit_before_json = AuditJson(before);
@@ -67,8 +65,7 @@ absl::Status AuditMutation(Connection& connection, const MutationContext& mutati
   event.resource = mutation.audit_resource;
   if (event.resource.empty()) {
     if (const auto* name = response.GetDescriptor()->FindFieldByName("name");
-        name != nullptr && name->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
-        !name->is_repeated()) {
+        name != nullptr && name->type() == google::protobuf::FieldDescriptor::TYPE_STRING && !name->is_repeated()) {
       event.resource = response.GetReflection()->GetString(response, name);
     }
   }
@@ -90,21 +87,19 @@ RequestKey RequestKeyFor(absl::string_view method, const google::protobuf::Messa
   return key;
 }
 
-absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection,
-                                                         const RequestKey& key) {
-  Statement& select = connection.Prepare(
-      "SELECT method, fingerprint, response FROM request_log WHERE caller = ? AND request_id = ?");
+absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection, const RequestKey& key) {
+  Statement& select =
+      connection.Prepare("SELECT method, fingerprint, response FROM request_log WHERE caller = ? AND request_id = ?");
   select.setString(1, key.caller);
   select.setString(2, key.request_id);
   std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
   if (!rows->next()) return std::nullopt;
   if (rows->getString(1) != key.method || rows->getString(2) != key.fingerprint) {
-    return ErrorWithReason(
-        absl::StatusCode::kInvalidArgument, reason::kRequestIdReused,
-        absl::StrCat(key.field, ": '", key.display_id.empty() ? key.request_id : key.display_id,
-                     "' was already used for a different request; use a new id for a new "
-                     "request and the same request for a retry"),
-        {{"field", key.field}});
+    return ErrorWithReason(absl::StatusCode::kInvalidArgument, reason::kRequestIdReused,
+                           absl::StrCat(key.field, ": '", key.display_id.empty() ? key.request_id : key.display_id,
+                                        "' was already used for a different request; use a new id for a new "
+                                        "request and the same request for a retry"),
+                           {{"field", key.field}});
   }
   return std::optional<std::string>(ReadBlob(*rows, 3));
 }
@@ -124,10 +119,10 @@ absl::StatusOr<std::optional<std::string>> ClaimRequest(Connection& connection, 
     // The insert waited for the other claim to commit: its response is there to read.
     absl::StatusOr<std::optional<std::string>> stored = LookupResponse(connection, key);
     if (!stored.ok() || stored->has_value()) return stored;
-    return MarkRetryable(ErrorWithReason(
-        absl::StatusCode::kAborted, reason::kConcurrentUpdate,
-        absl::StrCat(key.field, ": request ", key.request_id,
-                     " is being handled by a concurrent call; retry it with the same id")),
+    return MarkRetryable(
+        ErrorWithReason(absl::StatusCode::kAborted, reason::kConcurrentUpdate,
+                        absl::StrCat(key.field, ": request ", key.request_id,
+                                     " is being handled by a concurrent call; retry it with the same id")),
         "duplicate_in_flight");
   }
   return std::nullopt;
@@ -139,8 +134,7 @@ absl::StatusOr<std::optional<std::string>> StoredResponse(ConnectionPool& pool, 
 }
 
 absl::Status ClaimedResponse(Connection& connection, const RequestKey& key, const std::string& response) {
-  Statement& update =
-      connection.Prepare("UPDATE request_log SET response = ? WHERE caller = ? AND request_id = ?");
+  Statement& update = connection.Prepare("UPDATE request_log SET response = ? WHERE caller = ? AND request_id = ?");
   std::istringstream blob(response);
   update.setBlob(1, &blob);
   update.setString(2, key.caller);
@@ -153,13 +147,12 @@ absl::StatusOr<int64_t> PurgeRequestLog(ConnectionPool& pool, absl::Duration ret
   const std::string cutoff = ToSqlTimestamp(absl::Now() - retention);
   int64_t purged = 0;
   while (true) {
-    absl::StatusOr<int64_t> deleted = WithConnection<int64_t>(pool, [&](Connection& connection)
-                                                                        -> absl::StatusOr<int64_t> {
-      Statement& purge =
-          connection.Prepare("DELETE FROM request_log WHERE created_at < ? LIMIT 1000");
-      purge.setString(1, cutoff);
-      return static_cast<int64_t>(purge.executeUpdate());
-    });
+    absl::StatusOr<int64_t> deleted =
+        WithConnection<int64_t>(pool, [&](Connection& connection) -> absl::StatusOr<int64_t> {
+          Statement& purge = connection.Prepare("DELETE FROM request_log WHERE created_at < ? LIMIT 1000");
+          purge.setString(1, cutoff);
+          return static_cast<int64_t>(purge.executeUpdate());
+        });
     if (!deleted.ok()) return deleted.status();
     purged += *deleted;
     if (*deleted < 1000) return purged;

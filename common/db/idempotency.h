@@ -7,10 +7,10 @@
 
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/api/validation.h"
 #include "common/db/audit_log.h"
 #include "common/db/connection_pool.h"
@@ -47,8 +47,7 @@ using api::ValidateRequestId;
 
 // Within an open transaction: the stored response for the key's request id, nullopt if
 // the id is new, INVALID_ARGUMENT (REQUEST_ID_REUSED) if it was used for another request.
-absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection,
-                                                         const RequestKey& key);
+absl::StatusOr<std::optional<std::string>> LookupResponse(Connection& connection, const RequestKey& key);
 
 // Within an open transaction, before any effect: claims the key's request id for this
 // transaction. A concurrent call with the same id waits on the claim until the first
@@ -110,8 +109,8 @@ absl::StatusOr<Response> RunIdempotent(ConnectionPool& pool, const MutationConte
                                        absl::FunctionRef<absl::StatusOr<Response>(Connection&)> body) {
   const RequestKey& key = mutation.request;
   bool replayed = false;
-  absl::StatusOr<Response> result = RunInTransaction<Response>(
-      pool, [&](Connection& connection) -> absl::StatusOr<Response> {
+  absl::StatusOr<Response> result =
+      RunInTransaction<Response>(pool, [&](Connection& connection) -> absl::StatusOr<Response> {
         replayed = false;
         if (!key.request_id.empty()) {
           absl::StatusOr<std::optional<std::string>> stored = ClaimRequest(connection, key);
@@ -120,8 +119,7 @@ absl::StatusOr<Response> RunIdempotent(ConnectionPool& pool, const MutationConte
             replayed = true;
             Response response;
             if (!response.ParseFromString(**stored)) {
-              return absl::InternalError("stored response of request " + key.request_id +
-                                         " does not parse");
+              return absl::InternalError("stored response of request " + key.request_id + " does not parse");
             }
             return response;
           }

@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <cerrno>
-
 #include <map>
 #include <memory>
 #include <string>
@@ -20,8 +19,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/db/connection_pool.h"
-#include "common/db/sql_script.h"
 #include "common/db/sql_error.h"
+#include "common/db/sql_script.h"
 #include "common/status/macros.h"
 #include "common/util/stable_hash.h"
 #include "cppconn/exception.h"
@@ -90,8 +89,7 @@ bool HolderIsGone(const std::string& holder, const std::string& self) {
 constexpr absl::Duration kMigrationLockWait = absl::Minutes(2);
 constexpr absl::Duration kStaleMigrationLock = absl::Minutes(10);
 
-absl::Status AcquireMigrationLock(Connection& connection, const std::string& holder,
-                                  absl::string_view database) {
+absl::Status AcquireMigrationLock(Connection& connection, const std::string& holder, absl::string_view database) {
   const absl::Time deadline = absl::Now() + kMigrationLockWait;
   std::string seen_holder;
   while (true) {
@@ -113,18 +111,17 @@ absl::Status AcquireMigrationLock(Connection& connection, const std::string& hol
       seen_holder = row->getString(1);
       const bool stale = row->getInt(2) == 1;
       if (stale || HolderIsGone(seen_holder, holder)) {
-        spdlog::warn("event=migration_lock_taken_over database={} previous_holder={} stale={}",
-                     std::string(database), seen_holder, stale);
-        Statement& drop =
-            connection.Prepare("DELETE FROM schema_migration_lock WHERE id = 1 AND holder = ?");
+        spdlog::warn("event=migration_lock_taken_over database={} previous_holder={} stale={}", std::string(database),
+                     seen_holder, stale);
+        Statement& drop = connection.Prepare("DELETE FROM schema_migration_lock WHERE id = 1 AND holder = ?");
         drop.setString(1, seen_holder);
         drop.executeUpdate();
         continue;
       }
     }
     if (absl::Now() >= deadline) {
-      return absl::UnavailableError(absl::StrCat("another replica (", seen_holder, ") has been migrating ",
-                                                 database, " for over ", absl::FormatDuration(kMigrationLockWait),
+      return absl::UnavailableError(absl::StrCat("another replica (", seen_holder, ") has been migrating ", database,
+                                                 " for over ", absl::FormatDuration(kMigrationLockWait),
                                                  "; try again later, or delete its row from "
                                                  "schema_migration_lock if it is gone"));
     }
@@ -133,14 +130,12 @@ absl::Status AcquireMigrationLock(Connection& connection, const std::string& hol
 }
 
 void ReleaseMigrationLock(Connection& connection, const std::string& holder) {
-  Statement& release =
-      connection.Prepare("DELETE FROM schema_migration_lock WHERE id = 1 AND holder = ?");
+  Statement& release = connection.Prepare("DELETE FROM schema_migration_lock WHERE id = 1 AND holder = ?");
   release.setString(1, holder);
   release.executeUpdate();
 }
 
-absl::Status Apply(Connection& connection, const std::vector<Migration>& migrations,
-                   absl::string_view database) {
+absl::Status Apply(Connection& connection, const std::vector<Migration>& migrations, absl::string_view database) {
   std::map<int, std::string> applied;
   {
     std::unique_ptr<sql::ResultSet> rows(
@@ -150,21 +145,21 @@ absl::Status Apply(Connection& connection, const std::vector<Migration>& migrati
   int last_version = 0;
   for (const Migration& migration : migrations) {
     if (migration.version <= last_version) {
-      return absl::InternalError(absl::StrCat("migration versions must increase: ",
-                                              migration.version, " after ", last_version));
+      return absl::InternalError(
+          absl::StrCat("migration versions must increase: ", migration.version, " after ", last_version));
     }
     last_version = migration.version;
     const std::string checksum = StableHashHex(migration.sql);
     if (auto it = applied.find(migration.version); it != applied.end()) {
       if (it->second != checksum) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "migration ", migration.version, "_", migration.name, " of ", database,
-            " was changed after it was applied; add a new migration instead"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("migration ", migration.version, "_", migration.name, " of ", database,
+                         " was changed after it was applied; add a new migration instead"));
       }
       continue;
     }
-    spdlog::info("event=migration_apply database={} version={} name={}", std::string(database),
-                 migration.version, migration.name);
+    spdlog::info("event=migration_apply database={} version={} name={}", std::string(database), migration.version,
+                 migration.name);
     for (const std::string& statement : SplitSqlStatements(migration.sql)) {
       connection.Execute(statement);
     }
@@ -185,12 +180,11 @@ absl::Status MigrateOnce(const DatabaseOptions& options, const std::vector<Migra
   DatabaseOptions unbounded = options;
   unbounded.io_timeout = absl::Hours(1);
   unbounded.statement_timeout = absl::ZeroDuration();
-  LADDER_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection,
-                          Connection::Open(unbounded, /*use_database=*/false));
+  LADDER_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, Connection::Open(unbounded, /*use_database=*/false));
   const std::string database = QuoteIdentifier(options.database);
   try {
-    connection->Execute(absl::StrCat("CREATE DATABASE IF NOT EXISTS ", database,
-                                     " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"));
+    connection->Execute(
+        absl::StrCat("CREATE DATABASE IF NOT EXISTS ", database, " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"));
     connection->Execute(absl::StrCat("USE ", database));
     // IF NOT EXISTS throughout, so replicas starting together may all run these.
     for (const std::string& statement : SplitSqlStatements(kInfrastructureSql)) {
@@ -215,8 +209,7 @@ absl::Status MigrateOnce(const DatabaseOptions& options, const std::vector<Migra
 
 }  // namespace
 
-absl::Status ApplyMigrations(const DatabaseOptions& options,
-                             const std::vector<Migration>& migrations) {
+absl::Status ApplyMigrations(const DatabaseOptions& options, const std::vector<Migration>& migrations) {
   // On a Galera cluster the DDL of a replica migrating through another node is applied in
   // total order and may abort a statement here (1213): the attempt starts again, and finds
   // what the other replica did.

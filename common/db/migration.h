@@ -1,9 +1,9 @@
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "common/db/database_options.h"
 
 namespace ladder::db {
@@ -20,10 +20,9 @@ struct Migration {
 // Brings the service's database up to date: creates the database if missing, then applies
 // each migration not yet recorded in `schema_migrations`, in version order, recording
 // each with a checksum. Safe to run twice and from several replicas at once, through one
-// server or different nodes of a Galera cluster (a lock row serialises them). A recorded migration whose text has since changed is an error, since
-// the schema would no longer match the files. Also creates the infrastructure tables that
+// server or different nodes of a Galera cluster (a lock row serialises them). A recorded migration whose text has since
+// changed is an error, since the schema would no longer match the files. Also creates the infrastructure tables that
 // common/ relies on (request_log, for idempotent retries).
-absl::Status ApplyMigrations(const DatabaseOptions& options,
-                             const std::vector<Migration>& migrations);
+absl::Status ApplyMigrations(const DatabaseOptions& options, const std::vector<Migration>& migrations);
 
 }  // namespace ladder::db

@@ -3,9 +3,9 @@
 #include <string>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/escaping.h"
 #include "common/status/errors.h"
 #include "spdlog/spdlog.h"
 
@@ -55,12 +55,11 @@ absl::Status FromSqlException(const sql::SQLException& e, absl::string_view cont
     // for callers: a constraint a store expects is mapped to its documented code there.
     spdlog::error("event=database_error errno={} context=\"{}\" error=\"{}\"", code, std::string(context),
                   absl::CHexEscape(e.what()));
-    status = code == kErrDuplicateEntry
-                 ? ErrorWithReason(absl::StatusCode::kAlreadyExists, reason::kAlreadyExists,
-                                   "the request conflicts with an existing resource")
-                 : ErrorWithReason(absl::StatusCode::kInternal, "DATABASE_ERROR",
-                                   absl::StrCat("the database refused the request (error ", code,
-                                                "); the server log has the details"));
+    status = code == kErrDuplicateEntry ? ErrorWithReason(absl::StatusCode::kAlreadyExists, reason::kAlreadyExists,
+                                                          "the request conflicts with an existing resource")
+                                        : ErrorWithReason(absl::StatusCode::kInternal, "DATABASE_ERROR",
+                                                          absl::StrCat("the database refused the request (error ", code,
+                                                                       "); the server log has the details"));
   }
   status.SetPayload(kErrnoPayload, absl::Cord(absl::StrCat(code)));
   return status;
@@ -80,9 +79,7 @@ absl::Status MarkRetryable(absl::Status status, absl::string_view cause) {
   return status;
 }
 
-bool IsRetryable(const absl::Status& status) {
-  return status.GetPayload(kRetryablePayload).has_value();
-}
+bool IsRetryable(const absl::Status& status) { return status.GetPayload(kRetryablePayload).has_value(); }
 
 std::string RetryCause(const absl::Status& status) {
   auto cause = status.GetPayload(kRetryablePayload);

@@ -12,7 +12,6 @@ int Statement::executeUpdate() {
   return native_->executeUpdate();
 }
 
-
 StatementClock::~StatementClock() {
   metrics_.ObserveStatement(kind_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
 }

@@ -13,8 +13,7 @@ namespace {
 
 // Runs `fn`, turning a Connector/C++ exception into a status and discarding the session
 // when the exception says it is gone.
-absl::Status Guarded(Connection& connection, absl::string_view context,
-                     absl::FunctionRef<absl::Status()> fn) {
+absl::Status Guarded(Connection& connection, absl::string_view context, absl::FunctionRef<absl::Status()> fn) {
   try {
     return fn();
   } catch (const sql::SQLException& e) {
@@ -83,8 +82,7 @@ absl::Status RunOnce(ConnectionPool& pool, absl::FunctionRef<absl::Status(Connec
 
 }  // namespace
 
-absl::Status RunInTransaction(ConnectionPool& pool,
-                              absl::FunctionRef<absl::Status(Connection&)> body,
+absl::Status RunInTransaction(ConnectionPool& pool, absl::FunctionRef<absl::Status(Connection&)> body,
                               const TransactionOptions& options) {
   absl::Duration backoff = options.initial_backoff;
   // Retries stop with the budget, or with the call's deadline if that comes first.
@@ -112,8 +110,7 @@ absl::Status RunInTransaction(ConnectionPool& pool,
   return status;
 }
 
-absl::Status WithConnection(ConnectionPool& pool,
-                            absl::FunctionRef<absl::Status(Connection&)> body) {
+absl::Status WithConnection(ConnectionPool& pool, absl::FunctionRef<absl::Status(Connection&)> body) {
   absl::StatusOr<ConnectionLease> lease = pool.Acquire();
   if (!lease.ok()) return lease.status();
   Connection& connection = **lease;

@@ -32,13 +32,11 @@ struct TransactionOptions {
 // rolls back otherwise. The whole body runs again on a retryable error, so it must not
 // have effects outside the database. Connector/C++ exceptions thrown by the body become
 // statuses (see sql_error.h); a connection error discards the session.
-absl::Status RunInTransaction(ConnectionPool& pool,
-                              absl::FunctionRef<absl::Status(Connection&)> body,
+absl::Status RunInTransaction(ConnectionPool& pool, absl::FunctionRef<absl::Status(Connection&)> body,
                               const TransactionOptions& options = {});
 
 template <typename T>
-absl::StatusOr<T> RunInTransaction(ConnectionPool& pool,
-                                   absl::FunctionRef<absl::StatusOr<T>(Connection&)> body,
+absl::StatusOr<T> RunInTransaction(ConnectionPool& pool, absl::FunctionRef<absl::StatusOr<T>(Connection&)> body,
                                    const TransactionOptions& options = {}) {
   std::optional<T> result;
   absl::Status status = RunInTransaction(
@@ -56,12 +54,10 @@ absl::StatusOr<T> RunInTransaction(ConnectionPool& pool,
 
 // Runs `body` on a pooled connection in autocommit mode: one statement, one round trip.
 // For reads that need no snapshot across statements.
-absl::Status WithConnection(ConnectionPool& pool,
-                            absl::FunctionRef<absl::Status(Connection&)> body);
+absl::Status WithConnection(ConnectionPool& pool, absl::FunctionRef<absl::Status(Connection&)> body);
 
 template <typename T>
-absl::StatusOr<T> WithConnection(ConnectionPool& pool,
-                                 absl::FunctionRef<absl::StatusOr<T>(Connection&)> body) {
+absl::StatusOr<T> WithConnection(ConnectionPool& pool, absl::FunctionRef<absl::StatusOr<T>(Connection&)> body) {
   std::optional<T> result;
   absl::Status status = WithConnection(pool, [&](Connection& connection) -> absl::Status {
     absl::StatusOr<T> value = body(connection);

@@ -39,8 +39,9 @@ absl::Status TransactionWitness::Begin(Connection& connection) {
     if (e.getErrorCode() != kErrNoSuchTable) throw;
     available_ = false;
     if (missing_table_log.Now()) {
-      spdlog::warn("event=transaction_witness_unavailable reason=\"table transaction_witnesses is "
-                   "missing; run the migrations\"");
+      spdlog::warn(
+          "event=transaction_witness_unavailable reason=\"table transaction_witnesses is "
+          "missing; run the migrations\"");
     }
     return absl::OkStatus();
   }
@@ -60,24 +61,22 @@ absl::Status TransactionWitness::Check(Connection& connection, const char* stage
   const int64_t seen = row->next() ? row->getInt64(1) : -1;
   if (seen == attempt_) return absl::OkStatus();
   spdlog::warn("event=transaction_split stage={} attempt={} seen={}", stage, attempt_, seen);
-  return MarkRetryable(ErrorWithReason(
-      absl::StatusCode::kAborted, reason::kConcurrentUpdate,
-      "the request collided with a concurrent change; retry it with the same request_id"), "aborted_unseen");
+  return MarkRetryable(
+      ErrorWithReason(absl::StatusCode::kAborted, reason::kConcurrentUpdate,
+                      "the request collided with a concurrent change; retry it with the same request_id"),
+      "aborted_unseen");
 }
 
 absl::Status TransactionWitness::CheckBeforeCommit(Connection& connection) {
   return Check(connection, "before_commit");
 }
 
-absl::Status TransactionWitness::CheckAfterCommit(Connection& connection) {
-  return Check(connection, "after_commit");
-}
+absl::Status TransactionWitness::CheckAfterCommit(Connection& connection) { return Check(connection, "after_commit"); }
 
 void TransactionWitness::Forget(Connection& connection) {
   if (!registered_) return;
   try {
-    Statement& forget =
-        connection.Prepare("DELETE FROM transaction_witnesses WHERE session_token = ?");
+    Statement& forget = connection.Prepare("DELETE FROM transaction_witnesses WHERE session_token = ?");
     forget.setUInt64(1, token_);
     forget.executeUpdate();
     connection.Execute(kPurgeStale);

@@ -25,10 +25,10 @@ constexpr int kStatusCodes = 17;  // OK .. UNAUTHENTICATED
 
 const char* CodeName(int code) {
   static constexpr std::array<const char*, kStatusCodes> kNames = {
-      "OK",        "Canceled",          "Unknown",          "InvalidArgument", "DeadlineExceeded",
-      "NotFound",  "AlreadyExists",     "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
-      "Aborted",   "OutOfRange",        "Unimplemented",    "Internal",         "Unavailable",
-      "DataLoss",  "Unauthenticated"};
+      "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+      "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+      "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+      "DataLoss", "Unauthenticated"};
   return code >= 0 && code < kStatusCodes ? kNames[code] : "Unknown";
 }
 
@@ -132,11 +132,16 @@ SeriesCache& ClientSeries() {
 template <typename Type>
 const char* TypeName(Type type) {
   switch (type) {
-    case Type::UNARY: return "unary";
-    case Type::CLIENT_STREAMING: return "client_stream";
-    case Type::SERVER_STREAMING: return "server_stream";
-    case Type::BIDI_STREAMING: return "bidi_stream";
-    default: return "unknown";
+    case Type::UNARY:
+      return "unary";
+    case Type::CLIENT_STREAMING:
+      return "client_stream";
+    case Type::SERVER_STREAMING:
+      return "server_stream";
+    case Type::BIDI_STREAMING:
+      return "bidi_stream";
+    default:
+      return "unknown";
   }
 }
 
@@ -190,8 +195,8 @@ class ClientMetricsInterceptor final : public grpc::experimental::Interceptor {
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_STATUS)) {
       const grpc::Status* status = methods->GetRecvStatus();
-      const int code = status == nullptr ? static_cast<int>(grpc::StatusCode::UNKNOWN)
-                                         : static_cast<int>(status->error_code());
+      const int code =
+          status == nullptr ? static_cast<int>(grpc::StatusCode::UNKNOWN) : static_cast<int>(status->error_code());
       series_.handled[code % kStatusCodes]->Increment();
       series_.handling->Observe(SecondsSince(start_));
     }

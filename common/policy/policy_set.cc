@@ -21,12 +21,10 @@ using ::ladder::common::v1::QuotaPolicy;
 
 class CollectingErrors final : public google::protobuf::io::ErrorCollector {
  public:
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
+  void AddError(int line, google::protobuf::io::ColumnNumber column, const std::string& message) override {
     errors_.push_back(absl::StrCat("line ", line + 1, ", column ", column + 1, ": ", message));
   }
-  void AddWarning(int line, google::protobuf::io::ColumnNumber column,
-                  const std::string& message) override {
+  void AddWarning(int line, google::protobuf::io::ColumnNumber column, const std::string& message) override {
     AddError(line, column, message);
   }
   std::string Joined() const { return absl::StrJoin(errors_, "; "); }
@@ -45,8 +43,7 @@ absl::Status CheckScore(double value, absl::string_view source, absl::string_vie
 }
 
 bool IsKnownLevel(Level level) {
-  return level == Level::LEVEL_JUNIOR || level == Level::LEVEL_INTERMEDIATE ||
-         level == Level::LEVEL_SENIOR;
+  return level == Level::LEVEL_JUNIOR || level == Level::LEVEL_INTERMEDIATE || level == Level::LEVEL_SENIOR;
 }
 
 }  // namespace
@@ -84,8 +81,7 @@ absl::Status ValidatePolicy(const Policy& policy, absl::string_view source) {
       return Invalid(source, field + ".level", "must be LEVEL_JUNIOR, LEVEL_INTERMEDIATE or LEVEL_SENIOR");
     }
     if (!seen.insert(level.level()).second) {
-      return Invalid(source, field + ".level",
-                     absl::StrCat(Level_Name(level.level()), " appears more than once"));
+      return Invalid(source, field + ".level", absl::StrCat(Level_Name(level.level()), " appears more than once"));
     }
     if (level.post_grade() <= 0) return Invalid(source, field + ".post_grade", "must be positive");
     if (level.suggested_share_percent() < 0 || level.suggested_share_percent() > 100) {
@@ -104,8 +100,7 @@ absl::Status ValidatePolicy(const Policy& policy, absl::string_view source) {
     return Invalid(source, "quota.cap_rounding", "is required (CAP_ROUNDING_FLOOR)");
   }
   if (policy.quota().suggestion_method() == QuotaPolicy::SUGGESTION_METHOD_UNSPECIFIED) {
-    return Invalid(source, "quota.suggestion_method",
-                   "is required (SUGGESTION_METHOD_LARGEST_REMAINDER)");
+    return Invalid(source, "quota.suggestion_method", "is required (SUGGESTION_METHOD_LARGEST_REMAINDER)");
   }
 
   const auto& entry = policy.entry();
@@ -123,8 +118,7 @@ absl::Status ValidatePolicy(const Policy& policy, absl::string_view source) {
   LADDER_RETURN_IF_ERROR(CheckScore(entry.candidate_pass_mark(), source, "entry.candidate_pass_mark"));
 
   const auto& evaluation = policy.evaluation();
-  if (evaluation.min_score() < 0 || evaluation.max_score() > 100 ||
-      evaluation.min_score() >= evaluation.max_score()) {
+  if (evaluation.min_score() < 0 || evaluation.max_score() > 100 || evaluation.min_score() >= evaluation.max_score()) {
     return Invalid(source, "evaluation", "scores must satisfy 0 <= min_score < max_score <= 100");
   }
 
@@ -172,14 +166,11 @@ absl::StatusOr<PolicySet> PolicySet::FromPolicies(std::vector<Policy> policies) 
   std::set<std::string> versions;
   for (size_t i = 0; i < policies.size(); ++i) {
     if (!versions.insert(policies[i].version()).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("policy version ", policies[i].version(), " is defined twice"));
+      return absl::InvalidArgumentError(absl::StrCat("policy version ", policies[i].version(), " is defined twice"));
     }
-    if (i > 0 && *ToCivilDay(policies[i].effective_date(), "") ==
-                     *ToCivilDay(policies[i - 1].effective_date(), "")) {
-      return absl::InvalidArgumentError(absl::StrCat("policy versions ", policies[i - 1].version(),
-                                                     " and ", policies[i].version(),
-                                                     " take effect on the same day"));
+    if (i > 0 && *ToCivilDay(policies[i].effective_date(), "") == *ToCivilDay(policies[i - 1].effective_date(), "")) {
+      return absl::InvalidArgumentError(absl::StrCat("policy versions ", policies[i - 1].version(), " and ",
+                                                     policies[i].version(), " take effect on the same day"));
     }
   }
   PolicySet set;
@@ -199,8 +190,7 @@ absl::StatusOr<PolicySet> PolicySet::LoadFromDirectory(const std::string& direct
   }
   std::sort(files.begin(), files.end());
   if (files.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("policy directory ", directory,
-                                                   " has no *.textproto file"));
+    return absl::InvalidArgumentError(absl::StrCat("policy directory ", directory, " has no *.textproto file"));
   }
   std::vector<Policy> policies;
   for (const fs::path& file : files) {

@@ -81,9 +81,8 @@ QuotaStanding ComputeStanding(const Policy& policy, const HeadCounts& head_count
   return standing;
 }
 
-absl::Status CheckCapAfterIncrease(const Policy& policy, Level level, int holders_after,
-                                   int levelled_after, absl::string_view county,
-                                   absl::string_view county_display_name) {
+absl::Status CheckCapAfterIncrease(const Policy& policy, Level level, int holders_after, int levelled_after,
+                                   absl::string_view county, absl::string_view county_display_name) {
   const LevelPolicy* level_policy = FindLevel(policy, level);
   if (level_policy == nullptr || !level_policy->share_is_hard_cap()) return absl::OkStatus();
   const int cap = LevelCap(*level_policy, levelled_after);
@@ -92,9 +91,8 @@ absl::Status CheckCapAfterIncrease(const Policy& policy, Level level, int holder
   const int holders_now = holders_after - 1;
   return RuleViolationError(
       senior ? reason::kSeniorCapReached : reason::kLevelCapReached, county,
-      absl::StrCat("no free ", level_policy->display_name(), " (", Level_Name(level),
-                   ") slot in ", county_display_name, " (", county, "): ",
-                   holders_now, " held, cap ", cap, " (", level_policy->suggested_share_percent(),
+      absl::StrCat("no free ", level_policy->display_name(), " (", Level_Name(level), ") slot in ", county_display_name,
+                   " (", county, "): ", holders_now, " held, cap ", cap, " (", level_policy->suggested_share_percent(),
                    "% of ", levelled_after, " levelled customer managers, rounded down)"),
       {{"county", std::string(county)},
        {"level", Level_Name(level)},

@@ -3,9 +3,9 @@
 // The quota arithmetic of POLICY §3, pure and exhaustively unit-tested.
 
 #include <map>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "common/policy/policy_set.h"
 
 namespace ladder::policy {
@@ -43,8 +43,7 @@ QuotaStanding ComputeStanding(const Policy& policy, const HeadCounts& head_count
 // holders is checked (callers pass the counts after the change); FAILED_PRECONDITION with
 // reason SENIOR_CAP_REACHED (or LEVEL_CAP_REACHED) otherwise.
 // `county` is the resource name, `county_display_name` what people call it.
-absl::Status CheckCapAfterIncrease(const Policy& policy, Level level, int holders_after,
-                                   int levelled_after, absl::string_view county,
-                                   absl::string_view county_display_name);
+absl::Status CheckCapAfterIncrease(const Policy& policy, Level level, int holders_after, int levelled_after,
+                                   absl::string_view county, absl::string_view county_display_name);
 
 }  // namespace ladder::policy

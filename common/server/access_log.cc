@@ -4,10 +4,10 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "grpcpp/server_context.h"
 #include "common/observability/trace_context.h"
 #include "common/server/caller_limits.h"
 #include "common/server/logging.h"
+#include "grpcpp/server_context.h"
 #include "spdlog/spdlog.h"
 
 namespace ladder::server {
@@ -30,12 +30,10 @@ spdlog::level::level_enum LevelFor(grpc::StatusCode code) {
 
 class AccessLogInterceptor final : public grpc::experimental::Interceptor {
  public:
-  explicit AccessLogInterceptor(grpc::experimental::ServerRpcInfo* info)
-      : info_(info), start_(absl::Now()) {}
+  explicit AccessLogInterceptor(grpc::experimental::ServerRpcInfo* info) : info_(info), start_(absl::Now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(
-            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+    if (methods->QueryInterceptionHookPoint(grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
       const auto level = LevelFor(status.error_code());
       if (spdlog::should_log(level)) {
@@ -43,8 +41,8 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
         const std::string actor = CallerLimits::Process().ActorOf(&context);
         spdlog::log(level, "event=rpc method={} code={} ms={:.2f} trace_id={} peer={} actor=\"{}\" message=\"{}\"",
                     info_->method(), static_cast<int>(status.error_code()),
-                    absl::ToDoubleMilliseconds(absl::Now() - start_), observability::TraceIdOf(context),
-                    context.peer(), LogQuoted(actor.empty() ? "-" : actor), LogQuoted(status.error_message()));
+                    absl::ToDoubleMilliseconds(absl::Now() - start_), observability::TraceIdOf(context), context.peer(),
+                    LogQuoted(actor.empty() ? "-" : actor), LogQuoted(status.error_message()));
       }
     }
     methods->Proceed();
@@ -57,8 +55,7 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
 
 class AccessLogFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  grpc::experimental::Interceptor* CreateServerInterceptor(
-      grpc::experimental::ServerRpcInfo* info) override {
+  grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
     // gRPC takes ownership of the interceptor.
     return new AccessLogInterceptor(info);
   }

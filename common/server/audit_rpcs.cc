@@ -63,8 +63,9 @@ struct VerificationMetrics {
                                   .Add({});
   prometheus::Counter& broken = prometheus::BuildCounter()
                                     .Name("ladder_audit_verification_failures_total")
-                                    .Help("Verifications that found the trail broken (edited, deleted, inserted or "
-                                          "reordered events).")
+                                    .Help(
+                                        "Verifications that found the trail broken (edited, deleted, inserted or "
+                                        "reordered events).")
                                     .Register(observability::Metrics())
                                     .Add({});
 

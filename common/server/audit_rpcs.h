@@ -25,9 +25,8 @@ absl::StatusOr<common::v1::AuditTrailVerification> VerifyAuditTrail(db::Connecti
 template <typename Request, typename Response>
 auto ListAuditEventsHandler(db::ConnectionPool* pool, std::string domain) {
   return [pool, domain](grpc::ServerContext*, const Request* request, Response* response) {
-    return ToGrpcStatus(ListAuditEventsPage(*pool, request->page_size(), request->page_token(),
-                                            request->actor(), *response->mutable_audit_events(),
-                                            *response->mutable_next_page_token()),
+    return ToGrpcStatus(ListAuditEventsPage(*pool, request->page_size(), request->page_token(), request->actor(),
+                                            *response->mutable_audit_events(), *response->mutable_next_page_token()),
                         domain);
   };
 }

@@ -36,8 +36,7 @@ std::string ResourceOf(const google::protobuf::Message& request, int depth = 0) 
   const google::protobuf::Reflection* reflection = request.GetReflection();
   for (const char* name : kFields) {
     const google::protobuf::FieldDescriptor* field = descriptor->FindFieldByName(name);
-    if (field == nullptr || field->is_repeated() ||
-        field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
+    if (field == nullptr || field->is_repeated() || field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
       continue;
     }
     std::string value = reflection->GetString(request, field);
@@ -134,8 +133,8 @@ absl::Status CallGuard::Refuse(const grpc::ServerContext& context, const auth::P
   const std::string resource = ResourceOf(request);
   // The actor comes from a token's subject: quoted and escaped, so it cannot forge fields.
   spdlog::warn("event=permission_denied actor=\"{}\" role={} method={} resource=\"{}\" peer={}",
-               LogQuoted(principal.actor),
-               std::string(auth::RoleName(principal.role)), action, absl::CHexEscape(resource), context.peer());
+               LogQuoted(principal.actor), std::string(auth::RoleName(principal.role)), action,
+               absl::CHexEscape(resource), context.peer());
   if (audit_pool_ != nullptr) {
     db::AuditEvent event;
     event.occurred_at = absl::Now();
@@ -153,8 +152,8 @@ absl::Status CallGuard::Refuse(const grpc::ServerContext& context, const auth::P
   }
   if (!hint.empty()) {
     return ErrorWithReason(absl::StatusCode::kPermissionDenied, reason::kNotPermitted,
-                           absl::StrCat(principal.actor, " (", auth::RoleName(principal.role),
-                                        ") may not call ", method, " this way: ", hint));
+                           absl::StrCat(principal.actor, " (", auth::RoleName(principal.role), ") may not call ",
+                                        method, " this way: ", hint));
   }
   return auth::PermissionDenied(principal, method);
 }

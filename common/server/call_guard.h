@@ -49,8 +49,8 @@ class CallGuard {
  public:
   // `service` is the fully-qualified proto service name; `audit_pool` the service's database
   // (refusals are recorded there); `domain` the ErrorInfo domain of its errors.
-  CallGuard(std::string service, std::shared_ptr<auth::Authenticator> authenticator,
-            db::ConnectionPool* audit_pool, std::string domain);
+  CallGuard(std::string service, std::shared_ptr<auth::Authenticator> authenticator, db::ConnectionPool* audit_pool,
+            std::string domain);
 
   const std::string& service() const { return service_; }
   const std::string& domain() const { return domain_; }
@@ -64,17 +64,15 @@ class CallGuard {
   absl::Status Parse(const grpc::ByteBuffer& bytes, google::protobuf::Message& request) const;
   // Records and logs a refusal and returns the PERMISSION_DENIED the caller gets: `hint`
   // when given (it must say nothing about the resource), else the standard words.
-  absl::Status Refuse(const grpc::ServerContext& context, const auth::Principal& principal,
-                      absl::string_view method, const google::protobuf::Message& request,
-                      absl::string_view hint = "") const;
+  absl::Status Refuse(const grpc::ServerContext& context, const auth::Principal& principal, absl::string_view method,
+                      const google::protobuf::Message& request, absl::string_view hint = "") const;
   grpc::Status Answer(const absl::Status& status) const;
 
   // Steps 1–3 for a request of type `Request`; on OK, `request` is parsed (and narrowed)
   // and `principal` is the caller.
   template <typename Request>
-  absl::Status Admit(const grpc::ServerContext& context, absl::string_view method,
-                     const Access<Request>& access, const grpc::ByteBuffer& bytes,
-                     Request& request, auth::Principal& principal) const {
+  absl::Status Admit(const grpc::ServerContext& context, absl::string_view method, const Access<Request>& access,
+                     const grpc::ByteBuffer& bytes, Request& request, auth::Principal& principal) const {
     absl::StatusOr<auth::Principal> caller = AdmitCaller(context);
     if (!caller.ok()) return caller.status();
     principal = *std::move(caller);
@@ -83,9 +81,8 @@ class CallGuard {
   }
 
   template <typename Request>
-  absl::Status Authorize(const grpc::ServerContext& context, absl::string_view method,
-                         const Access<Request>& access, const auth::Principal& principal,
-                         Request& request) const {
+  absl::Status Authorize(const grpc::ServerContext& context, absl::string_view method, const Access<Request>& access,
+                         const auth::Principal& principal, Request& request) const {
     if (!access.grants.Names(principal)) return Refuse(context, principal, method, request);
     if (access.limits) {
       if (absl::Status within = access.limits(request); !within.ok()) return within;

@@ -13,17 +13,15 @@ namespace {
 constexpr size_t kMaxBuckets = 10000;
 
 int LimitFor(const CallerLimitOptions& options, const auth::Principal& principal) {
-  return principal.role == auth::Role::kService ? options.max_calls_per_service
-                                                : options.max_calls_per_person;
+  return principal.role == auth::Role::kService ? options.max_calls_per_service : options.max_calls_per_person;
 }
 
 absl::Status TooManyCallsInFlight(int limit, absl::Duration retry_delay) {
-  return WithRetryDelay(
-      ErrorWithReason(absl::StatusCode::kResourceExhausted, reason::kTooManyCallsInFlight,
-                      absl::StrCat("this caller already has ", limit,
-                                   " calls in flight; wait for them (and read their responses)"),
-                      {{"limit", absl::StrCat(limit)}}),
-      retry_delay);
+  return WithRetryDelay(ErrorWithReason(absl::StatusCode::kResourceExhausted, reason::kTooManyCallsInFlight,
+                                        absl::StrCat("this caller already has ", limit,
+                                                     " calls in flight; wait for them (and read their responses)"),
+                                        {{"limit", absl::StrCat(limit)}}),
+                        retry_delay);
 }
 
 // Reports the end of every call: gRPC destroys a call's interceptors with the call, after its
@@ -40,8 +38,7 @@ class CallEndInterceptor final : public grpc::experimental::Interceptor {
 
 class CallEndFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  grpc::experimental::Interceptor* CreateServerInterceptor(
-      grpc::experimental::ServerRpcInfo* info) override {
+  grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
     return new CallEndInterceptor(info);
   }
 };
@@ -107,16 +104,15 @@ absl::Status CallerLimits::AllowRefusal(const auth::Principal& principal) {
   if (refusals_.size() >= kMaxBuckets) {
     // Drop the buckets that have refilled: those callers start again from a full bucket.
     absl::erase_if(refusals_, [&](const auto& entry) {
-      return entry.second.tokens +
-                 absl::ToDoubleSeconds(now - entry.second.refilled) * options_.refusals_per_second >=
+      return entry.second.tokens + absl::ToDoubleSeconds(now - entry.second.refilled) * options_.refusals_per_second >=
              burst;
     });
   }
   auto [it, inserted] = refusals_.try_emplace(principal.actor, Bucket{burst, now});
   Bucket& bucket = it->second;
   if (!inserted) {
-    bucket.tokens = std::min(
-        burst, bucket.tokens + absl::ToDoubleSeconds(now - bucket.refilled) * options_.refusals_per_second);
+    bucket.tokens =
+        std::min(burst, bucket.tokens + absl::ToDoubleSeconds(now - bucket.refilled) * options_.refusals_per_second);
     bucket.refilled = now;
   }
   if (bucket.tokens >= 1) {
@@ -124,10 +120,9 @@ absl::Status CallerLimits::AllowRefusal(const auth::Principal& principal) {
     return absl::OkStatus();
   }
   const absl::Duration wait = absl::Seconds((1 - bucket.tokens) / options_.refusals_per_second);
-  return WithRetryDelay(
-      ErrorWithReason(absl::StatusCode::kResourceExhausted, reason::kTooManyRefusals,
-                      "this caller was refused too often in a short time; slow down"),
-      wait);
+  return WithRetryDelay(ErrorWithReason(absl::StatusCode::kResourceExhausted, reason::kTooManyRefusals,
+                                        "this caller was refused too often in a short time; slow down"),
+                        wait);
 }
 
 int CallerLimits::InFlight(const std::string& actor) const {

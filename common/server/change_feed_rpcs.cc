@@ -4,8 +4,8 @@
 #include <thread>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "common/api/pagination.h"
 #include "common/api/resource_name.h"
 #include "common/db/audit_log.h"

@@ -50,8 +50,7 @@ struct WatchOptions {
 
 // The request's kinds (a repeated enum field) as the feed stores them, validated.
 template <typename Change>
-absl::StatusOr<db::ChangeFilter> ChangeFilterOf(const google::protobuf::RepeatedField<int>& kinds,
-                                                int64_t county_id) {
+absl::StatusOr<db::ChangeFilter> ChangeFilterOf(const google::protobuf::RepeatedField<int>& kinds, int64_t county_id) {
   db::ChangeFilter filter;
   filter.county_id = county_id;
   if (kinds.size() > 32) return InvalidFieldError("kinds", "name at most 32 kinds");
@@ -114,7 +113,6 @@ absl::Status AppendChanges(const db::ChangeBatch& batch, google::protobuf::Repea
   }
   return absl::OkStatus();
 }
-
 
 // Seals pending audit events (and so publishes their changes) before a read of the feed.
 void SealBeforeReading(db::ConnectionPool& pool);
@@ -181,14 +179,14 @@ auto WatchChangesHandler(db::ConnectionPool* pool, std::string domain, WatchOpti
       absl::StatusOr<FeedQuery> query = FeedQueryOf<Change>(*request);
       if (!query.ok()) return query.status();
       absl::Status converted;
-      absl::Status followed = FollowChanges(*context, *pool, query->position, query->filter, options,
-                                            [&](const db::ChangeBatch& batch) {
-                                              Response response;
-                                              converted = AppendChanges<Change>(batch, *response.mutable_changes());
-                                              if (!converted.ok()) return false;
-                                              response.set_cursor(EncodeChangeCursor(batch.position));
-                                              return write(response);
-                                            });
+      absl::Status followed =
+          FollowChanges(*context, *pool, query->position, query->filter, options, [&](const db::ChangeBatch& batch) {
+            Response response;
+            converted = AppendChanges<Change>(batch, *response.mutable_changes());
+            if (!converted.ok()) return false;
+            response.set_cursor(EncodeChangeCursor(batch.position));
+            return write(response);
+          });
       return converted.ok() ? followed : converted;
     };
     return ToGrpcStatus(watch(), domain);

@@ -7,7 +7,6 @@
 
 #include "common/observability/grpc_metrics.h"
 #include "common/observability/trace_context.h"
-
 #include "grpcpp/channel.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -19,8 +18,8 @@ namespace ladder::server {
 // ("dns:///ladder-personnel-headless:50051") balances over all replicas, and re-resolution
 // picks up new ones.
 // `credentials` come from ChannelCredentialsFor (transport_security.h): mutual TLS.
-inline std::shared_ptr<grpc::Channel> BalancedChannel(
-    const std::string& target, const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
+inline std::shared_ptr<grpc::Channel> BalancedChannel(const std::string& target,
+                                                      const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
   grpc::ChannelArguments arguments;
   arguments.SetLoadBalancingPolicyName("round_robin");
   // Every call carries the trace of the call it serves and is counted (grpc_client_*).

@@ -11,8 +11,7 @@
 #include "absl/flags/usage.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "address:port to serve gRPC on");
-ABSL_FLAG(std::string, database, "",
-          "database URL, mysql://user:password@host:port/database?socket=/path");
+ABSL_FLAG(std::string, database, "", "database URL, mysql://user:password@host:port/database?socket=/path");
 ABSL_FLAG(std::string, policy_dir, "config/policy", "directory of policy *.textproto files");
 ABSL_FLAG(std::string, log_level, "info", "trace, debug, info, warn or error");
 ABSL_FLAG(std::string, log_format, "logfmt", "logfmt (for a terminal) or json (one object per line)");
@@ -22,8 +21,7 @@ ABSL_FLAG(absl::Duration, metrics_refresh_interval, absl::Seconds(15),
           "how often the domain gauges (counties, cases) are read from the database");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(20),
           "on SIGTERM, time given to calls in flight before they are cancelled");
-ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(2),
-          "how often the database is probed for the health service");
+ABSL_FLAG(absl::Duration, health_interval, absl::Seconds(2), "how often the database is probed for the health service");
 ABSL_FLAG(absl::Duration, health_timeout, absl::Seconds(2),
           "a readiness probe that has not answered after this counts as failed");
 ABSL_FLAG(int, max_threads, 200,
@@ -66,8 +64,7 @@ ABSL_FLAG(std::string, tls_ca, "",
           "servers this one calls)");
 ABSL_FLAG(absl::Duration, tls_reload_interval, absl::Seconds(60),
           "how often the certificate, key and CA files are read again");
-ABSL_FLAG(bool, insecure_plaintext, false,
-          "DEVELOPMENT ONLY: serve and call plaintext, with no authentication at all");
+ABSL_FLAG(bool, insecure_plaintext, false, "DEVELOPMENT ONLY: serve and call plaintext, with no authentication at all");
 ABSL_FLAG(std::string, jwt_keys_dir, "", "directory of bearer-token public keys, <kid>.pem");
 ABSL_FLAG(std::string, jwt_issuer, "ladder", "the iss every bearer token must carry");
 ABSL_FLAG(std::string, jwt_audience, "ladder", "the aud every bearer token must carry");
@@ -114,8 +111,7 @@ constexpr std::pair<const char*, const char*> kEnvironment[] = {
 void ParseFlags(int argc, char** argv, absl::string_view usage,
                 const std::vector<std::pair<const char*, const char*>>& extra_environment) {
   absl::SetProgramUsageMessage(usage);
-  std::vector<std::pair<const char*, const char*>> environment(std::begin(kEnvironment),
-                                                               std::end(kEnvironment));
+  std::vector<std::pair<const char*, const char*>> environment(std::begin(kEnvironment), std::end(kEnvironment));
   environment.insert(environment.end(), extra_environment.begin(), extra_environment.end());
   for (const auto& [variable, flag_name] : environment) {
     const char* value = std::getenv(variable);

@@ -61,8 +61,7 @@ class GuardedService : public grpc::Service {
   using UnaryHandler = std::function<grpc::Status(grpc::ServerContext*, const Request*, Response*)>;
 
   template <typename Request, typename Response>
-  using ReadingHandler =
-      std::function<grpc::Status(grpc::ServerContext*, MessageReader<Request>*, Response*)>;
+  using ReadingHandler = std::function<grpc::Status(grpc::ServerContext*, MessageReader<Request>*, Response*)>;
 
   // Writes one message of a server stream; false once the stream is broken or cancelled.
   template <typename Response>
@@ -96,8 +95,7 @@ class GuardedService : public grpc::Service {
   void Unary(const char* method, typename NotDeduced<Access<Request>>::type access, Impl* impl,
              grpc::Status (Impl::*handler)(grpc::ServerContext*, const Request*, Response*)) {
     Unary<Request, Response>(method, std::move(access),
-                             [impl, handler](grpc::ServerContext* context, const Request* request,
-                                             Response* response) {
+                             [impl, handler](grpc::ServerContext* context, const Request* request, Response* response) {
                                return (impl->*handler)(context, request, response);
                              });
   }
@@ -106,15 +104,14 @@ class GuardedService : public grpc::Service {
   // (which must come within the watchdog's time) is authorized; every message is parsed and
   // checked as it is read.
   template <typename Request, typename Response>
-  void ClientStreaming(const char* method, Access<Request> access,
-                       ReadingHandler<Request, Response> handler) {
+  void ClientStreaming(const char* method, Access<Request> access, ReadingHandler<Request, Response> handler) {
     using Handler = grpc::internal::ClientStreamingHandler<GuardedService, grpc::ByteBuffer, grpc::ByteBuffer>;
     AddMethod(new grpc::internal::RpcServiceMethod(
         FullName(method), grpc::internal::RpcMethod::CLIENT_STREAMING,
         new Handler(
             [method, access = std::move(access), handler = std::move(handler)](
-                GuardedService* self, grpc::ServerContext* context,
-                grpc::ServerReader<grpc::ByteBuffer>* stream, grpc::ByteBuffer* reply) -> grpc::Status {
+                GuardedService* self, grpc::ServerContext* context, grpc::ServerReader<grpc::ByteBuffer>* stream,
+                grpc::ByteBuffer* reply) -> grpc::Status {
               db::ScopedCallDeadline deadline(DeadlineOf(*context));
               observability::ScopedTrace trace(observability::TraceOf(*context));
               const CallGuard& guard = self->guard_;
@@ -180,8 +177,8 @@ class GuardedService : public grpc::Service {
     const auth::Grants readers = {auth::kHrAdmin, auth::kAuditor};
     Unary<ListRequest, ListResponse>("ListAuditEvents", {readers},
                                      ListAuditEventsHandler<ListRequest, ListResponse>(pool, guard_.domain()));
-    Unary<VerifyRequest, VerifyResponse>(
-        "VerifyAuditTrail", {readers}, VerifyAuditTrailHandler<VerifyRequest, VerifyResponse>(pool, guard_.domain()));
+    Unary<VerifyRequest, VerifyResponse>("VerifyAuditTrail", {readers},
+                                         VerifyAuditTrailHandler<VerifyRequest, VerifyResponse>(pool, guard_.domain()));
   }
 
   const CallGuard& guard() const { return guard_; }

@@ -7,9 +7,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 
 namespace ladder::server {
 namespace {
@@ -26,9 +26,15 @@ std::string Unquoted(absl::string_view quoted) {
     const char next = quoted[++i];
     int hex = 0;
     switch (next) {
-      case 'n': text += '\n'; break;
-      case 'r': text += '\r'; break;
-      case 't': text += '\t'; break;
+      case 'n':
+        text += '\n';
+        break;
+      case 'r':
+        text += '\r';
+        break;
+      case 't':
+        text += '\t';
+        break;
       case 'x':
         if (i + 2 < quoted.size() && absl::SimpleHexAtoi(quoted.substr(i + 1, 2), &hex)) {
           text += static_cast<char>(hex);
@@ -37,7 +43,8 @@ std::string Unquoted(absl::string_view quoted) {
           text += "\\x";
         }
         break;
-      default: text += next;
+      default:
+        text += next;
     }
   }
   return text;
@@ -98,11 +105,21 @@ std::string JsonQuoted(absl::string_view text) {
   std::string json = "\"";
   for (const char c : text) {
     switch (c) {
-      case '"': json += "\\\""; break;
-      case '\\': json += "\\\\"; break;
-      case '\n': json += "\\n"; break;
-      case '\r': json += "\\r"; break;
-      case '\t': json += "\\t"; break;
+      case '"':
+        json += "\\\"";
+        break;
+      case '\\':
+        json += "\\\\";
+        break;
+      case '\n':
+        json += "\\n";
+        break;
+      case '\r':
+        json += "\\r";
+        break;
+      case '\t':
+        json += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
           json += absl::StrFormat("\\u%04x", static_cast<unsigned char>(c));
@@ -117,8 +134,8 @@ std::string JsonQuoted(absl::string_view text) {
 
 std::string LogLineAsJson(absl::string_view ts, absl::string_view level, absl::string_view service,
                           absl::string_view logfmt) {
-  std::string json = absl::StrCat("{\"ts\":", JsonQuoted(ts), ",\"level\":", JsonQuoted(level),
-                                  ",\"service\":", JsonQuoted(service));
+  std::string json =
+      absl::StrCat("{\"ts\":", JsonQuoted(ts), ",\"level\":", JsonQuoted(level), ",\"service\":", JsonQuoted(service));
   std::optional<std::vector<std::pair<std::string, std::string>>> pairs = Pairs(logfmt);
   if (!pairs.has_value()) {
     absl::StrAppend(&json, ",\"msg\":", JsonQuoted(logfmt), "}");

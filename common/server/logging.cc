@@ -17,12 +17,11 @@ class JsonFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
     const absl::Time time = absl::FromChrono(msg.time);
-    const std::string line = LogLineAsJson(
-        absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", time, absl::UTCTimeZone()),
-        absl::string_view(spdlog::level::to_string_view(msg.level).data(),
-                          spdlog::level::to_string_view(msg.level).size()),
-        absl::string_view(msg.logger_name.data(), msg.logger_name.size()),
-        absl::string_view(msg.payload.data(), msg.payload.size()));
+    const std::string line = LogLineAsJson(absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", time, absl::UTCTimeZone()),
+                                           absl::string_view(spdlog::level::to_string_view(msg.level).data(),
+                                                             spdlog::level::to_string_view(msg.level).size()),
+                                           absl::string_view(msg.logger_name.data(), msg.logger_name.size()),
+                                           absl::string_view(msg.payload.data(), msg.payload.size()));
     dest.append(line.data(), line.data() + line.size());
     dest.push_back('\n');
   }
@@ -32,8 +31,8 @@ class JsonFormatter final : public spdlog::formatter {
 }  // namespace
 
 void InitLogging(absl::string_view service, absl::string_view level, absl::string_view format) {
-  auto logger = std::make_shared<spdlog::logger>(
-      std::string(service), std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger =
+      std::make_shared<spdlog::logger>(std::string(service), std::make_shared<spdlog::sinks::stderr_sink_mt>());
   if (format == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>());
   } else {
@@ -49,11 +48,21 @@ std::string LogQuoted(absl::string_view text) {
   quoted.reserve(text.size());
   for (const char c : text) {
     switch (c) {
-      case '"': quoted += "\\\""; break;
-      case '\\': quoted += "\\\\"; break;
-      case '\n': quoted += "\\n"; break;
-      case '\r': quoted += "\\r"; break;
-      case '\t': quoted += "\\t"; break;
+      case '"':
+        quoted += "\\\"";
+        break;
+      case '\\':
+        quoted += "\\\\";
+        break;
+      case '\n':
+        quoted += "\\n";
+        break;
+      case '\r':
+        quoted += "\\r";
+        break;
+      case '\t':
+        quoted += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
           quoted += absl::StrFormat("\\x%02x", static_cast<unsigned char>(c));

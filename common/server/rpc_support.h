@@ -23,7 +23,7 @@ namespace ladder::server {
 // the request's own `request_id` field, if any, makes the idempotency key. The caller is the
 // one the call guard set for this call (auth::ScopedCaller), not read from `context` again.
 inline db::MutationContext MutationFor(const grpc::ServerContext& /*context*/, absl::string_view method,
-                                   const google::protobuf::Message& request) {
+                                       const google::protobuf::Message& request) {
   db::MutationContext mutation;
   mutation.request = db::RequestKeyFor(method, request);
   auth::Caller caller = auth::CallerOfCurrentCall();

@@ -14,15 +14,15 @@
 #include "common/observability/metrics.h"
 #include "common/observability/trace_context.h"
 #include "common/server/access_log.h"
+#include "common/server/logging.h"
 #include "common/server/stream_watchdog.h"
 #include "grpcpp/ext/channelz_service_plugin.h"
-#include "grpcpp/resource_quota.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "prometheus/gauge.h"
-#include "common/server/logging.h"
 #include "spdlog/spdlog.h"
 
 namespace ladder::server {
@@ -41,8 +41,9 @@ sigset_t ShutdownSignals() {
 void ExportServing(const ServerConfig& config, bool serving) {
   static auto& family = prometheus::BuildGauge()
                             .Name("ladder_serving")
-                            .Help("1 while the server reports SERVING for the service (its "
-                                  "database answers), 0 while NOT_SERVING.")
+                            .Help(
+                                "1 while the server reports SERVING for the service (its "
+                                "database answers), 0 while NOT_SERVING.")
                             .Register(observability::Metrics());
   for (const std::string& name : config.health_service_names) {
     family.Add({{"health_service", name}}).Set(serving ? 1 : 0);
@@ -67,12 +68,9 @@ void BlockShutdownSignals() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
-void TurnOffMutexDeadlockDetection() {
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-}
+void TurnOffMutexDeadlockDetection() { absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore); }
 
-absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
-                                          const std::vector<grpc::Service*>& services) {
+absl::StatusOr<StartedServer> StartServer(const ServerConfig& config, const std::vector<grpc::Service*>& services) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   // gRPC's channelz (grpc.channelz.v1.Channelz): the server's channels, sockets and their
@@ -86,15 +84,14 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
     return absl::FailedPreconditionError("plaintext transport goes with the development authenticator only");
   }
   if (config.transport.insecure_plaintext) {
-    spdlog::warn("event=insecure_plaintext listen={} note=\"DEVELOPMENT ONLY: no TLS, no "
-                 "authentication; every caller acts as an HR admin\"",
-                 config.listen);
+    spdlog::warn(
+        "event=insecure_plaintext listen={} note=\"DEVELOPMENT ONLY: no TLS, no "
+        "authentication; every caller acts as an HR admin\"",
+        config.listen);
   }
   grpc::ServerBuilder builder;
   StartedServer started;
-  builder.AddListeningPort(config.listen,
-                           ServerCredentialsFor(config.transport, config.authenticator),
-                           &started.port);
+  builder.AddListeningPort(config.listen, ServerCredentialsFor(config.transport, config.authenticator), &started.port);
   builder.SetMaxReceiveMessageSize(config.max_receive_message_bytes);
   // The server's share of the machine: threads (one per call in progress) and buffer memory.
   // Past the thread quota gRPC answers RESOURCE_EXHAUSTED itself, holding nothing.
@@ -134,8 +131,7 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
   return started;
 }
 
-HealthMonitor::HealthMonitor(const ServerConfig& config, grpc::Server& server,
-                             std::function<absl::Status()> readiness)
+HealthMonitor::HealthMonitor(const ServerConfig& config, grpc::Server& server, std::function<absl::Status()> readiness)
     : config_(config), server_(server), readiness_(std::move(readiness)) {
   probe_thread_ = std::thread([this] { Probe(); });
   watch_thread_ = std::thread([this] { Watch(); });
@@ -186,14 +182,13 @@ void HealthMonitor::Watch() {
       started = probe_started_;
     }
     if (absl::Now() - started > config_.health_timeout) {
-      Report(absl::DeadlineExceededError(absl::StrCat(
-          "the readiness probe has not answered for ", absl::FormatDuration(config_.health_timeout))));
+      Report(absl::DeadlineExceededError(
+          absl::StrCat("the readiness probe has not answered for ", absl::FormatDuration(config_.health_timeout))));
     }
   }
 }
 
-void RunUntilSignalled(const ServerConfig& config, grpc::Server& server,
-                       const std::function<absl::Status()>& readiness,
+void RunUntilSignalled(const ServerConfig& config, grpc::Server& server, const std::function<absl::Status()>& readiness,
                        const std::function<void()>& before_shutdown) {
   {
     HealthMonitor monitor(config, server, readiness);
@@ -206,8 +201,7 @@ void RunUntilSignalled(const ServerConfig& config, grpc::Server& server,
   // Load balancers and probes see NOT_SERVING while calls in flight finish.
   server.GetHealthCheckService()->Shutdown();
   if (before_shutdown) before_shutdown();
-  server.Shutdown(std::chrono::system_clock::now() +
-                  absl::ToChronoSeconds(config.shutdown_grace));
+  server.Shutdown(std::chrono::system_clock::now() + absl::ToChronoSeconds(config.shutdown_grace));
   server.Wait();
   spdlog::info("event=shutdown_complete");
 }

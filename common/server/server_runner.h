@@ -6,9 +6,9 @@
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
@@ -71,8 +71,7 @@ struct StartedServer {
   std::unique_ptr<grpc::Server> server;
   int port = 0;
 };
-absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
-                                          const std::vector<grpc::Service*>& services);
+absl::StatusOr<StartedServer> StartServer(const ServerConfig& config, const std::vector<grpc::Service*>& services);
 
 // Probes `readiness` every interval on a thread of its own (a probe that takes longer than
 // health_timeout counts as failed, noticed from a second thread) and reports SERVING or
@@ -81,8 +80,7 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
 // SERVING until shutdown. Stops when destroyed.
 class HealthMonitor final {
  public:
-  HealthMonitor(const ServerConfig& config, grpc::Server& server,
-                std::function<absl::Status()> readiness);
+  HealthMonitor(const ServerConfig& config, grpc::Server& server, std::function<absl::Status()> readiness);
   ~HealthMonitor();
   HealthMonitor(const HealthMonitor&) = delete;
   HealthMonitor& operator=(const HealthMonitor&) = delete;
@@ -111,8 +109,7 @@ class HealthMonitor final {
 // reports SERVING or NOT_SERVING. On the signal: NOT_SERVING (so load balancers stop
 // sending), then Shutdown with the grace period, then returns.
 // `before_shutdown` runs first (ending the services' streams).
-void RunUntilSignalled(const ServerConfig& config, grpc::Server& server,
-                       const std::function<absl::Status()>& readiness,
+void RunUntilSignalled(const ServerConfig& config, grpc::Server& server, const std::function<absl::Status()>& readiness,
                        const std::function<void()>& before_shutdown = nullptr);
 
 }  // namespace ladder::server

@@ -8,22 +8,21 @@
 #include <thread>
 #include <utility>
 
+#include "absl/flags/flag.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/notification.h"
 #include "common/db/audit_log.h"
 #include "common/db/change_feed.h"
+#include "common/db/idempotency.h"
 #include "common/observability/metrics.h"
 #include "common/observability/metrics_endpoint.h"
-#include "prometheus/gauge.h"
-#include "common/db/idempotency.h"
-
-#include "absl/flags/flag.h"
 #include "common/server/audit_rpcs.h"
 #include "common/server/flags.h"
 #include "common/server/guarded_service.h"
 #include "common/server/logging.h"
 #include "common/server/server_runner.h"
 #include "common/server/transport_security.h"
+#include "prometheus/gauge.h"
 #include "spdlog/spdlog.h"
 
 namespace ladder::server {
@@ -135,8 +134,9 @@ void ExportBuildInfo(const std::string& service, const policy::PolicySet& polici
                      .Register(observability::Metrics());
   for (const policy::Policy& version : policies.versions()) {
     const google::type::Date& date = version.effective_date();
-    loaded.Add({{"policy_version", version.version()},
-                {"effective_date", absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day())}})
+    loaded
+        .Add({{"policy_version", version.version()},
+              {"effective_date", absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day())}})
         .Set(1);
   }
 }
@@ -160,8 +160,7 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
   }
   InitLogging(spec.name, absl::GetFlag(FLAGS_log_level), log_format);
 
-  absl::StatusOr<policy::PolicySet> policies =
-      policy::PolicySet::LoadFromDirectory(absl::GetFlag(FLAGS_policy_dir));
+  absl::StatusOr<policy::PolicySet> policies = policy::PolicySet::LoadFromDirectory(absl::GetFlag(FLAGS_policy_dir));
   if (!policies.ok()) return Fail(policies.status(), "load_policy");
   absl::StatusOr<db::DatabaseOptions> database = db::ParseDatabaseUrl(absl::GetFlag(FLAGS_database));
   if (!database.ok()) return Fail(database.status(), "parse_database_url");
@@ -253,10 +252,12 @@ int ServiceMain(int argc, char** argv, const ServiceSpec& spec) {
     metrics_refresher = std::make_unique<PeriodicTask>(absl::GetFlag(FLAGS_metrics_refresh_interval),
                                                        [&service] { service.RefreshMetrics(); });
   }
-  RunUntilSignalled(config, *started->server, [&service] { return service.Ready(); }, [&service] {
-    // Every service's face is a GuardedService (its access policy).
-    if (auto* guarded = dynamic_cast<GuardedService*>(service.service())) guarded->EndStreams();
-  });
+  RunUntilSignalled(
+      config, *started->server, [&service] { return service.Ready(); },
+      [&service] {
+        // Every service's face is a GuardedService (its access policy).
+        if (auto* guarded = dynamic_cast<GuardedService*>(service.service())) guarded->EndStreams();
+      });
   return EXIT_SUCCESS;
 }
 

@@ -56,8 +56,7 @@ struct ServiceSpec {
   // Environment variables of the server's own flags: {"LADDER_PERSONNEL_ADDRESS", "personnel"}.
   std::vector<std::pair<const char*, const char*>> extra_environment;
   // Wires the service once flags are parsed and the database is migrated.
-  std::function<absl::StatusOr<std::unique_ptr<RunningService>>(const ServiceEnvironment& environment)>
-      build;
+  std::function<absl::StatusOr<std::unique_ptr<RunningService>>(const ServiceEnvironment& environment)> build;
 };
 
 // Runs the server until SIGTERM or SIGINT; returns the process exit code.

@@ -28,8 +28,7 @@ absl::Status CheckPem(const std::string& path, const char* flag, const char* mar
   return absl::OkStatus();
 }
 
-std::shared_ptr<grpc::experimental::CertificateProviderInterface> WatchFiles(
-    const TransportSecurity& security) {
+std::shared_ptr<grpc::experimental::CertificateProviderInterface> WatchFiles(const TransportSecurity& security) {
   return std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
       security.key_file, security.cert_file, security.ca_file,
       static_cast<unsigned int>(std::max<int64_t>(1, absl::ToInt64Seconds(security.reload_interval))));
@@ -63,8 +62,7 @@ std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(
   // Ask for a client certificate and verify one that is sent; a call without one must then
   // carry a bearer token (the authenticator refuses it otherwise).
   options.set_cert_request_type(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
-  std::shared_ptr<grpc::ServerCredentials> credentials =
-      grpc::experimental::TlsServerCredentials(options);
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::experimental::TlsServerCredentials(options);
   credentials->SetAuthMetadataProcessor(authenticator->MakeProcessor());
   return credentials;
 }

@@ -17,8 +17,7 @@ void AttachErrorInfo(absl::Status& status, absl::string_view reason,
 
 }  // namespace
 
-absl::Status InvalidFieldError(absl::string_view field, absl::string_view description,
-                               absl::string_view reason) {
+absl::Status InvalidFieldError(absl::string_view field, absl::string_view description, absl::string_view reason) {
   absl::Status status = absl::InvalidArgumentError(absl::StrCat(field, ": ", description));
   google::rpc::BadRequest bad_request;
   auto* violation = bad_request.add_field_violations();
@@ -35,19 +34,16 @@ absl::Status NotFoundError(absl::string_view resource_name) {
   return status;
 }
 
-absl::Status ErrorWithReason(absl::StatusCode code, absl::string_view reason,
-                             absl::string_view message,
+absl::Status ErrorWithReason(absl::StatusCode code, absl::string_view reason, absl::string_view message,
                              const std::map<std::string, std::string>& metadata) {
   absl::Status status(code, message);
   AttachErrorInfo(status, reason, metadata);
   return status;
 }
 
-absl::Status RuleViolationError(absl::string_view reason, absl::string_view subject,
-                                absl::string_view message,
+absl::Status RuleViolationError(absl::string_view reason, absl::string_view subject, absl::string_view message,
                                 const std::map<std::string, std::string>& metadata) {
-  absl::Status status =
-      ErrorWithReason(absl::StatusCode::kFailedPrecondition, reason, message, metadata);
+  absl::Status status = ErrorWithReason(absl::StatusCode::kFailedPrecondition, reason, message, metadata);
   google::rpc::PreconditionFailure failure;
   auto* violation = failure.add_violations();
   violation->set_type(std::string(reason));
@@ -78,8 +74,7 @@ std::optional<std::string> ViolatedField(const absl::Status& status) {
   auto payload = status.GetPayload(kBadRequestTypeUrl);
   if (!payload.has_value()) return std::nullopt;
   google::rpc::BadRequest bad_request;
-  if (!bad_request.ParseFromString(std::string(*payload)) ||
-      bad_request.field_violations_size() == 0) {
+  if (!bad_request.ParseFromString(std::string(*payload)) || bad_request.field_violations_size() == 0) {
     return std::nullopt;
   }
   return bad_request.field_violations(0).field();

@@ -8,9 +8,9 @@
 #include <map>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace ladder {
@@ -18,8 +18,7 @@ namespace ladder {
 inline constexpr absl::string_view kErrorInfoTypeUrl = "type.googleapis.com/google.rpc.ErrorInfo";
 inline constexpr absl::string_view kBadRequestTypeUrl = "type.googleapis.com/google.rpc.BadRequest";
 inline constexpr absl::string_view kRetryInfoTypeUrl = "type.googleapis.com/google.rpc.RetryInfo";
-inline constexpr absl::string_view kPreconditionFailureTypeUrl =
-    "type.googleapis.com/google.rpc.PreconditionFailure";
+inline constexpr absl::string_view kPreconditionFailureTypeUrl = "type.googleapis.com/google.rpc.PreconditionFailure";
 
 // Stable reasons that clients branch on. Never rename one: add a new one instead.
 namespace reason {
@@ -63,14 +62,12 @@ absl::Status InvalidFieldError(absl::string_view field, absl::string_view descri
 absl::Status NotFoundError(absl::string_view resource_name);
 
 // Any code with an ErrorInfo reason and metadata, for broken rules and conflicts.
-absl::Status ErrorWithReason(absl::StatusCode code, absl::string_view reason,
-                             absl::string_view message,
+absl::Status ErrorWithReason(absl::StatusCode code, absl::string_view reason, absl::string_view message,
                              const std::map<std::string, std::string>& metadata = {});
 
 // FAILED_PRECONDITION for a broken business rule, with both an ErrorInfo reason and a
 // PreconditionFailure violation naming the subject resource.
-absl::Status RuleViolationError(absl::string_view reason, absl::string_view subject,
-                                absl::string_view message,
+absl::Status RuleViolationError(absl::string_view reason, absl::string_view subject, absl::string_view message,
                                 const std::map<std::string, std::string>& metadata = {});
 
 // `status` with a google.rpc.RetryInfo telling the caller how long to wait before retrying.

@@ -3,9 +3,8 @@
 // The one place where absl::Status becomes grpc::Status (and back, for calls between
 // services). Everything below a handler speaks absl::Status.
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "grpcpp/support/status.h"
 
 namespace ladder {

@@ -19,6 +19,6 @@
   LADDER_ASSIGN_OR_RETURN_IMPL_(LADDER_STATUS_CONCAT_(ladder_statusor_, __LINE__), lhs, rexpr)
 
 #define LADDER_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
-  auto statusor = (rexpr);                                 \
-  if (!statusor.ok()) return std::move(statusor).status(); \
+  auto statusor = (rexpr);                                  \
+  if (!statusor.ok()) return std::move(statusor).status();  \
   lhs = std::move(statusor).value()

@@ -11,15 +11,14 @@ absl::TimeZone BranchTimeZone() { return absl::FixedTimeZone(8 * 60 * 60); }
 absl::CivilDay TodayInBranch() { return absl::ToCivilDay(absl::Now(), BranchTimeZone()); }
 
 absl::StatusOr<absl::CivilDay> ToCivilDay(const google::type::Date& date, absl::string_view field) {
-  if (date.year() < 1900 || date.year() > 9999 || date.month() < 1 || date.month() > 12 ||
-      date.day() < 1 || date.day() > 31) {
+  if (date.year() < 1900 || date.year() > 9999 || date.month() < 1 || date.month() > 12 || date.day() < 1 ||
+      date.day() > 31) {
     return InvalidFieldError(field, "must be a full date with year 1900-9999, month and day");
   }
   absl::CivilDay day(date.year(), date.month(), date.day());
   if (day.month() != date.month() || day.day() != date.day()) {
     return InvalidFieldError(
-        field, absl::StrFormat("%04d-%02d-%02d is not a day of the calendar", date.year(),
-                               date.month(), date.day()));
+        field, absl::StrFormat("%04d-%02d-%02d is not a day of the calendar", date.year(), date.month(), date.day()));
   }
   return day;
 }
@@ -76,17 +75,15 @@ absl::StatusOr<absl::Time> FromSqlTimestamp(absl::string_view text) {
   int hour = 0, minute = 0, second = 0;
   absl::StatusOr<absl::CivilDay> day =
       text.size() >= 19 ? FromSqlDate(text.substr(0, 10)) : absl::InternalError("too short");
-  if (!day.ok() || text[10] != ' ' || text[13] != ':' || text[16] != ':' ||
-      !Digits(text, 11, 2, &hour) || !Digits(text, 14, 2, &minute) || !Digits(text, 17, 2, &second) ||
-      hour > 23 || minute > 59 || second > 59) {
+  if (!day.ok() || text[10] != ' ' || text[13] != ':' || text[16] != ':' || !Digits(text, 11, 2, &hour) ||
+      !Digits(text, 14, 2, &minute) || !Digits(text, 17, 2, &second) || hour > 23 || minute > 59 || second > 59) {
     return absl::InternalError(absl::StrCat("unreadable DATETIME from the database: ", text));
   }
   int64_t micros = 0;
   if (text.size() > 19) {
     const absl::string_view fraction = text.substr(20);
     int value = 0;
-    if (text[19] != '.' || fraction.empty() || fraction.size() > 6 ||
-        !Digits(fraction, 0, fraction.size(), &value)) {
+    if (text[19] != '.' || fraction.empty() || fraction.size() > 6 || !Digits(fraction, 0, fraction.size(), &value)) {
       return absl::InternalError(absl::StrCat("unreadable DATETIME from the database: ", text));
     }
     micros = value;

@@ -14,8 +14,7 @@ namespace ladder {
 
 class OncePerInterval final {
  public:
-  explicit OncePerInterval(absl::Duration interval)
-      : interval_ms_(absl::ToInt64Milliseconds(interval)) {}
+  explicit OncePerInterval(absl::Duration interval) : interval_ms_(absl::ToInt64Milliseconds(interval)) {}
 
   // True for the first caller of each interval, false for the rest.
   bool Now() {

@@ -56,9 +56,8 @@ class Scopes {
 
 // Policies are published rules, readable by every signed-in role and the other services.
 Grants Everyone() {
-  return {auth::kHrAdmin,       auth::kAuditor,         auth::kAnyCountyHr,
-          auth::kAnySupervisor, auth::kAnyServiceStaff, auth::kAnyEmployee,
-          auth::Service("personnel"), auth::Service("evaluation")};
+  return {auth::kHrAdmin,         auth::kAuditor,     auth::kAnyCountyHr,         auth::kAnySupervisor,
+          auth::kAnyServiceStaff, auth::kAnyEmployee, auth::Service("personnel"), auth::Service("evaluation")};
 }
 
 }  // namespace
@@ -67,8 +66,8 @@ CareerPathAccessPolicy::CareerPathAccessPolicy(CareerPathServiceImpl* impl, Case
                                                PersonnelGateway* personnel, EvaluationGateway* evaluation,
                                                std::shared_ptr<auth::Authenticator> authenticator,
                                                db::ConnectionPool* audit_pool)
-    : GuardedService(server::CallGuard("ladder.careerpath.v1.CareerPathService", authenticator,
-                                       audit_pool, kErrorDomain)) {
+    : GuardedService(
+          server::CallGuard("ladder.careerpath.v1.CareerPathService", authenticator, audit_pool, kErrorDomain)) {
   // A county HR's token may name counties only; personnel knows each unit's kind.
   authenticator->SetCountyCheck([personnel](int64_t id) -> absl::StatusOr<bool> {
     absl::StatusOr<pv1::OrgUnit> unit = personnel->GetOrgUnit(absl::StrCat("orgUnits/", id));
@@ -84,8 +83,7 @@ CareerPathAccessPolicy::CareerPathAccessPolicy(CareerPathServiceImpl* impl, Case
 
   // Eligibility is about one person: HR of their county, their supervisor, themselves.
   Unary("CheckEligibility",
-        {{auth::kHrAdmin, auth::kAuditor, auth::kCountyHrOwnCounties, auth::kSupervisorOwnTeam,
-          auth::kEmployeeSelf},
+        {{auth::kHrAdmin, auth::kAuditor, auth::kCountyHrOwnCounties, auth::kSupervisorOwnTeam, auth::kEmployeeSelf},
          [scopes](const cv1::CheckEligibilityRequest& r) { return scopes->OfEmployee(r.employee()); }},
         impl, &C::CheckEligibility);
 
@@ -97,21 +95,17 @@ CareerPathAccessPolicy::CareerPathAccessPolicy(CareerPathServiceImpl* impl, Case
   Unary("RunCycleReview",
         {deciders, [scopes](const cv1::RunCycleReviewRequest& r) { return scopes->OfCycle(r.cycle()); }}, impl,
         &C::RunCycleReview);
-  Unary("ReviewCycle",
-        {deciders, [scopes](const cv1::ReviewCycleRequest& r) { return scopes->OfCycle(r.cycle()); }}, impl,
-        &C::ReviewCycle);
+  Unary("ReviewCycle", {deciders, [scopes](const cv1::ReviewCycleRequest& r) { return scopes->OfCycle(r.cycle()); }},
+        impl, &C::ReviewCycle);
   Unary("NominateCareerMove",
         {deciders, [scopes](const cv1::NominateCareerMoveRequest& r) { return scopes->OfEmployee(r.employee()); }},
         impl, &C::NominateCareerMove);
-  Unary("ApproveCase",
-        {deciders, [scopes](const cv1::ApproveCaseRequest& r) { return scopes->OfCase(r.name()); }}, impl,
-        &C::ApproveCase);
-  Unary("RejectCase",
-        {deciders, [scopes](const cv1::RejectCaseRequest& r) { return scopes->OfCase(r.name()); }}, impl,
+  Unary("ApproveCase", {deciders, [scopes](const cv1::ApproveCaseRequest& r) { return scopes->OfCase(r.name()); }},
+        impl, &C::ApproveCase);
+  Unary("RejectCase", {deciders, [scopes](const cv1::RejectCaseRequest& r) { return scopes->OfCase(r.name()); }}, impl,
         &C::RejectCase);
-  Unary("WithdrawCase",
-        {deciders, [scopes](const cv1::WithdrawCaseRequest& r) { return scopes->OfCase(r.name()); }}, impl,
-        &C::WithdrawCase);
+  Unary("WithdrawCase", {deciders, [scopes](const cv1::WithdrawCaseRequest& r) { return scopes->OfCase(r.name()); }},
+        impl, &C::WithdrawCase);
 
   // Cases: HR and auditors; an employee sees their own.
   Unary("GetCase",
@@ -150,17 +144,17 @@ CareerPathAccessPolicy::CareerPathAccessPolicy(CareerPathServiceImpl* impl, Case
         {planners,
          [](const cv1::GetDistributionReportRequest& r) { return Scopes::OfOrgUnit(r.org_unit(), "org_unit"); }},
         impl, &C::GetDistributionReport);
-  Unary("SimulateDistribution",
-        {planners,
-         [](const cv1::SimulateDistributionRequest& r) { return Scopes::OfOrgUnit(r.org_unit(), "org_unit"); }},
-        impl, &C::SimulateDistribution);
+  Unary(
+      "SimulateDistribution",
+      {planners, [](const cv1::SimulateDistributionRequest& r) { return Scopes::OfOrgUnit(r.org_unit(), "org_unit"); }},
+      impl, &C::SimulateDistribution);
 
   // The change feed of cases: for HR and auditors; county HR see their counties' cases.
   const Grants feed_readers = {auth::kHrAdmin, auth::kAuditor, auth::kCountyHrOwnCounties};
   Unary<cv1::ListChangesRequest, cv1::ListChangesResponse>(
       "ListChanges", server::ChangeFeedAccess<cv1::ListChangesRequest>(feed_readers),
       server::ListChangesHandler<cv1::ListChangesRequest, cv1::ListChangesResponse, cv1::Change>(audit_pool,
-                                                                                                  kErrorDomain));
+                                                                                                 kErrorDomain));
   server::WatchOptions watch;
   watch.ending = streams_ending();
   ServerStreaming<cv1::WatchChangesRequest, cv1::WatchChangesResponse>(
@@ -176,8 +170,8 @@ ReviewOperationsAccessPolicy::ReviewOperationsAccessPolicy(ReviewOperationsServi
                                                            EvaluationGateway* evaluation,
                                                            std::shared_ptr<auth::Authenticator> authenticator,
                                                            db::ConnectionPool* audit_pool)
-    : GuardedService(server::CallGuard("google.longrunning.Operations", std::move(authenticator), audit_pool,
-                                       kErrorDomain)) {
+    : GuardedService(
+          server::CallGuard("google.longrunning.Operations", std::move(authenticator), audit_pool, kErrorDomain)) {
   namespace lro = ::google::longrunning;
   using O = ReviewOperationsService;
   auto of_review = [reviews, evaluation](const std::string& name) {

@@ -20,8 +20,7 @@ class CareerPathAccessPolicy final : public server::GuardedService {
  public:
   // None is owned; all must outlive the policy.
   CareerPathAccessPolicy(CareerPathServiceImpl* impl, CaseStore* store, PersonnelGateway* personnel,
-                         EvaluationGateway* evaluation,
-                         std::shared_ptr<auth::Authenticator> authenticator,
+                         EvaluationGateway* evaluation, std::shared_ptr<auth::Authenticator> authenticator,
                          db::ConnectionPool* audit_pool);
 };
 

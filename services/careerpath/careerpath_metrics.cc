@@ -14,8 +14,9 @@ namespace ladder::careerpath {
 void PublishOpenCases(const std::vector<OpenCaseCount>& counts) {
   static auto& open = prometheus::BuildGauge()
                           .Name("ladder_open_cases")
-                          .Help("Cases not yet decided or applied, by county and state; the waitlist is "
-                                "state=\"waiting_for_slot\".")
+                          .Help(
+                              "Cases not yet decided or applied, by county and state; the waitlist is "
+                              "state=\"waiting_for_slot\".")
                           .Register(observability::Metrics());
   static absl::Mutex mu;
   // Every series set so far, so that one whose cases are all gone reads 0, not its last count.

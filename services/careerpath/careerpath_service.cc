@@ -10,8 +10,8 @@
 #include "common/api/resource_name.h"
 #include "common/api/validation.h"
 #include "common/auth/caller.h"
-#include "common/status/errors.h"
 #include "common/server/rpc_support.h"
+#include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 #include "common/status/macros.h"
 #include "common/time/dates.h"
@@ -60,26 +60,33 @@ MutationContext ContextFor(const ServerContext& context, absl::string_view metho
 
 cv1::Target TargetFor(cv1::Case::Kind kind) {
   switch (kind) {
-    case cv1::Case::KIND_PROMOTION: return cv1::TARGET_PROMOTION;
-    case cv1::Case::KIND_DEMOTION: return cv1::TARGET_DEMOTION;
-    case cv1::Case::KIND_ELIMINATION: return cv1::TARGET_ELIMINATION;
-    case cv1::Case::KIND_CAREER_MOVE: return cv1::TARGET_CAREER_MOVE;
-    default: return cv1::TARGET_UNSPECIFIED;
+    case cv1::Case::KIND_PROMOTION:
+      return cv1::TARGET_PROMOTION;
+    case cv1::Case::KIND_DEMOTION:
+      return cv1::TARGET_DEMOTION;
+    case cv1::Case::KIND_ELIMINATION:
+      return cv1::TARGET_ELIMINATION;
+    case cv1::Case::KIND_CAREER_MOVE:
+      return cv1::TARGET_CAREER_MOVE;
+    default:
+      return cv1::TARGET_UNSPECIFIED;
   }
 }
 
 pv1::Role RoleFor(common::v1::CareerMoveTarget target) {
   switch (target) {
-    case common::v1::CAREER_MOVE_TARGET_GROUP_DATA_SUPERVISOR: return pv1::ROLE_GROUP_DATA_SUPERVISOR;
-    case common::v1::CAREER_MOVE_TARGET_BRANCH_CHIEF: return pv1::ROLE_BRANCH_CHIEF;
-    default: return pv1::ROLE_OTHER;
+    case common::v1::CAREER_MOVE_TARGET_GROUP_DATA_SUPERVISOR:
+      return pv1::ROLE_GROUP_DATA_SUPERVISOR;
+    case common::v1::CAREER_MOVE_TARGET_BRANCH_CHIEF:
+      return pv1::ROLE_BRANCH_CHIEF;
+    default:
+      return pv1::ROLE_OTHER;
   }
 }
 
 absl::Status WrongState(const cv1::Case& value, absl::string_view action) {
   return RuleViolationError(
-      value.state() == cv1::Case::STATE_APPLIED ? "CASE_ALREADY_APPLIED" : "WRONG_CASE_STATE",
-      value.name(),
+      value.state() == cv1::Case::STATE_APPLIED ? "CASE_ALREADY_APPLIED" : "WRONG_CASE_STATE", value.name(),
       absl::StrCat(value.name(), " is ", cv1::Case::State_Name(value.state()), "; it cannot be ", action),
       {{"state", cv1::Case::State_Name(value.state())}});
 }
@@ -123,8 +130,8 @@ cv1::Eligibility TrialEvidence(const pv1::Employee& employee, const std::optiona
   eligibility.set_employee(employee.name());
   eligibility.set_target(cv1::TARGET_ELIMINATION);
   eligibility.set_policy_version(policy.version());
-  const bool on_trial = employee.role() == pv1::ROLE_CUSTOMER_MANAGER &&
-                        employee.status() == pv1::EMPLOYMENT_STATUS_ON_TRIAL;
+  const bool on_trial =
+      employee.role() == pv1::ROLE_CUSTOMER_MANAGER && employee.status() == pv1::EMPLOYMENT_STATUS_ON_TRIAL;
   cv1::RuleCheck* rule = eligibility.add_rules();
   rule->set_rule("ON_TRIAL");
   rule->set_requirement("is a customer manager on trial");
@@ -136,11 +143,10 @@ cv1::Eligibility TrialEvidence(const pv1::Employee& employee, const std::optiona
   rule->set_rule("TRIAL_FAILED");
   rule->set_requirement("a failed trial assessment ends the customer-manager assignment");
   rule->set_passed(failed && policy.elimination().on_failed_trial());
-  rule->set_evidence(trial.has_value()
-                         ? absl::StrCat("trial assessment ", trial->name(), ": ",
-                                        ev1::TrialAssessment::Outcome_Name(trial->outcome()), ", score ",
-                                        trial->score())
-                         : "no trial assessment");
+  rule->set_evidence(trial.has_value() ? absl::StrCat("trial assessment ", trial->name(), ": ",
+                                                      ev1::TrialAssessment::Outcome_Name(trial->outcome()), ", score ",
+                                                      trial->score())
+                                       : "no trial assessment");
   eligibility.set_eligible(on_trial && rule->passed());
   return eligibility;
 }
@@ -184,8 +190,7 @@ grpc::Status CareerPathServiceImpl::GetPolicy(ServerContext*, const cv1::GetPoli
   return grpc::Status::OK;
 }
 
-grpc::Status CareerPathServiceImpl::ListPolicyVersions(ServerContext*,
-                                                       const cv1::ListPolicyVersionsRequest* request,
+grpc::Status CareerPathServiceImpl::ListPolicyVersions(ServerContext*, const cv1::ListPolicyVersionsRequest* request,
                                                        cv1::ListPolicyVersionsResponse* response) {
   absl::StatusOr<api::PageRequest> page =
       api::ParsePageRequest(request->page_size(), request->page_token(), "policies");
@@ -201,7 +206,7 @@ grpc::Status CareerPathServiceImpl::ListPolicyVersions(ServerContext*,
 }
 
 absl::StatusOr<Facts> CareerPathServiceImpl::GatherFacts(const pv1::Employee& employee,
-                                                        const std::string& as_of_period_end) {
+                                                         const std::string& as_of_period_end) {
   LADDER_ASSIGN_OR_RETURN(auto history, evaluation_->ScoreHistory(employee.name()));
   std::optional<pv1::CountyQuota> quota;
   std::string county_display_name;
@@ -214,9 +219,8 @@ absl::StatusOr<Facts> CareerPathServiceImpl::GatherFacts(const pv1::Employee& em
                    TodayInBranch());
 }
 
-absl::StatusOr<cv1::Eligibility> CareerPathServiceImpl::Judge(const std::string& employee,
-                                                             cv1::Target target,
-                                                             common::v1::CareerMoveTarget move) {
+absl::StatusOr<cv1::Eligibility> CareerPathServiceImpl::Judge(const std::string& employee, cv1::Target target,
+                                                              common::v1::CareerMoveTarget move) {
   absl::StatusOr<pv1::Employee> person = personnel_->GetEmployee(employee);
   if (absl::IsNotFound(person.status())) {
     return InvalidFieldError("employee", absl::StrCat(employee, " does not exist"));
@@ -225,22 +229,20 @@ absl::StatusOr<cv1::Eligibility> CareerPathServiceImpl::Judge(const std::string&
   return JudgeEmployee(*person, target, move);
 }
 
-absl::StatusOr<cv1::Eligibility> CareerPathServiceImpl::JudgeEmployee(const pv1::Employee& employee,
-                                                                     cv1::Target target,
-                                                                     common::v1::CareerMoveTarget move) {
+absl::StatusOr<cv1::Eligibility> CareerPathServiceImpl::JudgeEmployee(const pv1::Employee& employee, cv1::Target target,
+                                                                      common::v1::CareerMoveTarget move) {
   LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
   LADDER_ASSIGN_OR_RETURN(Facts facts, GatherFacts(employee, ""));
   return careerpath::CheckEligibility(facts, target, move, *policy);
 }
 
 absl::StatusOr<cv1::Eligibility> CareerPathServiceImpl::JudgeTrial(const pv1::Employee& employee,
-                                                                  const policy::Policy& policy) {
+                                                                   const policy::Policy& policy) {
   LADDER_ASSIGN_OR_RETURN(auto trial, evaluation_->LatestTrialAssessment(employee.name()));
   return TrialEvidence(employee, trial, policy);
 }
 
-grpc::Status CareerPathServiceImpl::CheckEligibility(ServerContext*,
-                                                     const cv1::CheckEligibilityRequest* request,
+grpc::Status CareerPathServiceImpl::CheckEligibility(ServerContext*, const cv1::CheckEligibilityRequest* request,
                                                      cv1::Eligibility* response) {
   if (absl::Status s = ValidateCheckEligibility(*request); !s.ok()) return Respond(s);
   return Respond(Judge(request->employee(), request->target(), request->career_move_target()), response);
@@ -307,16 +309,16 @@ absl::StatusOr<cv1::AssignInitialLevelResponse> CareerPathServiceImpl::AssignIni
                                 absl::StrCat(name, " has no candidate assessment; record one first"));
     }
     if (!candidate->passed()) {
-      return RuleViolationError("ASSESSMENT_NOT_PASSED", name,
-                                absl::StrCat(name, "'s candidate assessment totals ", candidate->total(),
-                                             ", below the pass mark"));
+      return RuleViolationError(
+          "ASSESSMENT_NOT_PASSED", name,
+          absl::StrCat(name, "'s candidate assessment totals ", candidate->total(), ", below the pass mark"));
     }
     passed = true;
     evidence = absl::StrCat("candidate assessment ", candidate->name(), ": total ", candidate->total());
   } else {
-    return RuleViolationError("ALREADY_LEVELLED", name,
-                              absl::StrCat(name, " is ", pv1::EmploymentStatus_Name(employee->status()),
-                                           "; the initial level is set once"));
+    return RuleViolationError(
+        "ALREADY_LEVELLED", name,
+        absl::StrCat(name, " is ", pv1::EmploymentStatus_Name(employee->status()), "; the initial level is set once"));
   }
 
   if (passed) {
@@ -370,7 +372,7 @@ absl::StatusOr<google::longrunning::Operation> CareerPathServiceImpl::StartRevie
   LADDER_ASSIGN_OR_RETURN(ReviewScope scope, reviewer_.ScopeOf(request.cycle(), *policy, TodayInBranch()));
   const MutationContext mutation = ContextFor(context, "RunCycleReview", request);
   LADDER_ASSIGN_OR_RETURN(careerpath::Review review, reviews_->StartReview(api::IdOf(scope.cycle.name()),
-                                                               scope.cycle.participant_count(), mutation));
+                                                                           scope.cycle.participant_count(), mutation));
   if (review_started_) review_started_();
   return OperationOf(review);
 }
@@ -381,7 +383,7 @@ grpc::Status CareerPathServiceImpl::ReviewCycle(ServerContext* context, const cv
 }
 
 absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::Review(ServerContext& context,
-                                                                      const cv1::ReviewCycleRequest& request) {
+                                                                       const cv1::ReviewCycleRequest& request) {
   LADDER_RETURN_IF_ERROR(ValidateReviewCycle(request));
   if (request.request_id().empty()) return ReviewOnce(context, request);
   // Each case has a review key of its own, so any review creates a case once; the caller's
@@ -393,7 +395,7 @@ absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::Review(ServerCon
 }
 
 absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::ReviewOnce(ServerContext& context,
-                                                                          const cv1::ReviewCycleRequest& request) {
+                                                                           const cv1::ReviewCycleRequest& request) {
   LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, PolicyToday());
   LADDER_ASSIGN_OR_RETURN(ReviewScope scope, reviewer_.ScopeOf(request.cycle(), *policy, TodayInBranch()));
   // One reply holds every case made: past this size it would near gRPC's message limit, and
@@ -430,8 +432,7 @@ absl::StatusOr<cv1::ReviewCycleResponse> CareerPathServiceImpl::ReviewOnce(Serve
   return response;
 }
 
-grpc::Status CareerPathServiceImpl::GetCase(ServerContext*, const cv1::GetCaseRequest* request,
-                                            cv1::Case* response) {
+grpc::Status CareerPathServiceImpl::GetCase(ServerContext*, const cv1::GetCaseRequest* request, cv1::Case* response) {
   if (absl::Status s = ValidateGetCase(*request); !s.ok()) return Respond(s);
   return Respond(store_->GetCase(ParseName(request->name(), "cases", "name").value()), response);
 }
@@ -447,10 +448,9 @@ grpc::Status CareerPathServiceImpl::ListCases(ServerContext*, const cv1::ListCas
   }
   query.kind = request->kind();
   query.state = request->state();
-  const std::string filter = absl::StrCat("cases|", query.county_id, "|", query.cycle_id, "|",
-                                          query.employee_id, "|", query.kind, "|", query.state);
-  absl::StatusOr<api::PageRequest> page =
-      api::ParsePageRequest(request->page_size(), request->page_token(), filter);
+  const std::string filter = absl::StrCat("cases|", query.county_id, "|", query.cycle_id, "|", query.employee_id, "|",
+                                          query.kind, "|", query.state);
+  absl::StatusOr<api::PageRequest> page = api::ParsePageRequest(request->page_size(), request->page_token(), filter);
   if (!page.ok()) return Respond(page.status());
   query.page = *page;
   absl::StatusOr<api::Page<cv1::Case>> result = store_->ListCases(query);
@@ -469,9 +469,8 @@ grpc::Status CareerPathServiceImpl::ApproveCase(ServerContext* context, const cv
 
 absl::Status CareerPathServiceImpl::ApplyInPersonnel(const cv1::Case& value, int post_grade) {
   const std::string request_id = absl::StrCat("case-", ParseName(value.name(), "cases", "").value());
-  const std::string reason =
-      absl::StrCat(cv1::Case::Kind_Name(value.kind()), " by ", value.name(),
-                   value.cycle().empty() ? "" : absl::StrCat(" after ", value.cycle()));
+  const std::string reason = absl::StrCat(cv1::Case::Kind_Name(value.kind()), " by ", value.name(),
+                                          value.cycle().empty() ? "" : absl::StrCat(" after ", value.cycle()));
   switch (value.kind()) {
     case cv1::Case::KIND_PROMOTION:
     case cv1::Case::KIND_DEMOTION: {
@@ -568,84 +567,85 @@ absl::StatusOr<cv1::Case> CareerPathServiceImpl::ApproveOnce(const cv1::ApproveC
   // better-placed cases wait as there are free slots), and nobody waits for a slot that is
   // free. If personnel cannot be reached, nothing is written and the case is unchanged.
   return store_->Transition(
-      id, [&](const cv1::Case& current, const std::vector<cv1::Case>& waitlist) -> absl::StatusOr<CaseTransition> {
-    if (!IsOpen(current)) return WrongState(current, "approved");
-    CaseTransition change;
-    change.evidence = now;
-    change.decided = true;
-    if (IsSeniorPromotion(current) && !landed) {
-      LADDER_ASSIGN_OR_RETURN(pv1::CountyQuota quota, personnel_->GetCountyQuota(current.county()));
-      const int free_slots = quota.over_cap() ? 0 : quota.free_senior_slots();
-      cv1::Case candidate = current;
-      *candidate.mutable_evidence() = now;
-      *candidate.mutable_decide_time() = ToProtoTimestamp(absl::Now());  // `now` is today's
-      int ahead = 0;
-      for (const cv1::Case& queued : waitlist) {
-        if (queued.name() != current.name() && WaitlistBefore(queued, candidate)) ++ahead;
-      }
-      if (free_slots == 0 || ahead >= free_slots) {
-        change.state = cv1::Case::STATE_WAITING_FOR_SLOT;
-        if (slot_only) {
-          change.reason = FirstFailure(now);
-        } else if (free_slots == 0) {
-          int seniors = 0;
-          for (const auto& level : quota.levels()) {
-            if (level.level() == Level::LEVEL_SENIOR) seniors = level.head_count();
+      id,
+      [&](const cv1::Case& current, const std::vector<cv1::Case>& waitlist) -> absl::StatusOr<CaseTransition> {
+        if (!IsOpen(current)) return WrongState(current, "approved");
+        CaseTransition change;
+        change.evidence = now;
+        change.decided = true;
+        if (IsSeniorPromotion(current) && !landed) {
+          LADDER_ASSIGN_OR_RETURN(pv1::CountyQuota quota, personnel_->GetCountyQuota(current.county()));
+          const int free_slots = quota.over_cap() ? 0 : quota.free_senior_slots();
+          cv1::Case candidate = current;
+          *candidate.mutable_evidence() = now;
+          *candidate.mutable_decide_time() = ToProtoTimestamp(absl::Now());  // `now` is today's
+          int ahead = 0;
+          for (const cv1::Case& queued : waitlist) {
+            if (queued.name() != current.name() && WaitlistBefore(queued, candidate)) ++ahead;
           }
-          change.reason = absl::StrCat("FREE_SENIOR_SLOT: the county's last free slot was taken meanwhile (",
-                                       seniors, " seniors, cap ", quota.senior_cap(), ")");
+          if (free_slots == 0 || ahead >= free_slots) {
+            change.state = cv1::Case::STATE_WAITING_FOR_SLOT;
+            if (slot_only) {
+              change.reason = FirstFailure(now);
+            } else if (free_slots == 0) {
+              int seniors = 0;
+              for (const auto& level : quota.levels()) {
+                if (level.level() == Level::LEVEL_SENIOR) seniors = level.head_count();
+              }
+              change.reason = absl::StrCat("FREE_SENIOR_SLOT: the county's last free slot was taken meanwhile (",
+                                           seniors, " seniors, cap ", quota.senior_cap(), ")");
+            } else {
+              change.reason = absl::StrCat(ahead, " better-placed case(s) of the county wait ahead for ", free_slots,
+                                           " free slot(s)");
+            }
+            return change;
+          }
+        }
+        cv1::Case approved = current;
+        *approved.mutable_evidence() = now;
+        const absl::Status applied = ApplyInPersonnel(approved, post_grade);
+        if (applied.ok()) {
+          change.state = cv1::Case::STATE_APPLIED;
+          change.reason = "";
+          change.applied = true;
+          return change;
+        }
+        // Personnel could not be reached: nothing is written; a retry finds out whether it landed.
+        if (absl::IsUnavailable(applied)) return applied;
+        if (landed) {
+          // The effect was made outside this case (HR changed the level directly…).
+          return RuleViolationError("NO_LONGER_ELIGIBLE", current.name(),
+                                    absl::StrCat(current.name(), " no longer applies: ", applied.message()),
+                                    {{"employee", current.employee()}});
+        }
+        if (ErrorReason(applied).value_or("") == reason::kSeniorCapReached) {
+          // The cap was reached meanwhile by a change outside this service.
+          change.state = cv1::Case::STATE_WAITING_FOR_SLOT;
+          change.reason = std::string(applied.message());
         } else {
-          change.reason = absl::StrCat(ahead, " better-placed case(s) of the county wait ahead for ", free_slots,
-                                       " free slot(s)");
+          // Personnel refused for another reason (the level changed meanwhile…): back to
+          // proposed, with personnel's words.
+          change.state = cv1::Case::STATE_PROPOSED;
+          change.reason = absl::StrCat("personnel refused: ", applied.message());
         }
         return change;
-      }
-    }
-    cv1::Case approved = current;
-    *approved.mutable_evidence() = now;
-    const absl::Status applied = ApplyInPersonnel(approved, post_grade);
-    if (applied.ok()) {
-      change.state = cv1::Case::STATE_APPLIED;
-      change.reason = "";
-      change.applied = true;
-      return change;
-    }
-    // Personnel could not be reached: nothing is written; a retry finds out whether it landed.
-    if (absl::IsUnavailable(applied)) return applied;
-    if (landed) {
-      // The effect was made outside this case (HR changed the level directly…).
-      return RuleViolationError("NO_LONGER_ELIGIBLE", current.name(),
-                                absl::StrCat(current.name(), " no longer applies: ", applied.message()),
-                                {{"employee", current.employee()}});
-    }
-    if (ErrorReason(applied).value_or("") == reason::kSeniorCapReached) {
-      // The cap was reached meanwhile by a change outside this service.
-      change.state = cv1::Case::STATE_WAITING_FOR_SLOT;
-      change.reason = std::string(applied.message());
-    } else {
-      // Personnel refused for another reason (the level changed meanwhile…): back to
-      // proposed, with personnel's words.
-      change.state = cv1::Case::STATE_PROPOSED;
-      change.reason = absl::StrCat("personnel refused: ", applied.message());
-    }
-    return change;
-  }, mutation);
+      },
+      mutation);
 }
 
 grpc::Status CareerPathServiceImpl::RejectCase(ServerContext* context, const cv1::RejectCaseRequest* request,
                                                cv1::Case* response) {
   if (absl::Status s = ValidateRejectCase(*request); !s.ok()) return Respond(s);
-  return Respond(Close(*context, "RejectCase", *request, request->name(), request->reason(),
-                       cv1::Case::STATE_REJECTED),
+  return Respond(Close(*context, "RejectCase", *request, request->name(), request->reason(), cv1::Case::STATE_REJECTED),
                  response);
 }
 
 grpc::Status CareerPathServiceImpl::WithdrawCase(ServerContext* context, const cv1::WithdrawCaseRequest* request,
                                                  cv1::Case* response) {
   if (absl::Status s = ValidateWithdrawCase(*request); !s.ok()) return Respond(s);
-  return Respond(Close(*context, "WithdrawCase", *request, request->name(), request->reason(),
-                       cv1::Case::STATE_WITHDRAWN),
-                 response);
+  return Respond(
+      Close(*context, "WithdrawCase", *request, request->name(), request->reason(), cv1::Case::STATE_WITHDRAWN),
+      response);
 }
 
 absl::StatusOr<cv1::Case> CareerPathServiceImpl::Close(ServerContext& context, absl::string_view method,
@@ -655,18 +655,19 @@ absl::StatusOr<cv1::Case> CareerPathServiceImpl::Close(ServerContext& context, a
   // The caller validated the request.
   const int64_t id = ParseName(name, "cases", "name").value();
   MutationContext mutation = ContextFor(context, method, request);
-  return store_->Transition(id, [&](const cv1::Case& current, const std::vector<cv1::Case>&)
-                                    -> absl::StatusOr<CaseTransition> {
-    if (current.state() != cv1::Case::STATE_PROPOSED &&
-        current.state() != cv1::Case::STATE_WAITING_FOR_SLOT) {
-      return WrongState(current, state == cv1::Case::STATE_REJECTED ? "rejected" : "withdrawn");
-    }
-    CaseTransition change;
-    change.state = state;
-    change.reason = reason;
-    change.decided = true;
-    return change;
-  }, mutation);
+  return store_->Transition(
+      id,
+      [&](const cv1::Case& current, const std::vector<cv1::Case>&) -> absl::StatusOr<CaseTransition> {
+        if (current.state() != cv1::Case::STATE_PROPOSED && current.state() != cv1::Case::STATE_WAITING_FOR_SLOT) {
+          return WrongState(current, state == cv1::Case::STATE_REJECTED ? "rejected" : "withdrawn");
+        }
+        CaseTransition change;
+        change.state = state;
+        change.reason = reason;
+        change.decided = true;
+        return change;
+      },
+      mutation);
 }
 
 grpc::Status CareerPathServiceImpl::NominateCareerMove(ServerContext* context,
@@ -727,15 +728,13 @@ absl::StatusOr<cv1::DistributionReport> CareerPathServiceImpl::Report(
       // Someone outside the report's counties gets the same answer as nobody: a county's HR
       // may simulate their county, and must not learn who works elsewhere.
       const bool in_report =
-          employee.ok() && std::any_of(counts.begin(), counts.end(), [&](const CountyCounts& county) {
-            return county.county == employee->county();
-          });
+          employee.ok() && std::any_of(counts.begin(), counts.end(),
+                                       [&](const CountyCounts& county) { return county.county == employee->county(); });
       if (!in_report) {
         return InvalidFieldError(absl::StrCat("moves[", i, "].employee"),
                                  absl::StrCat(move.employee(), " is not an employee of ", org_unit));
       }
-      if (employee->role() == pv1::ROLE_CUSTOMER_MANAGER &&
-          employee->status() == pv1::EMPLOYMENT_STATUS_ACTIVE) {
+      if (employee->role() == pv1::ROLE_CUSTOMER_MANAGER && employee->status() == pv1::EMPLOYMENT_STATUS_ACTIVE) {
         entry.county = employee->county();
         entry.level = employee->level();
       }

@@ -8,8 +8,8 @@
 #include "ladder/careerpath/v1/careerpath_service.grpc.pb.h"
 #include "services/careerpath/case_store.h"
 #include "services/careerpath/cycle_review.h"
-#include "services/careerpath/review_store.h"
 #include "services/careerpath/eligibility_rules.h"
+#include "services/careerpath/review_store.h"
 #include "services/careerpath/upstream.h"
 
 namespace ladder::careerpath {
@@ -41,21 +41,17 @@ class CareerPathServiceImpl final : public cv1::CareerPathService::Service {
 
   grpc::Status GetPolicy(grpc::ServerContext* context, const cv1::GetPolicyRequest* request,
                          common::v1::Policy* response) override;
-  grpc::Status ListPolicyVersions(grpc::ServerContext* context,
-                                  const cv1::ListPolicyVersionsRequest* request,
+  grpc::Status ListPolicyVersions(grpc::ServerContext* context, const cv1::ListPolicyVersionsRequest* request,
                                   cv1::ListPolicyVersionsResponse* response) override;
-  grpc::Status CheckEligibility(grpc::ServerContext* context,
-                                const cv1::CheckEligibilityRequest* request,
+  grpc::Status CheckEligibility(grpc::ServerContext* context, const cv1::CheckEligibilityRequest* request,
                                 cv1::Eligibility* response) override;
-  grpc::Status AssignInitialLevel(grpc::ServerContext* context,
-                                  const cv1::AssignInitialLevelRequest* request,
+  grpc::Status AssignInitialLevel(grpc::ServerContext* context, const cv1::AssignInitialLevelRequest* request,
                                   cv1::AssignInitialLevelResponse* response) override;
   grpc::Status RunCycleReview(grpc::ServerContext* context, const cv1::RunCycleReviewRequest* request,
                               google::longrunning::Operation* response) override;
   grpc::Status ReviewCycle(grpc::ServerContext* context, const cv1::ReviewCycleRequest* request,
                            cv1::ReviewCycleResponse* response) override;
-  grpc::Status GetCase(grpc::ServerContext* context, const cv1::GetCaseRequest* request,
-                       cv1::Case* response) override;
+  grpc::Status GetCase(grpc::ServerContext* context, const cv1::GetCaseRequest* request, cv1::Case* response) override;
   grpc::Status ListCases(grpc::ServerContext* context, const cv1::ListCasesRequest* request,
                          cv1::ListCasesResponse* response) override;
   grpc::Status ApproveCase(grpc::ServerContext* context, const cv1::ApproveCaseRequest* request,
@@ -64,21 +60,17 @@ class CareerPathServiceImpl final : public cv1::CareerPathService::Service {
                           cv1::Case* response) override;
   grpc::Status WithdrawCase(grpc::ServerContext* context, const cv1::WithdrawCaseRequest* request,
                             cv1::Case* response) override;
-  grpc::Status NominateCareerMove(grpc::ServerContext* context,
-                                  const cv1::NominateCareerMoveRequest* request,
+  grpc::Status NominateCareerMove(grpc::ServerContext* context, const cv1::NominateCareerMoveRequest* request,
                                   cv1::Case* response) override;
-  grpc::Status GetDistributionReport(grpc::ServerContext* context,
-                                     const cv1::GetDistributionReportRequest* request,
+  grpc::Status GetDistributionReport(grpc::ServerContext* context, const cv1::GetDistributionReportRequest* request,
                                      cv1::DistributionReport* response) override;
-  grpc::Status SimulateDistribution(grpc::ServerContext* context,
-                                    const cv1::SimulateDistributionRequest* request,
+  grpc::Status SimulateDistribution(grpc::ServerContext* context, const cv1::SimulateDistributionRequest* request,
                                     cv1::SimulateDistributionResponse* response) override;
 
  private:
   absl::StatusOr<const policy::Policy*> PolicyToday() const;
   // The facts about one employee now; `as_of_period_end`, when set, drops later cycles.
-  absl::StatusOr<Facts> GatherFacts(const personnel::v1::Employee& employee,
-                                    const std::string& as_of_period_end);
+  absl::StatusOr<Facts> GatherFacts(const personnel::v1::Employee& employee, const std::string& as_of_period_end);
   absl::StatusOr<cv1::Eligibility> Judge(const std::string& employee, cv1::Target target,
                                          common::v1::CareerMoveTarget move);
   // The same for an employee already read.
@@ -86,18 +78,16 @@ class CareerPathServiceImpl final : public cv1::CareerPathService::Service {
                                                  common::v1::CareerMoveTarget move);
   // Whether an elimination for a failed trial still holds: on trial, the latest trial
   // assessment failed.
-  absl::StatusOr<cv1::Eligibility> JudgeTrial(const personnel::v1::Employee& employee,
-                                              const policy::Policy& policy);
-  absl::StatusOr<cv1::AssignInitialLevelResponse> AssignInitial(
-      grpc::ServerContext& context, const cv1::AssignInitialLevelRequest& request);
+  absl::StatusOr<cv1::Eligibility> JudgeTrial(const personnel::v1::Employee& employee, const policy::Policy& policy);
+  absl::StatusOr<cv1::AssignInitialLevelResponse> AssignInitial(grpc::ServerContext& context,
+                                                                const cv1::AssignInitialLevelRequest& request);
   absl::StatusOr<cv1::AssignInitialLevelResponse> AssignInitialOnce(const cv1::AssignInitialLevelRequest& request,
                                                                     const MutationContext& mutation);
   absl::StatusOr<google::longrunning::Operation> StartReview(grpc::ServerContext& context,
                                                              const cv1::RunCycleReviewRequest& request);
   absl::StatusOr<google::longrunning::Operation> StartReviewOnce(grpc::ServerContext& context,
                                                                  const cv1::RunCycleReviewRequest& request);
-  absl::StatusOr<cv1::ReviewCycleResponse> Review(grpc::ServerContext& context,
-                                                  const cv1::ReviewCycleRequest& request);
+  absl::StatusOr<cv1::ReviewCycleResponse> Review(grpc::ServerContext& context, const cv1::ReviewCycleRequest& request);
   absl::StatusOr<cv1::ReviewCycleResponse> ReviewOnce(grpc::ServerContext& context,
                                                       const cv1::ReviewCycleRequest& request);
   absl::StatusOr<cv1::Case> Approve(grpc::ServerContext& context, const cv1::ApproveCaseRequest& request);
@@ -108,8 +98,7 @@ class CareerPathServiceImpl final : public cv1::CareerPathService::Service {
   absl::StatusOr<cv1::Case> Close(grpc::ServerContext& context, absl::string_view method,
                                   const google::protobuf::Message& request, const std::string& name,
                                   const std::string& reason, cv1::Case::State state);
-  absl::StatusOr<cv1::Case> Nominate(grpc::ServerContext& context,
-                                     const cv1::NominateCareerMoveRequest& request);
+  absl::StatusOr<cv1::Case> Nominate(grpc::ServerContext& context, const cv1::NominateCareerMoveRequest& request);
   absl::StatusOr<cv1::Case> NominateOnce(const cv1::NominateCareerMoveRequest& request,
                                          const MutationContext& mutation);
   absl::StatusOr<cv1::DistributionReport> Report(const std::string& org_unit,

@@ -8,11 +8,16 @@ namespace ladder::careerpath {
 
 cv1::Case::Kind KindFor(cv1::Target target) {
   switch (target) {
-    case cv1::TARGET_PROMOTION: return cv1::Case::KIND_PROMOTION;
-    case cv1::TARGET_DEMOTION: return cv1::Case::KIND_DEMOTION;
-    case cv1::TARGET_ELIMINATION: return cv1::Case::KIND_ELIMINATION;
-    case cv1::TARGET_CAREER_MOVE: return cv1::Case::KIND_CAREER_MOVE;
-    default: return cv1::Case::KIND_UNSPECIFIED;
+    case cv1::TARGET_PROMOTION:
+      return cv1::Case::KIND_PROMOTION;
+    case cv1::TARGET_DEMOTION:
+      return cv1::Case::KIND_DEMOTION;
+    case cv1::TARGET_ELIMINATION:
+      return cv1::Case::KIND_ELIMINATION;
+    case cv1::TARGET_CAREER_MOVE:
+      return cv1::Case::KIND_CAREER_MOVE;
+    default:
+      return cv1::Case::KIND_UNSPECIFIED;
   }
 }
 
@@ -36,8 +41,8 @@ Facts FactsFrom(const personnel::v1::Employee& employee, std::vector<evaluation:
   return facts;
 }
 
-cv1::Case NewCaseFrom(const cv1::Eligibility& eligibility, const personnel::v1::Employee& employee,
-                      cv1::Target target, const std::string& cycle) {
+cv1::Case NewCaseFrom(const cv1::Eligibility& eligibility, const personnel::v1::Employee& employee, cv1::Target target,
+                      const std::string& cycle) {
   cv1::Case value;
   value.set_kind(KindFor(target));
   value.set_employee(employee.name());

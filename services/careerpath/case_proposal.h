@@ -32,8 +32,8 @@ Facts FactsFrom(const personnel::v1::Employee& employee, std::vector<evaluation:
 
 // The case proposing `target` for `employee` on the grounds of `eligibility`; `cycle` is the
 // reviewed cycle's name, empty for a case not made by a review.
-cv1::Case NewCaseFrom(const cv1::Eligibility& eligibility, const personnel::v1::Employee& employee,
-                      cv1::Target target, const std::string& cycle);
+cv1::Case NewCaseFrom(const cv1::Eligibility& eligibility, const personnel::v1::Employee& employee, cv1::Target target,
+                      const std::string& cycle);
 
 // The key that makes a review's case of `target` for `employee` in `cycle` once, whichever
 // review (or retry, or resumed batch) gets there first.

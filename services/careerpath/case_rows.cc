@@ -8,12 +8,12 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
 #include "common/db/change_feed.h"
-#include "ladder/careerpath/v1/change.pb.h"
 #include "common/status/errors.h"
 #include "common/status/macros.h"
 #include "common/time/dates.h"
 #include "cppconn/datatype.h"
 #include "cppconn/prepared_statement.h"
+#include "ladder/careerpath/v1/change.pb.h"
 
 namespace ladder::careerpath {
 namespace {
@@ -85,12 +85,12 @@ int64_t InsertCaseRow(Connection& connection, const NewCase& fresh, const std::s
   // batch learns which of its cases exist without a read per case. IGNORE would also turn a
   // value the column cannot hold into a warning; the values are the service's own (the
   // only free text, state_reason, is empty for a review's cases).
-  db::Statement& insert = connection.Prepare(absl::StrCat(
-      skip_existing ? "INSERT IGNORE" : "INSERT",
-      " INTO cases (kind, employee_id, county_id, from_level, to_level, career_move_target, "
-      "post_grade, cycle_id, evidence, policy_version, state, state_reason, rank_composite_milli, "
-      "rank_days_at_level, proposed_by, create_time, review_key) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  db::Statement& insert = connection.Prepare(
+      absl::StrCat(skip_existing ? "INSERT IGNORE" : "INSERT",
+                   " INTO cases (kind, employee_id, county_id, from_level, to_level, career_move_target, "
+                   "post_grade, cycle_id, evidence, policy_version, state, state_reason, rank_composite_milli, "
+                   "rank_days_at_level, proposed_by, create_time, review_key) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   const cv1::Case& value = fresh.value;
   std::istringstream evidence(value.evidence().SerializeAsString());
   insert.setInt(1, value.kind());
@@ -133,13 +133,26 @@ void PublishCaseChange(const db::MutationContext& context, const cv1::Case& afte
   if (!db::ChangeFeedPublishing()) return;
   cv1::Change change;
   switch (after.state()) {
-    case cv1::Case::STATE_PROPOSED: change.set_kind(cv1::Change::KIND_CASE_PROPOSED); break;
-    case cv1::Case::STATE_APPROVED: change.set_kind(cv1::Change::KIND_CASE_APPROVED); break;
-    case cv1::Case::STATE_WAITING_FOR_SLOT: change.set_kind(cv1::Change::KIND_CASE_WAITING); break;
-    case cv1::Case::STATE_APPLIED: change.set_kind(cv1::Change::KIND_CASE_APPLIED); break;
-    case cv1::Case::STATE_REJECTED: change.set_kind(cv1::Change::KIND_CASE_REJECTED); break;
-    case cv1::Case::STATE_WITHDRAWN: change.set_kind(cv1::Change::KIND_CASE_WITHDRAWN); break;
-    default: return;
+    case cv1::Case::STATE_PROPOSED:
+      change.set_kind(cv1::Change::KIND_CASE_PROPOSED);
+      break;
+    case cv1::Case::STATE_APPROVED:
+      change.set_kind(cv1::Change::KIND_CASE_APPROVED);
+      break;
+    case cv1::Case::STATE_WAITING_FOR_SLOT:
+      change.set_kind(cv1::Change::KIND_CASE_WAITING);
+      break;
+    case cv1::Case::STATE_APPLIED:
+      change.set_kind(cv1::Change::KIND_CASE_APPLIED);
+      break;
+    case cv1::Case::STATE_REJECTED:
+      change.set_kind(cv1::Change::KIND_CASE_REJECTED);
+      break;
+    case cv1::Case::STATE_WITHDRAWN:
+      change.set_kind(cv1::Change::KIND_CASE_WITHDRAWN);
+      break;
+    default:
+      return;
   }
   change.set_career_case(after.name());
   change.set_employee(after.employee());

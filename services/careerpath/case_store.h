@@ -76,8 +76,9 @@ class CaseStore {
   // case unchanged by returning STATE_UNSPECIFIED. `decide` may run more than once (a
   // transaction retried after a deadlock), so what it does elsewhere must be idempotent.
   virtual absl::StatusOr<cv1::Case> Transition(
-      int64_t id, const std::function<absl::StatusOr<CaseTransition>(
-                      const cv1::Case& current, const std::vector<cv1::Case>& waitlist)>& decide,
+      int64_t id,
+      const std::function<absl::StatusOr<CaseTransition>(const cv1::Case& current,
+                                                         const std::vector<cv1::Case>& waitlist)>& decide,
       const MutationContext& context) = 0;
   // The response recorded for a request id, if the request was already carried out.
   virtual absl::StatusOr<std::optional<cv1::Case>> RecordedResponse(const db::RequestKey& key) = 0;

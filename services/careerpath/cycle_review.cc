@@ -48,8 +48,7 @@ absl::StatusOr<const CountyFacts*> CycleReviewer::FactsOf(ReviewScope& scope, co
   return &facts;
 }
 
-absl::StatusOr<ReviewDecisions> CycleReviewer::Decide(ReviewScope& scope,
-                                                      const std::vector<ev1::Evaluation>& page) {
+absl::StatusOr<ReviewDecisions> CycleReviewer::Decide(ReviewScope& scope, const std::vector<ev1::Evaluation>& page) {
   ReviewDecisions decisions;
   if (page.empty()) return decisions;
   if (!scope.counties_read) {
@@ -112,8 +111,7 @@ absl::StatusOr<ReviewDecisions> CycleReviewer::Decide(ReviewScope& scope,
       cv1::Eligibility eligibility =
           CheckEligibility(facts, target, common::v1::CAREER_MOVE_TARGET_UNSPECIFIED, *scope.policy);
       // A promotion held back only by the cap is still proposed: approved, it waits for a slot.
-      const bool propose =
-          eligibility.eligible() || (target == cv1::TARGET_PROMOTION && FailsOnlyForSlot(eligibility));
+      const bool propose = eligibility.eligible() || (target == cv1::TARGET_PROMOTION && FailsOnlyForSlot(eligibility));
       if (!propose) continue;
       if (open_elsewhere.count({judged_ids[i], KindFor(target)}) > 0) continue;
       NewCase fresh;

@@ -12,10 +12,8 @@ namespace {
 
 using common::v1::Level;
 
-cv1::DistributionReport::CountyDistribution Describe(const std::string& county,
-                                                     const std::string& display_name,
-                                                     const policy::HeadCounts& counts,
-                                                     const policy::Policy& policy) {
+cv1::DistributionReport::CountyDistribution Describe(const std::string& county, const std::string& display_name,
+                                                     const policy::HeadCounts& counts, const policy::Policy& policy) {
   const policy::QuotaStanding standing = policy::ComputeStanding(policy, counts);
   cv1::DistributionReport::CountyDistribution row;
   row.set_county(county);
@@ -67,8 +65,7 @@ int Total(const policy::HeadCounts& counts) {
 
 }  // namespace
 
-cv1::DistributionReport BuildReport(const std::string& org_unit,
-                                    const std::vector<CountyCounts>& counties,
+cv1::DistributionReport BuildReport(const std::string& org_unit, const std::vector<CountyCounts>& counties,
                                     const policy::Policy& policy) {
   cv1::DistributionReport report;
   report.set_org_unit(org_unit);
@@ -83,8 +80,7 @@ cv1::DistributionReport BuildReport(const std::string& org_unit,
   }
   for (const CountyCounts& county : counties) {
     auto row = Describe(county.county, county.display_name, county.head_counts, policy);
-    total.set_levelled_customer_managers(total.levelled_customer_managers() +
-                                         row.levelled_customer_managers());
+    total.set_levelled_customer_managers(total.levelled_customer_managers() + row.levelled_customer_managers());
     for (int i = 0; i < row.levels_size(); ++i) {
       auto* sum = total.mutable_levels(i);
       sum->set_head_count(sum->head_count() + row.levels(i).head_count());
@@ -106,8 +102,7 @@ cv1::DistributionReport BuildReport(const std::string& org_unit,
   return report;
 }
 
-std::vector<cv1::RefusedMove> ApplyMoves(const std::vector<ResolvedMove>& moves,
-                                         const policy::Policy& policy,
+std::vector<cv1::RefusedMove> ApplyMoves(const std::vector<ResolvedMove>& moves, const policy::Policy& policy,
                                          std::vector<CountyCounts>& counties) {
   std::vector<cv1::RefusedMove> refused;
   const auto refuse = [&](const ResolvedMove& move, absl::string_view reason, std::string why) {
@@ -125,8 +120,7 @@ std::vector<cv1::RefusedMove> ApplyMoves(const std::vector<ResolvedMove>& moves,
     auto& [county_name, level] = it->second;
     CountyCounts* county = county_name.empty() ? nullptr : Find(counties, county_name);
     if (county == nullptr || level == Level::LEVEL_UNSPECIFIED) {
-      refuse(resolved, "NOT_A_LEVELLED_MANAGER",
-             absl::StrCat(employee, " holds no level in a county of the report"));
+      refuse(resolved, "NOT_A_LEVELLED_MANAGER", absl::StrCat(employee, " holds no level in a county of the report"));
       continue;
     }
     policy::HeadCounts& from = county->head_counts;
@@ -147,8 +141,8 @@ std::vector<cv1::RefusedMove> ApplyMoves(const std::vector<ResolvedMove>& moves,
         policy::HeadCounts after = from;
         --after[level];
         ++after[to];
-        absl::Status cap = policy::CheckCapAfterIncrease(policy, to, after[to], Total(after),
-                                                         county->county, county->display_name);
+        absl::Status cap =
+            policy::CheckCapAfterIncrease(policy, to, after[to], Total(after), county->county, county->display_name);
         if (!cap.ok()) {
           refuse(resolved, ErrorReason(cap).value_or("CAP_REACHED"), std::string(cap.message()));
           continue;
@@ -166,8 +160,8 @@ std::vector<cv1::RefusedMove> ApplyMoves(const std::vector<ResolvedMove>& moves,
         }
         policy::HeadCounts arrived = to->head_counts;
         ++arrived[level];
-        absl::Status cap = policy::CheckCapAfterIncrease(policy, level, arrived[level], Total(arrived),
-                                                         to->county, to->display_name);
+        absl::Status cap =
+            policy::CheckCapAfterIncrease(policy, level, arrived[level], Total(arrived), to->county, to->display_name);
         if (!cap.ok()) {
           refuse(resolved, ErrorReason(cap).value_or("CAP_REACHED"), std::string(cap.message()));
           continue;

@@ -36,8 +36,7 @@ struct ResolvedMove {
 // Applies the moves in order to `counties`, skipping and reporting each that the rules would
 // refuse (a senior increase past the cap, a move of someone who holds no level, a transfer
 // to a county outside the report).
-std::vector<cv1::RefusedMove> ApplyMoves(const std::vector<ResolvedMove>& moves,
-                                         const policy::Policy& policy,
+std::vector<cv1::RefusedMove> ApplyMoves(const std::vector<ResolvedMove>& moves, const policy::Policy& policy,
                                          std::vector<CountyCounts>& counties);
 
 }  // namespace ladder::careerpath

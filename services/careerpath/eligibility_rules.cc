@@ -22,12 +22,9 @@ constexpr char kFreeSlotRule[] = "FREE_SENIOR_SLOT";
 std::string Score(double composite) { return absl::StrCat(composite); }
 
 // "senior" for LEVEL_SENIOR: how the evidence names a level.
-std::string LevelWord(Level level) {
-  return absl::AsciiStrToLower(absl::StripPrefix(Level_Name(level), "LEVEL_"));
-}
+std::string LevelWord(Level level) { return absl::AsciiStrToLower(absl::StripPrefix(Level_Name(level), "LEVEL_")); }
 
-void Add(cv1::Eligibility& result, std::string rule, std::string requirement, bool passed,
-         std::string evidence) {
+void Add(cv1::Eligibility& result, std::string rule, std::string requirement, bool passed, std::string evidence) {
   cv1::RuleCheck* check = result.add_rules();
   check->set_rule(std::move(rule));
   check->set_requirement(std::move(requirement));
@@ -41,11 +38,10 @@ bool CheckInPost(const Facts& facts, cv1::Eligibility& result) {
   const bool manager = employee.role() == pv1::ROLE_CUSTOMER_MANAGER;
   Add(result, "CUSTOMER_MANAGER", "is a customer manager", manager,
       absl::StrCat(employee.name(), " is ", pv1::Role_Name(employee.role())));
-  const bool active = employee.status() == pv1::EMPLOYMENT_STATUS_ACTIVE &&
-                      employee.level() != Level::LEVEL_UNSPECIFIED;
+  const bool active =
+      employee.status() == pv1::EMPLOYMENT_STATUS_ACTIVE && employee.level() != Level::LEVEL_UNSPECIFIED;
   Add(result, "HOLDS_LEVEL", "is in post and holds a level", active,
-      absl::StrCat("status ", pv1::EmploymentStatus_Name(employee.status()), ", level ",
-                   Level_Name(employee.level())));
+      absl::StrCat("status ", pv1::EmploymentStatus_Name(employee.status()), ", level ", Level_Name(employee.level())));
   return manager && active;
 }
 
@@ -70,9 +66,9 @@ std::vector<const evaluation::v1::ScoreHistoryEntry*> CyclesAtCurrentLevel(const
   return cycles;
 }
 
-void CheckComposites(const Facts& facts, int cycles, const std::string& rule,
-                     const std::string& requirement, const std::function<bool(double)>& passes,
-                     const std::string& comparison, cv1::Eligibility& result) {
+void CheckComposites(const Facts& facts, int cycles, const std::string& rule, const std::string& requirement,
+                     const std::function<bool(double)>& passes, const std::string& comparison,
+                     cv1::Eligibility& result) {
   const std::vector<const evaluation::v1::ScoreHistoryEntry*> at_level = CyclesAtCurrentLevel(facts);
   std::string evidence;
   bool passed = static_cast<int>(at_level.size()) >= cycles;
@@ -80,8 +76,8 @@ void CheckComposites(const Facts& facts, int cycles, const std::string& rule,
     const auto& entry = *at_level[i];
     const bool ok = passes(entry.composite());
     passed = passed && ok;
-    absl::StrAppend(&evidence, evidence.empty() ? "" : "; ", "composite ", Score(entry.composite()),
-                    " in ", entry.cycle_display_name(), ok ? " " : " not ", comparison);
+    absl::StrAppend(&evidence, evidence.empty() ? "" : "; ", "composite ", Score(entry.composite()), " in ",
+                    entry.cycle_display_name(), ok ? " " : " not ", comparison);
   }
   if (static_cast<int>(at_level.size()) < cycles) {
     absl::StrAppend(&evidence, evidence.empty() ? "" : "; ", "only ", at_level.size(), " finalised cycle(s) at ",
@@ -107,16 +103,15 @@ void CheckPromotion(const Facts& facts, const policy::Policy& policy, cv1::Eligi
   }
   result.set_to_level(rule->to_level());
   const int months = MonthsAtLevel(facts);
-  Add(result, "MIN_MONTHS_AT_LEVEL",
-      absl::StrCat("at least ", rule->min_months_at_level(), " months at level"),
+  Add(result, "MIN_MONTHS_AT_LEVEL", absl::StrCat("at least ", rule->min_months_at_level(), " months at level"),
       months >= rule->min_months_at_level(),
       absl::StrCat(months, " months at level ", months >= rule->min_months_at_level() ? "≥ " : "< ",
                    rule->min_months_at_level()));
   const double min = rule->min_composite();
-  CheckComposites(facts, rule->cycles(), "MIN_COMPOSITE",
-                  absl::StrCat("composite ≥ ", Score(min), " in each of the last ", rule->cycles(),
-                               " finalised cycles"),
-                  [min](double c) { return c >= min; }, absl::StrCat("≥ ", Score(min)), result);
+  CheckComposites(
+      facts, rule->cycles(), "MIN_COMPOSITE",
+      absl::StrCat("composite ≥ ", Score(min), " in each of the last ", rule->cycles(), " finalised cycles"),
+      [min](double c) { return c >= min; }, absl::StrCat("≥ ", Score(min)), result);
   if (rule->requires_free_slot()) {
     const std::string label = LevelWord(rule->to_level());
     if (!facts.quota.has_value()) {
@@ -131,8 +126,8 @@ void CheckPromotion(const Facts& facts, const policy::Policy& policy, cv1::Eligi
     }
     const bool free = quota.free_senior_slots() > 0 && !quota.over_cap();
     Add(result, kFreeSlotRule, absl::StrCat("a free ", label, " slot in the county"), free,
-        absl::StrCat(free ? "free " : "no free ", label, " slot in ", facts.county_display_name, ": ",
-                     holders, " ", label, "s, cap ", quota.senior_cap()));
+        absl::StrCat(free ? "free " : "no free ", label, " slot in ", facts.county_display_name, ": ", holders, " ",
+                     label, "s, cap ", quota.senior_cap()));
   }
 }
 
@@ -144,10 +139,11 @@ void CheckDemotion(const Facts& facts, const policy::Policy& policy, cv1::Eligib
                 : absl::StrCat(Level_Name(from), " is the lowest level; see elimination"));
   if (has_lower) result.set_to_level(static_cast<Level>(from - 1));
   const double below = policy.demotion().below_composite();
-  CheckComposites(facts, policy.demotion().consecutive_cycles(), "LOW_COMPOSITE",
-                  absl::StrCat("composite < ", Score(below), " in ",
-                               policy.demotion().consecutive_cycles(), " consecutive finalised cycles"),
-                  [below](double c) { return c < below; }, absl::StrCat("< ", Score(below)), result);
+  CheckComposites(
+      facts, policy.demotion().consecutive_cycles(), "LOW_COMPOSITE",
+      absl::StrCat("composite < ", Score(below), " in ", policy.demotion().consecutive_cycles(),
+                   " consecutive finalised cycles"),
+      [below](double c) { return c < below; }, absl::StrCat("< ", Score(below)), result);
 }
 
 void CheckElimination(const Facts& facts, const policy::Policy& policy, cv1::Eligibility& result) {
@@ -156,14 +152,14 @@ void CheckElimination(const Facts& facts, const policy::Policy& policy, cv1::Eli
   Add(result, "AT_ELIMINATION_LEVEL", absl::StrCat("holds ", Level_Name(rule.at_level())), at_level,
       absl::StrCat("holds ", Level_Name(facts.employee.level())));
   const double below = rule.below_composite();
-  CheckComposites(facts, rule.consecutive_cycles(), "LOW_COMPOSITE",
-                  absl::StrCat("composite < ", Score(below), " in ", rule.consecutive_cycles(),
-                               " consecutive finalised cycles"),
-                  [below](double c) { return c < below; }, absl::StrCat("< ", Score(below)), result);
+  CheckComposites(
+      facts, rule.consecutive_cycles(), "LOW_COMPOSITE",
+      absl::StrCat("composite < ", Score(below), " in ", rule.consecutive_cycles(), " consecutive finalised cycles"),
+      [below](double c) { return c < below; }, absl::StrCat("< ", Score(below)), result);
 }
 
-void CheckCareerMove(const Facts& facts, common::v1::CareerMoveTarget target,
-                     const policy::Policy& policy, cv1::Eligibility& result) {
+void CheckCareerMove(const Facts& facts, common::v1::CareerMoveTarget target, const policy::Policy& policy,
+                     cv1::Eligibility& result) {
   const auto& moves = policy.career_moves();
   bool allowed = false;
   for (int t : moves.targets()) allowed = allowed || t == target;
@@ -177,8 +173,7 @@ void CheckCareerMove(const Facts& facts, common::v1::CareerMoveTarget target,
 }  // namespace
 
 cv1::Eligibility CheckEligibility(const Facts& facts, cv1::Target target,
-                                  common::v1::CareerMoveTarget career_move_target,
-                                  const policy::Policy& policy) {
+                                  common::v1::CareerMoveTarget career_move_target, const policy::Policy& policy) {
   cv1::Eligibility result;
   result.set_employee(facts.employee.name());
   result.set_target(target);
@@ -192,11 +187,21 @@ cv1::Eligibility CheckEligibility(const Facts& facts, cv1::Target target,
   }
   if (CheckInPost(facts, result)) {
     switch (target) {
-      case cv1::TARGET_PROMOTION: CheckPromotion(facts, policy, result); break;
-      case cv1::TARGET_DEMOTION: CheckDemotion(facts, policy, result); break;
-      case cv1::TARGET_ELIMINATION: CheckElimination(facts, policy, result); break;
-      case cv1::TARGET_CAREER_MOVE: CheckCareerMove(facts, career_move_target, policy, result); break;
-      default: Add(result, "TARGET", "a known target", false, "unknown target"); break;
+      case cv1::TARGET_PROMOTION:
+        CheckPromotion(facts, policy, result);
+        break;
+      case cv1::TARGET_DEMOTION:
+        CheckDemotion(facts, policy, result);
+        break;
+      case cv1::TARGET_ELIMINATION:
+        CheckElimination(facts, policy, result);
+        break;
+      case cv1::TARGET_CAREER_MOVE:
+        CheckCareerMove(facts, career_move_target, policy, result);
+        break;
+      default:
+        Add(result, "TARGET", "a known target", false, "unknown target");
+        break;
     }
   }
   bool all = result.rules_size() > 0;

@@ -33,8 +33,7 @@ struct Facts {
 
 // Every rule that applies to `target`, in the policy's order, and whether all passed.
 cv1::Eligibility CheckEligibility(const Facts& facts, cv1::Target target,
-                                  common::v1::CareerMoveTarget career_move_target,
-                                  const policy::Policy& policy);
+                                  common::v1::CareerMoveTarget career_move_target, const policy::Policy& policy);
 
 // The one-line explanation of a failed rule set: the first failed rule's evidence.
 std::string FirstFailure(const cv1::Eligibility& eligibility);

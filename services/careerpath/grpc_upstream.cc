@@ -3,9 +3,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/auth/caller.h"
+#include "common/db/call_deadline.h"
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
-#include "common/db/call_deadline.h"
 #include "services/careerpath/upstream.h"
 
 namespace ladder::careerpath {
@@ -13,15 +13,12 @@ namespace {
 
 // A failed call upstream, as careerpath's callers should see it: the other service's
 // unavailability is ours; its refusals keep their code, reason and metadata.
-absl::Status Upstream(const grpc::Status& status, absl::string_view service,
-                      absl::string_view call) {
+absl::Status Upstream(const grpc::Status& status, absl::string_view service, absl::string_view call) {
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     return ErrorWithReason(absl::StatusCode::kUnavailable,
-                           absl::StrCat(service == "personnel" ? "PERSONNEL" : "EVALUATION",
-                                        "_UNAVAILABLE"),
-                           absl::StrCat("the ", service, " service is unavailable (", call,
-                                        "); retry later"));
+                           absl::StrCat(service == "personnel" ? "PERSONNEL" : "EVALUATION", "_UNAVAILABLE"),
+                           absl::StrCat("the ", service, " service is unavailable (", call, "); retry later"));
   }
   return FromGrpcStatus(status);
 }
@@ -56,8 +53,7 @@ class GrpcPersonnelGateway final : public PersonnelGateway {
     return Call(&pv1::PersonnelService::Stub::GetEmployee, request, "GetEmployee");
   }
 
-  absl::StatusOr<std::vector<pv1::Employee>> BatchGetEmployees(
-      const std::vector<std::string>& names) override {
+  absl::StatusOr<std::vector<pv1::Employee>> BatchGetEmployees(const std::vector<std::string>& names) override {
     std::vector<pv1::Employee> employees;
     for (size_t begin = 0; begin < names.size(); begin += 1000) {
       pv1::BatchGetEmployeesRequest request;
@@ -115,8 +111,8 @@ class GrpcPersonnelGateway final : public PersonnelGateway {
 
  private:
   template <typename Request, typename Response>
-  absl::StatusOr<Response> Call(grpc::Status (pv1::PersonnelService::Stub::*rpc)(
-                                    grpc::ClientContext*, const Request&, Response*),
+  absl::StatusOr<Response> Call(grpc::Status (pv1::PersonnelService::Stub::*rpc)(grpc::ClientContext*, const Request&,
+                                                                                 Response*),
                                 const Request& request, absl::string_view name) {
     Response response;
     grpc::Status status = (stub_.get()->*rpc)(caller_.Context().get(), request, &response);
@@ -155,8 +151,8 @@ class GrpcEvaluationGateway final : public EvaluationGateway {
   }
 
   absl::StatusOr<ev1::ListEvaluationsResponse> ListEvaluationsPage(const std::string& cycle,
-                                                                  const std::string& page_token,
-                                                                  int page_size) override {
+                                                                   const std::string& page_token,
+                                                                   int page_size) override {
     ev1::ListEvaluationsRequest request;
     request.set_parent(cycle);
     request.set_page_size(page_size);
@@ -189,8 +185,7 @@ class GrpcEvaluationGateway final : public EvaluationGateway {
     return std::vector<ev1::ScoreHistoryEntry>(page->entries().begin(), page->entries().end());
   }
 
-  absl::StatusOr<std::optional<ev1::TrialAssessment>> LatestTrialAssessment(
-      const std::string& employee) override {
+  absl::StatusOr<std::optional<ev1::TrialAssessment>> LatestTrialAssessment(const std::string& employee) override {
     ev1::ListTrialAssessmentsRequest request;
     request.set_employee(employee);
     request.set_page_size(1000);
@@ -212,8 +207,8 @@ class GrpcEvaluationGateway final : public EvaluationGateway {
     request.set_page_size(1000);
     std::optional<ev1::CandidateAssessment> latest;
     do {
-      absl::StatusOr<ev1::ListCandidateAssessmentsResponse> page = Call(
-          &ev1::EvaluationService::Stub::ListCandidateAssessments, request, "ListCandidateAssessments");
+      absl::StatusOr<ev1::ListCandidateAssessmentsResponse> page =
+          Call(&ev1::EvaluationService::Stub::ListCandidateAssessments, request, "ListCandidateAssessments");
       if (!page.ok()) return page.status();
       if (page->candidate_assessments_size() > 0) latest = *page->candidate_assessments().rbegin();
       request.set_page_token(page->next_page_token());
@@ -223,8 +218,8 @@ class GrpcEvaluationGateway final : public EvaluationGateway {
 
  private:
   template <typename Request, typename Response>
-  absl::StatusOr<Response> Call(grpc::Status (ev1::EvaluationService::Stub::*rpc)(
-                                    grpc::ClientContext*, const Request&, Response*),
+  absl::StatusOr<Response> Call(grpc::Status (ev1::EvaluationService::Stub::*rpc)(grpc::ClientContext*, const Request&,
+                                                                                  Response*),
                                 const Request& request, absl::string_view name) {
     Response response;
     grpc::Status status = (stub_.get()->*rpc)(caller_.Context().get(), request, &response);

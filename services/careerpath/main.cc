@@ -17,10 +17,8 @@
 #include "services/careerpath/operations_service.h"
 #include "services/careerpath/review_worker.h"
 
-ABSL_FLAG(std::string, personnel, "127.0.0.1:50051",
-          "address of the personnel service [LADDER_PERSONNEL_ADDRESS]");
-ABSL_FLAG(std::string, evaluation, "127.0.0.1:50052",
-          "address of the evaluation service [LADDER_EVALUATION_ADDRESS]");
+ABSL_FLAG(std::string, personnel, "127.0.0.1:50051", "address of the personnel service [LADDER_PERSONNEL_ADDRESS]");
+ABSL_FLAG(std::string, evaluation, "127.0.0.1:50052", "address of the evaluation service [LADDER_EVALUATION_ADDRESS]");
 ABSL_FLAG(int, review_batch_size, 500,
           "participants a cycle review reads, judges and commits together [LADDER_REVIEW_BATCH_SIZE]");
 ABSL_FLAG(absl::Duration, review_lease, absl::Seconds(30),
@@ -43,12 +41,10 @@ class CareerPath final : public ladder::server::RunningService {
       : store_(&environment.pool),
         reviews_(&environment.pool),
         personnel_(ladder::careerpath::MakeGrpcPersonnelGateway(
-            ladder::server::BalancedChannel(absl::GetFlag(FLAGS_personnel),
-                                            environment.upstream_credentials),
+            ladder::server::BalancedChannel(absl::GetFlag(FLAGS_personnel), environment.upstream_credentials),
             absl::Seconds(10))),
         evaluation_(ladder::careerpath::MakeGrpcEvaluationGateway(
-            ladder::server::BalancedChannel(absl::GetFlag(FLAGS_evaluation),
-                                            environment.upstream_credentials),
+            ladder::server::BalancedChannel(absl::GetFlag(FLAGS_evaluation), environment.upstream_credentials),
             absl::Seconds(10))),
         reviewer_(&store_, personnel_.get(), evaluation_.get()),
         worker_(&reviews_, &reviewer_, evaluation_.get(), &environment.policies, WorkerOptions()),
@@ -57,8 +53,7 @@ class CareerPath final : public ladder::server::RunningService {
         service_(&handlers_, &store_, personnel_.get(), evaluation_.get(), environment.authenticator,
                  &environment.pool),
         operations_(&reviews_),
-        operations_service_(&operations_, &reviews_, evaluation_.get(), environment.authenticator,
-                            &environment.pool) {
+        operations_service_(&operations_, &reviews_, evaluation_.get(), environment.authenticator, &environment.pool) {
     worker_.Start();
   }
   grpc::Service* service() override { return &service_; }

@@ -16,11 +16,11 @@
 #include "common/status/errors.h"
 #include "common/status/macros.h"
 #include "common/time/dates.h"
-#include "services/careerpath/case_rows.h"
-#include "services/careerpath/waitlist_order.h"
 #include "cppconn/datatype.h"
 #include "cppconn/exception.h"
 #include "cppconn/resultset.h"
+#include "services/careerpath/case_rows.h"
+#include "services/careerpath/waitlist_order.h"
 
 namespace ladder::careerpath {
 namespace {
@@ -33,11 +33,10 @@ using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
 // The county's waiting cases in line order. `latest` reads them with a locking read, which
 // sees every commit up to now whatever the transaction's snapshot (taken by its first read,
 // possibly before the county lock was granted).
-absl::StatusOr<std::vector<cv1::Case>> ReadWaitlist(Connection& connection, int64_t county_id,
-                                                    bool latest = false) {
-  db::Statement& select = connection.Prepare(
-      absl::StrCat("SELECT ", kCaseColumns, " FROM cases WHERE county_id = ? AND state = ? ORDER BY id",
-                   latest ? " LOCK IN SHARE MODE" : ""));
+absl::StatusOr<std::vector<cv1::Case>> ReadWaitlist(Connection& connection, int64_t county_id, bool latest = false) {
+  db::Statement& select = connection.Prepare(absl::StrCat("SELECT ", kCaseColumns,
+                                                          " FROM cases WHERE county_id = ? AND state = ? ORDER BY id",
+                                                          latest ? " LOCK IN SHARE MODE" : ""));
   select.setInt64(1, county_id);
   select.setInt(2, cv1::Case::STATE_WAITING_FOR_SLOT);
   ResultSetPtr row(select.executeQuery());
@@ -75,43 +74,43 @@ absl::StatusOr<std::pair<cv1::Case, bool>> MySqlCaseStore::CreateCase(const NewC
     cv1::Case value;
     bool created = false;
   };
-  absl::StatusOr<Result> result = db::RunInTransaction<Result>(*pool_, [&](Connection& connection)
-                                                                           -> absl::StatusOr<Result> {
-    if (!context.request.request_id.empty()) {
-      // First, so that a concurrent duplicate waits here and then gets this case.
-      LADDER_ASSIGN_OR_RETURN(std::optional<std::string> stored, db::ClaimRequest(connection, context.request));
-      if (stored.has_value()) {
-        cv1::Case value;
-        if (!value.ParseFromString(*stored)) return absl::InternalError("a recorded response does not parse");
-        return Result{std::move(value), false};
-      }
-    }
-    if (!fresh.review_key.empty()) {
-      db::Statement& existing = connection.Prepare("SELECT id FROM cases WHERE review_key = ?");
-      existing.setString(1, fresh.review_key);
-      ResultSetPtr row(existing.executeQuery());
-      if (row->next()) {
-        LADDER_ASSIGN_OR_RETURN(cv1::Case value, ReadCase(connection, row->getInt64(1), false));
-        return Result{std::move(value), false};
-      }
-    }
-    int64_t id = 0;
-    try {
-      id = InsertCaseRow(connection, fresh, context.actor, absl::Now(), /*skip_existing=*/false);
-    } catch (const sql::SQLException& e) {
-      if (e.getErrorCode() != db::kErrDuplicateEntry || fresh.review_key.empty()) throw;
-      // A concurrent review of the cycle created this case first (the insert waited for
-      // it to commit): run again, and find it above.
-      return db::MarkRetryable(absl::AbortedError("a concurrent review created the case"));
-    }
-    LADDER_ASSIGN_OR_RETURN(cv1::Case created, ReadCase(connection, id, false));
-    PublishCaseChange(context, created);
-    LADDER_RETURN_IF_ERROR(db::AuditMutation(connection, context, created));
-    if (!context.request.request_id.empty()) {
-      LADDER_RETURN_IF_ERROR(db::ClaimedResponse(connection, context.request, created.SerializeAsString()));
-    }
-    return Result{std::move(created), true};
-  });
+  absl::StatusOr<Result> result =
+      db::RunInTransaction<Result>(*pool_, [&](Connection& connection) -> absl::StatusOr<Result> {
+        if (!context.request.request_id.empty()) {
+          // First, so that a concurrent duplicate waits here and then gets this case.
+          LADDER_ASSIGN_OR_RETURN(std::optional<std::string> stored, db::ClaimRequest(connection, context.request));
+          if (stored.has_value()) {
+            cv1::Case value;
+            if (!value.ParseFromString(*stored)) return absl::InternalError("a recorded response does not parse");
+            return Result{std::move(value), false};
+          }
+        }
+        if (!fresh.review_key.empty()) {
+          db::Statement& existing = connection.Prepare("SELECT id FROM cases WHERE review_key = ?");
+          existing.setString(1, fresh.review_key);
+          ResultSetPtr row(existing.executeQuery());
+          if (row->next()) {
+            LADDER_ASSIGN_OR_RETURN(cv1::Case value, ReadCase(connection, row->getInt64(1), false));
+            return Result{std::move(value), false};
+          }
+        }
+        int64_t id = 0;
+        try {
+          id = InsertCaseRow(connection, fresh, context.actor, absl::Now(), /*skip_existing=*/false);
+        } catch (const sql::SQLException& e) {
+          if (e.getErrorCode() != db::kErrDuplicateEntry || fresh.review_key.empty()) throw;
+          // A concurrent review of the cycle created this case first (the insert waited for
+          // it to commit): run again, and find it above.
+          return db::MarkRetryable(absl::AbortedError("a concurrent review created the case"));
+        }
+        LADDER_ASSIGN_OR_RETURN(cv1::Case created, ReadCase(connection, id, false));
+        PublishCaseChange(context, created);
+        LADDER_RETURN_IF_ERROR(db::AuditMutation(connection, context, created));
+        if (!context.request.request_id.empty()) {
+          LADDER_RETURN_IF_ERROR(db::ClaimedResponse(connection, context.request, created.SerializeAsString()));
+        }
+        return Result{std::move(created), true};
+      });
   if (!result.ok()) return result.status();
   return std::make_pair(std::move(result->value), result->created);
 }
@@ -136,65 +135,65 @@ absl::StatusOr<int> MySqlCaseStore::PostGradeOf(int64_t id) {
 }
 
 absl::StatusOr<api::Page<cv1::Case>> MySqlCaseStore::ListCases(const CaseQuery& query) {
-  return db::WithConnection<api::Page<cv1::Case>>(*pool_, [&](Connection& connection)
-                                                              -> absl::StatusOr<api::Page<cv1::Case>> {
-    if (query.state == cv1::Case::STATE_WAITING_FOR_SLOT && query.county_id != 0) {
-      // A county's waitlist comes in line order; a page continues after the last position
-      // given.
-      LADDER_ASSIGN_OR_RETURN(std::vector<cv1::Case> line, ReadWaitlist(connection, query.county_id));
-      std::vector<cv1::Case> cases;
-      for (cv1::Case& value : line) {
-        if (value.waitlist_position() <= query.page.after_id) continue;
-        if (query.cycle_id != 0 && IdOf(value.cycle()) != query.cycle_id) continue;
-        if (query.employee_id != 0 && IdOf(value.employee()) != query.employee_id) continue;
-        if (query.kind != cv1::Case::KIND_UNSPECIFIED && value.kind() != query.kind) continue;
-        cases.push_back(std::move(value));
-      }
-      return api::TrimPage<cv1::Case>(std::move(cases), query.page.page_size,
-                                      [](const cv1::Case& value) { return value.waitlist_position(); });
-    }
-    db::Statement& select = connection.Prepare(absl::StrCat(
-        "SELECT ", kCaseColumns,
-        " FROM cases WHERE (? = 0 OR id < ?) AND (? = 0 OR county_id = ?) AND (? = 0 OR cycle_id = ?) "
-        "AND (? = 0 OR employee_id = ?) AND (? = 0 OR kind = ?) AND (? = 0 OR state = ?) "
-        "ORDER BY id DESC LIMIT ?"));
-    int index = 1;
-    for (int64_t value : {query.page.after_id, query.county_id, query.cycle_id, query.employee_id}) {
-      select.setInt64(index++, value);
-      select.setInt64(index++, value);
-    }
-    for (int value : {static_cast<int>(query.kind), static_cast<int>(query.state)}) {
-      select.setInt(index++, value);
-      select.setInt(index++, value);
-    }
-    select.setInt(index, query.page.page_size + 1);
-    ResultSetPtr row(select.executeQuery());
-    std::vector<cv1::Case> cases;
-    while (row->next()) {
-      LADDER_ASSIGN_OR_RETURN(cv1::Case value, CaseFromRow(*row));
-      cases.push_back(std::move(value));
-    }
-    LADDER_RETURN_IF_ERROR(AnnotatePositions(connection, cases));
-    return api::TrimPage<cv1::Case>(std::move(cases), query.page.page_size,
-                                    [](const cv1::Case& value) { return IdOf(value.name()); });
-  });
+  return db::WithConnection<api::Page<cv1::Case>>(
+      *pool_, [&](Connection& connection) -> absl::StatusOr<api::Page<cv1::Case>> {
+        if (query.state == cv1::Case::STATE_WAITING_FOR_SLOT && query.county_id != 0) {
+          // A county's waitlist comes in line order; a page continues after the last position
+          // given.
+          LADDER_ASSIGN_OR_RETURN(std::vector<cv1::Case> line, ReadWaitlist(connection, query.county_id));
+          std::vector<cv1::Case> cases;
+          for (cv1::Case& value : line) {
+            if (value.waitlist_position() <= query.page.after_id) continue;
+            if (query.cycle_id != 0 && IdOf(value.cycle()) != query.cycle_id) continue;
+            if (query.employee_id != 0 && IdOf(value.employee()) != query.employee_id) continue;
+            if (query.kind != cv1::Case::KIND_UNSPECIFIED && value.kind() != query.kind) continue;
+            cases.push_back(std::move(value));
+          }
+          return api::TrimPage<cv1::Case>(std::move(cases), query.page.page_size,
+                                          [](const cv1::Case& value) { return value.waitlist_position(); });
+        }
+        db::Statement& select = connection.Prepare(
+            absl::StrCat("SELECT ", kCaseColumns,
+                         " FROM cases WHERE (? = 0 OR id < ?) AND (? = 0 OR county_id = ?) AND (? = 0 OR cycle_id = ?) "
+                         "AND (? = 0 OR employee_id = ?) AND (? = 0 OR kind = ?) AND (? = 0 OR state = ?) "
+                         "ORDER BY id DESC LIMIT ?"));
+        int index = 1;
+        for (int64_t value : {query.page.after_id, query.county_id, query.cycle_id, query.employee_id}) {
+          select.setInt64(index++, value);
+          select.setInt64(index++, value);
+        }
+        for (int value : {static_cast<int>(query.kind), static_cast<int>(query.state)}) {
+          select.setInt(index++, value);
+          select.setInt(index++, value);
+        }
+        select.setInt(index, query.page.page_size + 1);
+        ResultSetPtr row(select.executeQuery());
+        std::vector<cv1::Case> cases;
+        while (row->next()) {
+          LADDER_ASSIGN_OR_RETURN(cv1::Case value, CaseFromRow(*row));
+          cases.push_back(std::move(value));
+        }
+        LADDER_RETURN_IF_ERROR(AnnotatePositions(connection, cases));
+        return api::TrimPage<cv1::Case>(std::move(cases), query.page.page_size,
+                                        [](const cv1::Case& value) { return IdOf(value.name()); });
+      });
 }
 
 absl::StatusOr<std::vector<OpenCase>> MySqlCaseStore::OpenCasesOf(const std::vector<int64_t>& employee_ids) {
-  return db::WithConnection<std::vector<OpenCase>>(*pool_, [&](Connection& connection)
-                                                               -> absl::StatusOr<std::vector<OpenCase>> {
-    std::vector<OpenCase> open;
-    if (employee_ids.empty()) return open;
-    // One statement for the batch; the ids are numbers, so the list is built, not bound.
-    ResultSetPtr row(connection.Query(absl::StrCat(
-        "SELECT employee_id, kind, cycle_id FROM cases WHERE employee_id IN (", absl::StrJoin(employee_ids, ","),
-        ") AND state IN (", cv1::Case::STATE_PROPOSED, ",", cv1::Case::STATE_APPROVED, ",",
-        cv1::Case::STATE_WAITING_FOR_SLOT, ")")));
-    while (row->next()) {
-      open.push_back(OpenCase{row->getInt64(1), static_cast<cv1::Case::Kind>(row->getInt(2)), row->getInt64(3)});
-    }
-    return open;
-  });
+  return db::WithConnection<std::vector<OpenCase>>(
+      *pool_, [&](Connection& connection) -> absl::StatusOr<std::vector<OpenCase>> {
+        std::vector<OpenCase> open;
+        if (employee_ids.empty()) return open;
+        // One statement for the batch; the ids are numbers, so the list is built, not bound.
+        ResultSetPtr row(connection.Query(
+            absl::StrCat("SELECT employee_id, kind, cycle_id FROM cases WHERE employee_id IN (",
+                         absl::StrJoin(employee_ids, ","), ") AND state IN (", cv1::Case::STATE_PROPOSED, ",",
+                         cv1::Case::STATE_APPROVED, ",", cv1::Case::STATE_WAITING_FOR_SLOT, ")")));
+        while (row->next()) {
+          open.push_back(OpenCase{row->getInt64(1), static_cast<cv1::Case::Kind>(row->getInt(2)), row->getInt64(3)});
+        }
+        return open;
+      });
 }
 
 absl::StatusOr<std::vector<cv1::Case>> MySqlCaseStore::Waitlist(int64_t county_id) {
@@ -204,11 +203,9 @@ absl::StatusOr<std::vector<cv1::Case>> MySqlCaseStore::Waitlist(int64_t county_i
 
 absl::StatusOr<cv1::Case> MySqlCaseStore::Transition(
     int64_t id,
-    const std::function<absl::StatusOr<CaseTransition>(const cv1::Case&, const std::vector<cv1::Case>&)>&
-        decide,
+    const std::function<absl::StatusOr<CaseTransition>(const cv1::Case&, const std::vector<cv1::Case>&)>& decide,
     const MutationContext& context) {
-  return db::RunIdempotent<cv1::Case>(*pool_, context, [&](Connection& connection)
-                                                                   -> absl::StatusOr<cv1::Case> {
+  return db::RunIdempotent<cv1::Case>(*pool_, context, [&](Connection& connection) -> absl::StatusOr<cv1::Case> {
     LADDER_ASSIGN_OR_RETURN(cv1::Case current, ReadCase(connection, id, false));
     // The county's lock row first, then the case: every transition takes them in this order.
     // The upsert takes the row's exclusive lock at once; INSERT IGNORE of an existing row
@@ -267,7 +264,7 @@ absl::StatusOr<std::optional<std::string>> MySqlCaseStore::RecordedBytes(const d
 }
 
 absl::StatusOr<std::string> MySqlCaseStore::RunClaimed(const db::RequestKey& key,
-                                                      const std::function<absl::StatusOr<std::string>()>& work) {
+                                                       const std::function<absl::StatusOr<std::string>()>& work) {
   return db::RunInTransaction<std::string>(*pool_, [&](Connection& connection) -> absl::StatusOr<std::string> {
     LADDER_ASSIGN_OR_RETURN(std::optional<std::string> first, db::ClaimRequest(connection, key));
     if (first.has_value()) return *first;
@@ -291,9 +288,14 @@ absl::StatusOr<std::vector<OpenCaseCount>> MySqlCaseStore::OpenCaseCounts() {
           OpenCaseCount& count = counts.emplace_back();
           count.county = FormatName("orgUnits", rows->getInt64(1));
           switch (rows->getInt(2)) {
-            case cv1::Case::STATE_PROPOSED: count.state = "proposed"; break;
-            case cv1::Case::STATE_APPROVED: count.state = "approved"; break;
-            default: count.state = "waiting_for_slot";
+            case cv1::Case::STATE_PROPOSED:
+              count.state = "proposed";
+              break;
+            case cv1::Case::STATE_APPROVED:
+              count.state = "approved";
+              break;
+            default:
+              count.state = "waiting_for_slot";
           }
           count.cases = rows->getInt64(3);
         }

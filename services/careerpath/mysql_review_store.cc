@@ -78,7 +78,7 @@ absl::StatusOr<Row> ReadRow(Connection& connection, int64_t id, bool for_update)
 // Ends a running review: `error` OK for success, CANCELLED for a cancel, anything else for a
 // failure. The cycle is free for another review after.
 void Finish(Connection& connection, int64_t id, const absl::Status& error) {
-  const ReviewState state = error.ok()                               ? ReviewState::kSucceeded
+  const ReviewState state = error.ok()                                     ? ReviewState::kSucceeded
                             : error.code() == absl::StatusCode::kCancelled ? ReviewState::kCancelled
                                                                            : ReviewState::kFailed;
   db::Statement& update = connection.Prepare(
@@ -143,29 +143,29 @@ absl::StatusOr<Review> MySqlReviewStore::GetReview(int64_t id) {
 }
 
 absl::StatusOr<api::Page<Review>> MySqlReviewStore::ListReviews(const api::PageRequest& page) {
-  return db::WithConnection<api::Page<Review>>(*pool_, [&](Connection& connection)
-                                                           -> absl::StatusOr<api::Page<Review>> {
-    db::Statement& select = connection.Prepare(
-        absl::StrCat("SELECT ", kColumns, " FROM reviews WHERE (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?"));
-    select.setInt64(1, page.after_id);
-    select.setInt64(2, page.after_id);
-    select.setInt(3, page.page_size + 1);
-    ResultSetPtr row(select.executeQuery());
-    std::vector<Review> reviews;
-    while (row->next()) {
-      LADDER_ASSIGN_OR_RETURN(Row one, RowFrom(*row));
-      reviews.push_back(std::move(one.review));
-    }
-    return api::TrimPage<Review>(std::move(reviews), page.page_size, [](const Review& r) { return r.id; });
-  });
+  return db::WithConnection<api::Page<Review>>(
+      *pool_, [&](Connection& connection) -> absl::StatusOr<api::Page<Review>> {
+        db::Statement& select = connection.Prepare(
+            absl::StrCat("SELECT ", kColumns, " FROM reviews WHERE (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?"));
+        select.setInt64(1, page.after_id);
+        select.setInt64(2, page.after_id);
+        select.setInt(3, page.page_size + 1);
+        ResultSetPtr row(select.executeQuery());
+        std::vector<Review> reviews;
+        while (row->next()) {
+          LADDER_ASSIGN_OR_RETURN(Row one, RowFrom(*row));
+          reviews.push_back(std::move(one.review));
+        }
+        return api::TrimPage<Review>(std::move(reviews), page.page_size, [](const Review& r) { return r.id; });
+      });
 }
 
 absl::StatusOr<Review> MySqlReviewStore::RequestCancel(int64_t id, const db::MutationContext& context) {
   return db::RunInTransaction<Review>(*pool_, [&](Connection& connection) -> absl::StatusOr<Review> {
     LADDER_ASSIGN_OR_RETURN(Row row, ReadRow(connection, id, true));
     if (row.review.done()) return row.review;
-    db::Statement& mark = connection.Prepare(
-        "UPDATE reviews SET cancel_requested = TRUE, update_time = NOW(6) WHERE id = ?");
+    db::Statement& mark =
+        connection.Prepare("UPDATE reviews SET cancel_requested = TRUE, update_time = NOW(6) WHERE id = ?");
     mark.setInt64(1, id);
     mark.executeUpdate();
     // No replica works on it: nobody would see the request, so it stops here.

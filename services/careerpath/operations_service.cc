@@ -36,8 +36,7 @@ grpc::Status ReviewOperationsService::GetOperation(grpc::ServerContext*, const l
   return grpc::Status::OK;
 }
 
-grpc::Status ReviewOperationsService::ListOperations(grpc::ServerContext*,
-                                                     const lro::ListOperationsRequest* request,
+grpc::Status ReviewOperationsService::ListOperations(grpc::ServerContext*, const lro::ListOperationsRequest* request,
                                                      lro::ListOperationsResponse* response) {
   if (!request->name().empty() && request->name() != kCollection) {
     return Respond(InvalidFieldError("name", "must be \"operations\" or empty"));

@@ -15,13 +15,11 @@ class ReviewOperationsService final : public google::longrunning::Operations::Se
 
   grpc::Status GetOperation(grpc::ServerContext* context, const google::longrunning::GetOperationRequest* request,
                             google::longrunning::Operation* response) override;
-  grpc::Status ListOperations(grpc::ServerContext* context,
-                              const google::longrunning::ListOperationsRequest* request,
+  grpc::Status ListOperations(grpc::ServerContext* context, const google::longrunning::ListOperationsRequest* request,
                               google::longrunning::ListOperationsResponse* response) override;
   // Stops the review before its next batch: the cases of committed batches stay (each is
   // a proposal HR may still reject or withdraw), and the operation ends CANCELLED.
-  grpc::Status CancelOperation(grpc::ServerContext* context,
-                               const google::longrunning::CancelOperationRequest* request,
+  grpc::Status CancelOperation(grpc::ServerContext* context, const google::longrunning::CancelOperationRequest* request,
                                google::protobuf::Empty* response) override;
 
  private:

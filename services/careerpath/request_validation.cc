@@ -18,34 +18,27 @@ constexpr size_t kMaxReasonChars = 500;
 constexpr int kMaxPostGrade = 30;
 constexpr int kMaxMoves = 1000;
 
-absl::Status RequiredName(const std::string& name, absl::string_view collection,
-                          absl::string_view field) {
+absl::Status RequiredName(const std::string& name, absl::string_view collection, absl::string_view field) {
   return ParseName(name, collection, field).status();
 }
 
 // An empty filter field means "any".
-absl::Status OptionalName(const std::string& name, absl::string_view collection,
-                          absl::string_view field) {
+absl::Status OptionalName(const std::string& name, absl::string_view collection, absl::string_view field) {
   if (name.empty()) return absl::OkStatus();
   return RequiredName(name, collection, field);
 }
 
 absl::Status RequiredCareerMoveTarget(common::v1::CareerMoveTarget target, absl::string_view field,
                                       absl::string_view message) {
-  if (target == common::v1::CAREER_MOVE_TARGET_UNSPECIFIED ||
-      !common::v1::CareerMoveTarget_IsValid(target)) {
+  if (target == common::v1::CAREER_MOVE_TARGET_UNSPECIFIED || !common::v1::CareerMoveTarget_IsValid(target)) {
     return InvalidFieldError(field, message);
   }
   return absl::OkStatus();
 }
 
-absl::Status Reason(const std::string& reason) {
-  return api::ValidateText(reason, "reason", 1, kMaxReasonChars);
-}
+absl::Status Reason(const std::string& reason) { return api::ValidateText(reason, "reason", 1, kMaxReasonChars); }
 
-absl::Status RequestId(const std::string& request_id) {
-  return api::ValidateRequestId(request_id, "request_id");
-}
+absl::Status RequestId(const std::string& request_id) { return api::ValidateRequestId(request_id, "request_id"); }
 
 }  // namespace
 
@@ -87,8 +80,7 @@ absl::Status ValidateListCases(const v1::ListCasesRequest& request) {
   LADDER_RETURN_IF_ERROR(OptionalName(request.county(), "orgUnits", "county"));
   LADDER_RETURN_IF_ERROR(OptionalName(request.cycle(), "cycles", "cycle"));
   LADDER_RETURN_IF_ERROR(OptionalName(request.employee(), "employees", "employee"));
-  if (!v1::Case::Kind_IsValid(request.kind()))
-    return InvalidFieldError("kind", "has an unknown value");
+  if (!v1::Case::Kind_IsValid(request.kind())) return InvalidFieldError("kind", "has an unknown value");
   if (!v1::Case::State_IsValid(request.state())) {
     return InvalidFieldError("state", "has an unknown value");
   }
@@ -134,8 +126,8 @@ absl::Status ValidateSimulateDistribution(const v1::SimulateDistributionRequest&
   }
   LADDER_RETURN_IF_ERROR(RequiredName(request.org_unit(), "orgUnits", "org_unit"));
   for (int i = 0; i < request.moves_size(); ++i) {
-    LADDER_RETURN_IF_ERROR(RequiredName(request.moves(i).employee(), "employees",
-                                        absl::StrCat("moves[", i, "].employee")));
+    LADDER_RETURN_IF_ERROR(
+        RequiredName(request.moves(i).employee(), "employees", absl::StrCat("moves[", i, "].employee")));
   }
   return absl::OkStatus();
 }

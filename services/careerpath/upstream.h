@@ -25,8 +25,7 @@ class PersonnelGateway {
   virtual ~PersonnelGateway() = default;
   virtual absl::StatusOr<pv1::Employee> GetEmployee(const std::string& name) = 0;
   // In the order of `names`, any number of them.
-  virtual absl::StatusOr<std::vector<pv1::Employee>> BatchGetEmployees(
-      const std::vector<std::string>& names) = 0;
+  virtual absl::StatusOr<std::vector<pv1::Employee>> BatchGetEmployees(const std::vector<std::string>& names) = 0;
   virtual absl::StatusOr<pv1::OrgUnit> GetOrgUnit(const std::string& name) = 0;
   // The quotas of every county of a city branch, or of the county itself.
   virtual absl::StatusOr<std::vector<pv1::CountyQuota>> CountyQuotasOf(const pv1::OrgUnit& unit) = 0;
@@ -45,17 +44,15 @@ class EvaluationGateway {
   // One page of them, from `page_token` ("" for the first); the response's next_page_token
   // is where the next page starts ("" after the last).
   virtual absl::StatusOr<ev1::ListEvaluationsResponse> ListEvaluationsPage(const std::string& cycle,
-                                                                          const std::string& page_token,
-                                                                          int page_size) = 0;
+                                                                           const std::string& page_token,
+                                                                           int page_size) = 0;
   // The finalised composites of each of `employees` (at most 1000), newest first, in order.
   virtual absl::StatusOr<std::vector<ev1::ScoreHistory>> BatchScoreHistories(
       const std::vector<std::string>& employees) = 0;
   // Finalised composites of an employee, newest first.
-  virtual absl::StatusOr<std::vector<ev1::ScoreHistoryEntry>> ScoreHistory(
-      const std::string& employee) = 0;
+  virtual absl::StatusOr<std::vector<ev1::ScoreHistoryEntry>> ScoreHistory(const std::string& employee) = 0;
   // The latest trial / candidate assessment of an employee, if any.
-  virtual absl::StatusOr<std::optional<ev1::TrialAssessment>> LatestTrialAssessment(
-      const std::string& employee) = 0;
+  virtual absl::StatusOr<std::optional<ev1::TrialAssessment>> LatestTrialAssessment(const std::string& employee) = 0;
   virtual absl::StatusOr<std::optional<ev1::CandidateAssessment>> LatestCandidateAssessment(
       const std::string& employee) = 0;
 };

@@ -73,16 +73,19 @@ absl::Status NarrowToOwnCounty(const Principal& principal, std::string* county) 
 
 // Scorecards and cycles say how people are evaluated, not how they scored.
 Grants Everyone() {
-  return {auth::kHrAdmin,       auth::kAuditor,          auth::kAnyCountyHr,
-          auth::kAnySupervisor, auth::kAnyServiceStaff,  auth::kAnyEmployee,
-          auth::Service("careerpath")};
+  return {auth::kHrAdmin,         auth::kAuditor,     auth::kAnyCountyHr,         auth::kAnySupervisor,
+          auth::kAnyServiceStaff, auth::kAnyEmployee, auth::Service("careerpath")};
 }
 
 // One person's results: HR of their county, their supervisor and service staff, themselves,
 // auditors, and careerpath, which decides on them.
 Grants ResultReaders() {
-  return {auth::kHrAdmin,           auth::kAuditor,            auth::kCountyHrOwnCounties,
-          auth::kSupervisorOwnTeam, auth::kServiceStaffOwnTeam, auth::kEmployeeSelf,
+  return {auth::kHrAdmin,
+          auth::kAuditor,
+          auth::kCountyHrOwnCounties,
+          auth::kSupervisorOwnTeam,
+          auth::kServiceStaffOwnTeam,
+          auth::kEmployeeSelf,
           auth::Service("careerpath")};
 }
 
@@ -92,8 +95,8 @@ EvaluationAccessPolicy::EvaluationAccessPolicy(EvaluationServiceImpl* impl, Eval
                                                PersonnelDirectory* personnel,
                                                std::shared_ptr<auth::Authenticator> authenticator,
                                                db::ConnectionPool* audit_pool)
-    : GuardedService(server::CallGuard("ladder.evaluation.v1.EvaluationService", authenticator,
-                                       audit_pool, kErrorDomain)) {
+    : GuardedService(
+          server::CallGuard("ladder.evaluation.v1.EvaluationService", authenticator, audit_pool, kErrorDomain)) {
   // A county HR's token may name counties only; personnel knows each unit's kind.
   authenticator->SetCountyCheck([personnel](int64_t id) -> absl::StatusOr<bool> {
     absl::StatusOr<personnel::v1::OrgUnit> unit = personnel->GetOrgUnit(absl::StrCat("orgUnits/", id));
@@ -158,11 +161,11 @@ EvaluationAccessPolicy::EvaluationAccessPolicy(EvaluationServiceImpl* impl, Eval
   // Quality inspection: service staff flag and resolve in their own team.
   const Grants inspectors = {auth::kHrAdmin, auth::kCountyHrOwnCounties, auth::kServiceStaffOwnTeam};
   Unary("FlagForRecheck",
-        {inspectors, [scopes](const ev1::FlagForRecheckRequest& r) { return scopes->OfEvaluation(r.name()); }},
-        impl, &E::FlagForRecheck);
+        {inspectors, [scopes](const ev1::FlagForRecheckRequest& r) { return scopes->OfEvaluation(r.name()); }}, impl,
+        &E::FlagForRecheck);
   Unary("ResolveRecheck",
-        {inspectors, [scopes](const ev1::ResolveRecheckRequest& r) { return scopes->OfEvaluation(r.name()); }},
-        impl, &E::ResolveRecheck);
+        {inspectors, [scopes](const ev1::ResolveRecheckRequest& r) { return scopes->OfEvaluation(r.name()); }}, impl,
+        &E::ResolveRecheck);
 
   // Rankings compare people across a county: HR and auditors, and careerpath.
   Unary("ListRankings",
@@ -180,14 +183,15 @@ EvaluationAccessPolicy::EvaluationAccessPolicy(EvaluationServiceImpl* impl, Eval
   Unary("BatchGetScoreHistories",
         {{auth::kHrAdmin, auth::kAuditor, auth::Service("careerpath")},
          [](const ev1::BatchGetScoreHistoriesRequest&) -> absl::StatusOr<Scope> { return Scope{}; },
-         /*narrow=*/nullptr, ValidateBatchGetScoreHistories},
+         /*narrow=*/nullptr,
+         ValidateBatchGetScoreHistories},
         impl, &E::BatchGetScoreHistories);
 
   // Trial and candidate assessments: recorded by HR, read by HR, auditors, the person and
   // careerpath.
   const Grants assessors = {auth::kHrAdmin, auth::kCountyHrOwnCounties};
-  const Grants assessment_readers = {auth::kHrAdmin, auth::kAuditor, auth::kCountyHrOwnCounties,
-                                     auth::kEmployeeSelf, auth::Service("careerpath")};
+  const Grants assessment_readers = {auth::kHrAdmin, auth::kAuditor, auth::kCountyHrOwnCounties, auth::kEmployeeSelf,
+                                     auth::Service("careerpath")};
   Unary("RecordTrialAssessment",
         {assessors,
          [scopes](const ev1::RecordTrialAssessmentRequest& r) {
@@ -222,7 +226,7 @@ EvaluationAccessPolicy::EvaluationAccessPolicy(EvaluationServiceImpl* impl, Eval
   Unary<ev1::ListChangesRequest, ev1::ListChangesResponse>(
       "ListChanges", server::ChangeFeedAccess<ev1::ListChangesRequest>(feed_readers),
       server::ListChangesHandler<ev1::ListChangesRequest, ev1::ListChangesResponse, ev1::Change>(audit_pool,
-                                                                                                  kErrorDomain));
+                                                                                                 kErrorDomain));
   server::WatchOptions watch;
   watch.ending = streams_ending();
   ServerStreaming<ev1::WatchChangesRequest, ev1::WatchChangesResponse>(

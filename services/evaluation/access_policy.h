@@ -17,10 +17,8 @@ namespace ladder::evaluation {
 class EvaluationAccessPolicy final : public server::GuardedService {
  public:
   // None is owned; all must outlive the policy.
-  EvaluationAccessPolicy(EvaluationServiceImpl* impl, EvaluationStore* store,
-                         PersonnelDirectory* personnel,
-                         std::shared_ptr<auth::Authenticator> authenticator,
-                         db::ConnectionPool* audit_pool);
+  EvaluationAccessPolicy(EvaluationServiceImpl* impl, EvaluationStore* store, PersonnelDirectory* personnel,
+                         std::shared_ptr<auth::Authenticator> authenticator, db::ConnectionPool* audit_pool);
 };
 
 }  // namespace ladder::evaluation

@@ -17,8 +17,9 @@ struct Gauges {
   prometheus::Gauge& finalized = cycles.Add({{"state", "finalized"}});
   prometheus::Gauge& rechecks = prometheus::BuildGauge()
                                     .Name("ladder_rechecks_open")
-                                    .Help("Evaluations flagged for re-check and not yet resolved, in cycles "
-                                          "not finalised; each blocks finalising its cycle.")
+                                    .Help(
+                                        "Evaluations flagged for re-check and not yet resolved, in cycles "
+                                        "not finalised; each blocks finalising its cycle.")
                                     .Register(observability::Metrics())
                                     .Add({});
 };

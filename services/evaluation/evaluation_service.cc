@@ -8,8 +8,8 @@
 #include "common/api/field_mask.h"
 #include "common/api/pagination.h"
 #include "common/api/resource_name.h"
-#include "common/status/errors.h"
 #include "common/server/rpc_support.h"
+#include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 #include "common/status/macros.h"
 #include "common/time/dates.h"
@@ -61,12 +61,10 @@ absl::StatusOr<ScoreRow> RowFor(const ev1::Scorecard& scorecard, int64_t employe
 
 }  // namespace
 
-grpc::Status EvaluationServiceImpl::CreateScorecard(ServerContext* context,
-                                                    const ev1::CreateScorecardRequest* request,
+grpc::Status EvaluationServiceImpl::CreateScorecard(ServerContext* context, const ev1::CreateScorecardRequest* request,
                                                     ev1::Scorecard* response) {
   if (absl::Status s = ValidateCreateScorecard(*request); !s.ok()) return Respond(s);
-  return Respond(store_->CreateScorecard(request->scorecard(),
-                                         ContextFor(*context, "CreateScorecard", *request)),
+  return Respond(store_->CreateScorecard(request->scorecard(), ContextFor(*context, "CreateScorecard", *request)),
                  response);
 }
 
@@ -77,8 +75,7 @@ grpc::Status EvaluationServiceImpl::GetScorecard(ServerContext*, const ev1::GetS
   return Respond(store_->GetScorecard(*id), response);
 }
 
-grpc::Status EvaluationServiceImpl::ListScorecards(ServerContext*,
-                                                   const ev1::ListScorecardsRequest* request,
+grpc::Status EvaluationServiceImpl::ListScorecards(ServerContext*, const ev1::ListScorecardsRequest* request,
                                                    ev1::ListScorecardsResponse* response) {
   absl::StatusOr<api::PageRequest> page =
       api::ParsePageRequest(request->page_size(), request->page_token(), "scorecards");
@@ -90,8 +87,7 @@ grpc::Status EvaluationServiceImpl::ListScorecards(ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status EvaluationServiceImpl::UpdateScorecard(ServerContext* context,
-                                                    const ev1::UpdateScorecardRequest* request,
+grpc::Status EvaluationServiceImpl::UpdateScorecard(ServerContext* context, const ev1::UpdateScorecardRequest* request,
                                                     ev1::Scorecard* response) {
   if (absl::Status s = ValidateUpdateScorecard(*request); !s.ok()) return Respond(s);
   ScorecardPatch patch;
@@ -102,12 +98,10 @@ grpc::Status EvaluationServiceImpl::UpdateScorecard(ServerContext* context,
     patch.indicators = request->scorecard().indicators();
   }
   const int64_t id = ParseName(request->scorecard().name(), "scorecards", "").value();
-  return Respond(store_->UpdateScorecard(id, patch, ContextFor(*context, "UpdateScorecard", *request)),
-                 response);
+  return Respond(store_->UpdateScorecard(id, patch, ContextFor(*context, "UpdateScorecard", *request)), response);
 }
 
-grpc::Status EvaluationServiceImpl::CreateCycle(ServerContext* context,
-                                                const ev1::CreateCycleRequest* request,
+grpc::Status EvaluationServiceImpl::CreateCycle(ServerContext* context, const ev1::CreateCycleRequest* request,
                                                 ev1::Cycle* response) {
   if (absl::Status s = ValidateCreateCycle(*request); !s.ok()) return Respond(s);
   // Participants are read before the transaction, so an unreachable personnel service
@@ -115,8 +109,7 @@ grpc::Status EvaluationServiceImpl::CreateCycle(ServerContext* context,
   absl::StatusOr<std::vector<ParticipantRecord>> participants =
       personnel_->ListParticipants(request->cycle().scope(), "cycle.scope");
   if (!participants.ok()) return Respond(participants.status());
-  return Respond(store_->CreateCycle(request->cycle(), *participants,
-                                     ContextFor(*context, "CreateCycle", *request)),
+  return Respond(store_->CreateCycle(request->cycle(), *participants, ContextFor(*context, "CreateCycle", *request)),
                  response);
 }
 
@@ -140,8 +133,7 @@ grpc::Status EvaluationServiceImpl::ListCycles(ServerContext*, const ev1::ListCy
   }
   query.state = request->state();
   const std::string filter = absl::StrCat("cycles|", query.scope_id, "|", query.state);
-  absl::StatusOr<api::PageRequest> page =
-      api::ParsePageRequest(request->page_size(), request->page_token(), filter);
+  absl::StatusOr<api::PageRequest> page = api::ParsePageRequest(request->page_size(), request->page_token(), filter);
   if (!page.ok()) return Respond(page.status());
   query.page = *page;
   absl::StatusOr<Page<ev1::Cycle>> result = store_->ListCycles(query);
@@ -151,8 +143,7 @@ grpc::Status EvaluationServiceImpl::ListCycles(ServerContext*, const ev1::ListCy
   return grpc::Status::OK;
 }
 
-grpc::Status EvaluationServiceImpl::StartReview(ServerContext* context,
-                                                const ev1::StartReviewRequest* request,
+grpc::Status EvaluationServiceImpl::StartReview(ServerContext* context, const ev1::StartReviewRequest* request,
                                                 ev1::Cycle* response) {
   absl::StatusOr<int64_t> id = ParseName(request->name(), "cycles", "name");
   if (!id.ok()) return Respond(id.status());
@@ -162,20 +153,17 @@ grpc::Status EvaluationServiceImpl::StartReview(ServerContext* context,
                  response);
 }
 
-grpc::Status EvaluationServiceImpl::FinalizeCycle(ServerContext* context,
-                                                  const ev1::FinalizeCycleRequest* request,
+grpc::Status EvaluationServiceImpl::FinalizeCycle(ServerContext* context, const ev1::FinalizeCycleRequest* request,
                                                   ev1::Cycle* response) {
   absl::StatusOr<int64_t> id = ParseName(request->name(), "cycles", "name");
   if (!id.ok()) return Respond(id.status());
   if (absl::Status s = db::ValidateRequestId(request->request_id(), "request_id"); !s.ok()) return Respond(s);
-  return Respond(store_->ChangeCycleState(*id, ev1::Cycle::STATE_IN_REVIEW,
-                                          ev1::Cycle::STATE_FINALIZED,
+  return Respond(store_->ChangeCycleState(*id, ev1::Cycle::STATE_IN_REVIEW, ev1::Cycle::STATE_FINALIZED,
                                           ContextFor(*context, "FinalizeCycle", *request)),
                  response);
 }
 
-grpc::Status EvaluationServiceImpl::RecordScores(ServerContext* context,
-                                                 const ev1::RecordScoresRequest* request,
+grpc::Status EvaluationServiceImpl::RecordScores(ServerContext* context, const ev1::RecordScoresRequest* request,
                                                  ev1::Evaluation* response) {
   absl::StatusOr<std::pair<int64_t, int64_t>> name = ParseEvaluationName(request->name(), "name");
   if (!name.ok()) return Respond(name.status());
@@ -184,8 +172,7 @@ grpc::Status EvaluationServiceImpl::RecordScores(ServerContext* context,
   if (!scorecard.ok()) return Respond(scorecard.status());
   absl::StatusOr<ScoreRow> row = RowFor(*scorecard, name->second, request->scores(), "scores");
   if (!row.ok()) return Respond(row.status());
-  return Respond(store_->RecordScores(name->first, *row, ContextFor(*context, "RecordScores", *request)),
-                 response);
+  return Respond(store_->RecordScores(name->first, *row, ContextFor(*context, "RecordScores", *request)), response);
 }
 
 grpc::Status EvaluationServiceImpl::ImportScoresFrom(ServerContext* context,
@@ -236,18 +223,17 @@ absl::StatusOr<ev1::ImportScoresResponse> EvaluationServiceImpl::Import(
       }
       const int64_t participant = participants.IndexOf(*employee_id);
       if (participant < 0) {
-        reject(row, InvalidFieldError("employee", absl::StrCat(row.employee(),
-                                                               " is not a participant of the cycle")));
+        reject(row, InvalidFieldError("employee", absl::StrCat(row.employee(), " is not a participant of the cycle")));
         continue;
       }
       if (participants.flagged.contains(*employee_id)) {
-        reject(row, InvalidFieldError("employee", absl::StrCat(row.employee(),
-                                                               " is flagged for re-check; resolve it first")));
+        reject(row, InvalidFieldError("employee",
+                                      absl::StrCat(row.employee(), " is flagged for re-check; resolve it first")));
         continue;
       }
       if (seen[participant]) {
-        reject(row, InvalidFieldError("employee", absl::StrCat(row.employee(),
-                                                               " appears more than once in the import")));
+        reject(row,
+               InvalidFieldError("employee", absl::StrCat(row.employee(), " appears more than once in the import")));
         continue;
       }
       seen[participant] = true;
@@ -274,26 +260,23 @@ absl::StatusOr<ev1::ImportScoresResponse> EvaluationServiceImpl::Import(
   mutation.request.fingerprint = fingerprint.Hex();
   const absl::Time read = absl::Now();
   LADDER_ASSIGN_OR_RETURN(int64_t written,
-                          store_->WriteScores(cycle_id, rows,
-                                              header.all_or_nothing() ? 0 : kImportBatchRows,
-                                              mutation, [&] { return context.IsCancelled(); }));
+                          store_->WriteScores(cycle_id, rows, header.all_or_nothing() ? 0 : kImportBatchRows, mutation,
+                                              [&] { return context.IsCancelled(); }));
   result.set_written_count(written);
-  spdlog::info("event=import_done cycle={} rows={} rejected={} written={} read_ms={} write_ms={}",
-               header.cycle(), received, result.rejected_count(), written,
-               absl::ToInt64Milliseconds(read - start), absl::ToInt64Milliseconds(absl::Now() - read));
+  spdlog::info("event=import_done cycle={} rows={} rejected={} written={} read_ms={} write_ms={}", header.cycle(),
+               received, result.rejected_count(), written, absl::ToInt64Milliseconds(read - start),
+               absl::ToInt64Milliseconds(absl::Now() - read));
   return result;
 }
 
-grpc::Status EvaluationServiceImpl::GetEvaluation(ServerContext*,
-                                                  const ev1::GetEvaluationRequest* request,
+grpc::Status EvaluationServiceImpl::GetEvaluation(ServerContext*, const ev1::GetEvaluationRequest* request,
                                                   ev1::Evaluation* response) {
   absl::StatusOr<std::pair<int64_t, int64_t>> name = ParseEvaluationName(request->name(), "name");
   if (!name.ok()) return Respond(name.status());
   return Respond(store_->GetEvaluation(name->first, name->second), response);
 }
 
-grpc::Status EvaluationServiceImpl::ListEvaluations(ServerContext*,
-                                                    const ev1::ListEvaluationsRequest* request,
+grpc::Status EvaluationServiceImpl::ListEvaluations(ServerContext*, const ev1::ListEvaluationsRequest* request,
                                                     ev1::ListEvaluationsResponse* response) {
   EvaluationQuery query;
   absl::StatusOr<int64_t> cycle = ParseName(request->parent(), "cycles", "parent");
@@ -317,10 +300,9 @@ grpc::Status EvaluationServiceImpl::ListEvaluations(ServerContext*,
   }
   query.level = request->level();
   query.state = request->state();
-  const std::string filter = absl::StrCat("evaluations|", query.cycle_id, "|", query.county_id, "|",
-                                          query.level, "|", query.state, "|", query.team_id);
-  absl::StatusOr<api::PageRequest> page =
-      api::ParsePageRequest(request->page_size(), request->page_token(), filter);
+  const std::string filter = absl::StrCat("evaluations|", query.cycle_id, "|", query.county_id, "|", query.level, "|",
+                                          query.state, "|", query.team_id);
+  absl::StatusOr<api::PageRequest> page = api::ParsePageRequest(request->page_size(), request->page_token(), filter);
   if (!page.ok()) return Respond(page.status());
   query.page = *page;
   absl::StatusOr<Page<ev1::Evaluation>> result = store_->ListEvaluations(query);
@@ -330,8 +312,7 @@ grpc::Status EvaluationServiceImpl::ListEvaluations(ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status EvaluationServiceImpl::FlagForRecheck(ServerContext* context,
-                                                   const ev1::FlagForRecheckRequest* request,
+grpc::Status EvaluationServiceImpl::FlagForRecheck(ServerContext* context, const ev1::FlagForRecheckRequest* request,
                                                    ev1::Evaluation* response) {
   if (absl::Status s = ValidateFlagForRecheck(*request); !s.ok()) return Respond(s);
   const auto name = ParseEvaluationName(request->name(), "name").value();
@@ -340,8 +321,7 @@ grpc::Status EvaluationServiceImpl::FlagForRecheck(ServerContext* context,
                  response);
 }
 
-grpc::Status EvaluationServiceImpl::ResolveRecheck(ServerContext* context,
-                                                   const ev1::ResolveRecheckRequest* request,
+grpc::Status EvaluationServiceImpl::ResolveRecheck(ServerContext* context, const ev1::ResolveRecheckRequest* request,
                                                    ev1::Evaluation* response) {
   if (absl::Status s = ValidateResolveRecheck(*request); !s.ok()) return Respond(s);
   const auto name = ParseEvaluationName(request->name(), "name").value();
@@ -349,8 +329,7 @@ grpc::Status EvaluationServiceImpl::ResolveRecheck(ServerContext* context,
   if (request->corrected_scores_size() > 0) {
     absl::StatusOr<ev1::Scorecard> scorecard = store_->ScorecardOfCycle(name.first);
     if (!scorecard.ok()) return Respond(scorecard.status());
-    absl::StatusOr<ScoreRow> row =
-        RowFor(*scorecard, name.second, request->corrected_scores(), "corrected_scores");
+    absl::StatusOr<ScoreRow> row = RowFor(*scorecard, name.second, request->corrected_scores(), "corrected_scores");
     if (!row.ok()) return Respond(row.status());
     corrected = *std::move(row);
   }
@@ -359,23 +338,20 @@ grpc::Status EvaluationServiceImpl::ResolveRecheck(ServerContext* context,
                  response);
 }
 
-grpc::Status EvaluationServiceImpl::ListRankings(ServerContext*,
-                                                 const ev1::ListRankingsRequest* request,
+grpc::Status EvaluationServiceImpl::ListRankings(ServerContext*, const ev1::ListRankingsRequest* request,
                                                  ev1::ListRankingsResponse* response) {
   absl::StatusOr<int64_t> cycle = ParseName(request->cycle(), "cycles", "cycle");
   if (!cycle.ok()) return Respond(cycle.status());
   absl::StatusOr<int64_t> county = ParseName(request->county(), "orgUnits", "county");
   if (!county.ok()) return Respond(county.status());
-  if (request->level() == common::v1::LEVEL_UNSPECIFIED ||
-      !common::v1::Level_IsValid(request->level())) {
+  if (request->level() == common::v1::LEVEL_UNSPECIFIED || !common::v1::Level_IsValid(request->level())) {
     return Respond(InvalidFieldError("level", "is required: rankings are per level"));
   }
   // The cycle must exist: an unknown cycle is NOT_FOUND, not an empty ranking. (Only that:
   // the cycle's own counts would cost a scan of all its participants on every page.)
   if (absl::Status found = store_->CheckCycleExists(*cycle); !found.ok()) return Respond(found);
   const std::string filter = absl::StrCat("rankings|", *cycle, "|", *county, "|", request->level());
-  absl::StatusOr<api::PageRequest> page =
-      api::ParsePageRequest(request->page_size(), request->page_token(), filter);
+  absl::StatusOr<api::PageRequest> page = api::ParsePageRequest(request->page_size(), request->page_token(), filter);
   if (!page.ok()) return Respond(page.status());
   absl::StatusOr<RankingPage> result = store_->ListRankings(*cycle, *county, request->level(), *page);
   if (!result.ok()) return Respond(result.status());
@@ -384,9 +360,9 @@ grpc::Status EvaluationServiceImpl::ListRankings(ServerContext*,
     // people within a county; a branch has none of its own).
     absl::StatusOr<personnel::v1::OrgUnit> unit = personnel_->GetOrgUnit(request->county());
     if (unit.ok() && unit->kind() != personnel::v1::OrgUnit::KIND_COUNTY) {
-      return Respond(InvalidFieldError(
-          "county", absl::StrCat(request->county(), " is not a county: rankings are per county and level; "
-                                 "rank each of the branch's counties")));
+      return Respond(InvalidFieldError("county", absl::StrCat(request->county(),
+                                                              " is not a county: rankings are per county and level; "
+                                                              "rank each of the branch's counties")));
     }
   }
   for (auto& ranking : result->rankings) *response->add_rankings() = std::move(ranking);
@@ -397,14 +373,12 @@ grpc::Status EvaluationServiceImpl::ListRankings(ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status EvaluationServiceImpl::ListScoreHistory(ServerContext*,
-                                                     const ev1::ListScoreHistoryRequest* request,
+grpc::Status EvaluationServiceImpl::ListScoreHistory(ServerContext*, const ev1::ListScoreHistoryRequest* request,
                                                      ev1::ListScoreHistoryResponse* response) {
   absl::StatusOr<int64_t> employee = ParseName(request->employee(), "employees", "employee");
   if (!employee.ok()) return Respond(employee.status());
   const std::string filter = absl::StrCat("history|", *employee);
-  absl::StatusOr<api::PageRequest> page =
-      api::ParsePageRequest(request->page_size(), request->page_token(), filter);
+  absl::StatusOr<api::PageRequest> page = api::ParsePageRequest(request->page_size(), request->page_token(), filter);
   if (!page.ok()) return Respond(page.status());
   absl::StatusOr<Page<ev1::ScoreHistoryEntry>> result = store_->ListScoreHistory(*employee, *page);
   if (!result.ok()) return Respond(result.status());
@@ -425,9 +399,9 @@ grpc::Status EvaluationServiceImpl::BatchGetScoreHistories(ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status EvaluationServiceImpl::RecordTrialAssessment(
-    ServerContext* context, const ev1::RecordTrialAssessmentRequest* request,
-    ev1::TrialAssessment* response) {
+grpc::Status EvaluationServiceImpl::RecordTrialAssessment(ServerContext* context,
+                                                          const ev1::RecordTrialAssessmentRequest* request,
+                                                          ev1::TrialAssessment* response) {
   return Respond(RecordTrial(*context, *request), response);
 }
 
@@ -437,33 +411,29 @@ absl::StatusOr<ev1::TrialAssessment> EvaluationServiceImpl::RecordTrial(
   const ev1::TrialAssessment& assessment = request.trial_assessment();
   absl::StatusOr<pv1::Employee> employee = personnel_->GetEmployee(assessment.employee());
   if (absl::IsNotFound(employee.status())) {
-    return InvalidFieldError("trial_assessment.employee",
-                             absl::StrCat(assessment.employee(), " does not exist"));
+    return InvalidFieldError("trial_assessment.employee", absl::StrCat(assessment.employee(), " does not exist"));
   }
   if (!employee.ok()) return employee.status();
-  if (employee->role() != pv1::ROLE_CUSTOMER_MANAGER ||
-      employee->status() != pv1::EMPLOYMENT_STATUS_ON_TRIAL) {
+  if (employee->role() != pv1::ROLE_CUSTOMER_MANAGER || employee->status() != pv1::EMPLOYMENT_STATUS_ON_TRIAL) {
     return RuleViolationError("NOT_ON_TRIAL", employee->name(),
                               absl::StrCat(employee->name(), " is not a customer manager on trial"));
   }
   if (*ToCivilDay(assessment.assessed_on(), "") < *ToCivilDay(employee->hire_date(), "")) {
     return InvalidFieldError("trial_assessment.assessed_on", "is before the hire date");
   }
-  return store_->CreateTrialAssessment(assessment,
-                                       ContextFor(context, "RecordTrialAssessment", request));
+  return store_->CreateTrialAssessment(assessment, ContextFor(context, "RecordTrialAssessment", request));
 }
 
-grpc::Status EvaluationServiceImpl::GetTrialAssessment(ServerContext*,
-                                                       const ev1::GetTrialAssessmentRequest* request,
+grpc::Status EvaluationServiceImpl::GetTrialAssessment(ServerContext*, const ev1::GetTrialAssessmentRequest* request,
                                                        ev1::TrialAssessment* response) {
   absl::StatusOr<int64_t> id = ParseName(request->name(), "trialAssessments", "name");
   if (!id.ok()) return Respond(id.status());
   return Respond(store_->GetTrialAssessment(*id), response);
 }
 
-grpc::Status EvaluationServiceImpl::ListTrialAssessments(
-    ServerContext*, const ev1::ListTrialAssessmentsRequest* request,
-    ev1::ListTrialAssessmentsResponse* response) {
+grpc::Status EvaluationServiceImpl::ListTrialAssessments(ServerContext*,
+                                                         const ev1::ListTrialAssessmentsRequest* request,
+                                                         ev1::ListTrialAssessmentsResponse* response) {
   int64_t employee_id = 0;
   if (!request->employee().empty()) {
     absl::StatusOr<int64_t> id = ParseName(request->employee(), "employees", "employee");
@@ -471,8 +441,7 @@ grpc::Status EvaluationServiceImpl::ListTrialAssessments(
     employee_id = *id;
   }
   const std::string filter = absl::StrCat("trials|", employee_id);
-  absl::StatusOr<api::PageRequest> page =
-      api::ParsePageRequest(request->page_size(), request->page_token(), filter);
+  absl::StatusOr<api::PageRequest> page = api::ParsePageRequest(request->page_size(), request->page_token(), filter);
   if (!page.ok()) return Respond(page.status());
   absl::StatusOr<Page<ev1::TrialAssessment>> result = store_->ListTrialAssessments(employee_id, *page);
   if (!result.ok()) return Respond(result.status());
@@ -481,9 +450,9 @@ grpc::Status EvaluationServiceImpl::ListTrialAssessments(
   return grpc::Status::OK;
 }
 
-grpc::Status EvaluationServiceImpl::RecordCandidateAssessment(
-    ServerContext* context, const ev1::RecordCandidateAssessmentRequest* request,
-    ev1::CandidateAssessment* response) {
+grpc::Status EvaluationServiceImpl::RecordCandidateAssessment(ServerContext* context,
+                                                              const ev1::RecordCandidateAssessmentRequest* request,
+                                                              ev1::CandidateAssessment* response) {
   return Respond(RecordCandidate(*context, *request), response);
 }
 
@@ -493,16 +462,14 @@ absl::StatusOr<ev1::CandidateAssessment> EvaluationServiceImpl::RecordCandidate(
   ev1::CandidateAssessment assessment = request.candidate_assessment();
   absl::StatusOr<pv1::Employee> employee = personnel_->GetEmployee(assessment.employee());
   if (absl::IsNotFound(employee.status())) {
-    return InvalidFieldError("candidate_assessment.employee",
-                             absl::StrCat(assessment.employee(), " does not exist"));
+    return InvalidFieldError("candidate_assessment.employee", absl::StrCat(assessment.employee(), " does not exist"));
   }
   if (!employee.ok()) return employee.status();
   if (employee->role() != pv1::ROLE_CUSTOMER_MANAGER ||
       employee->entry_channel() != pv1::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT ||
       employee->status() != pv1::EMPLOYMENT_STATUS_AWAITING_LEVEL) {
-    return RuleViolationError(
-        "NOT_AWAITING_LEVEL", employee->name(),
-        absl::StrCat(employee->name(), " is not an external hire awaiting the initial level"));
+    return RuleViolationError("NOT_AWAITING_LEVEL", employee->name(),
+                              absl::StrCat(employee->name(), " is not an external hire awaiting the initial level"));
   }
   const absl::CivilDay day = *ToCivilDay(assessment.assessed_on(), "");
   const policy::Policy* policy = policies_->InForceAt(day);
@@ -513,28 +480,25 @@ absl::StatusOr<ev1::CandidateAssessment> EvaluationServiceImpl::RecordCandidate(
   }
   // Exact arithmetic: tenths × whole percent = thousandths.
   const int64_t total_milli =
-      int64_t{*ScoreToTenths(assessment.written_test_score(), "")} *
-          policy->entry().written_test_weight_percent() +
-      int64_t{*ScoreToTenths(assessment.interview_score(), "")} *
-          policy->entry().interview_weight_percent();
+      int64_t{*ScoreToTenths(assessment.written_test_score(), "")} * policy->entry().written_test_weight_percent() +
+      int64_t{*ScoreToTenths(assessment.interview_score(), "")} * policy->entry().interview_weight_percent();
   assessment.set_total(total_milli / 1000.0);
   assessment.set_passed(total_milli >= std::llround(policy->entry().candidate_pass_mark() * 1000));
   assessment.set_policy_version(policy->version());
-  return store_->CreateCandidateAssessment(
-      assessment, ContextFor(context, "RecordCandidateAssessment", request));
+  return store_->CreateCandidateAssessment(assessment, ContextFor(context, "RecordCandidateAssessment", request));
 }
 
-grpc::Status EvaluationServiceImpl::GetCandidateAssessment(
-    ServerContext*, const ev1::GetCandidateAssessmentRequest* request,
-    ev1::CandidateAssessment* response) {
+grpc::Status EvaluationServiceImpl::GetCandidateAssessment(ServerContext*,
+                                                           const ev1::GetCandidateAssessmentRequest* request,
+                                                           ev1::CandidateAssessment* response) {
   absl::StatusOr<int64_t> id = ParseName(request->name(), "candidateAssessments", "name");
   if (!id.ok()) return Respond(id.status());
   return Respond(store_->GetCandidateAssessment(*id), response);
 }
 
-grpc::Status EvaluationServiceImpl::ListCandidateAssessments(
-    ServerContext*, const ev1::ListCandidateAssessmentsRequest* request,
-    ev1::ListCandidateAssessmentsResponse* response) {
+grpc::Status EvaluationServiceImpl::ListCandidateAssessments(ServerContext*,
+                                                             const ev1::ListCandidateAssessmentsRequest* request,
+                                                             ev1::ListCandidateAssessmentsResponse* response) {
   int64_t employee_id = 0;
   if (!request->employee().empty()) {
     absl::StatusOr<int64_t> id = ParseName(request->employee(), "employees", "employee");
@@ -542,11 +506,9 @@ grpc::Status EvaluationServiceImpl::ListCandidateAssessments(
     employee_id = *id;
   }
   const std::string filter = absl::StrCat("candidates|", employee_id);
-  absl::StatusOr<api::PageRequest> page =
-      api::ParsePageRequest(request->page_size(), request->page_token(), filter);
+  absl::StatusOr<api::PageRequest> page = api::ParsePageRequest(request->page_size(), request->page_token(), filter);
   if (!page.ok()) return Respond(page.status());
-  absl::StatusOr<Page<ev1::CandidateAssessment>> result =
-      store_->ListCandidateAssessments(employee_id, *page);
+  absl::StatusOr<Page<ev1::CandidateAssessment>> result = store_->ListCandidateAssessments(employee_id, *page);
   if (!result.ok()) return Respond(result.status());
   for (auto& item : result->items) *response->add_candidate_assessments() = std::move(item);
   response->set_next_page_token(api::NextPageToken(*result, filter));

@@ -15,8 +15,7 @@ inline constexpr char kErrorDomain[] = "evaluation.ladder";
 class EvaluationServiceImpl final : public ev1::EvaluationService::Service {
  public:
   // None is owned; all must outlive the service.
-  EvaluationServiceImpl(EvaluationStore* store, PersonnelDirectory* personnel,
-                        const policy::PolicySet* policies)
+  EvaluationServiceImpl(EvaluationStore* store, PersonnelDirectory* personnel, const policy::PolicySet* policies)
       : store_(store), personnel_(personnel), policies_(policies) {}
 
   grpc::Status CreateScorecard(grpc::ServerContext* context, const ev1::CreateScorecardRequest* request,
@@ -42,13 +41,11 @@ class EvaluationServiceImpl final : public ev1::EvaluationService::Service {
   grpc::Status RecordScores(grpc::ServerContext* context, const ev1::RecordScoresRequest* request,
                             ev1::Evaluation* response) override;
   // ImportScores, reading from the call guard, which parses and checks each message.
-  grpc::Status ImportScoresFrom(grpc::ServerContext* context,
-                                server::MessageReader<ev1::ImportScoresRequest>* reader,
+  grpc::Status ImportScoresFrom(grpc::ServerContext* context, server::MessageReader<ev1::ImportScoresRequest>* reader,
                                 ev1::ImportScoresResponse* response);
   grpc::Status GetEvaluation(grpc::ServerContext* context, const ev1::GetEvaluationRequest* request,
                              ev1::Evaluation* response) override;
-  grpc::Status ListEvaluations(grpc::ServerContext* context,
-                               const ev1::ListEvaluationsRequest* request,
+  grpc::Status ListEvaluations(grpc::ServerContext* context, const ev1::ListEvaluationsRequest* request,
                                ev1::ListEvaluationsResponse* response) override;
   grpc::Status FlagForRecheck(grpc::ServerContext* context, const ev1::FlagForRecheckRequest* request,
                               ev1::Evaluation* response) override;
@@ -57,27 +54,21 @@ class EvaluationServiceImpl final : public ev1::EvaluationService::Service {
 
   grpc::Status ListRankings(grpc::ServerContext* context, const ev1::ListRankingsRequest* request,
                             ev1::ListRankingsResponse* response) override;
-  grpc::Status ListScoreHistory(grpc::ServerContext* context,
-                                const ev1::ListScoreHistoryRequest* request,
+  grpc::Status ListScoreHistory(grpc::ServerContext* context, const ev1::ListScoreHistoryRequest* request,
                                 ev1::ListScoreHistoryResponse* response) override;
-  grpc::Status BatchGetScoreHistories(grpc::ServerContext* context,
-                                      const ev1::BatchGetScoreHistoriesRequest* request,
+  grpc::Status BatchGetScoreHistories(grpc::ServerContext* context, const ev1::BatchGetScoreHistoriesRequest* request,
                                       ev1::BatchGetScoreHistoriesResponse* response) override;
 
-  grpc::Status RecordTrialAssessment(grpc::ServerContext* context,
-                                     const ev1::RecordTrialAssessmentRequest* request,
+  grpc::Status RecordTrialAssessment(grpc::ServerContext* context, const ev1::RecordTrialAssessmentRequest* request,
                                      ev1::TrialAssessment* response) override;
-  grpc::Status GetTrialAssessment(grpc::ServerContext* context,
-                                  const ev1::GetTrialAssessmentRequest* request,
+  grpc::Status GetTrialAssessment(grpc::ServerContext* context, const ev1::GetTrialAssessmentRequest* request,
                                   ev1::TrialAssessment* response) override;
-  grpc::Status ListTrialAssessments(grpc::ServerContext* context,
-                                    const ev1::ListTrialAssessmentsRequest* request,
+  grpc::Status ListTrialAssessments(grpc::ServerContext* context, const ev1::ListTrialAssessmentsRequest* request,
                                     ev1::ListTrialAssessmentsResponse* response) override;
   grpc::Status RecordCandidateAssessment(grpc::ServerContext* context,
                                          const ev1::RecordCandidateAssessmentRequest* request,
                                          ev1::CandidateAssessment* response) override;
-  grpc::Status GetCandidateAssessment(grpc::ServerContext* context,
-                                      const ev1::GetCandidateAssessmentRequest* request,
+  grpc::Status GetCandidateAssessment(grpc::ServerContext* context, const ev1::GetCandidateAssessmentRequest* request,
                                       ev1::CandidateAssessment* response) override;
   grpc::Status ListCandidateAssessments(grpc::ServerContext* context,
                                         const ev1::ListCandidateAssessmentsRequest* request,
@@ -88,8 +79,8 @@ class EvaluationServiceImpl final : public ev1::EvaluationService::Service {
                                                    server::MessageReader<ev1::ImportScoresRequest>& reader);
   absl::StatusOr<ev1::TrialAssessment> RecordTrial(grpc::ServerContext& context,
                                                    const ev1::RecordTrialAssessmentRequest& request);
-  absl::StatusOr<ev1::CandidateAssessment> RecordCandidate(
-      grpc::ServerContext& context, const ev1::RecordCandidateAssessmentRequest& request);
+  absl::StatusOr<ev1::CandidateAssessment> RecordCandidate(grpc::ServerContext& context,
+                                                           const ev1::RecordCandidateAssessmentRequest& request);
 
   EvaluationStore* store_;
   PersonnelDirectory* personnel_;

@@ -82,8 +82,7 @@ class EvaluationStore {
   virtual absl::StatusOr<Page<ev1::Cycle>> ListCycles(const CycleQuery& query) = 0;
   // Moves the cycle from `from` to `to`; FAILED_PRECONDITION if it is in another state, or
   // (to FINALIZED) while a flag is open.
-  virtual absl::StatusOr<ev1::Cycle> ChangeCycleState(int64_t id, ev1::Cycle::State from,
-                                                      ev1::Cycle::State to,
+  virtual absl::StatusOr<ev1::Cycle> ChangeCycleState(int64_t id, ev1::Cycle::State from, ev1::Cycle::State to,
                                                       const MutationContext& context) = 0;
 
   virtual absl::StatusOr<ev1::Evaluation> RecordScores(int64_t cycle_id, const ScoreRow& row,
@@ -107,14 +106,13 @@ class EvaluationStore {
   // batches that committed. Returns the number of rows written. Stops between batches when
   // `cancelled` says so; an error after some batches committed carries their row count in
   // its ErrorInfo metadata "written_rows".
-  virtual absl::StatusOr<int64_t> WriteScores(int64_t cycle_id, const ScoreRows& rows,
-                                              size_t batch_size, const MutationContext& context,
+  virtual absl::StatusOr<int64_t> WriteScores(int64_t cycle_id, const ScoreRows& rows, size_t batch_size,
+                                              const MutationContext& context,
                                               const std::function<bool()>& cancelled) = 0;
   virtual absl::StatusOr<ev1::Evaluation> GetEvaluation(int64_t cycle_id, int64_t employee_id) = 0;
   virtual absl::StatusOr<Page<ev1::Evaluation>> ListEvaluations(const EvaluationQuery& query) = 0;
   virtual absl::StatusOr<ev1::Evaluation> FlagForRecheck(int64_t cycle_id, int64_t employee_id,
-                                                         const std::string& reason,
-                                                         const MutationContext& context) = 0;
+                                                         const std::string& reason, const MutationContext& context) = 0;
   // `corrected`, when set, replaces the scores.
   virtual absl::StatusOr<ev1::Evaluation> ResolveRecheck(int64_t cycle_id, int64_t employee_id,
                                                          const std::optional<ScoreRow>& corrected,
@@ -125,27 +123,26 @@ class EvaluationStore {
   // the page's key, whatever its depth; `page.carried` is the previous page's next_carried.
   // NOT_FOUND unless the cycle exists; reads nothing else.
   virtual absl::Status CheckCycleExists(int64_t id) = 0;
-  virtual absl::StatusOr<RankingPage> ListRankings(int64_t cycle_id, int64_t county_id,
-                                                   common::v1::Level level,
+  virtual absl::StatusOr<RankingPage> ListRankings(int64_t cycle_id, int64_t county_id, common::v1::Level level,
                                                    const api::PageRequest& page) = 0;
   // Finalised composites of an employee, newest period first; `page.after_id` is an offset.
-  virtual absl::StatusOr<Page<ev1::ScoreHistoryEntry>> ListScoreHistory(
-      int64_t employee_id, const api::PageRequest& page) = 0;
+  virtual absl::StatusOr<Page<ev1::ScoreHistoryEntry>> ListScoreHistory(int64_t employee_id,
+                                                                        const api::PageRequest& page) = 0;
   // The same for many employees in one query: at most `max_entries` each, newest first, in
   // the order of `employee_ids`.
-  virtual absl::StatusOr<std::vector<ev1::ScoreHistory>> BatchScoreHistories(
-      const std::vector<int64_t>& employee_ids, int max_entries) = 0;
+  virtual absl::StatusOr<std::vector<ev1::ScoreHistory>> BatchScoreHistories(const std::vector<int64_t>& employee_ids,
+                                                                             int max_entries) = 0;
 
-  virtual absl::StatusOr<ev1::TrialAssessment> CreateTrialAssessment(
-      const ev1::TrialAssessment& assessment, const MutationContext& context) = 0;
+  virtual absl::StatusOr<ev1::TrialAssessment> CreateTrialAssessment(const ev1::TrialAssessment& assessment,
+                                                                     const MutationContext& context) = 0;
   virtual absl::StatusOr<ev1::TrialAssessment> GetTrialAssessment(int64_t id) = 0;
-  virtual absl::StatusOr<Page<ev1::TrialAssessment>> ListTrialAssessments(
-      int64_t employee_id, const api::PageRequest& page) = 0;
-  virtual absl::StatusOr<ev1::CandidateAssessment> CreateCandidateAssessment(
-      const ev1::CandidateAssessment& assessment, const MutationContext& context) = 0;
+  virtual absl::StatusOr<Page<ev1::TrialAssessment>> ListTrialAssessments(int64_t employee_id,
+                                                                          const api::PageRequest& page) = 0;
+  virtual absl::StatusOr<ev1::CandidateAssessment> CreateCandidateAssessment(const ev1::CandidateAssessment& assessment,
+                                                                             const MutationContext& context) = 0;
   virtual absl::StatusOr<ev1::CandidateAssessment> GetCandidateAssessment(int64_t id) = 0;
-  virtual absl::StatusOr<Page<ev1::CandidateAssessment>> ListCandidateAssessments(
-      int64_t employee_id, const api::PageRequest& page) = 0;
+  virtual absl::StatusOr<Page<ev1::CandidateAssessment>> ListCandidateAssessments(int64_t employee_id,
+                                                                                  const api::PageRequest& page) = 0;
 
   virtual absl::Status Ping() = 0;
 };

@@ -4,9 +4,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
+#include "common/db/call_deadline.h"
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
-#include "common/db/call_deadline.h"
 #include "services/evaluation/personnel_directory.h"
 
 namespace ladder::evaluation {
@@ -22,8 +22,7 @@ absl::Status Upstream(const grpc::Status& status, absl::string_view what) {
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     return ErrorWithReason(absl::StatusCode::kUnavailable, "PERSONNEL_UNAVAILABLE",
-                           absl::StrCat("the personnel service is unavailable (", what,
-                                        "); retry later"));
+                           absl::StrCat("the personnel service is unavailable (", what, "); retry later"));
   }
   return converted;
 }
@@ -120,8 +119,8 @@ class GrpcPersonnelDirectory final : public PersonnelDirectory {
 
 }  // namespace
 
-std::unique_ptr<PersonnelDirectory> MakeGrpcPersonnelDirectory(
-    std::shared_ptr<grpc::Channel> channel, absl::Duration deadline) {
+std::unique_ptr<PersonnelDirectory> MakeGrpcPersonnelDirectory(std::shared_ptr<grpc::Channel> channel,
+                                                               absl::Duration deadline) {
   return std::make_unique<GrpcPersonnelDirectory>(std::move(channel), deadline);
 }
 

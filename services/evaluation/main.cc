@@ -5,15 +5,14 @@
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "common/server/service_main.h"
 #include "common/server/channels.h"
+#include "common/server/service_main.h"
 #include "services/evaluation/access_policy.h"
 #include "services/evaluation/evaluation_service.h"
 #include "services/evaluation/migrations.h"
 #include "services/evaluation/mysql_evaluation_store.h"
 
-ABSL_FLAG(std::string, personnel, "127.0.0.1:50051",
-          "address of the personnel service [LADDER_PERSONNEL_ADDRESS]");
+ABSL_FLAG(std::string, personnel, "127.0.0.1:50051", "address of the personnel service [LADDER_PERSONNEL_ADDRESS]");
 
 namespace {
 
@@ -21,8 +20,8 @@ class Evaluation final : public ladder::server::RunningService {
  public:
   explicit Evaluation(const ladder::server::ServiceEnvironment& environment)
       : store_(&environment.pool),
-        personnel_(ladder::evaluation::MakeGrpcPersonnelDirectory(ladder::server::BalancedChannel(
-            absl::GetFlag(FLAGS_personnel), environment.upstream_credentials))),
+        personnel_(ladder::evaluation::MakeGrpcPersonnelDirectory(
+            ladder::server::BalancedChannel(absl::GetFlag(FLAGS_personnel), environment.upstream_credentials))),
         handlers_(&store_, personnel_.get(), &environment.policies),
         service_(&handlers_, &store_, personnel_.get(), environment.authenticator, &environment.pool) {}
   grpc::Service* service() override { return &service_; }

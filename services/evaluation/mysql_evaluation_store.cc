@@ -61,11 +61,10 @@ std::string EvaluationName(int64_t cycle_id, int64_t employee_id) {
 }
 
 absl::Status WrongState(int64_t cycle_id, ev1::Cycle::State state, absl::string_view action) {
-  return RuleViolationError("WRONG_CYCLE_STATE", FormatName("cycles", cycle_id),
-                            absl::StrCat(FormatName("cycles", cycle_id), " is ",
-                                         ev1::Cycle::State_Name(state), "; cannot ", action),
-                            {{"cycle", FormatName("cycles", cycle_id)},
-                             {"state", ev1::Cycle::State_Name(state)}});
+  return RuleViolationError(
+      "WRONG_CYCLE_STATE", FormatName("cycles", cycle_id),
+      absl::StrCat(FormatName("cycles", cycle_id), " is ", ev1::Cycle::State_Name(state), "; cannot ", action),
+      {{"cycle", FormatName("cycles", cycle_id)}, {"state", ev1::Cycle::State_Name(state)}});
 }
 
 absl::Status Timestamp(const sql::ResultSet& row, int column, google::protobuf::Timestamp* out) {
@@ -83,8 +82,7 @@ absl::Status Date(const sql::ResultSet& row, int column, google::type::Date* out
 
 absl::StatusOr<ev1::Scorecard> ReadScorecard(Connection& connection, int64_t id, bool for_update) {
   db::Statement& head = connection.Prepare(absl::StrCat(
-      "SELECT id, display_name, in_use, create_time FROM scorecards WHERE id = ?",
-      for_update ? " FOR UPDATE" : ""));
+      "SELECT id, display_name, in_use, create_time FROM scorecards WHERE id = ?", for_update ? " FOR UPDATE" : ""));
   head.setInt64(1, id);
   ev1::Scorecard scorecard;
   {
@@ -111,8 +109,7 @@ absl::StatusOr<ev1::Scorecard> ReadScorecard(Connection& connection, int64_t id,
 
 void WriteIndicators(Connection& connection, int64_t id,
                      const google::protobuf::RepeatedPtrField<ev1::Scorecard::Indicator>& indicators) {
-  db::Statement& clear =
-      connection.Prepare("DELETE FROM scorecard_indicators WHERE scorecard_id = ?");
+  db::Statement& clear = connection.Prepare("DELETE FROM scorecard_indicators WHERE scorecard_id = ?");
   clear.setInt64(1, id);
   clear.executeUpdate();
   db::Statement& insert = connection.Prepare(
@@ -148,8 +145,7 @@ absl::StatusOr<ev1::Cycle> CycleFromRow(const sql::ResultSet& row) {
 }
 
 absl::StatusOr<ev1::Cycle> ReadCycle(Connection& connection, int64_t id) {
-  db::Statement& select = connection.Prepare(
-      absl::StrCat("SELECT ", kCycleColumns, " FROM cycles c WHERE c.id = ?"));
+  db::Statement& select = connection.Prepare(absl::StrCat("SELECT ", kCycleColumns, " FROM cycles c WHERE c.id = ?"));
   select.setInt64(1, id);
   ResultSetPtr row(select.executeQuery());
   if (!row->next()) return NotFoundError(FormatName("cycles", id));
@@ -159,8 +155,8 @@ absl::StatusOr<ev1::Cycle> ReadCycle(Connection& connection, int64_t id) {
 // Locks the cycle row, shared for score writes or exclusive for state changes, and
 // returns its state.
 absl::StatusOr<ev1::Cycle::State> LockCycle(Connection& connection, int64_t id, bool exclusive) {
-  db::Statement& lock = connection.Prepare(absl::StrCat(
-      "SELECT state FROM cycles WHERE id = ?", exclusive ? " FOR UPDATE" : " LOCK IN SHARE MODE"));
+  db::Statement& lock = connection.Prepare(
+      absl::StrCat("SELECT state FROM cycles WHERE id = ?", exclusive ? " FOR UPDATE" : " LOCK IN SHARE MODE"));
   lock.setInt64(1, id);
   ResultSetPtr row(lock.executeQuery());
   if (!row->next()) return NotFoundError(FormatName("cycles", id));
@@ -170,16 +166,15 @@ absl::StatusOr<ev1::Cycle::State> LockCycle(Connection& connection, int64_t id, 
 absl::Status RequireWritable(Connection& connection, int64_t cycle_id, bool exclusive = false) {
   LADDER_ASSIGN_OR_RETURN(ev1::Cycle::State state, LockCycle(connection, cycle_id, exclusive));
   if (state == ev1::Cycle::STATE_FINALIZED) {
-    return RuleViolationError("CYCLE_FINALIZED", FormatName("cycles", cycle_id),
-                              absl::StrCat(FormatName("cycles", cycle_id),
-                                           " is finalised; its evaluations never change"),
-                              {{"cycle", FormatName("cycles", cycle_id)}});
+    return RuleViolationError(
+        "CYCLE_FINALIZED", FormatName("cycles", cycle_id),
+        absl::StrCat(FormatName("cycles", cycle_id), " is finalised; its evaluations never change"),
+        {{"cycle", FormatName("cycles", cycle_id)}});
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<ev1::Evaluation> EvaluationFromRow(const sql::ResultSet& row,
-                                                  const ev1::Scorecard& scorecard) {
+absl::StatusOr<ev1::Evaluation> EvaluationFromRow(const sql::ResultSet& row, const ev1::Scorecard& scorecard) {
   ev1::Evaluation evaluation;
   const int64_t cycle_id = row.getInt64(1);
   const int64_t employee_id = row.getInt64(2);
@@ -209,12 +204,10 @@ absl::StatusOr<ev1::Evaluation> EvaluationFromRow(const sql::ResultSet& row,
 
 // The evaluation row, locked for update when asked; NOT_FOUND names the evaluation.
 absl::StatusOr<ev1::Evaluation> ReadEvaluation(Connection& connection, const ev1::Scorecard& scorecard,
-                                               int64_t cycle_id, int64_t employee_id,
-                                               bool for_update) {
-  db::Statement& select = connection.Prepare(
-      absl::StrCat("SELECT ", kEvaluationColumns,
-                   " FROM evaluations WHERE cycle_id = ? AND employee_id = ?",
-                   for_update ? " FOR UPDATE" : ""));
+                                               int64_t cycle_id, int64_t employee_id, bool for_update) {
+  db::Statement& select = connection.Prepare(absl::StrCat("SELECT ", kEvaluationColumns,
+                                                          " FROM evaluations WHERE cycle_id = ? AND employee_id = ?",
+                                                          for_update ? " FOR UPDATE" : ""));
   select.setInt64(1, cycle_id);
   select.setInt64(2, employee_id);
   ResultSetPtr row(select.executeQuery());
@@ -222,8 +215,8 @@ absl::StatusOr<ev1::Evaluation> ReadEvaluation(Connection& connection, const ev1
   return EvaluationFromRow(*row, scorecard);
 }
 
-void UpdateScores(Connection& connection, int64_t cycle_id, const ScoreRow& row,
-                  const std::string& scorer, const std::string& now) {
+void UpdateScores(Connection& connection, int64_t cycle_id, const ScoreRow& row, const std::string& scorer,
+                  const std::string& now) {
   db::Statement& update = connection.Prepare(
       "UPDATE evaluations SET scores = ?, composite_milli = ?, state = 2, scorer = ?, "
       "version = version + 1, update_time = ? WHERE cycle_id = ? AND employee_id = ?");
@@ -238,8 +231,8 @@ void UpdateScores(Connection& connection, int64_t cycle_id, const ScoreRow& row,
 
 // Writes many rows with multi-row upserts of kRowsPerStatement (the rows exist: every
 // participant got one when the cycle was created), and the remainder one by one.
-void UpsertScores(Connection& connection, int64_t cycle_id, const ScoreRows& rows,
-                  size_t begin, size_t end, const std::string& scorer, const std::string& now) {
+void UpsertScores(Connection& connection, int64_t cycle_id, const ScoreRows& rows, size_t begin, size_t end,
+                  const std::string& scorer, const std::string& now) {
   static const std::string kBatchSql = [] {
     std::vector<std::string> values(kRowsPerStatement, "(?, ?, ?, ?, 2, ?, ?)");
     return absl::StrCat(
@@ -282,13 +275,11 @@ absl::StatusOr<T> ReadAssessment(Connection& connection, const std::string& sql,
 
 // A page of one of the assessment tables, optionally for one employee, in id order.
 template <typename T>
-absl::StatusOr<Page<T>> ListAssessments(Connection& connection, absl::string_view columns,
-                                        absl::string_view table, int64_t employee_id,
-                                        const api::PageRequest& page,
+absl::StatusOr<Page<T>> ListAssessments(Connection& connection, absl::string_view columns, absl::string_view table,
+                                        int64_t employee_id, const api::PageRequest& page,
                                         absl::FunctionRef<absl::StatusOr<T>(const sql::ResultSet&)> read) {
-  db::Statement& select = connection.Prepare(
-      absl::StrCat("SELECT ", columns, " FROM ", table,
-                   " WHERE id > ? AND (? = 0 OR employee_id = ?) ORDER BY id LIMIT ?"));
+  db::Statement& select = connection.Prepare(absl::StrCat(
+      "SELECT ", columns, " FROM ", table, " WHERE id > ? AND (? = 0 OR employee_id = ?) ORDER BY id LIMIT ?"));
   select.setInt64(1, page.after_id);
   select.setInt64(2, employee_id);
   select.setInt64(3, employee_id);
@@ -302,8 +293,7 @@ absl::StatusOr<Page<T>> ListAssessments(Connection& connection, absl::string_vie
   return TrimPage<T>(std::move(items), page.page_size, [](const T& item) { return IdOf(item.name()); });
 }
 
-constexpr char kTrialColumns[] =
-    "id, employee_id, outcome, score_tenths, assessor, assessed_on, note, create_time";
+constexpr char kTrialColumns[] = "id, employee_id, outcome, score_tenths, assessor, assessed_on, note, create_time";
 constexpr char kCandidateColumns[] =
     "id, employee_id, written_tenths, interview_tenths, total_milli, passed, policy_version, "
     "assessor, assessed_on, note, create_time";
@@ -337,19 +327,16 @@ absl::StatusOr<ev1::CandidateAssessment> CandidateFromRow(const sql::ResultSet& 
   return assessment;
 }
 
-
 }  // namespace
 
-absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::CachedScorecardOfCycle(Connection& connection,
-                                                                           int64_t cycle_id) {
+absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::CachedScorecardOfCycle(Connection& connection, int64_t cycle_id) {
   {
     absl::MutexLock lock(&mu_);
     if (auto it = scorecard_by_cycle_.find(cycle_id); it != scorecard_by_cycle_.end()) {
       return it->second;
     }
   }
-  db::Statement& select =
-      connection.Prepare("SELECT scorecard_id FROM cycles WHERE id = ?");
+  db::Statement& select = connection.Prepare("SELECT scorecard_id FROM cycles WHERE id = ?");
   select.setInt64(1, cycle_id);
   int64_t scorecard_id = 0;
   {
@@ -363,19 +350,19 @@ absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::CachedScorecardOfCycle(Conn
   return scorecard;
 }
 
-absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::CreateScorecard(
-    const ev1::Scorecard& scorecard, const MutationContext& context) {
-  return db::RunIdempotent<ev1::Scorecard>(*pool_, context, [&](Connection& connection)
-                                                                        -> absl::StatusOr<ev1::Scorecard> {
-    db::Statement& insert = connection.Prepare(
-        "INSERT INTO scorecards (display_name, in_use, create_time) VALUES (?, 0, ?)");
-    insert.setString(1, scorecard.display_name());
-    insert.setString(2, ToSqlTimestamp(absl::Now()));
-    insert.executeUpdate();
-    const int64_t id = connection.LastInsertId();
-    WriteIndicators(connection, id, scorecard.indicators());
-    return ReadScorecard(connection, id, false);
-  });
+absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::CreateScorecard(const ev1::Scorecard& scorecard,
+                                                                     const MutationContext& context) {
+  return db::RunIdempotent<ev1::Scorecard>(
+      *pool_, context, [&](Connection& connection) -> absl::StatusOr<ev1::Scorecard> {
+        db::Statement& insert =
+            connection.Prepare("INSERT INTO scorecards (display_name, in_use, create_time) VALUES (?, 0, ?)");
+        insert.setString(1, scorecard.display_name());
+        insert.setString(2, ToSqlTimestamp(absl::Now()));
+        insert.executeUpdate();
+        const int64_t id = connection.LastInsertId();
+        WriteIndicators(connection, id, scorecard.indicators());
+        return ReadScorecard(connection, id, false);
+      });
 }
 
 absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::GetScorecard(int64_t id) {
@@ -383,57 +370,54 @@ absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::GetScorecard(int64_t id) {
       *pool_, [&](Connection& connection) { return ReadScorecard(connection, id, false); });
 }
 
-absl::StatusOr<Page<ev1::Scorecard>> MySqlEvaluationStore::ListScorecards(
-    const api::PageRequest& page) {
-  return db::WithConnection<Page<ev1::Scorecard>>(*pool_, [&](Connection& connection)
-                                                              -> absl::StatusOr<Page<ev1::Scorecard>> {
-    std::vector<int64_t> ids;
-    {
-      db::Statement& select =
-          connection.Prepare("SELECT id FROM scorecards WHERE id > ? ORDER BY id LIMIT ?");
-      select.setInt64(1, page.after_id);
-      select.setInt(2, page.page_size + 1);
-      ResultSetPtr row(select.executeQuery());
-      while (row->next()) ids.push_back(row->getInt64(1));
-    }
-    std::vector<ev1::Scorecard> scorecards;
-    for (int64_t id : ids) {
-      LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, ReadScorecard(connection, id, false));
-      scorecards.push_back(std::move(scorecard));
-    }
-    return TrimPage<ev1::Scorecard>(std::move(scorecards), page.page_size,
-                                    [](const ev1::Scorecard& s) { return IdOf(s.name()); });
-  });
+absl::StatusOr<Page<ev1::Scorecard>> MySqlEvaluationStore::ListScorecards(const api::PageRequest& page) {
+  return db::WithConnection<Page<ev1::Scorecard>>(
+      *pool_, [&](Connection& connection) -> absl::StatusOr<Page<ev1::Scorecard>> {
+        std::vector<int64_t> ids;
+        {
+          db::Statement& select = connection.Prepare("SELECT id FROM scorecards WHERE id > ? ORDER BY id LIMIT ?");
+          select.setInt64(1, page.after_id);
+          select.setInt(2, page.page_size + 1);
+          ResultSetPtr row(select.executeQuery());
+          while (row->next()) ids.push_back(row->getInt64(1));
+        }
+        std::vector<ev1::Scorecard> scorecards;
+        for (int64_t id : ids) {
+          LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, ReadScorecard(connection, id, false));
+          scorecards.push_back(std::move(scorecard));
+        }
+        return TrimPage<ev1::Scorecard>(std::move(scorecards), page.page_size,
+                                        [](const ev1::Scorecard& s) { return IdOf(s.name()); });
+      });
 }
 
-absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::UpdateScorecard(
-    int64_t id, const ScorecardPatch& patch, const MutationContext& context) {
-  return db::RunIdempotent<ev1::Scorecard>(*pool_, context, [&](Connection& connection)
-                                                                        -> absl::StatusOr<ev1::Scorecard> {
-    LADDER_ASSIGN_OR_RETURN(ev1::Scorecard current, ReadScorecard(connection, id, true));
-    db::NoteAuditBefore(context, current);
-    if (current.in_use()) {
-      return RuleViolationError("SCORECARD_IN_USE", current.name(),
-                                absl::StrCat(current.name(), " is used by a cycle and can no "
-                                                             "longer change; create a new one"));
-    }
-    if (patch.display_name.has_value()) {
-      db::Statement& update =
-          connection.Prepare("UPDATE scorecards SET display_name = ? WHERE id = ?");
-      update.setString(1, *patch.display_name);
-      update.setInt64(2, id);
-      update.executeUpdate();
-    }
-    if (patch.indicators.has_value()) WriteIndicators(connection, id, *patch.indicators);
-    return ReadScorecard(connection, id, false);
-  });
+absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::UpdateScorecard(int64_t id, const ScorecardPatch& patch,
+                                                                     const MutationContext& context) {
+  return db::RunIdempotent<ev1::Scorecard>(
+      *pool_, context, [&](Connection& connection) -> absl::StatusOr<ev1::Scorecard> {
+        LADDER_ASSIGN_OR_RETURN(ev1::Scorecard current, ReadScorecard(connection, id, true));
+        db::NoteAuditBefore(context, current);
+        if (current.in_use()) {
+          return RuleViolationError("SCORECARD_IN_USE", current.name(),
+                                    absl::StrCat(current.name(),
+                                                 " is used by a cycle and can no "
+                                                 "longer change; create a new one"));
+        }
+        if (patch.display_name.has_value()) {
+          db::Statement& update = connection.Prepare("UPDATE scorecards SET display_name = ? WHERE id = ?");
+          update.setString(1, *patch.display_name);
+          update.setInt64(2, id);
+          update.executeUpdate();
+        }
+        if (patch.indicators.has_value()) WriteIndicators(connection, id, *patch.indicators);
+        return ReadScorecard(connection, id, false);
+      });
 }
 
-absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::CreateCycle(
-    const ev1::Cycle& cycle, const std::vector<ParticipantRecord>& participants,
-    const MutationContext& context) {
-  return db::RunIdempotent<ev1::Cycle>(*pool_, context, [&](Connection& connection)
-                                                                    -> absl::StatusOr<ev1::Cycle> {
+absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::CreateCycle(const ev1::Cycle& cycle,
+                                                             const std::vector<ParticipantRecord>& participants,
+                                                             const MutationContext& context) {
+  return db::RunIdempotent<ev1::Cycle>(*pool_, context, [&](Connection& connection) -> absl::StatusOr<ev1::Cycle> {
     const int64_t scorecard_id = IdOf(cycle.scorecard());
     absl::StatusOr<ev1::Scorecard> scorecard = ReadScorecard(connection, scorecard_id, true);
     if (absl::IsNotFound(scorecard.status())) {
@@ -476,23 +460,20 @@ absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::CreateCycle(
 }
 
 absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::GetCycle(int64_t id) {
-  return db::WithConnection<ev1::Cycle>(
-      *pool_, [&](Connection& connection) { return ReadCycle(connection, id); });
+  return db::WithConnection<ev1::Cycle>(*pool_, [&](Connection& connection) { return ReadCycle(connection, id); });
 }
 
 absl::StatusOr<ev1::Scorecard> MySqlEvaluationStore::ScorecardOfCycle(int64_t cycle_id) {
-  return db::WithConnection<ev1::Scorecard>(*pool_, [&](Connection& connection) {
-    return CachedScorecardOfCycle(connection, cycle_id);
-  });
+  return db::WithConnection<ev1::Scorecard>(
+      *pool_, [&](Connection& connection) { return CachedScorecardOfCycle(connection, cycle_id); });
 }
 
 absl::StatusOr<Page<ev1::Cycle>> MySqlEvaluationStore::ListCycles(const CycleQuery& query) {
-  return db::WithConnection<Page<ev1::Cycle>>(*pool_, [&](Connection& connection)
-                                                          -> absl::StatusOr<Page<ev1::Cycle>> {
-    db::Statement& select = connection.Prepare(absl::StrCat(
-        "SELECT ", kCycleColumns,
-        " FROM cycles c WHERE c.id > ? AND (? = 0 OR c.scope_id = ?) AND (? = 0 OR c.state = ?) "
-        "ORDER BY c.id LIMIT ?"));
+  return db::WithConnection<Page<ev1::Cycle>>(*pool_, [&](Connection& connection) -> absl::StatusOr<Page<ev1::Cycle>> {
+    db::Statement& select = connection.Prepare(
+        absl::StrCat("SELECT ", kCycleColumns,
+                     " FROM cycles c WHERE c.id > ? AND (? = 0 OR c.scope_id = ?) AND (? = 0 OR c.state = ?) "
+                     "ORDER BY c.id LIMIT ?"));
     select.setInt64(1, query.page.after_id);
     select.setInt64(2, query.scope_id);
     select.setInt64(3, query.scope_id);
@@ -513,30 +494,28 @@ absl::StatusOr<Page<ev1::Cycle>> MySqlEvaluationStore::ListCycles(const CycleQue
 absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::ChangeCycleState(int64_t id, ev1::Cycle::State from,
                                                                   ev1::Cycle::State to,
                                                                   const MutationContext& context) {
-  return db::RunIdempotent<ev1::Cycle>(*pool_, context, [&](Connection& connection)
-                                                                    -> absl::StatusOr<ev1::Cycle> {
+  return db::RunIdempotent<ev1::Cycle>(*pool_, context, [&](Connection& connection) -> absl::StatusOr<ev1::Cycle> {
     LADDER_ASSIGN_OR_RETURN(ev1::Cycle::State state, LockCycle(connection, id, true));
     context.audit_before_json = absl::StrCat(R"({"state":")", ev1::Cycle::State_Name(state), R"("})");
     if (state != from) {
-      return WrongState(id, state, absl::StrCat("move to ", ev1::Cycle::State_Name(to),
-                                                " (it must be ", ev1::Cycle::State_Name(from), ")"));
+      return WrongState(
+          id, state,
+          absl::StrCat("move to ", ev1::Cycle::State_Name(to), " (it must be ", ev1::Cycle::State_Name(from), ")"));
     }
     if (to == ev1::Cycle::STATE_FINALIZED) {
-      db::Statement& flags = connection.Prepare(
-          "SELECT COUNT(*) FROM evaluations WHERE cycle_id = ? AND state = 3");
+      db::Statement& flags = connection.Prepare("SELECT COUNT(*) FROM evaluations WHERE cycle_id = ? AND state = 3");
       flags.setInt64(1, id);
       ResultSetPtr row(flags.executeQuery());
       row->next();
       if (const int open = row->getInt(1); open > 0) {
-        return RuleViolationError(
-            "OPEN_RECHECK_FLAGS", FormatName("cycles", id),
-            absl::StrCat(FormatName("cycles", id), " has ", open,
-                         " quality-inspection flag(s) to resolve before it can be finalised"),
-            {{"open_flags", absl::StrCat(open)}});
+        return RuleViolationError("OPEN_RECHECK_FLAGS", FormatName("cycles", id),
+                                  absl::StrCat(FormatName("cycles", id), " has ", open,
+                                               " quality-inspection flag(s) to resolve before it can be finalised"),
+                                  {{"open_flags", absl::StrCat(open)}});
       }
     }
-    db::Statement& update = connection.Prepare(
-        "UPDATE cycles SET state = ?, finalize_time = IF(? = 3, ?, finalize_time) WHERE id = ?");
+    db::Statement& update =
+        connection.Prepare("UPDATE cycles SET state = ?, finalize_time = IF(? = 3, ?, finalize_time) WHERE id = ?");
     update.setInt(1, to);
     update.setInt(2, to);
     update.setString(3, ToSqlTimestamp(absl::Now()));
@@ -555,29 +534,28 @@ absl::StatusOr<ev1::Cycle> MySqlEvaluationStore::ChangeCycleState(int64_t id, ev
   });
 }
 
-absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::RecordScores(int64_t cycle_id,
-                                                                   const ScoreRow& row,
+absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::RecordScores(int64_t cycle_id, const ScoreRow& row,
                                                                    const MutationContext& context) {
-  return db::RunIdempotent<ev1::Evaluation>(*pool_, context, [&](Connection& connection)
-                                                                         -> absl::StatusOr<ev1::Evaluation> {
-    LADDER_RETURN_IF_ERROR(RequireWritable(connection, cycle_id));
-    LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, cycle_id));
-    LADDER_ASSIGN_OR_RETURN(ev1::Evaluation current,
-                            ReadEvaluation(connection, scorecard, cycle_id, row.employee_id, true));
-    db::NoteAuditBefore(context, current);
-    if (current.state() == ev1::Evaluation::STATE_RECHECK_REQUESTED) {
-      return RuleViolationError("RECHECK_OPEN", current.name(),
-                                absl::StrCat(current.name(), " is flagged for re-check; answer "
-                                                             "the flag with ResolveRecheck"));
-    }
-    UpdateScores(connection, cycle_id, row, context.actor, ToSqlTimestamp(absl::Now()));
-    return ReadEvaluation(connection, scorecard, cycle_id, row.employee_id, false);
-  });
+  return db::RunIdempotent<ev1::Evaluation>(
+      *pool_, context, [&](Connection& connection) -> absl::StatusOr<ev1::Evaluation> {
+        LADDER_RETURN_IF_ERROR(RequireWritable(connection, cycle_id));
+        LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, cycle_id));
+        LADDER_ASSIGN_OR_RETURN(ev1::Evaluation current,
+                                ReadEvaluation(connection, scorecard, cycle_id, row.employee_id, true));
+        db::NoteAuditBefore(context, current);
+        if (current.state() == ev1::Evaluation::STATE_RECHECK_REQUESTED) {
+          return RuleViolationError("RECHECK_OPEN", current.name(),
+                                    absl::StrCat(current.name(),
+                                                 " is flagged for re-check; answer "
+                                                 "the flag with ResolveRecheck"));
+        }
+        UpdateScores(connection, cycle_id, row, context.actor, ToSqlTimestamp(absl::Now()));
+        return ReadEvaluation(connection, scorecard, cycle_id, row.employee_id, false);
+      });
 }
 
 absl::StatusOr<EvaluationStore::Participants> MySqlEvaluationStore::ParticipantsOf(int64_t cycle_id) {
-  return db::WithConnection<Participants>(*pool_, [&](Connection& connection)
-                                                      -> absl::StatusOr<Participants> {
+  return db::WithConnection<Participants>(*pool_, [&](Connection& connection) -> absl::StatusOr<Participants> {
     // By pages of the primary key: Connector/C++ holds a query's whole result in memory,
     // and a cycle may have a million participants.
     constexpr int kPage = 50000;
@@ -601,9 +579,7 @@ absl::StatusOr<EvaluationStore::Participants> MySqlEvaluationStore::Participants
   });
 }
 
-absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
-                                                          const ScoreRows& rows,
-                                                          size_t batch_size,
+absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id, const ScoreRows& rows, size_t batch_size,
                                                           const MutationContext& context,
                                                           const std::function<bool()>& cancelled) {
   if (batch_size == 0) batch_size = rows.size();
@@ -617,9 +593,8 @@ absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
     if (!key.request_id.empty()) {
       // A long id leaves no room for the suffix: its stable hash stands in for it.
       const std::string suffix = absl::StrCat("#", batch_index);
-      const std::string base = key.request_id.size() + suffix.size() > kMaxRequestIdLength
-                                   ? StableHashHex(key.request_id)
-                                   : key.request_id;
+      const std::string base =
+          key.request_id.size() + suffix.size() > kMaxRequestIdLength ? StableHashHex(key.request_id) : key.request_id;
       key.request_id = base + suffix;
       key.method = absl::StrCat(key.method, "#batch");
     }
@@ -635,8 +610,8 @@ absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
           LADDER_RETURN_IF_ERROR(RequireWritable(connection, cycle_id));
           // The rows were checked against the flags when the import began; a flag raised
           // since must not be overwritten. None can be raised while the cycle lock is held.
-          db::Statement& flags = connection.Prepare(
-              "SELECT employee_id FROM evaluations WHERE cycle_id = ? AND state = 3");
+          db::Statement& flags =
+              connection.Prepare("SELECT employee_id FROM evaluations WHERE cycle_id = ? AND state = 3");
           flags.setInt64(1, cycle_id);
           absl::flat_hash_set<int64_t> flagged;
           {
@@ -647,12 +622,12 @@ absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
             if (!flagged.contains(rows.employee_id(i))) continue;
             const std::string name = EvaluationName(cycle_id, rows.employee_id(i));
             return RuleViolationError("RECHECK_OPEN", name,
-                                      absl::StrCat(name, " was flagged for re-check during the "
-                                                         "import; answer the flag with "
-                                                         "ResolveRecheck, then import again"));
+                                      absl::StrCat(name,
+                                                   " was flagged for re-check during the "
+                                                   "import; answer the flag with "
+                                                   "ResolveRecheck, then import again"));
           }
-          UpsertScores(connection, cycle_id, rows, begin, end, context.actor,
-                       ToSqlTimestamp(absl::Now()));
+          UpsertScores(connection, cycle_id, rows, begin, end, context.actor, ToSqlTimestamp(absl::Now()));
           ev1::ImportScoresResponse batch;
           batch.set_written_count(static_cast<int64_t>(end - begin));
           return batch;
@@ -662,8 +637,7 @@ absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
       absl::Status status = done.status();
       if (written > 0) {
         status = ErrorWithReason(status.code(), ErrorReason(status).value_or("IMPORT_STOPPED"),
-                                 absl::StrCat(status.message(), " (", written,
-                                              " rows of earlier batches are written)"),
+                                 absl::StrCat(status.message(), " (", written, " rows of earlier batches are written)"),
                                  {{"written_rows", absl::StrCat(written)}});
       }
       return status;
@@ -673,121 +647,119 @@ absl::StatusOr<int64_t> MySqlEvaluationStore::WriteScores(int64_t cycle_id,
   return written;
 }
 
-absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::GetEvaluation(int64_t cycle_id,
-                                                                    int64_t employee_id) {
-  return db::WithConnection<ev1::Evaluation>(*pool_, [&](Connection& connection)
-                                                         -> absl::StatusOr<ev1::Evaluation> {
+absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::GetEvaluation(int64_t cycle_id, int64_t employee_id) {
+  return db::WithConnection<ev1::Evaluation>(*pool_, [&](Connection& connection) -> absl::StatusOr<ev1::Evaluation> {
     LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, cycle_id));
     return ReadEvaluation(connection, scorecard, cycle_id, employee_id, false);
   });
 }
 
-absl::StatusOr<Page<ev1::Evaluation>> MySqlEvaluationStore::ListEvaluations(
-    const EvaluationQuery& query) {
-  return db::WithConnection<Page<ev1::Evaluation>>(*pool_, [&](Connection& connection)
-                                                               -> absl::StatusOr<Page<ev1::Evaluation>> {
-    LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, query.cycle_id));
-    db::Statement& select = connection.Prepare(absl::StrCat(
-        "SELECT ", kEvaluationColumns,
-        " FROM evaluations WHERE cycle_id = ? AND employee_id > ? AND (? = 0 OR county_id = ?) "
-        "AND (? = 0 OR level = ?) AND (? = 0 OR state = ?) AND (? = 0 OR team_id = ?) "
-        "ORDER BY employee_id LIMIT ?"));
-    select.setInt64(1, query.cycle_id);
-    select.setInt64(2, query.page.after_id);
-    select.setInt64(3, query.county_id);
-    select.setInt64(4, query.county_id);
-    select.setInt(5, query.level);
-    select.setInt(6, query.level);
-    select.setInt(7, query.state);
-    select.setInt(8, query.state);
-    select.setInt64(9, query.team_id);
-    select.setInt64(10, query.team_id);
-    select.setInt(11, query.page.page_size + 1);
-    ResultSetPtr row(select.executeQuery());
-    std::vector<ev1::Evaluation> evaluations;
-    while (row->next()) {
-      LADDER_ASSIGN_OR_RETURN(ev1::Evaluation evaluation, EvaluationFromRow(*row, scorecard));
-      evaluations.push_back(std::move(evaluation));
-    }
-    return TrimPage<ev1::Evaluation>(std::move(evaluations), query.page.page_size,
-                                     [](const ev1::Evaluation& e) { return IdOf(e.name()); });
-  });
+absl::StatusOr<Page<ev1::Evaluation>> MySqlEvaluationStore::ListEvaluations(const EvaluationQuery& query) {
+  return db::WithConnection<Page<ev1::Evaluation>>(
+      *pool_, [&](Connection& connection) -> absl::StatusOr<Page<ev1::Evaluation>> {
+        LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, query.cycle_id));
+        db::Statement& select = connection.Prepare(
+            absl::StrCat("SELECT ", kEvaluationColumns,
+                         " FROM evaluations WHERE cycle_id = ? AND employee_id > ? AND (? = 0 OR county_id = ?) "
+                         "AND (? = 0 OR level = ?) AND (? = 0 OR state = ?) AND (? = 0 OR team_id = ?) "
+                         "ORDER BY employee_id LIMIT ?"));
+        select.setInt64(1, query.cycle_id);
+        select.setInt64(2, query.page.after_id);
+        select.setInt64(3, query.county_id);
+        select.setInt64(4, query.county_id);
+        select.setInt(5, query.level);
+        select.setInt(6, query.level);
+        select.setInt(7, query.state);
+        select.setInt(8, query.state);
+        select.setInt64(9, query.team_id);
+        select.setInt64(10, query.team_id);
+        select.setInt(11, query.page.page_size + 1);
+        ResultSetPtr row(select.executeQuery());
+        std::vector<ev1::Evaluation> evaluations;
+        while (row->next()) {
+          LADDER_ASSIGN_OR_RETURN(ev1::Evaluation evaluation, EvaluationFromRow(*row, scorecard));
+          evaluations.push_back(std::move(evaluation));
+        }
+        return TrimPage<ev1::Evaluation>(std::move(evaluations), query.page.page_size,
+                                         [](const ev1::Evaluation& e) { return IdOf(e.name()); });
+      });
 }
 
-absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::FlagForRecheck(int64_t cycle_id,
-                                                                     int64_t employee_id,
+absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::FlagForRecheck(int64_t cycle_id, int64_t employee_id,
                                                                      const std::string& reason,
                                                                      const MutationContext& context) {
-  return db::RunIdempotent<ev1::Evaluation>(*pool_, context, [&](Connection& connection)
-                                                                         -> absl::StatusOr<ev1::Evaluation> {
-    // Exclusive: a flag waits for score writes in flight, which then see no new flag
-    // appear before they commit (see WriteScores).
-    LADDER_RETURN_IF_ERROR(RequireWritable(connection, cycle_id, true));
-    LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, cycle_id));
-    LADDER_ASSIGN_OR_RETURN(ev1::Evaluation current,
-                            ReadEvaluation(connection, scorecard, cycle_id, employee_id, true));
-    db::NoteAuditBefore(context, current);
-    if (current.state() == ev1::Evaluation::STATE_PENDING) {
-      return RuleViolationError("NOT_SCORED", current.name(),
-                                absl::StrCat(current.name(), " has no scores to re-check yet"));
-    }
-    if (current.state() == ev1::Evaluation::STATE_RECHECK_REQUESTED) {
-      return RuleViolationError("RECHECK_OPEN", current.name(),
-                                absl::StrCat(current.name(), " is already flagged for re-check"));
-    }
-    db::Statement& update = connection.Prepare(
-        "UPDATE evaluations SET state = 3, recheck_reason = ?, flagged_by = ?, flag_time = ?, "
-        "resolved_by = '', resolution = '', resolve_time = NULL, version = version + 1, "
-        "update_time = ? WHERE cycle_id = ? AND employee_id = ?");
-    const std::string now = ToSqlTimestamp(absl::Now());
-    update.setString(1, reason);
-    update.setString(2, context.actor);
-    update.setString(3, now);
-    update.setString(4, now);
-    update.setInt64(5, cycle_id);
-    update.setInt64(6, employee_id);
-    update.executeUpdate();
-    return ReadEvaluation(connection, scorecard, cycle_id, employee_id, false);
-  });
+  return db::RunIdempotent<ev1::Evaluation>(
+      *pool_, context, [&](Connection& connection) -> absl::StatusOr<ev1::Evaluation> {
+        // Exclusive: a flag waits for score writes in flight, which then see no new flag
+        // appear before they commit (see WriteScores).
+        LADDER_RETURN_IF_ERROR(RequireWritable(connection, cycle_id, true));
+        LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, cycle_id));
+        LADDER_ASSIGN_OR_RETURN(ev1::Evaluation current,
+                                ReadEvaluation(connection, scorecard, cycle_id, employee_id, true));
+        db::NoteAuditBefore(context, current);
+        if (current.state() == ev1::Evaluation::STATE_PENDING) {
+          return RuleViolationError("NOT_SCORED", current.name(),
+                                    absl::StrCat(current.name(), " has no scores to re-check yet"));
+        }
+        if (current.state() == ev1::Evaluation::STATE_RECHECK_REQUESTED) {
+          return RuleViolationError("RECHECK_OPEN", current.name(),
+                                    absl::StrCat(current.name(), " is already flagged for re-check"));
+        }
+        db::Statement& update = connection.Prepare(
+            "UPDATE evaluations SET state = 3, recheck_reason = ?, flagged_by = ?, flag_time = ?, "
+            "resolved_by = '', resolution = '', resolve_time = NULL, version = version + 1, "
+            "update_time = ? WHERE cycle_id = ? AND employee_id = ?");
+        const std::string now = ToSqlTimestamp(absl::Now());
+        update.setString(1, reason);
+        update.setString(2, context.actor);
+        update.setString(3, now);
+        update.setString(4, now);
+        update.setInt64(5, cycle_id);
+        update.setInt64(6, employee_id);
+        update.executeUpdate();
+        return ReadEvaluation(connection, scorecard, cycle_id, employee_id, false);
+      });
 }
 
-absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::ResolveRecheck(
-    int64_t cycle_id, int64_t employee_id, const std::optional<ScoreRow>& corrected,
-    const std::string& resolution, const MutationContext& context) {
-  return db::RunIdempotent<ev1::Evaluation>(*pool_, context, [&](Connection& connection)
-                                                                         -> absl::StatusOr<ev1::Evaluation> {
-    LADDER_RETURN_IF_ERROR(RequireWritable(connection, cycle_id));
-    LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, cycle_id));
-    LADDER_ASSIGN_OR_RETURN(ev1::Evaluation current,
-                            ReadEvaluation(connection, scorecard, cycle_id, employee_id, true));
-    db::NoteAuditBefore(context, current);
-    if (current.state() != ev1::Evaluation::STATE_RECHECK_REQUESTED) {
-      return RuleViolationError("NO_OPEN_RECHECK", current.name(),
-                                absl::StrCat(current.name(), " has no open re-check flag"));
-    }
-    const std::string now = ToSqlTimestamp(absl::Now());
-    if (corrected.has_value()) UpdateScores(connection, cycle_id, *corrected, context.actor, now);
-    db::Statement& update = connection.Prepare(
-        "UPDATE evaluations SET state = 2, resolved_by = ?, resolution = ?, resolve_time = ?, "
-        "version = version + 1, update_time = ? WHERE cycle_id = ? AND employee_id = ?");
-    update.setString(1, context.actor);
-    update.setString(2, resolution);
-    update.setString(3, now);
-    update.setString(4, now);
-    update.setInt64(5, cycle_id);
-    update.setInt64(6, employee_id);
-    update.executeUpdate();
-    LADDER_ASSIGN_OR_RETURN(ev1::Evaluation resolved, ReadEvaluation(connection, scorecard, cycle_id, employee_id, false));
-    if (corrected.has_value() && db::ChangeFeedPublishing()) {
-      ev1::Change change;
-      change.set_kind(ev1::Change::KIND_SCORES_CORRECTED);
-      change.set_cycle(FormatName("cycles", cycle_id));
-      change.set_county(resolved.county());
-      *change.mutable_evaluation_after() = resolved;
-      PublishChange(context, change);
-    }
-    return resolved;
-  });
+absl::StatusOr<ev1::Evaluation> MySqlEvaluationStore::ResolveRecheck(int64_t cycle_id, int64_t employee_id,
+                                                                     const std::optional<ScoreRow>& corrected,
+                                                                     const std::string& resolution,
+                                                                     const MutationContext& context) {
+  return db::RunIdempotent<ev1::Evaluation>(
+      *pool_, context, [&](Connection& connection) -> absl::StatusOr<ev1::Evaluation> {
+        LADDER_RETURN_IF_ERROR(RequireWritable(connection, cycle_id));
+        LADDER_ASSIGN_OR_RETURN(ev1::Scorecard scorecard, CachedScorecardOfCycle(connection, cycle_id));
+        LADDER_ASSIGN_OR_RETURN(ev1::Evaluation current,
+                                ReadEvaluation(connection, scorecard, cycle_id, employee_id, true));
+        db::NoteAuditBefore(context, current);
+        if (current.state() != ev1::Evaluation::STATE_RECHECK_REQUESTED) {
+          return RuleViolationError("NO_OPEN_RECHECK", current.name(),
+                                    absl::StrCat(current.name(), " has no open re-check flag"));
+        }
+        const std::string now = ToSqlTimestamp(absl::Now());
+        if (corrected.has_value()) UpdateScores(connection, cycle_id, *corrected, context.actor, now);
+        db::Statement& update = connection.Prepare(
+            "UPDATE evaluations SET state = 2, resolved_by = ?, resolution = ?, resolve_time = ?, "
+            "version = version + 1, update_time = ? WHERE cycle_id = ? AND employee_id = ?");
+        update.setString(1, context.actor);
+        update.setString(2, resolution);
+        update.setString(3, now);
+        update.setString(4, now);
+        update.setInt64(5, cycle_id);
+        update.setInt64(6, employee_id);
+        update.executeUpdate();
+        LADDER_ASSIGN_OR_RETURN(ev1::Evaluation resolved,
+                                ReadEvaluation(connection, scorecard, cycle_id, employee_id, false));
+        if (corrected.has_value() && db::ChangeFeedPublishing()) {
+          ev1::Change change;
+          change.set_kind(ev1::Change::KIND_SCORES_CORRECTED);
+          change.set_cycle(FormatName("cycles", cycle_id));
+          change.set_county(resolved.county());
+          *change.mutable_evaluation_after() = resolved;
+          PublishChange(context, change);
+        }
+        return resolved;
+      });
 }
 
 absl::Status MySqlEvaluationStore::CheckCycleExists(int64_t id) {
@@ -801,10 +773,8 @@ absl::Status MySqlEvaluationStore::CheckCycleExists(int64_t id) {
 }
 
 absl::StatusOr<RankingPage> MySqlEvaluationStore::ListRankings(int64_t cycle_id, int64_t county_id,
-                                                               common::v1::Level level,
-                                                               const api::PageRequest& page) {
-  return db::WithConnection<RankingPage>(*pool_, [&](Connection& connection)
-                                                     -> absl::StatusOr<RankingPage> {
+                                                               common::v1::Level level, const api::PageRequest& page) {
+  return db::WithConnection<RankingPage>(*pool_, [&](Connection& connection) -> absl::StatusOr<RankingPage> {
     // A page is cut from the ranking order (composite descending, then employee) by one
     // range scan of the ranking index from the page's key. What a rank needs of the rows
     // before the page — how many there were, the rank and tie count of the last one, the
@@ -908,36 +878,36 @@ absl::StatusOr<RankingPage> MySqlEvaluationStore::ListRankings(int64_t cycle_id,
   });
 }
 
-absl::StatusOr<Page<ev1::ScoreHistoryEntry>> MySqlEvaluationStore::ListScoreHistory(
-    int64_t employee_id, const api::PageRequest& page) {
-  return db::WithConnection<Page<ev1::ScoreHistoryEntry>>(*pool_, [&](Connection& connection)
-                                                                      -> absl::StatusOr<Page<ev1::ScoreHistoryEntry>> {
-    db::Statement& select = connection.Prepare(
-        "SELECT c.id, c.display_name, c.end_date, e.composite_milli, e.county_id, e.level "
-        "FROM evaluations e JOIN cycles c ON c.id = e.cycle_id "
-        "WHERE e.employee_id = ? AND c.state = 3 AND e.composite_milli IS NOT NULL "
-        "ORDER BY c.end_date DESC, c.id DESC LIMIT ? OFFSET ?");
-    select.setInt64(1, employee_id);
-    select.setInt(2, page.page_size + 1);
-    select.setInt64(3, page.after_id);
-    ResultSetPtr row(select.executeQuery());
-    Page<ev1::ScoreHistoryEntry> result;
-    while (row->next()) {
-      ev1::ScoreHistoryEntry entry;
-      entry.set_cycle(FormatName("cycles", row->getInt64(1)));
-      entry.set_cycle_display_name(row->getString(2));
-      entry.set_period_end(row->getString(3));
-      entry.set_composite(row->getInt64(4) / 1000.0);
-      entry.set_county(FormatName("orgUnits", row->getInt64(5)));
-      entry.set_level(static_cast<common::v1::Level>(row->getInt(6)));
-      result.items.push_back(std::move(entry));
-    }
-    if (static_cast<int>(result.items.size()) > page.page_size) {
-      result.items.resize(page.page_size);
-      result.next_after_id = page.after_id + page.page_size;
-    }
-    return result;
-  });
+absl::StatusOr<Page<ev1::ScoreHistoryEntry>> MySqlEvaluationStore::ListScoreHistory(int64_t employee_id,
+                                                                                    const api::PageRequest& page) {
+  return db::WithConnection<Page<ev1::ScoreHistoryEntry>>(
+      *pool_, [&](Connection& connection) -> absl::StatusOr<Page<ev1::ScoreHistoryEntry>> {
+        db::Statement& select = connection.Prepare(
+            "SELECT c.id, c.display_name, c.end_date, e.composite_milli, e.county_id, e.level "
+            "FROM evaluations e JOIN cycles c ON c.id = e.cycle_id "
+            "WHERE e.employee_id = ? AND c.state = 3 AND e.composite_milli IS NOT NULL "
+            "ORDER BY c.end_date DESC, c.id DESC LIMIT ? OFFSET ?");
+        select.setInt64(1, employee_id);
+        select.setInt(2, page.page_size + 1);
+        select.setInt64(3, page.after_id);
+        ResultSetPtr row(select.executeQuery());
+        Page<ev1::ScoreHistoryEntry> result;
+        while (row->next()) {
+          ev1::ScoreHistoryEntry entry;
+          entry.set_cycle(FormatName("cycles", row->getInt64(1)));
+          entry.set_cycle_display_name(row->getString(2));
+          entry.set_period_end(row->getString(3));
+          entry.set_composite(row->getInt64(4) / 1000.0);
+          entry.set_county(FormatName("orgUnits", row->getInt64(5)));
+          entry.set_level(static_cast<common::v1::Level>(row->getInt(6)));
+          result.items.push_back(std::move(entry));
+        }
+        if (static_cast<int>(result.items.size()) > page.page_size) {
+          result.items.resize(page.page_size);
+          result.next_after_id = page.after_id + page.page_size;
+        }
+        return result;
+      });
 }
 
 absl::StatusOr<std::vector<ev1::ScoreHistory>> MySqlEvaluationStore::BatchScoreHistories(
@@ -959,8 +929,11 @@ absl::StatusOr<std::vector<ev1::ScoreHistory>> MySqlEvaluationStore::BatchScoreH
         "SELECT e.employee_id, c.id AS cycle_id, c.display_name, c.end_date, e.composite_milli, e.county_id, "
         "e.level, ROW_NUMBER() OVER (PARTITION BY e.employee_id ORDER BY c.end_date DESC, c.id DESC) AS n "
         "FROM evaluations e JOIN cycles c ON c.id = e.cycle_id "
-        "WHERE e.employee_id IN (", ids, ") AND c.state = 3 AND e.composite_milli IS NOT NULL) ranked "
-        "WHERE n <= ", max_entries, " ORDER BY employee_id, n")));
+        "WHERE e.employee_id IN (",
+        ids,
+        ") AND c.state = 3 AND e.composite_milli IS NOT NULL) ranked "
+        "WHERE n <= ",
+        max_entries, " ORDER BY employee_id, n")));
     while (row->next()) {
       ev1::ScoreHistoryEntry* entry = histories[position.at(row->getInt64(1))].add_entries();
       entry->set_cycle(FormatName("cycles", row->getInt64(2)));
@@ -974,73 +947,72 @@ absl::StatusOr<std::vector<ev1::ScoreHistory>> MySqlEvaluationStore::BatchScoreH
   });
 }
 
-absl::StatusOr<ev1::TrialAssessment> MySqlEvaluationStore::CreateTrialAssessment(
-    const ev1::TrialAssessment& assessment, const MutationContext& context) {
-  return db::RunIdempotent<ev1::TrialAssessment>(*pool_, context, [&](Connection& connection)
-                                                                              -> absl::StatusOr<ev1::TrialAssessment> {
-    db::Statement& insert = connection.Prepare(
-        "INSERT INTO trial_assessments (employee_id, outcome, score_tenths, assessor, "
-        "assessed_on, note, create_time) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    insert.setInt64(1, IdOf(assessment.employee()));
-    insert.setInt(2, assessment.outcome());
-    insert.setInt(3, static_cast<int>(std::lround(assessment.score() * 10)));
-    insert.setString(4, assessment.assessor());
-    insert.setString(5, ToSqlDate(*ToCivilDay(assessment.assessed_on(), "")));
-    insert.setString(6, assessment.note());
-    insert.setString(7, ToSqlTimestamp(absl::Now()));
-    insert.executeUpdate();
-    return ReadAssessment<ev1::TrialAssessment>(
-        connection, absl::StrCat("SELECT ", kTrialColumns, " FROM trial_assessments WHERE id = ?"),
-        connection.LastInsertId(), TrialFromRow, "trialAssessments");
-  });
+absl::StatusOr<ev1::TrialAssessment> MySqlEvaluationStore::CreateTrialAssessment(const ev1::TrialAssessment& assessment,
+                                                                                 const MutationContext& context) {
+  return db::RunIdempotent<ev1::TrialAssessment>(
+      *pool_, context, [&](Connection& connection) -> absl::StatusOr<ev1::TrialAssessment> {
+        db::Statement& insert = connection.Prepare(
+            "INSERT INTO trial_assessments (employee_id, outcome, score_tenths, assessor, "
+            "assessed_on, note, create_time) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        insert.setInt64(1, IdOf(assessment.employee()));
+        insert.setInt(2, assessment.outcome());
+        insert.setInt(3, static_cast<int>(std::lround(assessment.score() * 10)));
+        insert.setString(4, assessment.assessor());
+        insert.setString(5, ToSqlDate(*ToCivilDay(assessment.assessed_on(), "")));
+        insert.setString(6, assessment.note());
+        insert.setString(7, ToSqlTimestamp(absl::Now()));
+        insert.executeUpdate();
+        return ReadAssessment<ev1::TrialAssessment>(
+            connection, absl::StrCat("SELECT ", kTrialColumns, " FROM trial_assessments WHERE id = ?"),
+            connection.LastInsertId(), TrialFromRow, "trialAssessments");
+      });
 }
 
 absl::StatusOr<ev1::TrialAssessment> MySqlEvaluationStore::GetTrialAssessment(int64_t id) {
   return db::WithConnection<ev1::TrialAssessment>(*pool_, [&](Connection& connection) {
     return ReadAssessment<ev1::TrialAssessment>(
-        connection, absl::StrCat("SELECT ", kTrialColumns, " FROM trial_assessments WHERE id = ?"),
-        id, TrialFromRow, "trialAssessments");
+        connection, absl::StrCat("SELECT ", kTrialColumns, " FROM trial_assessments WHERE id = ?"), id, TrialFromRow,
+        "trialAssessments");
   });
 }
 
-absl::StatusOr<Page<ev1::TrialAssessment>> MySqlEvaluationStore::ListTrialAssessments(
-    int64_t employee_id, const api::PageRequest& page) {
+absl::StatusOr<Page<ev1::TrialAssessment>> MySqlEvaluationStore::ListTrialAssessments(int64_t employee_id,
+                                                                                      const api::PageRequest& page) {
   return db::WithConnection<Page<ev1::TrialAssessment>>(*pool_, [&](Connection& connection) {
-    return ListAssessments<ev1::TrialAssessment>(connection, kTrialColumns, "trial_assessments", employee_id, page, TrialFromRow);
+    return ListAssessments<ev1::TrialAssessment>(connection, kTrialColumns, "trial_assessments", employee_id, page,
+                                                 TrialFromRow);
   });
 }
 
 absl::StatusOr<ev1::CandidateAssessment> MySqlEvaluationStore::CreateCandidateAssessment(
     const ev1::CandidateAssessment& assessment, const MutationContext& context) {
-  return db::RunIdempotent<ev1::CandidateAssessment>(*pool_, context, [&](Connection& connection)
-                                                                                  -> absl::StatusOr<ev1::CandidateAssessment> {
-    db::Statement& insert = connection.Prepare(
-        "INSERT INTO candidate_assessments (employee_id, written_tenths, interview_tenths, "
-        "total_milli, passed, policy_version, assessor, assessed_on, note, create_time) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insert.setInt64(1, IdOf(assessment.employee()));
-    insert.setInt(2, static_cast<int>(std::lround(assessment.written_test_score() * 10)));
-    insert.setInt(3, static_cast<int>(std::lround(assessment.interview_score() * 10)));
-    insert.setInt64(4, std::llround(assessment.total() * 1000));
-    insert.setInt(5, assessment.passed() ? 1 : 0);
-    insert.setString(6, assessment.policy_version());
-    insert.setString(7, assessment.assessor());
-    insert.setString(8, ToSqlDate(*ToCivilDay(assessment.assessed_on(), "")));
-    insert.setString(9, assessment.note());
-    insert.setString(10, ToSqlTimestamp(absl::Now()));
-    insert.executeUpdate();
-    return ReadAssessment<ev1::CandidateAssessment>(
-        connection,
-        absl::StrCat("SELECT ", kCandidateColumns, " FROM candidate_assessments WHERE id = ?"),
-        connection.LastInsertId(), CandidateFromRow, "candidateAssessments");
-  });
+  return db::RunIdempotent<ev1::CandidateAssessment>(
+      *pool_, context, [&](Connection& connection) -> absl::StatusOr<ev1::CandidateAssessment> {
+        db::Statement& insert = connection.Prepare(
+            "INSERT INTO candidate_assessments (employee_id, written_tenths, interview_tenths, "
+            "total_milli, passed, policy_version, assessor, assessed_on, note, create_time) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.setInt64(1, IdOf(assessment.employee()));
+        insert.setInt(2, static_cast<int>(std::lround(assessment.written_test_score() * 10)));
+        insert.setInt(3, static_cast<int>(std::lround(assessment.interview_score() * 10)));
+        insert.setInt64(4, std::llround(assessment.total() * 1000));
+        insert.setInt(5, assessment.passed() ? 1 : 0);
+        insert.setString(6, assessment.policy_version());
+        insert.setString(7, assessment.assessor());
+        insert.setString(8, ToSqlDate(*ToCivilDay(assessment.assessed_on(), "")));
+        insert.setString(9, assessment.note());
+        insert.setString(10, ToSqlTimestamp(absl::Now()));
+        insert.executeUpdate();
+        return ReadAssessment<ev1::CandidateAssessment>(
+            connection, absl::StrCat("SELECT ", kCandidateColumns, " FROM candidate_assessments WHERE id = ?"),
+            connection.LastInsertId(), CandidateFromRow, "candidateAssessments");
+      });
 }
 
 absl::StatusOr<ev1::CandidateAssessment> MySqlEvaluationStore::GetCandidateAssessment(int64_t id) {
   return db::WithConnection<ev1::CandidateAssessment>(*pool_, [&](Connection& connection) {
     return ReadAssessment<ev1::CandidateAssessment>(
-        connection,
-        absl::StrCat("SELECT ", kCandidateColumns, " FROM candidate_assessments WHERE id = ?"), id,
+        connection, absl::StrCat("SELECT ", kCandidateColumns, " FROM candidate_assessments WHERE id = ?"), id,
         CandidateFromRow, "candidateAssessments");
   });
 }
@@ -1048,22 +1020,29 @@ absl::StatusOr<ev1::CandidateAssessment> MySqlEvaluationStore::GetCandidateAsses
 absl::StatusOr<Page<ev1::CandidateAssessment>> MySqlEvaluationStore::ListCandidateAssessments(
     int64_t employee_id, const api::PageRequest& page) {
   return db::WithConnection<Page<ev1::CandidateAssessment>>(*pool_, [&](Connection& connection) {
-    return ListAssessments<ev1::CandidateAssessment>(connection, kCandidateColumns, "candidate_assessments", employee_id, page, CandidateFromRow);
+    return ListAssessments<ev1::CandidateAssessment>(connection, kCandidateColumns, "candidate_assessments",
+                                                     employee_id, page, CandidateFromRow);
   });
 }
 
 absl::StatusOr<CycleCounts> MySqlEvaluationStore::CountCycles() {
   return db::WithConnection<CycleCounts>(*pool_, [&](Connection& connection) -> absl::StatusOr<CycleCounts> {
     CycleCounts counts;
-    db::Statement& by_state =
-        connection.Prepare("SELECT state, COUNT(*) FROM cycles GROUP BY state");
+    db::Statement& by_state = connection.Prepare("SELECT state, COUNT(*) FROM cycles GROUP BY state");
     ResultSetPtr states(by_state.executeQuery());
     while (states->next()) {
       switch (states->getInt(1)) {
-        case ev1::Cycle::STATE_OPEN: counts.open = states->getInt64(2); break;
-        case ev1::Cycle::STATE_IN_REVIEW: counts.in_review = states->getInt64(2); break;
-        case ev1::Cycle::STATE_FINALIZED: counts.finalized = states->getInt64(2); break;
-        default: break;
+        case ev1::Cycle::STATE_OPEN:
+          counts.open = states->getInt64(2);
+          break;
+        case ev1::Cycle::STATE_IN_REVIEW:
+          counts.in_review = states->getInt64(2);
+          break;
+        case ev1::Cycle::STATE_FINALIZED:
+          counts.finalized = states->getInt64(2);
+          break;
+        default:
+          break;
       }
     }
     // evaluations_state (cycle_id, state) per cycle still open or in review.

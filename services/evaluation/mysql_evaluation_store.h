@@ -20,51 +20,46 @@ class MySqlEvaluationStore final : public EvaluationStore {
   absl::StatusOr<ev1::Scorecard> UpdateScorecard(int64_t id, const ScorecardPatch& patch,
                                                  const MutationContext& context) override;
 
-  absl::StatusOr<ev1::Cycle> CreateCycle(const ev1::Cycle& cycle,
-                                         const std::vector<ParticipantRecord>& participants,
+  absl::StatusOr<ev1::Cycle> CreateCycle(const ev1::Cycle& cycle, const std::vector<ParticipantRecord>& participants,
                                          const MutationContext& context) override;
   absl::StatusOr<ev1::Cycle> GetCycle(int64_t id) override;
   absl::StatusOr<ev1::Scorecard> ScorecardOfCycle(int64_t cycle_id) override;
   absl::StatusOr<Page<ev1::Cycle>> ListCycles(const CycleQuery& query) override;
-  absl::StatusOr<ev1::Cycle> ChangeCycleState(int64_t id, ev1::Cycle::State from,
-                                              ev1::Cycle::State to,
+  absl::StatusOr<ev1::Cycle> ChangeCycleState(int64_t id, ev1::Cycle::State from, ev1::Cycle::State to,
                                               const MutationContext& context) override;
 
   absl::StatusOr<ev1::Evaluation> RecordScores(int64_t cycle_id, const ScoreRow& row,
                                                const MutationContext& context) override;
   absl::StatusOr<Participants> ParticipantsOf(int64_t cycle_id) override;
-  absl::StatusOr<int64_t> WriteScores(int64_t cycle_id, const ScoreRows& rows,
-                                      size_t batch_size, const MutationContext& context,
-                                      const std::function<bool()>& cancelled) override;
+  absl::StatusOr<int64_t> WriteScores(int64_t cycle_id, const ScoreRows& rows, size_t batch_size,
+                                      const MutationContext& context, const std::function<bool()>& cancelled) override;
   absl::StatusOr<ev1::Evaluation> GetEvaluation(int64_t cycle_id, int64_t employee_id) override;
   absl::StatusOr<Page<ev1::Evaluation>> ListEvaluations(const EvaluationQuery& query) override;
-  absl::StatusOr<ev1::Evaluation> FlagForRecheck(int64_t cycle_id, int64_t employee_id,
-                                                 const std::string& reason,
+  absl::StatusOr<ev1::Evaluation> FlagForRecheck(int64_t cycle_id, int64_t employee_id, const std::string& reason,
                                                  const MutationContext& context) override;
   absl::StatusOr<ev1::Evaluation> ResolveRecheck(int64_t cycle_id, int64_t employee_id,
                                                  const std::optional<ScoreRow>& corrected,
                                                  const std::string& resolution,
                                                  const MutationContext& context) override;
 
-  absl::StatusOr<RankingPage> ListRankings(int64_t cycle_id, int64_t county_id,
-                                           common::v1::Level level,
+  absl::StatusOr<RankingPage> ListRankings(int64_t cycle_id, int64_t county_id, common::v1::Level level,
                                            const api::PageRequest& page) override;
   absl::Status CheckCycleExists(int64_t id) override;
   absl::StatusOr<std::vector<ev1::ScoreHistory>> BatchScoreHistories(const std::vector<int64_t>& employee_ids,
                                                                      int max_entries) override;
-  absl::StatusOr<Page<ev1::ScoreHistoryEntry>> ListScoreHistory(
-      int64_t employee_id, const api::PageRequest& page) override;
+  absl::StatusOr<Page<ev1::ScoreHistoryEntry>> ListScoreHistory(int64_t employee_id,
+                                                                const api::PageRequest& page) override;
 
-  absl::StatusOr<ev1::TrialAssessment> CreateTrialAssessment(
-      const ev1::TrialAssessment& assessment, const MutationContext& context) override;
+  absl::StatusOr<ev1::TrialAssessment> CreateTrialAssessment(const ev1::TrialAssessment& assessment,
+                                                             const MutationContext& context) override;
   absl::StatusOr<ev1::TrialAssessment> GetTrialAssessment(int64_t id) override;
-  absl::StatusOr<Page<ev1::TrialAssessment>> ListTrialAssessments(
-      int64_t employee_id, const api::PageRequest& page) override;
-  absl::StatusOr<ev1::CandidateAssessment> CreateCandidateAssessment(
-      const ev1::CandidateAssessment& assessment, const MutationContext& context) override;
+  absl::StatusOr<Page<ev1::TrialAssessment>> ListTrialAssessments(int64_t employee_id,
+                                                                  const api::PageRequest& page) override;
+  absl::StatusOr<ev1::CandidateAssessment> CreateCandidateAssessment(const ev1::CandidateAssessment& assessment,
+                                                                     const MutationContext& context) override;
   absl::StatusOr<ev1::CandidateAssessment> GetCandidateAssessment(int64_t id) override;
-  absl::StatusOr<Page<ev1::CandidateAssessment>> ListCandidateAssessments(
-      int64_t employee_id, const api::PageRequest& page) override;
+  absl::StatusOr<Page<ev1::CandidateAssessment>> ListCandidateAssessments(int64_t employee_id,
+                                                                          const api::PageRequest& page) override;
 
   absl::Status Ping() override { return pool_->Ping(); }
 

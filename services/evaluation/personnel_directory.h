@@ -29,8 +29,8 @@ class PersonnelDirectory {
   // The levelled customer managers in post of `scope` ("orgUnits/{id}": a county, or a city
   // branch meaning all its counties). INVALID_ARGUMENT naming `field` if the scope does
   // not exist; UNAVAILABLE if personnel cannot be reached.
-  virtual absl::StatusOr<std::vector<ParticipantRecord>> ListParticipants(
-      const std::string& scope, absl::string_view field) = 0;
+  virtual absl::StatusOr<std::vector<ParticipantRecord>> ListParticipants(const std::string& scope,
+                                                                          absl::string_view field) = 0;
 
   // One employee; NOT_FOUND passes through.
   virtual absl::StatusOr<personnel::v1::Employee> GetEmployee(const std::string& name) = 0;
@@ -41,7 +41,7 @@ class PersonnelDirectory {
 
 // The directory over a gRPC channel to the personnel service. Reads page through Lists in
 // pages of 1,000, each call with `deadline`.
-std::unique_ptr<PersonnelDirectory> MakeGrpcPersonnelDirectory(
-    std::shared_ptr<grpc::Channel> channel, absl::Duration deadline = absl::Seconds(10));
+std::unique_ptr<PersonnelDirectory> MakeGrpcPersonnelDirectory(std::shared_ptr<grpc::Channel> channel,
+                                                               absl::Duration deadline = absl::Seconds(10));
 
 }  // namespace ladder::evaluation

@@ -3,7 +3,6 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/api/field_mask.h"
@@ -19,8 +18,7 @@ namespace {
 
 using api::ValidateText;
 
-absl::Status DateNotInFuture(const google::type::Date& date, absl::string_view field,
-                             absl::CivilDay today) {
+absl::Status DateNotInFuture(const google::type::Date& date, absl::string_view field, absl::CivilDay today) {
   if (date.year() == 0 && date.month() == 0 && date.day() == 0) {
     return InvalidFieldError(field, "is required");
   }
@@ -31,24 +29,20 @@ absl::Status DateNotInFuture(const google::type::Date& date, absl::string_view f
 
 }  // namespace
 
-absl::StatusOr<std::pair<int64_t, int64_t>> ParseEvaluationName(absl::string_view name,
-                                                                absl::string_view field) {
+absl::StatusOr<std::pair<int64_t, int64_t>> ParseEvaluationName(absl::string_view name, absl::string_view field) {
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 4 || parts[2] != "evaluations") {
     return InvalidFieldError(field, "must be a resource name like 'cycles/1/evaluations/42'");
   }
-  LADDER_ASSIGN_OR_RETURN(int64_t cycle,
-                          api::ParseName(absl::StrCat(parts[0], "/", parts[1]), "cycles", field));
-  LADDER_ASSIGN_OR_RETURN(int64_t employee,
-                          api::ParseName(absl::StrCat("employees/", parts[3]), "employees", field));
+  LADDER_ASSIGN_OR_RETURN(int64_t cycle, api::ParseName(absl::StrCat(parts[0], "/", parts[1]), "cycles", field));
+  LADDER_ASSIGN_OR_RETURN(int64_t employee, api::ParseName(absl::StrCat("employees/", parts[3]), "employees", field));
   return std::make_pair(cycle, employee);
 }
 
 absl::Status ValidateCreateScorecard(const ev1::CreateScorecardRequest& request) {
   LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   if (!request.has_scorecard()) return InvalidFieldError("scorecard", "is required");
-  LADDER_RETURN_IF_ERROR(
-      ValidateText(request.scorecard().display_name(), "scorecard.display_name", 1, 100));
+  LADDER_RETURN_IF_ERROR(ValidateText(request.scorecard().display_name(), "scorecard.display_name", 1, 100));
   return ValidateIndicators(request.scorecard(), "scorecard.indicators");
 }
 
@@ -58,13 +52,11 @@ absl::Status ValidateUpdateScorecard(const ev1::UpdateScorecardRequest& request)
   LADDER_RETURN_IF_ERROR(api::ParseName(request.scorecard().name(), "scorecards", "scorecard.name").status());
   for (const std::string& path : request.update_mask().paths()) {
     if (path != "display_name" && path != "indicators") {
-      return InvalidFieldError("update_mask",
-                               absl::StrCat("path '", api::QuotableText(path), "' is not writable"));
+      return InvalidFieldError("update_mask", absl::StrCat("path '", api::QuotableText(path), "' is not writable"));
     }
   }
   if (api::MaskIncludes(request.update_mask(), "display_name")) {
-    LADDER_RETURN_IF_ERROR(
-        ValidateText(request.scorecard().display_name(), "scorecard.display_name", 1, 100));
+    LADDER_RETURN_IF_ERROR(ValidateText(request.scorecard().display_name(), "scorecard.display_name", 1, 100));
   }
   if (api::MaskIncludes(request.update_mask(), "indicators")) {
     LADDER_RETURN_IF_ERROR(ValidateIndicators(request.scorecard(), "scorecard.indicators"));
@@ -99,13 +91,11 @@ absl::Status ValidateResolveRecheck(const ev1::ResolveRecheckRequest& request) {
   return ValidateText(request.resolution(), "resolution", 1, 500);
 }
 
-absl::Status ValidateTrialAssessment(const ev1::RecordTrialAssessmentRequest& request,
-                                     absl::CivilDay today) {
+absl::Status ValidateTrialAssessment(const ev1::RecordTrialAssessmentRequest& request, absl::CivilDay today) {
   LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   if (!request.has_trial_assessment()) return InvalidFieldError("trial_assessment", "is required");
   const ev1::TrialAssessment& assessment = request.trial_assessment();
-  LADDER_RETURN_IF_ERROR(
-      api::ParseName(assessment.employee(), "employees", "trial_assessment.employee").status());
+  LADDER_RETURN_IF_ERROR(api::ParseName(assessment.employee(), "employees", "trial_assessment.employee").status());
   if (assessment.outcome() == ev1::TrialAssessment::OUTCOME_UNSPECIFIED ||
       !ev1::TrialAssessment::Outcome_IsValid(assessment.outcome())) {
     return InvalidFieldError("trial_assessment.outcome", "must be OUTCOME_PASSED or OUTCOME_FAILED");
@@ -116,22 +106,18 @@ absl::Status ValidateTrialAssessment(const ev1::RecordTrialAssessmentRequest& re
   return ValidateText(assessment.note(), "trial_assessment.note", 0, 500);
 }
 
-absl::Status ValidateCandidateAssessment(const ev1::RecordCandidateAssessmentRequest& request,
-                                         absl::CivilDay today) {
+absl::Status ValidateCandidateAssessment(const ev1::RecordCandidateAssessmentRequest& request, absl::CivilDay today) {
   LADDER_RETURN_IF_ERROR(api::ValidateRequestId(request.request_id(), "request_id"));
   if (!request.has_candidate_assessment()) {
     return InvalidFieldError("candidate_assessment", "is required");
   }
   const ev1::CandidateAssessment& assessment = request.candidate_assessment();
+  LADDER_RETURN_IF_ERROR(api::ParseName(assessment.employee(), "employees", "candidate_assessment.employee").status());
   LADDER_RETURN_IF_ERROR(
-      api::ParseName(assessment.employee(), "employees", "candidate_assessment.employee").status());
-  LADDER_RETURN_IF_ERROR(ScoreToTenths(assessment.written_test_score(),
-                                       "candidate_assessment.written_test_score").status());
-  LADDER_RETURN_IF_ERROR(
-      ScoreToTenths(assessment.interview_score(), "candidate_assessment.interview_score").status());
+      ScoreToTenths(assessment.written_test_score(), "candidate_assessment.written_test_score").status());
+  LADDER_RETURN_IF_ERROR(ScoreToTenths(assessment.interview_score(), "candidate_assessment.interview_score").status());
   LADDER_RETURN_IF_ERROR(ValidateText(assessment.assessor(), "candidate_assessment.assessor", 1, 100));
-  LADDER_RETURN_IF_ERROR(
-      DateNotInFuture(assessment.assessed_on(), "candidate_assessment.assessed_on", today));
+  LADDER_RETURN_IF_ERROR(DateNotInFuture(assessment.assessed_on(), "candidate_assessment.assessed_on", today));
   return ValidateText(assessment.note(), "candidate_assessment.note", 0, 500);
 }
 

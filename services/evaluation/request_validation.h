@@ -24,13 +24,10 @@ absl::Status ValidateBatchGetScoreHistories(const ev1::BatchGetScoreHistoriesReq
 std::vector<int64_t> EmployeeIdsOf(const ev1::BatchGetScoreHistoriesRequest& request);
 absl::Status ValidateFlagForRecheck(const ev1::FlagForRecheckRequest& request);
 absl::Status ValidateResolveRecheck(const ev1::ResolveRecheckRequest& request);
-absl::Status ValidateTrialAssessment(const ev1::RecordTrialAssessmentRequest& request,
-                                     absl::CivilDay today);
-absl::Status ValidateCandidateAssessment(const ev1::RecordCandidateAssessmentRequest& request,
-                                         absl::CivilDay today);
+absl::Status ValidateTrialAssessment(const ev1::RecordTrialAssessmentRequest& request, absl::CivilDay today);
+absl::Status ValidateCandidateAssessment(const ev1::RecordCandidateAssessmentRequest& request, absl::CivilDay today);
 
 // (cycle id, employee id) of "cycles/{cycle}/evaluations/{employee}".
-absl::StatusOr<std::pair<int64_t, int64_t>> ParseEvaluationName(absl::string_view name,
-                                                                absl::string_view field);
+absl::StatusOr<std::pair<int64_t, int64_t>> ParseEvaluationName(absl::string_view name, absl::string_view field);
 
 }  // namespace ladder::evaluation

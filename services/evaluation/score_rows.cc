@@ -7,8 +7,8 @@ namespace ladder::evaluation {
 absl::Status ScoreRows::Add(const ScoreRow& row) {
   // Exactly `indicators_` per row, so that a row's scores are found by its position.
   if (row.tenths.size() != indicators_) {
-    return absl::InternalError(absl::StrCat("a row of ", row.tenths.size(), " scores where the scorecard has ",
-                                            indicators_));
+    return absl::InternalError(
+        absl::StrCat("a row of ", row.tenths.size(), " scores where the scorecard has ", indicators_));
   }
   if (size_ % kRowsPerChunk == 0) {
     Chunk& chunk = chunks_.emplace_back();

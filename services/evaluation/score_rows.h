@@ -34,9 +34,7 @@ class ScoreRows {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   int64_t employee_id(size_t i) const { return chunks_[i / kRowsPerChunk].employee_ids[i % kRowsPerChunk]; }
-  int64_t composite_milli(size_t i) const {
-    return chunks_[i / kRowsPerChunk].composite_milli[i % kRowsPerChunk];
-  }
+  int64_t composite_milli(size_t i) const { return chunks_[i / kRowsPerChunk].composite_milli[i % kRowsPerChunk]; }
   absl::Span<const int> tenths(size_t i) const;
   // Row `i` unpacked.
   ScoreRow Row(size_t i) const;

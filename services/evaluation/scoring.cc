@@ -69,9 +69,9 @@ absl::Status ValidateIndicators(const Scorecard& scorecard, absl::string_view fi
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<int>> ScoresFor(
-    const Scorecard& scorecard, const google::protobuf::RepeatedPtrField<Evaluation::Score>& scores,
-    absl::string_view field) {
+absl::StatusOr<std::vector<int>> ScoresFor(const Scorecard& scorecard,
+                                           const google::protobuf::RepeatedPtrField<Evaluation::Score>& scores,
+                                           absl::string_view field) {
   std::vector<int> tenths(scorecard.indicators_size(), -1);
   for (int i = 0; i < scores.size(); ++i) {
     const std::string at = absl::StrCat(field, "[", i, "]");
@@ -84,8 +84,7 @@ absl::StatusOr<std::vector<int>> ScoresFor(
       return InvalidFieldError(at + ".indicator", absl::StrCat("'", unknown, "' is not on the scorecard"));
     }
     if (tenths[index] >= 0) {
-      return InvalidFieldError(at + ".indicator",
-                               absl::StrCat("'", scores[i].indicator(), "' is scored twice"));
+      return InvalidFieldError(at + ".indicator", absl::StrCat("'", scores[i].indicator(), "' is scored twice"));
     }
     LADDER_ASSIGN_OR_RETURN(tenths[index], ScoreToTenths(scores[i].score(), at + ".score"));
   }
@@ -108,8 +107,7 @@ int64_t CompositeMilli(const Scorecard& scorecard, const std::vector<int>& tenth
 
 std::string EncodeScores(absl::Span<const int> tenths) { return absl::StrJoin(tenths, ","); }
 
-absl::StatusOr<std::vector<Evaluation::Score>> DecodeScores(const Scorecard& scorecard,
-                                                            absl::string_view encoded) {
+absl::StatusOr<std::vector<Evaluation::Score>> DecodeScores(const Scorecard& scorecard, absl::string_view encoded) {
   std::vector<Evaluation::Score> scores;
   if (encoded.empty()) return scores;
   std::vector<absl::string_view> parts = absl::StrSplit(encoded, ',');

@@ -29,17 +29,16 @@ absl::Status ValidateIndicators(const Scorecard& scorecard, absl::string_view fi
 
 // The scores of one evaluation in the scorecard's indicator order, as tenths. Every
 // indicator exactly once, nothing else. Errors name `field`[i].
-absl::StatusOr<std::vector<int>> ScoresFor(
-    const Scorecard& scorecard, const google::protobuf::RepeatedPtrField<Evaluation::Score>& scores,
-    absl::string_view field);
+absl::StatusOr<std::vector<int>> ScoresFor(const Scorecard& scorecard,
+                                           const google::protobuf::RepeatedPtrField<Evaluation::Score>& scores,
+                                           absl::string_view field);
 
 // Σ weight% × score, in thousandths of a point (100.0 with any weights → 100000).
 int64_t CompositeMilli(const Scorecard& scorecard, const std::vector<int>& tenths);
 
 // Stored form "875,900,…" (tenths in indicator order) and back into proto scores.
 std::string EncodeScores(absl::Span<const int> tenths);
-absl::StatusOr<std::vector<Evaluation::Score>> DecodeScores(const Scorecard& scorecard,
-                                                            absl::string_view encoded);
+absl::StatusOr<std::vector<Evaluation::Score>> DecodeScores(const Scorecard& scorecard, absl::string_view encoded);
 
 // Rank and percentile of a composite among `count` ranked composites of which `higher`
 // are strictly greater and `equal` (≥ 1, including itself) are equal: rank = higher + 1,

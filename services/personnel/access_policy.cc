@@ -76,17 +76,21 @@ absl::Status NarrowToCountyOrTeam(const Principal& principal, Request& request) 
 
 // Reference data: every signed-in role and the other services.
 Grants Everyone() {
-  return {auth::kHrAdmin,        auth::kAuditor,      auth::kAnyCountyHr,
-          auth::kAnySupervisor,  auth::kAnyServiceStaff, auth::kAnyEmployee,
-          auth::Service("evaluation"), auth::Service("careerpath")};
+  return {auth::kHrAdmin,         auth::kAuditor,     auth::kAnyCountyHr,          auth::kAnySupervisor,
+          auth::kAnyServiceStaff, auth::kAnyEmployee, auth::Service("evaluation"), auth::Service("careerpath")};
 }
 
 // A person's record: HR of their county, their supervisor and service staff, themselves,
 // auditors, and the services that evaluate and promote them.
 Grants PersonReaders() {
-  return {auth::kHrAdmin,           auth::kAuditor,        auth::kCountyHrOwnCounties,
-          auth::kSupervisorOwnTeam, auth::kServiceStaffOwnTeam, auth::kEmployeeSelf,
-          auth::Service("evaluation"), auth::Service("careerpath")};
+  return {auth::kHrAdmin,
+          auth::kAuditor,
+          auth::kCountyHrOwnCounties,
+          auth::kSupervisorOwnTeam,
+          auth::kServiceStaffOwnTeam,
+          auth::kEmployeeSelf,
+          auth::Service("evaluation"),
+          auth::Service("careerpath")};
 }
 
 }  // namespace
@@ -94,8 +98,8 @@ Grants PersonReaders() {
 PersonnelAccessPolicy::PersonnelAccessPolicy(PersonnelServiceImpl* impl, PersonnelStore* store,
                                              std::shared_ptr<auth::Authenticator> authenticator,
                                              db::ConnectionPool* audit_pool)
-    : GuardedService(server::CallGuard("ladder.personnel.v1.PersonnelService", authenticator,
-                                       audit_pool, kErrorDomain)) {
+    : GuardedService(
+          server::CallGuard("ladder.personnel.v1.PersonnelService", authenticator, audit_pool, kErrorDomain)) {
   // A county HR's token may name counties only; personnel knows each unit's kind.
   authenticator->SetCountyCheck([store](int64_t id) -> absl::StatusOr<bool> {
     absl::StatusOr<v1::OrgUnit> unit = store->GetOrgUnit(id);
@@ -132,8 +136,8 @@ PersonnelAccessPolicy::PersonnelAccessPolicy(PersonnelServiceImpl* impl, Personn
          }},
         impl, &P::CreateEmployee);
   Unary("GetEmployee",
-        {PersonReaders(), [scopes](const v1::GetEmployeeRequest& r) { return scopes->OfEmployee(r.name()); }},
-        impl, &P::GetEmployee);
+        {PersonReaders(), [scopes](const v1::GetEmployeeRequest& r) { return scopes->OfEmployee(r.name()); }}, impl,
+        &P::GetEmployee);
   Unary("BatchGetEmployees",
         {PersonReaders(),
          [scopes](const v1::BatchGetEmployeesRequest& r) -> absl::StatusOr<Scope> {
@@ -185,8 +189,8 @@ PersonnelAccessPolicy::PersonnelAccessPolicy(PersonnelServiceImpl* impl, Personn
   Unary("ChangeRole", {decisions}, impl, &P::ChangeRole);
   Unary("EndEmployment", {decisions}, impl, &P::EndEmployment);
   Unary("ListLevelChanges",
-        {{auth::kHrAdmin, auth::kAuditor, auth::kCountyHrOwnCounties, auth::kSupervisorOwnTeam,
-          auth::kEmployeeSelf, auth::Service("careerpath")},
+        {{auth::kHrAdmin, auth::kAuditor, auth::kCountyHrOwnCounties, auth::kSupervisorOwnTeam, auth::kEmployeeSelf,
+          auth::Service("careerpath")},
          [scopes](const v1::ListLevelChangesRequest& r) -> absl::StatusOr<Scope> {
            Scope scope;
            if (r.parent() != "employees/-") {
@@ -219,11 +223,11 @@ PersonnelAccessPolicy::PersonnelAccessPolicy(PersonnelServiceImpl* impl, Personn
   Unary<v1::ListChangesRequest, v1::ListChangesResponse>(
       "ListChanges", server::ChangeFeedAccess<v1::ListChangesRequest>(feed_readers),
       server::ListChangesHandler<v1::ListChangesRequest, v1::ListChangesResponse, v1::Change>(audit_pool,
-                                                                                               kErrorDomain));
+                                                                                              kErrorDomain));
   ServerStreaming<v1::WatchChangesRequest, v1::WatchChangesResponse>(
       "WatchChanges", server::ChangeFeedAccess<v1::WatchChangesRequest>(feed_readers),
-      server::WatchChangesHandler<v1::WatchChangesRequest, v1::WatchChangesResponse, v1::Change>(
-          audit_pool, kErrorDomain, watch));
+      server::WatchChangesHandler<v1::WatchChangesRequest, v1::WatchChangesResponse, v1::Change>(audit_pool,
+                                                                                                 kErrorDomain, watch));
 
   AuditTrailMethods<v1::ListAuditEventsRequest, v1::ListAuditEventsResponse, v1::VerifyAuditTrailRequest,
                     v1::VerifyAuditTrailResponse>(audit_pool);

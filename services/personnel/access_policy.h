@@ -18,8 +18,7 @@ class PersonnelAccessPolicy final : public server::GuardedService {
  public:
   // None is owned; all must outlive the policy.
   PersonnelAccessPolicy(PersonnelServiceImpl* impl, PersonnelStore* store,
-                        std::shared_ptr<auth::Authenticator> authenticator,
-                        db::ConnectionPool* audit_pool);
+                        std::shared_ptr<auth::Authenticator> authenticator, db::ConnectionPool* audit_pool);
 };
 
 }  // namespace ladder::personnel

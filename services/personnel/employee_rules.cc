@@ -27,8 +27,9 @@ int PostGradeFor(const Employee& employee, const policy::Policy& policy) {
 absl::Status RequireNotSeparated(const Employee& employee) {
   if (employee.status() == EmploymentStatus::EMPLOYMENT_STATUS_SEPARATED) {
     return RuleViolationError(reason::kEmployeeSeparated, employee.name(),
-                              absl::StrCat(employee.name(), " is separated; its record is "
-                                                            "kept read-only"));
+                              absl::StrCat(employee.name(),
+                                           " is separated; its record is "
+                                           "kept read-only"));
   }
   return absl::OkStatus();
 }
@@ -39,15 +40,13 @@ absl::Status RequireDateInOrder(const Employee& current, absl::CivilDay effectiv
   const absl::CivilDay hired = *ToCivilDay(current.hire_date(), "hire_date");
   if (effective < hired) {
     return InvalidFieldError("effective_date",
-                             absl::StrCat("is before ", current.name(), " was hired on ",
-                                          ToSqlDate(hired)));
+                             absl::StrCat("is before ", current.name(), " was hired on ", ToSqlDate(hired)));
   }
   if (current.has_level_since()) {
     const absl::CivilDay since = *ToCivilDay(current.level_since(), "level_since");
     if (effective < since) {
       return InvalidFieldError("effective_date",
-                               absl::StrCat("is before the current level took effect on ",
-                                            ToSqlDate(since)));
+                               absl::StrCat("is before the current level took effect on ", ToSqlDate(since)));
     }
   }
   return absl::OkStatus();
@@ -70,8 +69,7 @@ LevelChange BaseChange(const Employee& current, LevelChange::Kind kind, absl::Ci
 }  // namespace
 
 bool CountsInQuota(const Employee& employee) {
-  return employee.role() == kCustomerManager &&
-         employee.status() == EmploymentStatus::EMPLOYMENT_STATUS_ACTIVE &&
+  return employee.role() == kCustomerManager && employee.status() == EmploymentStatus::EMPLOYMENT_STATUS_ACTIVE &&
          employee.level() != Level::LEVEL_UNSPECIFIED;
 }
 
@@ -98,8 +96,7 @@ Employee NewEmployee(const Employee& requested, const policy::Policy& policy) {
     // Internal recruitment and transfer: the trial period (试岗期) comes first.
     employee.set_status(EmploymentStatus::EMPLOYMENT_STATUS_ON_TRIAL);
     const absl::CivilDay hired = *ToCivilDay(requested.hire_date(), "hire_date");
-    *employee.mutable_trial_ends_on() =
-        ToDate(AddMonths(hired, policy.entry().trial_months()) - 1);
+    *employee.mutable_trial_ends_on() = ToDate(AddMonths(hired, policy.entry().trial_months()) - 1);
   }
   employee.set_post_grade(PostGradeFor(employee, policy));
   return employee;
@@ -110,36 +107,33 @@ absl::StatusOr<Transition> DecideLevelChange(const Employee& current, const Leve
   if (absl::Status s = RequireNotSeparated(current); !s.ok()) return s;
   if (absl::Status s = RequireDateInOrder(current, command.effective_date); !s.ok()) return s;
   if (current.role() != kCustomerManager) {
-    return RuleViolationError(reason::kNotACustomerManager, current.name(),
-                              absl::StrCat(current.name(), " is ", Role_Name(current.role()),
-                                           "; only customer managers hold a level"));
+    return RuleViolationError(
+        reason::kNotACustomerManager, current.name(),
+        absl::StrCat(current.name(), " is ", Role_Name(current.role()), "; only customer managers hold a level"));
   }
   if (current.level() != command.expected_level) {
     return ErrorWithReason(
         absl::StatusCode::kAborted, reason::kLevelChanged,
-        absl::StrCat(current.name(), " holds ", common::v1::Level_Name(current.level()),
-                     ", not the expected ", common::v1::Level_Name(command.expected_level),
-                     "; re-read the employee and decide again"),
+        absl::StrCat(current.name(), " holds ", common::v1::Level_Name(current.level()), ", not the expected ",
+                     common::v1::Level_Name(command.expected_level), "; re-read the employee and decide again"),
         {{"employee", current.name()}, {"level", common::v1::Level_Name(current.level())}});
   }
   if (command.level == current.level()) {
-    return InvalidFieldError("level", absl::StrCat("is already the level held, ",
-                                                   common::v1::Level_Name(current.level())));
+    return InvalidFieldError("level",
+                             absl::StrCat("is already the level held, ", common::v1::Level_Name(current.level())));
   }
   if (current.status() == EmploymentStatus::EMPLOYMENT_STATUS_ON_TRIAL) {
     const absl::CivilDay trial_end = *ToCivilDay(current.trial_ends_on(), "trial_ends_on");
     if (command.effective_date <= trial_end) {
-      return RuleViolationError(
-          reason::kTrialNotOver, current.name(),
-          absl::StrCat("the trial of ", current.name(), " runs until ", ToSqlDate(trial_end),
-                       "; the level takes effect after it"));
+      return RuleViolationError(reason::kTrialNotOver, current.name(),
+                                absl::StrCat("the trial of ", current.name(), " runs until ", ToSqlDate(trial_end),
+                                             "; the level takes effect after it"));
     }
   }
 
   LevelChange::Kind kind = LevelChange::KIND_INITIAL_LEVEL;
   if (current.level() != Level::LEVEL_UNSPECIFIED) {
-    kind = command.level > current.level() ? LevelChange::KIND_PROMOTION
-                                           : LevelChange::KIND_DEMOTION;
+    kind = command.level > current.level() ? LevelChange::KIND_PROMOTION : LevelChange::KIND_DEMOTION;
   }
   Transition transition;
   transition.kind = v1::Change::KIND_LEVEL_CHANGED;
@@ -162,8 +156,7 @@ absl::StatusOr<Transition> DecideTransfer(const Employee& current, const Transfe
   if (absl::Status s = RequireNotSeparated(current); !s.ok()) return s;
   if (absl::Status s = RequireDateInOrder(current, command.effective_date); !s.ok()) return s;
   if (command.county == current.county()) {
-    return InvalidFieldError("county", absl::StrCat(current.name(), " already works in ",
-                                                    current.county()));
+    return InvalidFieldError("county", absl::StrCat(current.name(), " already works in ", current.county()));
   }
   Transition transition;
   transition.kind = v1::Change::KIND_EMPLOYEE_TRANSFERRED;
@@ -171,8 +164,7 @@ absl::StatusOr<Transition> DecideTransfer(const Employee& current, const Transfe
   transition.next.set_county(command.county);
   transition.next.set_team(command.team);
   if (current.role() == kCustomerManager) {
-    transition.change =
-        BaseChange(current, LevelChange::KIND_TRANSFER, command.effective_date, policy);
+    transition.change = BaseChange(current, LevelChange::KIND_TRANSFER, command.effective_date, policy);
     transition.change->set_to_county(command.county);
     transition.change->set_reason(command.reason);
   }
@@ -184,8 +176,7 @@ absl::StatusOr<Transition> DecideRoleChange(const Employee& current, const RoleC
   if (absl::Status s = RequireNotSeparated(current); !s.ok()) return s;
   if (absl::Status s = RequireDateInOrder(current, command.effective_date); !s.ok()) return s;
   if (command.role == current.role()) {
-    return InvalidFieldError("role", absl::StrCat("is already the role held, ",
-                                                  Role_Name(current.role())));
+    return InvalidFieldError("role", absl::StrCat("is already the role held, ", Role_Name(current.role())));
   }
   Transition transition;
   transition.kind = v1::Change::KIND_ROLE_CHANGED;
@@ -202,13 +193,11 @@ absl::StatusOr<Transition> DecideRoleChange(const Employee& current, const RoleC
     // 转岗: an employee moving into the post starts with the trial period.
     next.set_entry_channel(EntryChannel::ENTRY_CHANNEL_TRANSFER);
     next.set_status(EmploymentStatus::EMPLOYMENT_STATUS_ON_TRIAL);
-    *next.mutable_trial_ends_on() =
-        ToDate(AddMonths(command.effective_date, policy.entry().trial_months()) - 1);
+    *next.mutable_trial_ends_on() = ToDate(AddMonths(command.effective_date, policy.entry().trial_months()) - 1);
   }
   next.set_post_grade(PostGradeFor(next, policy));
   if (current.role() == kCustomerManager || command.role == kCustomerManager) {
-    transition.change =
-        BaseChange(current, LevelChange::KIND_ROLE_CHANGE, command.effective_date, policy);
+    transition.change = BaseChange(current, LevelChange::KIND_ROLE_CHANGE, command.effective_date, policy);
     transition.change->set_to_level(Level::LEVEL_UNSPECIFIED);
     transition.change->set_reason(command.reason);
     transition.change->set_decision(command.decision);
@@ -216,8 +205,7 @@ absl::StatusOr<Transition> DecideRoleChange(const Employee& current, const RoleC
   return transition;
 }
 
-absl::StatusOr<Transition> DecideSeparation(const Employee& current,
-                                            const SeparationCommand& command,
+absl::StatusOr<Transition> DecideSeparation(const Employee& current, const SeparationCommand& command,
                                             const policy::Policy& policy) {
   if (absl::Status s = RequireNotSeparated(current); !s.ok()) return s;
   if (absl::Status s = RequireDateInOrder(current, command.effective_date); !s.ok()) return s;
@@ -229,12 +217,11 @@ absl::StatusOr<Transition> DecideSeparation(const Employee& current,
   *transition.next.mutable_separation_date() = ToDate(command.effective_date);
   transition.next.clear_trial_ends_on();
   if (current.role() == kCustomerManager) {
-    transition.change =
-        BaseChange(current, LevelChange::KIND_SEPARATION, command.effective_date, policy);
+    transition.change = BaseChange(current, LevelChange::KIND_SEPARATION, command.effective_date, policy);
     transition.change->set_to_level(Level::LEVEL_UNSPECIFIED);
-    transition.change->set_reason(
-        command.note.empty() ? SeparationReason_Name(command.reason)
-                             : absl::StrCat(SeparationReason_Name(command.reason), ": ", command.note));
+    transition.change->set_reason(command.note.empty()
+                                      ? SeparationReason_Name(command.reason)
+                                      : absl::StrCat(SeparationReason_Name(command.reason), ": ", command.note));
     transition.change->set_decision(command.decision);
   }
   return transition;
@@ -250,9 +237,8 @@ absl::StatusOr<Transition> DecideUpdate(const Employee& current, const EmployeeP
   if (patch.team) transition.next.set_team(*patch.team);
   if (patch.post_grade) {
     if (!HasFreePostGrade(current.role())) {
-      return InvalidFieldError("employee.post_grade",
-                               absl::StrCat("follows from the level or the policy for ",
-                                            Role_Name(current.role()), "; it is output only"));
+      return InvalidFieldError("employee.post_grade", absl::StrCat("follows from the level or the policy for ",
+                                                                   Role_Name(current.role()), "; it is output only"));
     }
     transition.next.set_post_grade(*patch.post_grade);
   }

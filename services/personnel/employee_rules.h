@@ -77,8 +77,7 @@ struct SeparationCommand {
   std::string decision;
   absl::CivilDay effective_date;
 };
-absl::StatusOr<Transition> DecideSeparation(const Employee& current,
-                                            const SeparationCommand& command,
+absl::StatusOr<Transition> DecideSeparation(const Employee& current, const SeparationCommand& command,
                                             const policy::Policy& policy);
 
 // The writable fields of an UpdateEmployee, already validated; unset means unchanged.

@@ -5,10 +5,10 @@
 
 #include "common/server/service_main.h"
 #include "common/time/dates.h"
-#include "services/personnel/personnel_metrics.h"
 #include "services/personnel/access_policy.h"
 #include "services/personnel/migrations.h"
 #include "services/personnel/mysql_personnel_store.h"
+#include "services/personnel/personnel_metrics.h"
 #include "services/personnel/personnel_service.h"
 
 namespace {

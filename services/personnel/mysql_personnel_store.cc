@@ -42,8 +42,8 @@ struct LockedCounty {
 };
 
 absl::StatusOr<OrgUnit> ReadOrgUnit(Connection& connection, int64_t id) {
-  db::Statement& select = connection.Prepare(
-      absl::StrCat("SELECT ", rows::kOrgUnitColumns, " FROM org_units WHERE id = ?"));
+  db::Statement& select =
+      connection.Prepare(absl::StrCat("SELECT ", rows::kOrgUnitColumns, " FROM org_units WHERE id = ?"));
   select.setInt64(1, id);
   ResultSetPtr row(select.executeQuery());
   if (!row->next()) return NotFoundError(FormatName("orgUnits", id));
@@ -51,8 +51,7 @@ absl::StatusOr<OrgUnit> ReadOrgUnit(Connection& connection, int64_t id) {
 }
 
 absl::StatusOr<Team> ReadTeam(Connection& connection, int64_t id) {
-  db::Statement& select = connection.Prepare(
-      absl::StrCat("SELECT ", rows::kTeamColumns, " FROM teams WHERE id = ?"));
+  db::Statement& select = connection.Prepare(absl::StrCat("SELECT ", rows::kTeamColumns, " FROM teams WHERE id = ?"));
   select.setInt64(1, id);
   ResultSetPtr row(select.executeQuery());
   if (!row->next()) return NotFoundError(FormatName("teams", id));
@@ -61,8 +60,7 @@ absl::StatusOr<Team> ReadTeam(Connection& connection, int64_t id) {
 
 absl::StatusOr<Employee> ReadEmployee(Connection& connection, int64_t id, bool for_update) {
   db::Statement& select = connection.Prepare(
-      absl::StrCat("SELECT ", rows::kEmployeeColumns, " FROM employees WHERE id = ?",
-                   for_update ? " FOR UPDATE" : ""));
+      absl::StrCat("SELECT ", rows::kEmployeeColumns, " FROM employees WHERE id = ?", for_update ? " FOR UPDATE" : ""));
   select.setInt64(1, id);
   ResultSetPtr row(select.executeQuery());
   if (!row->next()) return NotFoundError(FormatName("employees", id));
@@ -70,8 +68,7 @@ absl::StatusOr<Employee> ReadEmployee(Connection& connection, int64_t id, bool f
 }
 
 // A reference to an org unit that must be a county; `field` is named in errors.
-absl::StatusOr<OrgUnit> RequireCounty(Connection& connection, const std::string& name,
-                                      absl::string_view field) {
+absl::StatusOr<OrgUnit> RequireCounty(Connection& connection, const std::string& name, absl::string_view field) {
   absl::StatusOr<OrgUnit> unit = ReadOrgUnit(connection, IdOf(name));
   if (absl::IsNotFound(unit.status())) {
     return InvalidFieldError(field, absl::StrCat(name, " does not exist"));
@@ -84,8 +81,8 @@ absl::StatusOr<OrgUnit> RequireCounty(Connection& connection, const std::string&
 }
 
 // A team reference that must be a team of `county`.
-absl::Status RequireTeamInCounty(Connection& connection, const std::string& team,
-                                 const std::string& county, absl::string_view field) {
+absl::Status RequireTeamInCounty(Connection& connection, const std::string& team, const std::string& county,
+                                 absl::string_view field) {
   if (team.empty()) return absl::OkStatus();
   absl::StatusOr<Team> found = ReadTeam(connection, IdOf(team));
   if (absl::IsNotFound(found.status())) {
@@ -93,16 +90,13 @@ absl::Status RequireTeamInCounty(Connection& connection, const std::string& team
   }
   if (!found.ok()) return found.status();
   if (found->county() != county) {
-    return InvalidFieldError(field, absl::StrCat(team, " belongs to ", found->county(),
-                                                 ", not to ", county));
+    return InvalidFieldError(field, absl::StrCat(team, " belongs to ", found->county(), ", not to ", county));
   }
   return absl::OkStatus();
 }
 
-absl::Status RequireUniqueEmployeeNumber(Connection& connection, const std::string& number,
-                                         int64_t except_id) {
-  db::Statement& select =
-      connection.Prepare("SELECT id FROM employees WHERE employee_number = ? AND id <> ?");
+absl::Status RequireUniqueEmployeeNumber(Connection& connection, const std::string& number, int64_t except_id) {
+  db::Statement& select = connection.Prepare("SELECT id FROM employees WHERE employee_number = ? AND id <> ?");
   select.setString(1, number);
   select.setInt64(2, except_id);
   ResultSetPtr row(select.executeQuery());
@@ -118,8 +112,7 @@ absl::Status RequireUniqueEmployeeNumber(Connection& connection, const std::stri
 }
 
 // Locks the county rows (ascending id, so two transfers cannot deadlock each other).
-absl::StatusOr<std::map<int64_t, LockedCounty>> LockCounties(Connection& connection,
-                                                             const std::set<int64_t>& ids) {
+absl::StatusOr<std::map<int64_t, LockedCounty>> LockCounties(Connection& connection, const std::set<int64_t>& ids) {
   // One statement shape for one or two counties keeps a single prepared statement.
   const int64_t first = *ids.begin();
   const int64_t second = *ids.rbegin();
@@ -143,8 +136,7 @@ absl::StatusOr<std::map<int64_t, LockedCounty>> LockCounties(Connection& connect
     auto it = locked.find(id);
     if (it == locked.end() || it->second.kind != OrgUnit::KIND_COUNTY) {
       return InvalidFieldError("county", absl::StrCat(FormatName("orgUnits", id),
-                                                      it == locked.end() ? " does not exist"
-                                                                         : " is not a county"));
+                                                      it == locked.end() ? " does not exist" : " is not a county"));
     }
   }
   return locked;
@@ -152,8 +144,7 @@ absl::StatusOr<std::map<int64_t, LockedCounty>> LockCounties(Connection& connect
 
 // The level `employee` counts as in `county_id`'s quota; LEVEL_UNSPECIFIED when not counted.
 Level QuotaSlot(const Employee& employee, int64_t county_id) {
-  return CountsInQuota(employee) && IdOf(employee.county()) == county_id ? employee.level()
-                                                                         : Level::LEVEL_UNSPECIFIED;
+  return CountsInQuota(employee) && IdOf(employee.county()) == county_id ? employee.level() : Level::LEVEL_UNSPECIFIED;
 }
 
 // Writes the county row of a transaction that changes its head counts: the counts it keeps
@@ -203,8 +194,7 @@ int Total(const policy::HeadCounts& counts) {
 }
 
 // Adds (sign +1) or removes (−1) the employee's contribution to `county`'s counts.
-void Contribute(const Employee& employee, int64_t county_id, int sign,
-                policy::HeadCounts& counts) {
+void Contribute(const Employee& employee, int64_t county_id, int sign, policy::HeadCounts& counts) {
   if (CountsInQuota(employee) && IdOf(employee.county()) == county_id) {
     counts[employee.level()] += sign;
   }
@@ -236,8 +226,8 @@ void WriteEmployee(Connection& connection, int64_t id, const Employee& next, abs
 
 // `from_version` and `to_version`: what AdvanceHeadCounts gave each county (0: unchanged).
 // Returns the new entry's id.
-int64_t InsertLevelChange(Connection& connection, const LevelChange& change, const std::string& actor,
-                          absl::Time now, int64_t from_version, int64_t to_version) {
+int64_t InsertLevelChange(Connection& connection, const LevelChange& change, const std::string& actor, absl::Time now,
+                          int64_t from_version, int64_t to_version) {
   db::Statement& insert = connection.Prepare(
       "INSERT INTO level_changes (employee_id, kind, from_level, to_level, from_county_id, "
       "to_county_id, reason, decision, policy_version, effective_date, actor, commit_time, "
@@ -293,10 +283,8 @@ void PublishEmployeeChange(const MutationContext& context, v1::Change::Kind kind
 
 }  // namespace
 
-absl::StatusOr<OrgUnit> MySqlPersonnelStore::CreateOrgUnit(const OrgUnit& org_unit,
-                                                           const MutationContext& context) {
-  return db::RunIdempotent<OrgUnit>(*pool_, context, [&](Connection& connection)
-                                                                 -> absl::StatusOr<OrgUnit> {
+absl::StatusOr<OrgUnit> MySqlPersonnelStore::CreateOrgUnit(const OrgUnit& org_unit, const MutationContext& context) {
+  return db::RunIdempotent<OrgUnit>(*pool_, context, [&](Connection& connection) -> absl::StatusOr<OrgUnit> {
     const int64_t parent_id = IdOf(org_unit.parent());
     if (parent_id != 0) {
       absl::StatusOr<OrgUnit> parent = ReadOrgUnit(connection, parent_id);
@@ -305,24 +293,21 @@ absl::StatusOr<OrgUnit> MySqlPersonnelStore::CreateOrgUnit(const OrgUnit& org_un
       }
       if (!parent.ok()) return parent.status();
       if (parent->kind() != OrgUnit::KIND_CITY_BRANCH) {
-        return InvalidFieldError("org_unit.parent",
-                                 absl::StrCat(org_unit.parent(), " is not a city branch"));
+        return InvalidFieldError("org_unit.parent", absl::StrCat(org_unit.parent(), " is not a city branch"));
       }
     }
-    db::Statement& duplicate = connection.Prepare(
-        "SELECT id FROM org_units WHERE parent_id = ? AND display_name = ?");
+    db::Statement& duplicate = connection.Prepare("SELECT id FROM org_units WHERE parent_id = ? AND display_name = ?");
     duplicate.setInt64(1, parent_id);
     duplicate.setString(2, org_unit.display_name());
     if (ResultSetPtr row(duplicate.executeQuery()); row->next()) {
       const std::string existing = FormatName("orgUnits", row->getInt64(1));
-      return ErrorWithReason(
-          absl::StatusCode::kAlreadyExists, reason::kAlreadyExists,
-          absl::StrCat("org_unit.display_name: ", existing, " already has this name here"),
-          {{"field", "org_unit.display_name"}, {"resource", existing}});
+      return ErrorWithReason(absl::StatusCode::kAlreadyExists, reason::kAlreadyExists,
+                             absl::StrCat("org_unit.display_name: ", existing, " already has this name here"),
+                             {{"field", "org_unit.display_name"}, {"resource", existing}});
     }
     const absl::Time now = absl::Now();
-    db::Statement& insert = connection.Prepare(
-        "INSERT INTO org_units (display_name, kind, parent_id, create_time) VALUES (?, ?, ?, ?)");
+    db::Statement& insert =
+        connection.Prepare("INSERT INTO org_units (display_name, kind, parent_id, create_time) VALUES (?, ?, ?, ?)");
     insert.setString(1, org_unit.display_name());
     insert.setInt(2, org_unit.kind());
     insert.setInt64(3, parent_id);
@@ -333,17 +318,15 @@ absl::StatusOr<OrgUnit> MySqlPersonnelStore::CreateOrgUnit(const OrgUnit& org_un
 }
 
 absl::StatusOr<OrgUnit> MySqlPersonnelStore::GetOrgUnit(int64_t id) {
-  return db::WithConnection<OrgUnit>(
-      *pool_, [&](Connection& connection) { return ReadOrgUnit(connection, id); });
+  return db::WithConnection<OrgUnit>(*pool_, [&](Connection& connection) { return ReadOrgUnit(connection, id); });
 }
 
 absl::StatusOr<Page<OrgUnit>> MySqlPersonnelStore::ListOrgUnits(const OrgUnitQuery& query) {
-  return db::WithConnection<Page<OrgUnit>>(*pool_, [&](Connection& connection)
-                                                       -> absl::StatusOr<Page<OrgUnit>> {
-    db::Statement& select = connection.Prepare(absl::StrCat(
-        "SELECT ", rows::kOrgUnitColumns,
-        " FROM org_units WHERE id > ? AND (? = 0 OR kind = ?) AND (? = 0 OR parent_id = ?) "
-        "ORDER BY id LIMIT ?"));
+  return db::WithConnection<Page<OrgUnit>>(*pool_, [&](Connection& connection) -> absl::StatusOr<Page<OrgUnit>> {
+    db::Statement& select = connection.Prepare(
+        absl::StrCat("SELECT ", rows::kOrgUnitColumns,
+                     " FROM org_units WHERE id > ? AND (? = 0 OR kind = ?) AND (? = 0 OR parent_id = ?) "
+                     "ORDER BY id LIMIT ?"));
     select.setInt64(1, query.page.after_id);
     select.setInt(2, query.kind);
     select.setInt(3, query.kind);
@@ -361,21 +344,17 @@ absl::StatusOr<Page<OrgUnit>> MySqlPersonnelStore::ListOrgUnits(const OrgUnitQue
   });
 }
 
-absl::StatusOr<Team> MySqlPersonnelStore::CreateTeam(const Team& team,
-                                                     const MutationContext& context) {
-  return db::RunIdempotent<Team>(*pool_, context, [&](Connection& connection)
-                                                              -> absl::StatusOr<Team> {
+absl::StatusOr<Team> MySqlPersonnelStore::CreateTeam(const Team& team, const MutationContext& context) {
+  return db::RunIdempotent<Team>(*pool_, context, [&](Connection& connection) -> absl::StatusOr<Team> {
     LADDER_RETURN_IF_ERROR(RequireCounty(connection, team.county(), "team.county").status());
-    db::Statement& duplicate =
-        connection.Prepare("SELECT id FROM teams WHERE county_id = ? AND display_name = ?");
+    db::Statement& duplicate = connection.Prepare("SELECT id FROM teams WHERE county_id = ? AND display_name = ?");
     duplicate.setInt64(1, IdOf(team.county()));
     duplicate.setString(2, team.display_name());
     if (ResultSetPtr row(duplicate.executeQuery()); row->next()) {
       const std::string existing = FormatName("teams", row->getInt64(1));
-      return ErrorWithReason(
-          absl::StatusCode::kAlreadyExists, reason::kAlreadyExists,
-          absl::StrCat("team.display_name: ", existing, " already has this name in the county"),
-          {{"field", "team.display_name"}, {"resource", existing}});
+      return ErrorWithReason(absl::StatusCode::kAlreadyExists, reason::kAlreadyExists,
+                             absl::StrCat("team.display_name: ", existing, " already has this name in the county"),
+                             {{"field", "team.display_name"}, {"resource", existing}});
     }
     if (!team.supervisor().empty()) {
       // A missing supervisor is refused like one of another county: the same answer whether
@@ -385,8 +364,7 @@ absl::StatusOr<Team> MySqlPersonnelStore::CreateTeam(const Team& team,
       if (!supervisor.ok() || supervisor->role() != Role::ROLE_GROUP_DATA_SUPERVISOR ||
           supervisor->status() == EmploymentStatus::EMPLOYMENT_STATUS_SEPARATED ||
           supervisor->county() != team.county()) {
-        return InvalidFieldError("team.supervisor",
-                                 "must be an active group data supervisor of the team's county");
+        return InvalidFieldError("team.supervisor", "must be an active group data supervisor of the team's county");
       }
     }
     db::Statement& insert = connection.Prepare(
@@ -401,16 +379,13 @@ absl::StatusOr<Team> MySqlPersonnelStore::CreateTeam(const Team& team,
 }
 
 absl::StatusOr<Team> MySqlPersonnelStore::GetTeam(int64_t id) {
-  return db::WithConnection<Team>(*pool_,
-                                  [&](Connection& connection) { return ReadTeam(connection, id); });
+  return db::WithConnection<Team>(*pool_, [&](Connection& connection) { return ReadTeam(connection, id); });
 }
 
 absl::StatusOr<Page<Team>> MySqlPersonnelStore::ListTeams(const TeamQuery& query) {
-  return db::WithConnection<Page<Team>>(*pool_, [&](Connection& connection)
-                                                    -> absl::StatusOr<Page<Team>> {
-    db::Statement& select = connection.Prepare(
-        absl::StrCat("SELECT ", rows::kTeamColumns,
-                     " FROM teams WHERE id > ? AND (? = 0 OR county_id = ?) ORDER BY id LIMIT ?"));
+  return db::WithConnection<Page<Team>>(*pool_, [&](Connection& connection) -> absl::StatusOr<Page<Team>> {
+    db::Statement& select = connection.Prepare(absl::StrCat(
+        "SELECT ", rows::kTeamColumns, " FROM teams WHERE id > ? AND (? = 0 OR county_id = ?) ORDER BY id LIMIT ?"));
     select.setInt64(1, query.page.after_id);
     select.setInt64(2, query.county_id);
     select.setInt64(3, query.county_id);
@@ -421,23 +396,21 @@ absl::StatusOr<Page<Team>> MySqlPersonnelStore::ListTeams(const TeamQuery& query
       LADDER_ASSIGN_OR_RETURN(Team team, rows::TeamFromRow(*row));
       teams.push_back(std::move(team));
     }
-    return TrimPage<Team>(std::move(teams), query.page.page_size,
-                          [](const Team& team) { return IdOf(team.name()); });
+    return TrimPage<Team>(std::move(teams), query.page.page_size, [](const Team& team) { return IdOf(team.name()); });
   });
 }
 
 absl::StatusOr<Team> MySqlPersonnelStore::UpdateTeam(int64_t id, const TeamPatch& patch,
                                                      const MutationContext& context) {
-  return db::RunIdempotent<Team>(*pool_, context, [&](Connection& connection)
-                                                              -> absl::StatusOr<Team> {
+  return db::RunIdempotent<Team>(*pool_, context, [&](Connection& connection) -> absl::StatusOr<Team> {
     db::Statement& lock = connection.Prepare("SELECT id FROM teams WHERE id = ? FOR UPDATE");
     lock.setInt64(1, id);
     if (ResultSetPtr row(lock.executeQuery()); !row->next()) return NotFoundError(FormatName("teams", id));
     LADDER_ASSIGN_OR_RETURN(Team team, ReadTeam(connection, id));
     db::NoteAuditBefore(context, team);
     if (patch.display_name.has_value() && *patch.display_name != team.display_name()) {
-      db::Statement& duplicate = connection.Prepare(
-          "SELECT id FROM teams WHERE county_id = ? AND display_name = ? AND id <> ?");
+      db::Statement& duplicate =
+          connection.Prepare("SELECT id FROM teams WHERE county_id = ? AND display_name = ? AND id <> ?");
       duplicate.setInt64(1, IdOf(team.county()));
       duplicate.setString(2, *patch.display_name);
       duplicate.setInt64(3, id);
@@ -454,13 +427,11 @@ absl::StatusOr<Team> MySqlPersonnelStore::UpdateTeam(int64_t id, const TeamPatch
       if (!supervisor.ok() || supervisor->role() != Role::ROLE_GROUP_DATA_SUPERVISOR ||
           supervisor->status() == EmploymentStatus::EMPLOYMENT_STATUS_SEPARATED ||
           supervisor->county() != team.county()) {
-        return InvalidFieldError("team.supervisor",
-                                 "must be an active group data supervisor of the team's county");
+        return InvalidFieldError("team.supervisor", "must be an active group data supervisor of the team's county");
       }
     }
     if (patch.supervisor.has_value()) team.set_supervisor(*patch.supervisor);
-    db::Statement& update = connection.Prepare(
-        "UPDATE teams SET display_name = ?, supervisor_id = ? WHERE id = ?");
+    db::Statement& update = connection.Prepare("UPDATE teams SET display_name = ?, supervisor_id = ? WHERE id = ?");
     update.setString(1, team.display_name());
     update.setInt64(2, IdOf(team.supervisor()));
     update.setInt64(3, id);
@@ -469,13 +440,10 @@ absl::StatusOr<Team> MySqlPersonnelStore::UpdateTeam(int64_t id, const TeamPatch
   });
 }
 
-absl::StatusOr<Employee> MySqlPersonnelStore::CreateEmployee(const Employee& employee,
-                                                             const MutationContext& context) {
-  return db::RunIdempotent<Employee>(*pool_, context, [&](Connection& connection)
-                                                                  -> absl::StatusOr<Employee> {
+absl::StatusOr<Employee> MySqlPersonnelStore::CreateEmployee(const Employee& employee, const MutationContext& context) {
+  return db::RunIdempotent<Employee>(*pool_, context, [&](Connection& connection) -> absl::StatusOr<Employee> {
     LADDER_RETURN_IF_ERROR(RequireCounty(connection, employee.county(), "employee.county").status());
-    LADDER_RETURN_IF_ERROR(
-        RequireTeamInCounty(connection, employee.team(), employee.county(), "employee.team"));
+    LADDER_RETURN_IF_ERROR(RequireTeamInCounty(connection, employee.team(), employee.county(), "employee.team"));
     LADDER_RETURN_IF_ERROR(RequireUniqueEmployeeNumber(connection, employee.employee_number(), 0));
     const std::string now = ToSqlTimestamp(absl::Now());
     db::Statement& insert = connection.Prepare(
@@ -508,46 +476,44 @@ absl::StatusOr<Employee> MySqlPersonnelStore::CreateEmployee(const Employee& emp
 }
 
 absl::StatusOr<Employee> MySqlPersonnelStore::GetEmployee(int64_t id) {
-  return db::WithConnection<Employee>(
-      *pool_, [&](Connection& connection) { return ReadEmployee(connection, id, false); });
+  return db::WithConnection<Employee>(*pool_,
+                                      [&](Connection& connection) { return ReadEmployee(connection, id, false); });
 }
 
-absl::StatusOr<std::vector<Employee>> MySqlPersonnelStore::BatchGetEmployees(
-    const std::vector<int64_t>& ids) {
-  return db::WithConnection<std::vector<Employee>>(*pool_, [&](Connection& connection)
-                                                               -> absl::StatusOr<std::vector<Employee>> {
-    // One statement per distinct batch size would fill the statement cache; instead read
-    // in chunks of a fixed shape, padding with 0 (no employee has id 0).
-    constexpr int kChunk = 100;
-    const std::string placeholders = absl::StrJoin(std::vector<std::string>(kChunk, "?"), ", ");
-    db::Statement& select = connection.Prepare(absl::StrCat(
-        "SELECT ", rows::kEmployeeColumns, " FROM employees WHERE id IN (", placeholders, ")"));
-    std::map<int64_t, Employee> found;
-    for (size_t start = 0; start < ids.size(); start += kChunk) {
-      for (int i = 0; i < kChunk; ++i) {
-        const size_t index = start + i;
-        select.setInt64(i + 1, index < ids.size() ? ids[index] : 0);
-      }
-      ResultSetPtr row(select.executeQuery());
-      while (row->next()) {
-        LADDER_ASSIGN_OR_RETURN(Employee employee, rows::EmployeeFromRow(*row));
-        found.emplace(IdOf(employee.name()), std::move(employee));
-      }
-    }
-    std::vector<Employee> ordered;
-    ordered.reserve(ids.size());
-    for (int64_t id : ids) {
-      auto it = found.find(id);
-      if (it == found.end()) return NotFoundError(FormatName("employees", id));
-      ordered.push_back(it->second);
-    }
-    return ordered;
-  });
+absl::StatusOr<std::vector<Employee>> MySqlPersonnelStore::BatchGetEmployees(const std::vector<int64_t>& ids) {
+  return db::WithConnection<std::vector<Employee>>(
+      *pool_, [&](Connection& connection) -> absl::StatusOr<std::vector<Employee>> {
+        // One statement per distinct batch size would fill the statement cache; instead read
+        // in chunks of a fixed shape, padding with 0 (no employee has id 0).
+        constexpr int kChunk = 100;
+        const std::string placeholders = absl::StrJoin(std::vector<std::string>(kChunk, "?"), ", ");
+        db::Statement& select = connection.Prepare(
+            absl::StrCat("SELECT ", rows::kEmployeeColumns, " FROM employees WHERE id IN (", placeholders, ")"));
+        std::map<int64_t, Employee> found;
+        for (size_t start = 0; start < ids.size(); start += kChunk) {
+          for (int i = 0; i < kChunk; ++i) {
+            const size_t index = start + i;
+            select.setInt64(i + 1, index < ids.size() ? ids[index] : 0);
+          }
+          ResultSetPtr row(select.executeQuery());
+          while (row->next()) {
+            LADDER_ASSIGN_OR_RETURN(Employee employee, rows::EmployeeFromRow(*row));
+            found.emplace(IdOf(employee.name()), std::move(employee));
+          }
+        }
+        std::vector<Employee> ordered;
+        ordered.reserve(ids.size());
+        for (int64_t id : ids) {
+          auto it = found.find(id);
+          if (it == found.end()) return NotFoundError(FormatName("employees", id));
+          ordered.push_back(it->second);
+        }
+        return ordered;
+      });
 }
 
 absl::StatusOr<Page<Employee>> MySqlPersonnelStore::ListEmployees(const EmployeeQuery& query) {
-  return db::WithConnection<Page<Employee>>(*pool_, [&](Connection& connection)
-                                                        -> absl::StatusOr<Page<Employee>> {
+  return db::WithConnection<Page<Employee>>(*pool_, [&](Connection& connection) -> absl::StatusOr<Page<Employee>> {
     // Only the filters given appear in the statement, so each is served by an index; the
     // handful of shapes are each prepared once per connection.
     std::string where = "id > ?";
@@ -558,8 +524,8 @@ absl::StatusOr<Page<Employee>> MySqlPersonnelStore::ListEmployees(const Employee
       absl::StrAppend(&where, " AND status = ?");
     }
     if (query.level != Level::LEVEL_UNSPECIFIED) absl::StrAppend(&where, " AND level = ?");
-    db::Statement& select = connection.Prepare(absl::StrCat(
-        "SELECT ", rows::kEmployeeColumns, " FROM employees WHERE ", where, " ORDER BY id LIMIT ?"));
+    db::Statement& select = connection.Prepare(
+        absl::StrCat("SELECT ", rows::kEmployeeColumns, " FROM employees WHERE ", where, " ORDER BY id LIMIT ?"));
     int index = 1;
     select.setInt64(index++, query.page.after_id);
     if (query.county_id != 0) select.setInt64(index++, query.county_id);
@@ -581,13 +547,10 @@ absl::StatusOr<Page<Employee>> MySqlPersonnelStore::ListEmployees(const Employee
   });
 }
 
-absl::StatusOr<Employee> MySqlPersonnelStore::ApplyTransition(int64_t id,
-                                                              const std::string& expected_etag,
-                                                              const policy::Policy& policy,
-                                                              const TransitionRule& rule,
+absl::StatusOr<Employee> MySqlPersonnelStore::ApplyTransition(int64_t id, const std::string& expected_etag,
+                                                              const policy::Policy& policy, const TransitionRule& rule,
                                                               const MutationContext& context) {
-  return db::RunIdempotent<Employee>(*pool_, context, [&](Connection& connection)
-                                                                  -> absl::StatusOr<Employee> {
+  return db::RunIdempotent<Employee>(*pool_, context, [&](Connection& connection) -> absl::StatusOr<Employee> {
     // An unlocked read tells which counties the change touches; they are locked before the
     // employee row, in the same order as every other transaction of the store.
     LADDER_ASSIGN_OR_RETURN(Employee snapshot, ReadEmployee(connection, id, false));
@@ -598,10 +561,10 @@ absl::StatusOr<Employee> MySqlPersonnelStore::ApplyTransition(int64_t id,
     LADDER_ASSIGN_OR_RETURN(Employee current, ReadEmployee(connection, id, true));
     db::NoteAuditBefore(context, current);
     if (!expected_etag.empty() && expected_etag != current.etag()) {
-      return ErrorWithReason(absl::StatusCode::kAborted, reason::kEtagMismatch,
-                             absl::StrCat("employee.etag: ", current.name(),
-                                          " changed since it was read; re-read it and retry"),
-                             {{"field", "employee.etag"}, {"etag", current.etag()}});
+      return ErrorWithReason(
+          absl::StatusCode::kAborted, reason::kEtagMismatch,
+          absl::StrCat("employee.etag: ", current.name(), " changed since it was read; re-read it and retry"),
+          {{"field", "employee.etag"}, {"etag", current.etag()}});
     }
     LADDER_ASSIGN_OR_RETURN(Transition transition, rule(current));
     Employee& next = transition.next;
@@ -628,9 +591,9 @@ absl::StatusOr<Employee> MySqlPersonnelStore::ApplyTransition(int64_t id,
       const int levelled_after = Total(after);
       for (const auto& [level, holders] : after) {
         if (holders > before[level]) {
-          absl::Status within = policy::CheckCapAfterIncrease(
-              policy, level, holders, levelled_after, FormatName("orgUnits", county_id),
-              locked[county_id].display_name);
+          absl::Status within =
+              policy::CheckCapAfterIncrease(policy, level, holders, levelled_after, FormatName("orgUnits", county_id),
+                                            locked[county_id].display_name);
           if (!within.ok()) {
             NoteCapRefusal(FormatName("orgUnits", county_id), locked[county_id].display_name,
                            common::v1::Level_Name(level));
@@ -669,45 +632,40 @@ absl::StatusOr<Employee> MySqlPersonnelStore::ApplyTransition(int64_t id,
   });
 }
 
-absl::StatusOr<Page<LevelChange>> MySqlPersonnelStore::ListLevelChanges(
-    const LevelChangeQuery& query) {
-  return db::WithConnection<Page<LevelChange>>(*pool_, [&](Connection& connection)
-                                                           -> absl::StatusOr<Page<LevelChange>> {
-    std::string where = "id > ?";
-    if (query.employee_id != 0) absl::StrAppend(&where, " AND employee_id = ?");
-    if (query.county_id != 0) absl::StrAppend(&where, " AND (to_county_id = ? OR from_county_id = ?)");
-    db::Statement& select = connection.Prepare(absl::StrCat(
-        "SELECT ", rows::kLevelChangeColumns, " FROM level_changes WHERE ", where,
-        " ORDER BY id LIMIT ?"));
-    int index = 1;
-    select.setInt64(index++, query.page.after_id);
-    if (query.employee_id != 0) select.setInt64(index++, query.employee_id);
-    if (query.county_id != 0) {
-      select.setInt64(index++, query.county_id);
-      select.setInt64(index++, query.county_id);
-    }
-    select.setInt(index, query.page.page_size + 1);
-    ResultSetPtr row(select.executeQuery());
-    std::vector<LevelChange> changes;
-    while (row->next()) {
-      LADDER_ASSIGN_OR_RETURN(LevelChange change, rows::LevelChangeFromRow(*row));
-      changes.push_back(std::move(change));
-    }
-    return TrimPage<LevelChange>(std::move(changes), query.page.page_size,
-                                 [](const LevelChange& change) { return IdOf(change.name()); });
-  });
+absl::StatusOr<Page<LevelChange>> MySqlPersonnelStore::ListLevelChanges(const LevelChangeQuery& query) {
+  return db::WithConnection<Page<LevelChange>>(
+      *pool_, [&](Connection& connection) -> absl::StatusOr<Page<LevelChange>> {
+        std::string where = "id > ?";
+        if (query.employee_id != 0) absl::StrAppend(&where, " AND employee_id = ?");
+        if (query.county_id != 0) absl::StrAppend(&where, " AND (to_county_id = ? OR from_county_id = ?)");
+        db::Statement& select = connection.Prepare(absl::StrCat(
+            "SELECT ", rows::kLevelChangeColumns, " FROM level_changes WHERE ", where, " ORDER BY id LIMIT ?"));
+        int index = 1;
+        select.setInt64(index++, query.page.after_id);
+        if (query.employee_id != 0) select.setInt64(index++, query.employee_id);
+        if (query.county_id != 0) {
+          select.setInt64(index++, query.county_id);
+          select.setInt64(index++, query.county_id);
+        }
+        select.setInt(index, query.page.page_size + 1);
+        ResultSetPtr row(select.executeQuery());
+        std::vector<LevelChange> changes;
+        while (row->next()) {
+          LADDER_ASSIGN_OR_RETURN(LevelChange change, rows::LevelChangeFromRow(*row));
+          changes.push_back(std::move(change));
+        }
+        return TrimPage<LevelChange>(std::move(changes), query.page.page_size,
+                                     [](const LevelChange& change) { return IdOf(change.name()); });
+      });
 }
 
-absl::StatusOr<PersonnelStore::CountyWithCounts> MySqlPersonnelStore::GetCountyHeadCounts(
-    int64_t county_id) {
-  return db::WithConnection<CountyWithCounts>(*pool_, [&](Connection& connection)
-                                                          -> absl::StatusOr<CountyWithCounts> {
+absl::StatusOr<PersonnelStore::CountyWithCounts> MySqlPersonnelStore::GetCountyHeadCounts(int64_t county_id) {
+  return db::WithConnection<CountyWithCounts>(*pool_, [&](Connection& connection) -> absl::StatusOr<CountyWithCounts> {
     CountyWithCounts result;
     LADDER_ASSIGN_OR_RETURN(result.county, ReadOrgUnit(connection, county_id));
     if (result.county.kind() != OrgUnit::KIND_COUNTY) {
       return RuleViolationError(reason::kWrongOrgUnitKind, result.county.name(),
-                                absl::StrCat(result.county.name(),
-                                             " is not a county; quotas are kept per county"));
+                                absl::StrCat(result.county.name(), " is not a county; quotas are kept per county"));
     }
     db::Statement& count = connection.Prepare(
         "SELECT status, level, COUNT(*) FROM employees WHERE county_id = ? AND role = ? "
@@ -725,47 +683,47 @@ absl::StatusOr<PersonnelStore::CountyWithCounts> MySqlPersonnelStore::GetCountyH
 
 absl::StatusOr<Page<PersonnelStore::CountyWithCounts>> MySqlPersonnelStore::ListCountyHeadCounts(
     int64_t city_id, const api::PageRequest& page) {
-  return db::WithConnection<Page<CountyWithCounts>>(*pool_, [&](Connection& connection)
-                                                                -> absl::StatusOr<Page<CountyWithCounts>> {
-    db::Statement& select = connection.Prepare(absl::StrCat(
-        "SELECT ", rows::kOrgUnitColumns,
-        " FROM org_units WHERE parent_id = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?"));
-    select.setInt64(1, city_id);
-    select.setInt(2, OrgUnit::KIND_COUNTY);
-    select.setInt64(3, page.after_id);
-    select.setInt(4, page.page_size + 1);
-    std::vector<CountyWithCounts> counties;
-    {
-      ResultSetPtr row(select.executeQuery());
-      while (row->next()) {
-        LADDER_ASSIGN_OR_RETURN(OrgUnit county, rows::OrgUnitFromRow(*row));
-        counties.push_back(CountyWithCounts{std::move(county), {}});
-      }
-    }
-    Page<CountyWithCounts> result = api::TrimPage<CountyWithCounts>(
-        std::move(counties), page.page_size,
-        [](const CountyWithCounts& entry) { return IdOf(entry.county.name()); });
-    if (result.items.empty()) return result;
-    // One grouped count over the page's range of county ids (an index range scan); counties
-    // of other branches in that range are ignored.
-    std::map<int64_t, CountyHeadCounts*> by_id;
-    for (CountyWithCounts& entry : result.items) by_id[IdOf(entry.county.name())] = &entry.counts;
-    db::Statement& count = connection.Prepare(
-        "SELECT county_id, status, level, COUNT(*) FROM employees WHERE county_id BETWEEN ? AND ? "
-        "AND role = ? AND status IN (?, ?, ?) GROUP BY county_id, status, level");
-    count.setInt64(1, by_id.begin()->first);
-    count.setInt64(2, by_id.rbegin()->first);
-    count.setInt(3, kCustomerManager);
-    count.setInt(4, EmploymentStatus::EMPLOYMENT_STATUS_ON_TRIAL);
-    count.setInt(5, EmploymentStatus::EMPLOYMENT_STATUS_AWAITING_LEVEL);
-    count.setInt(6, kActive);
-    ResultSetPtr row(count.executeQuery());
-    while (row->next()) {
-      auto it = by_id.find(row->getInt64(1));
-      if (it != by_id.end()) AddCount(*it->second, row->getInt(2), row->getInt(3), row->getInt(4));
-    }
-    return result;
-  });
+  return db::WithConnection<Page<CountyWithCounts>>(
+      *pool_, [&](Connection& connection) -> absl::StatusOr<Page<CountyWithCounts>> {
+        db::Statement& select = connection.Prepare(
+            absl::StrCat("SELECT ", rows::kOrgUnitColumns,
+                         " FROM org_units WHERE parent_id = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?"));
+        select.setInt64(1, city_id);
+        select.setInt(2, OrgUnit::KIND_COUNTY);
+        select.setInt64(3, page.after_id);
+        select.setInt(4, page.page_size + 1);
+        std::vector<CountyWithCounts> counties;
+        {
+          ResultSetPtr row(select.executeQuery());
+          while (row->next()) {
+            LADDER_ASSIGN_OR_RETURN(OrgUnit county, rows::OrgUnitFromRow(*row));
+            counties.push_back(CountyWithCounts{std::move(county), {}});
+          }
+        }
+        Page<CountyWithCounts> result =
+            api::TrimPage<CountyWithCounts>(std::move(counties), page.page_size,
+                                            [](const CountyWithCounts& entry) { return IdOf(entry.county.name()); });
+        if (result.items.empty()) return result;
+        // One grouped count over the page's range of county ids (an index range scan); counties
+        // of other branches in that range are ignored.
+        std::map<int64_t, CountyHeadCounts*> by_id;
+        for (CountyWithCounts& entry : result.items) by_id[IdOf(entry.county.name())] = &entry.counts;
+        db::Statement& count = connection.Prepare(
+            "SELECT county_id, status, level, COUNT(*) FROM employees WHERE county_id BETWEEN ? AND ? "
+            "AND role = ? AND status IN (?, ?, ?) GROUP BY county_id, status, level");
+        count.setInt64(1, by_id.begin()->first);
+        count.setInt64(2, by_id.rbegin()->first);
+        count.setInt(3, kCustomerManager);
+        count.setInt(4, EmploymentStatus::EMPLOYMENT_STATUS_ON_TRIAL);
+        count.setInt(5, EmploymentStatus::EMPLOYMENT_STATUS_AWAITING_LEVEL);
+        count.setInt(6, kActive);
+        ResultSetPtr row(count.executeQuery());
+        while (row->next()) {
+          auto it = by_id.find(row->getInt64(1));
+          if (it != by_id.end()) AddCount(*it->second, row->getInt(2), row->getInt(3), row->getInt(4));
+        }
+        return result;
+      });
 }
 
 absl::Status MySqlPersonnelStore::Ping() { return pool_->Ping(); }

@@ -21,8 +21,7 @@ absl::Status ReadDate(const sql::ResultSet& row, int column, google::type::Date*
 }
 
 // A column selected as microseconds since the epoch.
-absl::Status ReadTimestamp(const sql::ResultSet& row, int column,
-                           google::protobuf::Timestamp* timestamp) {
+absl::Status ReadTimestamp(const sql::ResultSet& row, int column, google::protobuf::Timestamp* timestamp) {
   const int64_t micros = row.getInt64(column);
   if (row.wasNull()) return absl::InternalError("a NOT NULL timestamp column was NULL");
   *timestamp = ToProtoTimestamp(absl::FromUnixMicros(micros));

@@ -22,10 +22,8 @@ namespace ladder::personnel::rows {
 #define LADDER_DAYS(column) "DATEDIFF(" column ", '1970-01-01')"
 #define LADDER_MICROS(column) "CAST(UNIX_TIMESTAMP(" column ") * 1000000 AS SIGNED)"
 
-inline constexpr char kOrgUnitColumns[] =
-    "id, display_name, kind, parent_id, " LADDER_MICROS("create_time");
-inline constexpr char kTeamColumns[] =
-    "id, county_id, display_name, supervisor_id, " LADDER_MICROS("create_time");
+inline constexpr char kOrgUnitColumns[] = "id, display_name, kind, parent_id, " LADDER_MICROS("create_time");
+inline constexpr char kTeamColumns[] = "id, county_id, display_name, supervisor_id, " LADDER_MICROS("create_time");
 inline constexpr char kEmployeeColumns[] =
     "id, employee_number, display_name, county_id, team_id, role, entry_channel, status, "
     "level, post_grade, " LADDER_DAYS("level_since") ", " LADDER_DAYS("trial_ends_on") ", "

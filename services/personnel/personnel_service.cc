@@ -8,8 +8,8 @@
 #include "common/api/pagination.h"
 #include "common/api/resource_name.h"
 #include "common/policy/quota.h"
-#include "common/status/errors.h"
 #include "common/server/rpc_support.h"
+#include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 #include "common/status/macros.h"
 #include "common/time/dates.h"
@@ -38,8 +38,7 @@ MutationContext ContextFor(const ServerContext& context, absl::string_view metho
 }
 
 // A county's quota under `policy`, from its head counts.
-v1::CountyQuota QuotaOf(const v1::OrgUnit& county, const CountyHeadCounts& counts,
-                        const policy::Policy& policy) {
+v1::CountyQuota QuotaOf(const v1::OrgUnit& county, const CountyHeadCounts& counts, const policy::Policy& policy) {
   const policy::QuotaStanding standing = policy::ComputeStanding(policy, counts.levelled);
   v1::CountyQuota quota;
   quota.set_name(absl::StrCat(county.name(), "/quota"));
@@ -67,16 +66,16 @@ v1::CountyQuota QuotaOf(const v1::OrgUnit& county, const CountyHeadCounts& count
 absl::StatusOr<const policy::Policy*> PersonnelServiceImpl::CurrentPolicy() const {
   const policy::Policy* policy = policies_->InForceAt(TodayInBranch());
   if (policy == nullptr) {
-    return absl::FailedPreconditionError(
-        "no policy version is in force today; add one to the policy directory");
+    return absl::FailedPreconditionError("no policy version is in force today; add one to the policy directory");
   }
   return policy;
 }
 
-absl::StatusOr<v1::Employee> PersonnelServiceImpl::ApplyRule(
-    const ServerContext& context, absl::string_view method,
-    const google::protobuf::Message& request, const std::string& name, const std::string& etag,
-    const std::string& policy_version, const PolicyRule& rule) {
+absl::StatusOr<v1::Employee> PersonnelServiceImpl::ApplyRule(const ServerContext& context, absl::string_view method,
+                                                             const google::protobuf::Message& request,
+                                                             const std::string& name, const std::string& etag,
+                                                             const std::string& policy_version,
+                                                             const PolicyRule& rule) {
   LADDER_ASSIGN_OR_RETURN(int64_t id, ParseName(name, "employees", "name"));
   LADDER_ASSIGN_OR_RETURN(const policy::Policy* policy, CurrentPolicy());
   if (!policy_version.empty() && policies_->Find(policy_version) == nullptr) {
@@ -93,13 +92,10 @@ absl::StatusOr<v1::Employee> PersonnelServiceImpl::ApplyRule(
   return store_->ApplyTransition(id, etag, *policy, bound, ContextFor(context, method, request));
 }
 
-grpc::Status PersonnelServiceImpl::CreateOrgUnit(ServerContext* context,
-                                                 const v1::CreateOrgUnitRequest* request,
+grpc::Status PersonnelServiceImpl::CreateOrgUnit(ServerContext* context, const v1::CreateOrgUnitRequest* request,
                                                  v1::OrgUnit* response) {
   if (absl::Status s = ValidateCreateOrgUnit(*request); !s.ok()) return Respond(s);
-  return Respond(store_->CreateOrgUnit(request->org_unit(),
-                                       ContextFor(*context, "CreateOrgUnit", *request)),
-                 response);
+  return Respond(store_->CreateOrgUnit(request->org_unit(), ContextFor(*context, "CreateOrgUnit", *request)), response);
 }
 
 grpc::Status PersonnelServiceImpl::GetOrgUnit(ServerContext*, const v1::GetOrgUnitRequest* request,
@@ -109,8 +105,7 @@ grpc::Status PersonnelServiceImpl::GetOrgUnit(ServerContext*, const v1::GetOrgUn
   return Respond(store_->GetOrgUnit(*id), response);
 }
 
-grpc::Status PersonnelServiceImpl::ListOrgUnits(ServerContext*,
-                                                const v1::ListOrgUnitsRequest* request,
+grpc::Status PersonnelServiceImpl::ListOrgUnits(ServerContext*, const v1::ListOrgUnitsRequest* request,
                                                 v1::ListOrgUnitsResponse* response) {
   OrgUnitQuery query;
   query.kind = request->kind();
@@ -123,8 +118,7 @@ grpc::Status PersonnelServiceImpl::ListOrgUnits(ServerContext*,
     query.parent_id = *parent;
   }
   const std::string filter = absl::StrCat("orgUnits|", query.kind, "|", query.parent_id);
-  absl::StatusOr<api::PageRequest> page =
-      api::ParsePageRequest(request->page_size(), request->page_token(), filter);
+  absl::StatusOr<api::PageRequest> page = api::ParsePageRequest(request->page_size(), request->page_token(), filter);
   if (!page.ok()) return Respond(page.status());
   query.page = *page;
   absl::StatusOr<Page<v1::OrgUnit>> result = store_->ListOrgUnits(query);
@@ -134,16 +128,13 @@ grpc::Status PersonnelServiceImpl::ListOrgUnits(ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status PersonnelServiceImpl::CreateTeam(ServerContext* context,
-                                              const v1::CreateTeamRequest* request,
+grpc::Status PersonnelServiceImpl::CreateTeam(ServerContext* context, const v1::CreateTeamRequest* request,
                                               v1::Team* response) {
   if (absl::Status s = ValidateCreateTeam(*request); !s.ok()) return Respond(s);
-  return Respond(store_->CreateTeam(request->team(), ContextFor(*context, "CreateTeam", *request)),
-                 response);
+  return Respond(store_->CreateTeam(request->team(), ContextFor(*context, "CreateTeam", *request)), response);
 }
 
-grpc::Status PersonnelServiceImpl::GetTeam(ServerContext*, const v1::GetTeamRequest* request,
-                                           v1::Team* response) {
+grpc::Status PersonnelServiceImpl::GetTeam(ServerContext*, const v1::GetTeamRequest* request, v1::Team* response) {
   absl::StatusOr<int64_t> id = ParseName(request->name(), "teams", "name");
   if (!id.ok()) return Respond(id.status());
   return Respond(store_->GetTeam(*id), response);
@@ -158,8 +149,7 @@ grpc::Status PersonnelServiceImpl::ListTeams(ServerContext*, const v1::ListTeams
     query.county_id = *county;
   }
   const std::string filter = absl::StrCat("teams|", query.county_id);
-  absl::StatusOr<api::PageRequest> page =
-      api::ParsePageRequest(request->page_size(), request->page_token(), filter);
+  absl::StatusOr<api::PageRequest> page = api::ParsePageRequest(request->page_size(), request->page_token(), filter);
   if (!page.ok()) return Respond(page.status());
   query.page = *page;
   absl::StatusOr<Page<v1::Team>> result = store_->ListTeams(query);
@@ -169,8 +159,7 @@ grpc::Status PersonnelServiceImpl::ListTeams(ServerContext*, const v1::ListTeams
   return grpc::Status::OK;
 }
 
-grpc::Status PersonnelServiceImpl::UpdateTeam(ServerContext* context,
-                                              const v1::UpdateTeamRequest* request,
+grpc::Status PersonnelServiceImpl::UpdateTeam(ServerContext* context, const v1::UpdateTeamRequest* request,
                                               v1::Team* response) {
   if (absl::Status s = ValidateUpdateTeam(*request); !s.ok()) return Respond(s);
   const auto& mask = request->update_mask();
@@ -178,12 +167,10 @@ grpc::Status PersonnelServiceImpl::UpdateTeam(ServerContext* context,
   if (api::MaskIncludes(mask, "display_name")) patch.display_name = request->team().display_name();
   if (api::MaskIncludes(mask, "supervisor")) patch.supervisor = request->team().supervisor();
   const int64_t id = ParseName(request->team().name(), "teams", "team.name").value();
-  return Respond(store_->UpdateTeam(id, patch, ContextFor(*context, "UpdateTeam", *request)),
-                 response);
+  return Respond(store_->UpdateTeam(id, patch, ContextFor(*context, "UpdateTeam", *request)), response);
 }
 
-grpc::Status PersonnelServiceImpl::CreateEmployee(ServerContext* context,
-                                                  const v1::CreateEmployeeRequest* request,
+grpc::Status PersonnelServiceImpl::CreateEmployee(ServerContext* context, const v1::CreateEmployeeRequest* request,
                                                   v1::Employee* response) {
   if (absl::Status s = ValidateCreateEmployee(*request); !s.ok()) return Respond(s);
   absl::StatusOr<const policy::Policy*> policy = CurrentPolicy();
@@ -193,16 +180,14 @@ grpc::Status PersonnelServiceImpl::CreateEmployee(ServerContext* context,
                  response);
 }
 
-grpc::Status PersonnelServiceImpl::GetEmployee(ServerContext*,
-                                               const v1::GetEmployeeRequest* request,
+grpc::Status PersonnelServiceImpl::GetEmployee(ServerContext*, const v1::GetEmployeeRequest* request,
                                                v1::Employee* response) {
   absl::StatusOr<int64_t> id = ParseName(request->name(), "employees", "name");
   if (!id.ok()) return Respond(id.status());
   return Respond(store_->GetEmployee(*id), response);
 }
 
-grpc::Status PersonnelServiceImpl::BatchGetEmployees(ServerContext*,
-                                                     const v1::BatchGetEmployeesRequest* request,
+grpc::Status PersonnelServiceImpl::BatchGetEmployees(ServerContext*, const v1::BatchGetEmployeesRequest* request,
                                                      v1::BatchGetEmployeesResponse* response) {
   if (absl::Status s = ValidateBatchGetEmployees(*request); !s.ok()) return Respond(s);
   std::vector<int64_t> ids;
@@ -216,8 +201,7 @@ grpc::Status PersonnelServiceImpl::BatchGetEmployees(ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status PersonnelServiceImpl::ListEmployees(ServerContext*,
-                                                 const v1::ListEmployeesRequest* request,
+grpc::Status PersonnelServiceImpl::ListEmployees(ServerContext*, const v1::ListEmployeesRequest* request,
                                                  v1::ListEmployeesResponse* response) {
   if (absl::Status s = ValidateListEmployees(*request); !s.ok()) return Respond(s);
   EmployeeQuery query;
@@ -226,10 +210,9 @@ grpc::Status PersonnelServiceImpl::ListEmployees(ServerContext*,
   query.role = request->role();
   query.level = request->level();
   query.status = request->status();
-  const std::string filter = absl::StrCat("employees|", query.county_id, "|", query.team_id, "|",
-                                          query.role, "|", query.level, "|", query.status);
-  absl::StatusOr<api::PageRequest> page =
-      api::ParsePageRequest(request->page_size(), request->page_token(), filter);
+  const std::string filter = absl::StrCat("employees|", query.county_id, "|", query.team_id, "|", query.role, "|",
+                                          query.level, "|", query.status);
+  absl::StatusOr<api::PageRequest> page = api::ParsePageRequest(request->page_size(), request->page_token(), filter);
   if (!page.ok()) return Respond(page.status());
   query.page = *page;
   absl::StatusOr<Page<v1::Employee>> result = store_->ListEmployees(query);
@@ -239,8 +222,7 @@ grpc::Status PersonnelServiceImpl::ListEmployees(ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status PersonnelServiceImpl::UpdateEmployee(ServerContext* context,
-                                                  const v1::UpdateEmployeeRequest* request,
+grpc::Status PersonnelServiceImpl::UpdateEmployee(ServerContext* context, const v1::UpdateEmployeeRequest* request,
                                                   v1::Employee* response) {
   if (absl::Status s = ValidateUpdateEmployee(*request); !s.ok()) return Respond(s);
   const v1::Employee& changes = request->employee();
@@ -254,8 +236,7 @@ grpc::Status PersonnelServiceImpl::UpdateEmployee(ServerContext* context,
   const bool wants_post_grade = api::MaskIncludes(mask, "post_grade");
   return Respond(
       ApplyRule(*context, "UpdateEmployee", *request, changes.name(), changes.etag(), "",
-                [&](const v1::Employee& current, const policy::Policy&)
-                    -> absl::StatusOr<personnel::Transition> {
+                [&](const v1::Employee& current, const policy::Policy&) -> absl::StatusOr<personnel::Transition> {
                   EmployeePatch bound = patch;
                   if (wants_post_grade && (explicit_post_grade || HasFreePostGrade(current.role()))) {
                     bound.post_grade = changes.post_grade();
@@ -265,12 +246,10 @@ grpc::Status PersonnelServiceImpl::UpdateEmployee(ServerContext* context,
       response);
 }
 
-grpc::Status PersonnelServiceImpl::TransferEmployee(ServerContext* context,
-                                                    const v1::TransferEmployeeRequest* request,
+grpc::Status PersonnelServiceImpl::TransferEmployee(ServerContext* context, const v1::TransferEmployeeRequest* request,
                                                     v1::Employee* response) {
   if (absl::Status s = ValidateTransferEmployee(*request); !s.ok()) return Respond(s);
-  absl::StatusOr<absl::CivilDay> day =
-      EffectiveDate(request->effective_date(), "effective_date", TodayInBranch());
+  absl::StatusOr<absl::CivilDay> day = EffectiveDate(request->effective_date(), "effective_date", TodayInBranch());
   if (!day.ok()) return Respond(day.status());
   TransferCommand command{request->county(), request->team(), request->reason(), *day};
   return Respond(ApplyRule(*context, "TransferEmployee", *request, request->name(), "", "",
@@ -280,58 +259,47 @@ grpc::Status PersonnelServiceImpl::TransferEmployee(ServerContext* context,
                  response);
 }
 
-grpc::Status PersonnelServiceImpl::ChangeLevel(ServerContext* context,
-                                               const v1::ChangeLevelRequest* request,
+grpc::Status PersonnelServiceImpl::ChangeLevel(ServerContext* context, const v1::ChangeLevelRequest* request,
                                                v1::Employee* response) {
   if (absl::Status s = ValidateChangeLevel(*request); !s.ok()) return Respond(s);
-  absl::StatusOr<absl::CivilDay> day =
-      EffectiveDate(request->effective_date(), "effective_date", TodayInBranch());
+  absl::StatusOr<absl::CivilDay> day = EffectiveDate(request->effective_date(), "effective_date", TodayInBranch());
   if (!day.ok()) return Respond(day.status());
-  LevelCommand command{request->expected_level(), request->level(), request->reason(),
-                       request->decision(), *day};
-  return Respond(ApplyRule(*context, "ChangeLevel", *request, request->name(), "",
-                           request->policy_version(),
+  LevelCommand command{request->expected_level(), request->level(), request->reason(), request->decision(), *day};
+  return Respond(ApplyRule(*context, "ChangeLevel", *request, request->name(), "", request->policy_version(),
                            [&](const v1::Employee& current, const policy::Policy& policy) {
                              return DecideLevelChange(current, command, policy);
                            }),
                  response);
 }
 
-grpc::Status PersonnelServiceImpl::ChangeRole(ServerContext* context,
-                                              const v1::ChangeRoleRequest* request,
+grpc::Status PersonnelServiceImpl::ChangeRole(ServerContext* context, const v1::ChangeRoleRequest* request,
                                               v1::Employee* response) {
   if (absl::Status s = ValidateChangeRole(*request); !s.ok()) return Respond(s);
-  absl::StatusOr<absl::CivilDay> day =
-      EffectiveDate(request->effective_date(), "effective_date", TodayInBranch());
+  absl::StatusOr<absl::CivilDay> day = EffectiveDate(request->effective_date(), "effective_date", TodayInBranch());
   if (!day.ok()) return Respond(day.status());
-  RoleCommand command{request->role(), request->post_grade(), request->team(),
-                      request->reason(), request->decision(), *day};
-  return Respond(ApplyRule(*context, "ChangeRole", *request, request->name(), "",
-                           request->policy_version(),
+  RoleCommand command{request->role(),   request->post_grade(), request->team(),
+                      request->reason(), request->decision(),   *day};
+  return Respond(ApplyRule(*context, "ChangeRole", *request, request->name(), "", request->policy_version(),
                            [&](const v1::Employee& current, const policy::Policy& policy) {
                              return DecideRoleChange(current, command, policy);
                            }),
                  response);
 }
 
-grpc::Status PersonnelServiceImpl::EndEmployment(ServerContext* context,
-                                                 const v1::EndEmploymentRequest* request,
+grpc::Status PersonnelServiceImpl::EndEmployment(ServerContext* context, const v1::EndEmploymentRequest* request,
                                                  v1::Employee* response) {
   if (absl::Status s = ValidateEndEmployment(*request); !s.ok()) return Respond(s);
-  absl::StatusOr<absl::CivilDay> day =
-      EffectiveDate(request->effective_date(), "effective_date", TodayInBranch());
+  absl::StatusOr<absl::CivilDay> day = EffectiveDate(request->effective_date(), "effective_date", TodayInBranch());
   if (!day.ok()) return Respond(day.status());
   SeparationCommand command{request->reason(), request->note(), request->decision(), *day};
-  return Respond(ApplyRule(*context, "EndEmployment", *request, request->name(), "",
-                           request->policy_version(),
+  return Respond(ApplyRule(*context, "EndEmployment", *request, request->name(), "", request->policy_version(),
                            [&](const v1::Employee& current, const policy::Policy& policy) {
                              return DecideSeparation(current, command, policy);
                            }),
                  response);
 }
 
-grpc::Status PersonnelServiceImpl::ListLevelChanges(ServerContext*,
-                                                    const v1::ListLevelChangesRequest* request,
+grpc::Status PersonnelServiceImpl::ListLevelChanges(ServerContext*, const v1::ListLevelChangesRequest* request,
                                                     v1::ListLevelChangesResponse* response) {
   LevelChangeQuery query;
   if (request->parent() != "employees/-") {
@@ -345,8 +313,7 @@ grpc::Status PersonnelServiceImpl::ListLevelChanges(ServerContext*,
     query.county_id = *county;
   }
   const std::string filter = absl::StrCat("levelChanges|", query.employee_id, "|", query.county_id);
-  absl::StatusOr<api::PageRequest> page =
-      api::ParsePageRequest(request->page_size(), request->page_token(), filter);
+  absl::StatusOr<api::PageRequest> page = api::ParsePageRequest(request->page_size(), request->page_token(), filter);
   if (!page.ok()) return Respond(page.status());
   query.page = *page;
   if (query.employee_id != 0) {
@@ -361,11 +328,9 @@ grpc::Status PersonnelServiceImpl::ListLevelChanges(ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status PersonnelServiceImpl::GetCountyQuota(ServerContext*,
-                                                  const v1::GetCountyQuotaRequest* request,
+grpc::Status PersonnelServiceImpl::GetCountyQuota(ServerContext*, const v1::GetCountyQuotaRequest* request,
                                                   v1::CountyQuota* response) {
-  absl::StatusOr<int64_t> county_id =
-      api::ParseNameWithSuffix(request->name(), "orgUnits", "quota", "name");
+  absl::StatusOr<int64_t> county_id = api::ParseNameWithSuffix(request->name(), "orgUnits", "quota", "name");
   if (!county_id.ok()) return Respond(county_id.status());
   absl::StatusOr<const policy::Policy*> policy = CurrentPolicy();
   if (!policy.ok()) return Respond(policy.status());
@@ -375,8 +340,7 @@ grpc::Status PersonnelServiceImpl::GetCountyQuota(ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status PersonnelServiceImpl::ListCountyQuotas(ServerContext*,
-                                                    const v1::ListCountyQuotasRequest* request,
+grpc::Status PersonnelServiceImpl::ListCountyQuotas(ServerContext*, const v1::ListCountyQuotasRequest* request,
                                                     v1::ListCountyQuotasResponse* response) {
   absl::StatusOr<int64_t> city_id = ParseName(request->parent(), "orgUnits", "parent");
   if (!city_id.ok()) return Respond(city_id.status());
@@ -386,15 +350,14 @@ grpc::Status PersonnelServiceImpl::ListCountyQuotas(ServerContext*,
   if (!city.ok()) return Respond(city.status());
   if (city->kind() != v1::OrgUnit::KIND_CITY_BRANCH) {
     return Respond(RuleViolationError(reason::kWrongOrgUnitKind, city->name(),
-                                      absl::StrCat(city->name(), " is not a city branch; ask "
+                                      absl::StrCat(city->name(),
+                                                   " is not a city branch; ask "
                                                    "GetCountyQuota for one county")));
   }
   const std::string filter = absl::StrCat("countyQuotas|", *city_id);
-  absl::StatusOr<api::PageRequest> page =
-      api::ParsePageRequest(request->page_size(), request->page_token(), filter);
+  absl::StatusOr<api::PageRequest> page = api::ParsePageRequest(request->page_size(), request->page_token(), filter);
   if (!page.ok()) return Respond(page.status());
-  absl::StatusOr<Page<PersonnelStore::CountyWithCounts>> result =
-      store_->ListCountyHeadCounts(*city_id, *page);
+  absl::StatusOr<Page<PersonnelStore::CountyWithCounts>> result = store_->ListCountyHeadCounts(*city_id, *page);
   if (!result.ok()) return Respond(result.status());
   for (const auto& county : result->items) {
     *response->add_county_quotas() = QuotaOf(county.county, county.counts, **policy);

@@ -17,8 +17,7 @@ inline constexpr char kErrorDomain[] = "personnel.ladder";
 class PersonnelServiceImpl final : public v1::PersonnelService::Service {
  public:
   // Neither is owned; both must outlive the service.
-  PersonnelServiceImpl(PersonnelStore* store, const policy::PolicySet* policies)
-      : store_(store), policies_(policies) {}
+  PersonnelServiceImpl(PersonnelStore* store, const policy::PolicySet* policies) : store_(store), policies_(policies) {}
 
   grpc::Status CreateOrgUnit(grpc::ServerContext* context, const v1::CreateOrgUnitRequest* request,
                              v1::OrgUnit* response) override;
@@ -29,44 +28,35 @@ class PersonnelServiceImpl final : public v1::PersonnelService::Service {
 
   grpc::Status CreateTeam(grpc::ServerContext* context, const v1::CreateTeamRequest* request,
                           v1::Team* response) override;
-  grpc::Status GetTeam(grpc::ServerContext* context, const v1::GetTeamRequest* request,
-                       v1::Team* response) override;
+  grpc::Status GetTeam(grpc::ServerContext* context, const v1::GetTeamRequest* request, v1::Team* response) override;
   grpc::Status ListTeams(grpc::ServerContext* context, const v1::ListTeamsRequest* request,
                          v1::ListTeamsResponse* response) override;
   grpc::Status UpdateTeam(grpc::ServerContext* context, const v1::UpdateTeamRequest* request,
                           v1::Team* response) override;
 
-  grpc::Status CreateEmployee(grpc::ServerContext* context,
-                              const v1::CreateEmployeeRequest* request,
+  grpc::Status CreateEmployee(grpc::ServerContext* context, const v1::CreateEmployeeRequest* request,
                               v1::Employee* response) override;
   grpc::Status GetEmployee(grpc::ServerContext* context, const v1::GetEmployeeRequest* request,
                            v1::Employee* response) override;
-  grpc::Status BatchGetEmployees(grpc::ServerContext* context,
-                                 const v1::BatchGetEmployeesRequest* request,
+  grpc::Status BatchGetEmployees(grpc::ServerContext* context, const v1::BatchGetEmployeesRequest* request,
                                  v1::BatchGetEmployeesResponse* response) override;
   grpc::Status ListEmployees(grpc::ServerContext* context, const v1::ListEmployeesRequest* request,
                              v1::ListEmployeesResponse* response) override;
-  grpc::Status UpdateEmployee(grpc::ServerContext* context,
-                              const v1::UpdateEmployeeRequest* request,
+  grpc::Status UpdateEmployee(grpc::ServerContext* context, const v1::UpdateEmployeeRequest* request,
                               v1::Employee* response) override;
-  grpc::Status TransferEmployee(grpc::ServerContext* context,
-                                const v1::TransferEmployeeRequest* request,
+  grpc::Status TransferEmployee(grpc::ServerContext* context, const v1::TransferEmployeeRequest* request,
                                 v1::Employee* response) override;
   grpc::Status ChangeLevel(grpc::ServerContext* context, const v1::ChangeLevelRequest* request,
                            v1::Employee* response) override;
   grpc::Status ChangeRole(grpc::ServerContext* context, const v1::ChangeRoleRequest* request,
                           v1::Employee* response) override;
-  grpc::Status EndEmployment(grpc::ServerContext* context,
-                             const v1::EndEmploymentRequest* request,
+  grpc::Status EndEmployment(grpc::ServerContext* context, const v1::EndEmploymentRequest* request,
                              v1::Employee* response) override;
-  grpc::Status ListLevelChanges(grpc::ServerContext* context,
-                                const v1::ListLevelChangesRequest* request,
+  grpc::Status ListLevelChanges(grpc::ServerContext* context, const v1::ListLevelChangesRequest* request,
                                 v1::ListLevelChangesResponse* response) override;
-  grpc::Status GetCountyQuota(grpc::ServerContext* context,
-                              const v1::GetCountyQuotaRequest* request,
+  grpc::Status GetCountyQuota(grpc::ServerContext* context, const v1::GetCountyQuotaRequest* request,
                               v1::CountyQuota* response) override;
-  grpc::Status ListCountyQuotas(grpc::ServerContext* context,
-                                const v1::ListCountyQuotasRequest* request,
+  grpc::Status ListCountyQuotas(grpc::ServerContext* context, const v1::ListCountyQuotasRequest* request,
                                 v1::ListCountyQuotasResponse* response) override;
 
  private:
@@ -74,13 +64,11 @@ class PersonnelServiceImpl final : public v1::PersonnelService::Service {
   absl::StatusOr<const policy::Policy*> CurrentPolicy() const;
   // Applies a transition rule to an employee with the current policy, recording
   // `policy_version` (if given, it must be a known version) as the decision's version.
-  using PolicyRule =
-      std::function<absl::StatusOr<personnel::Transition>(const v1::Employee&, const policy::Policy&)>;
-  absl::StatusOr<v1::Employee> ApplyRule(const grpc::ServerContext& context,
-                                         absl::string_view method,
-                                         const google::protobuf::Message& request,
-                                         const std::string& name, const std::string& etag,
-                                         const std::string& policy_version, const PolicyRule& rule);
+  using PolicyRule = std::function<absl::StatusOr<personnel::Transition>(const v1::Employee&, const policy::Policy&)>;
+  absl::StatusOr<v1::Employee> ApplyRule(const grpc::ServerContext& context, absl::string_view method,
+                                         const google::protobuf::Message& request, const std::string& name,
+                                         const std::string& etag, const std::string& policy_version,
+                                         const PolicyRule& rule);
 
   PersonnelStore* store_;
   const policy::PolicySet* policies_;

@@ -82,8 +82,7 @@ class PersonnelStore {
  public:
   virtual ~PersonnelStore() = default;
 
-  virtual absl::StatusOr<OrgUnit> CreateOrgUnit(const OrgUnit& org_unit,
-                                                const MutationContext& context) = 0;
+  virtual absl::StatusOr<OrgUnit> CreateOrgUnit(const OrgUnit& org_unit, const MutationContext& context) = 0;
   virtual absl::StatusOr<OrgUnit> GetOrgUnit(int64_t id) = 0;
   virtual absl::StatusOr<Page<OrgUnit>> ListOrgUnits(const OrgUnitQuery& query) = 0;
 
@@ -91,13 +90,11 @@ class PersonnelStore {
   virtual absl::StatusOr<Team> GetTeam(int64_t id) = 0;
   virtual absl::StatusOr<Page<Team>> ListTeams(const TeamQuery& query) = 0;
   // Changes the fields set in `patch` of team `id`, in one transaction.
-  virtual absl::StatusOr<Team> UpdateTeam(int64_t id, const TeamPatch& patch,
-                                          const MutationContext& context) = 0;
+  virtual absl::StatusOr<Team> UpdateTeam(int64_t id, const TeamPatch& patch, const MutationContext& context) = 0;
 
   // `employee` is complete (see NewEmployee in employee_rules.h); the store checks that
   // its county and team exist and fit.
-  virtual absl::StatusOr<Employee> CreateEmployee(const Employee& employee,
-                                                  const MutationContext& context) = 0;
+  virtual absl::StatusOr<Employee> CreateEmployee(const Employee& employee, const MutationContext& context) = 0;
   virtual absl::StatusOr<Employee> GetEmployee(int64_t id) = 0;
   // In the order of `ids`; NOT_FOUND naming the first missing one.
   virtual absl::StatusOr<std::vector<Employee>> BatchGetEmployees(const std::vector<int64_t>& ids) = 0;
@@ -106,8 +103,7 @@ class PersonnelStore {
   // Applies `rule` to employee `id` with the policy `policy` guarding the caps, and
   // records the level change it produces. `expected_etag`, if not empty, must match.
   virtual absl::StatusOr<Employee> ApplyTransition(int64_t id, const std::string& expected_etag,
-                                                   const policy::Policy& policy,
-                                                   const TransitionRule& rule,
+                                                   const policy::Policy& policy, const TransitionRule& rule,
                                                    const MutationContext& context) = 0;
 
   virtual absl::StatusOr<Page<LevelChange>> ListLevelChanges(const LevelChangeQuery& query) = 0;
@@ -123,7 +119,7 @@ class PersonnelStore {
   // A page of the counties of a city branch (`page.after_id` is a county id) with their
   // head counts, counted in one grouped statement.
   virtual absl::StatusOr<Page<CountyWithCounts>> ListCountyHeadCounts(int64_t city_id,
-                                                                     const api::PageRequest& page) = 0;
+                                                                      const api::PageRequest& page) = 0;
 
   // OK while the database answers.
   virtual absl::Status Ping() = 0;

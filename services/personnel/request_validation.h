@@ -25,12 +25,11 @@ absl::Status ValidateListEmployees(const v1::ListEmployeesRequest& request);
 absl::Status ValidateBatchGetEmployees(const v1::BatchGetEmployeesRequest& request);
 
 // The effective date of a change: `today` when unset, else a valid day not after today.
-absl::StatusOr<absl::CivilDay> EffectiveDate(const google::type::Date& date,
-                                             absl::string_view field, absl::CivilDay today);
+absl::StatusOr<absl::CivilDay> EffectiveDate(const google::type::Date& date, absl::string_view field,
+                                             absl::CivilDay today);
 
 // The writable paths of UpdateEmployee and UpdateTeam.
-inline constexpr const char* kEmployeeWritablePaths[] = {"display_name", "employee_number",
-                                                         "team", "post_grade"};
+inline constexpr const char* kEmployeeWritablePaths[] = {"display_name", "employee_number", "team", "post_grade"};
 inline constexpr const char* kTeamWritablePaths[] = {"display_name", "supervisor"};
 
 }  // namespace ladder::personnel

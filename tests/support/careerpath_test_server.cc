@@ -10,17 +10,19 @@
 
 namespace ladder::testing {
 
-absl::StatusOr<std::unique_ptr<CareerPathTestServer>> CareerPathTestServer::Start(
-    const db::DatabaseOptions& database, const std::string& personnel_address,
-    const std::string& evaluation_address, const std::string& policy_dir) {
+absl::StatusOr<std::unique_ptr<CareerPathTestServer>> CareerPathTestServer::Start(const db::DatabaseOptions& database,
+                                                                                  const std::string& personnel_address,
+                                                                                  const std::string& evaluation_address,
+                                                                                  const std::string& policy_dir) {
   Options options;
   options.policy_dir = policy_dir;
   return Start(database, personnel_address, evaluation_address, std::move(options));
 }
 
-absl::StatusOr<std::unique_ptr<CareerPathTestServer>> CareerPathTestServer::Start(
-    const db::DatabaseOptions& database, const std::string& personnel_address,
-    const std::string& evaluation_address, Options options) {
+absl::StatusOr<std::unique_ptr<CareerPathTestServer>> CareerPathTestServer::Start(const db::DatabaseOptions& database,
+                                                                                  const std::string& personnel_address,
+                                                                                  const std::string& evaluation_address,
+                                                                                  Options options) {
   auto server = std::unique_ptr<CareerPathTestServer>(new CareerPathTestServer());
   LADDER_ASSIGN_OR_RETURN(server->policies_, policy::PolicySet::LoadFromDirectory(options.policy_dir));
   server->pool_ = std::make_unique<db::ConnectionPool>(database);
@@ -37,19 +39,19 @@ absl::StatusOr<std::unique_ptr<CareerPathTestServer>> CareerPathTestServer::Star
   server->evaluation_ = careerpath::MakeGrpcEvaluationGateway(
       server::BalancedChannel(evaluation_address, ClientCredentials("careerpath")), absl::Seconds(5));
   if (options.wrap_evaluation) server->evaluation_ = options.wrap_evaluation(std::move(server->evaluation_));
-  server->reviewer_ = std::make_unique<careerpath::CycleReviewer>(server->store_, server->personnel_.get(),
-                                                                 server->evaluation_.get());
+  server->reviewer_ =
+      std::make_unique<careerpath::CycleReviewer>(server->store_, server->personnel_.get(), server->evaluation_.get());
   careerpath::ReviewWorkerOptions worker;
   worker.batch_size = options.review_batch_size;
   worker.lease = options.review_lease;
   worker.idle_poll = absl::Milliseconds(200);
   worker.owner = careerpath::ReviewWorker::UniqueOwnerName();
   server->worker_ = std::make_unique<careerpath::ReviewWorker>(server->reviews_.get(), server->reviewer_.get(),
-                                                              server->evaluation_.get(), &server->policies_, worker);
+                                                               server->evaluation_.get(), &server->policies_, worker);
   careerpath::ReviewWorker* const review_worker = server->worker_.get();
   server->handlers_ = std::make_unique<careerpath::CareerPathServiceImpl>(
-      server->store_, server->reviews_.get(), server->personnel_.get(), server->evaluation_.get(),
-      &server->policies_, [review_worker] { review_worker->Wake(); });
+      server->store_, server->reviews_.get(), server->personnel_.get(), server->evaluation_.get(), &server->policies_,
+      [review_worker] { review_worker->Wake(); });
   server::ServerConfig config;
   config.service_name = "careerpath";
   config.listen = "127.0.0.1:0";

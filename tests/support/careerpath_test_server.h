@@ -7,10 +7,10 @@
 #include "absl/status/statusor.h"
 #include "common/db/connection_pool.h"
 #include "common/policy/policy_set.h"
+#include "google/longrunning/operations.grpc.pb.h"
 #include "ladder/careerpath/v1/careerpath_service.grpc.pb.h"
 #include "services/careerpath/access_policy.h"
 #include "services/careerpath/careerpath_service.h"
-#include "google/longrunning/operations.grpc.pb.h"
 #include "services/careerpath/mysql_case_store.h"
 #include "services/careerpath/mysql_review_store.h"
 #include "services/careerpath/operations_service.h"
@@ -36,9 +36,10 @@ class CareerPathTestServer final {
     std::function<std::unique_ptr<careerpath::CaseStore>(careerpath::CaseStore*)> wrap_store;
   };
 
-  static absl::StatusOr<std::unique_ptr<CareerPathTestServer>> Start(
-      const db::DatabaseOptions& database, const std::string& personnel_address,
-      const std::string& evaluation_address, const std::string& policy_dir = "config/policy");
+  static absl::StatusOr<std::unique_ptr<CareerPathTestServer>> Start(const db::DatabaseOptions& database,
+                                                                     const std::string& personnel_address,
+                                                                     const std::string& evaluation_address,
+                                                                     const std::string& policy_dir = "config/policy");
   static absl::StatusOr<std::unique_ptr<CareerPathTestServer>> Start(const db::DatabaseOptions& database,
                                                                      const std::string& personnel_address,
                                                                      const std::string& evaluation_address,

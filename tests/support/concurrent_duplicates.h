@@ -11,8 +11,8 @@
 
 #include "absl/synchronization/barrier.h"
 #include "gmock/gmock.h"
-#include "gtest/gtest.h"
 #include "grpcpp/client_context.h"
+#include "gtest/gtest.h"
 #include "tests/support/personnel_test_server.h"
 #include "tests/support/status_matchers.h"
 

@@ -9,19 +9,18 @@
 
 namespace ladder::testing {
 
-absl::StatusOr<std::unique_ptr<EvaluationTestServer>> EvaluationTestServer::Start(
-    const db::DatabaseOptions& database, const std::string& personnel_address,
-    const std::string& policy_dir) {
+absl::StatusOr<std::unique_ptr<EvaluationTestServer>> EvaluationTestServer::Start(const db::DatabaseOptions& database,
+                                                                                  const std::string& personnel_address,
+                                                                                  const std::string& policy_dir) {
   auto server = std::unique_ptr<EvaluationTestServer>(new EvaluationTestServer());
   LADDER_ASSIGN_OR_RETURN(server->policies_, policy::PolicySet::LoadFromDirectory(policy_dir));
   server->pool_ = std::make_unique<db::ConnectionPool>(database);
   server->store_ = std::make_unique<evaluation::MySqlEvaluationStore>(server->pool_.get());
   server->personnel_ = evaluation::MakeGrpcPersonnelDirectory(
       // The channel the server binary opens: round_robin, trace context, client metrics.
-      server::BalancedChannel(personnel_address, ClientCredentials("evaluation")),
-      absl::Seconds(5));
-  server->handlers_ = std::make_unique<evaluation::EvaluationServiceImpl>(
-      server->store_.get(), server->personnel_.get(), &server->policies_);
+      server::BalancedChannel(personnel_address, ClientCredentials("evaluation")), absl::Seconds(5));
+  server->handlers_ = std::make_unique<evaluation::EvaluationServiceImpl>(server->store_.get(),
+                                                                          server->personnel_.get(), &server->policies_);
   server::ServerConfig config;
   config.service_name = "evaluation";
   config.listen = "127.0.0.1:0";
@@ -29,11 +28,10 @@ absl::StatusOr<std::unique_ptr<EvaluationTestServer>> EvaluationTestServer::Star
   config.caller_limits = server::CallerLimitOptions::None();
   config.transport = ServerTransport("evaluation");
   config.authenticator = TestAuthenticator();
-  server->service_ = std::make_unique<evaluation::EvaluationAccessPolicy>(
-      server->handlers_.get(), server->store_.get(), server->personnel_.get(), config.authenticator,
-      server->pool_.get());
-  LADDER_ASSIGN_OR_RETURN(server::StartedServer started,
-                          server::StartServer(config, {server->service_.get()}));
+  server->service_ = std::make_unique<evaluation::EvaluationAccessPolicy>(server->handlers_.get(), server->store_.get(),
+                                                                          server->personnel_.get(),
+                                                                          config.authenticator, server->pool_.get());
+  LADDER_ASSIGN_OR_RETURN(server::StartedServer started, server::StartServer(config, {server->service_.get()}));
   server->server_ = std::move(started.server);
   server->address_ = absl::StrCat("127.0.0.1:", started.port);
   grpc::ChannelArguments arguments;

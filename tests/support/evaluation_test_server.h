@@ -18,9 +18,9 @@ namespace ladder::testing {
 // `database`, reading people from the personnel service at `personnel_address`.
 class EvaluationTestServer final {
  public:
-  static absl::StatusOr<std::unique_ptr<EvaluationTestServer>> Start(
-      const db::DatabaseOptions& database, const std::string& personnel_address,
-      const std::string& policy_dir = "config/policy");
+  static absl::StatusOr<std::unique_ptr<EvaluationTestServer>> Start(const db::DatabaseOptions& database,
+                                                                     const std::string& personnel_address,
+                                                                     const std::string& policy_dir = "config/policy");
   ~EvaluationTestServer();
 
   std::string address() const { return address_; }

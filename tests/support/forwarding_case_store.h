@@ -35,8 +35,8 @@ class ForwardingCaseStore : public careerpath::CaseStore {
   }
   absl::StatusOr<careerpath::v1::Case> Transition(
       int64_t id,
-      const std::function<absl::StatusOr<careerpath::CaseTransition>(
-          const careerpath::v1::Case&, const std::vector<careerpath::v1::Case>&)>& decide,
+      const std::function<absl::StatusOr<careerpath::CaseTransition>(const careerpath::v1::Case&,
+                                                                     const std::vector<careerpath::v1::Case>&)>& decide,
       const careerpath::MutationContext& context) override {
     return real_->Transition(id, decide, context);
   }

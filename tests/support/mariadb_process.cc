@@ -54,11 +54,11 @@ absl::StatusOr<std::unique_ptr<MariaDbProcess>> MariaDbProcess::Start(const std:
   auto process = std::unique_ptr<MariaDbProcess>(new MariaDbProcess(directory));
   if (!std::filesystem::exists(directory + "/data/mysql")) {
     // No --user: running as root, install-db would otherwise re-own system directories.
-    absl::Status installed = RunToCompletion(
-        {Program("LADDER_TEST_MYSQL_INSTALL_DB", "mariadb-install-db"), "--no-defaults",
-         "--datadir=" + directory + "/data", "--auth-root-authentication-method=socket",
-         "--auth-root-socket-user=" + CurrentUser(), "--skip-test-db"},
-        directory + "/install.log");
+    absl::Status installed =
+        RunToCompletion({Program("LADDER_TEST_MYSQL_INSTALL_DB", "mariadb-install-db"), "--no-defaults",
+                         "--datadir=" + directory + "/data", "--auth-root-authentication-method=socket",
+                         "--auth-root-socket-user=" + CurrentUser(), "--skip-test-db"},
+                        directory + "/install.log");
     if (!installed.ok()) return installed;
   }
   if (absl::Status launched = process->Launch(); !launched.ok()) return launched;
@@ -81,11 +81,14 @@ absl::Status MariaDbProcess::Launch() {
     const std::string log = directory_ + "/mysqld.log";
     freopen(log.c_str(), "a", stdout);
     freopen(log.c_str(), "a", stderr);
-    std::vector<std::string> argv = {
-        Program("LADDER_TEST_MYSQLD", "mariadbd"), "--no-defaults",
-        "--datadir=" + directory_ + "/data", "--socket=" + directory_ + "/mysqld.sock",
-        "--pid-file=" + directory_ + "/mysqld.pid", "--skip-networking",
-        "--innodb-buffer-pool-size=64M", "--character-set-server=utf8mb4"};
+    std::vector<std::string> argv = {Program("LADDER_TEST_MYSQLD", "mariadbd"),
+                                     "--no-defaults",
+                                     "--datadir=" + directory_ + "/data",
+                                     "--socket=" + directory_ + "/mysqld.sock",
+                                     "--pid-file=" + directory_ + "/mysqld.pid",
+                                     "--skip-networking",
+                                     "--innodb-buffer-pool-size=64M",
+                                     "--character-set-server=utf8mb4"};
     if (getuid() == 0) argv.push_back("--user=root");
     std::vector<char*> args;
     for (auto& arg : argv) args.push_back(arg.data());

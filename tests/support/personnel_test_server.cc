@@ -8,14 +8,13 @@
 
 namespace ladder::testing {
 
-absl::StatusOr<std::unique_ptr<PersonnelTestServer>> PersonnelTestServer::Start(
-    const db::DatabaseOptions& database, const std::string& policy_dir) {
+absl::StatusOr<std::unique_ptr<PersonnelTestServer>> PersonnelTestServer::Start(const db::DatabaseOptions& database,
+                                                                                const std::string& policy_dir) {
   auto server = std::unique_ptr<PersonnelTestServer>(new PersonnelTestServer());
   LADDER_ASSIGN_OR_RETURN(server->policies_, policy::PolicySet::LoadFromDirectory(policy_dir));
   server->pool_ = std::make_unique<db::ConnectionPool>(database);
   server->store_ = std::make_unique<personnel::MySqlPersonnelStore>(server->pool_.get());
-  server->handlers_ = std::make_unique<personnel::PersonnelServiceImpl>(server->store_.get(),
-                                                                        &server->policies_);
+  server->handlers_ = std::make_unique<personnel::PersonnelServiceImpl>(server->store_.get(), &server->policies_);
   server->config_.transport = ServerTransport("personnel");
   server->config_.authenticator = TestAuthenticator();
   server->service_ = std::make_unique<personnel::PersonnelAccessPolicy>(
@@ -31,8 +30,8 @@ absl::StatusOr<std::unique_ptr<PersonnelTestServer>> PersonnelTestServer::Start(
   server->server_ = std::move(started.server);
   server->address_ = absl::StrCat("127.0.0.1:", started.port);
   personnel::MySqlPersonnelStore* store = server->store_.get();
-  server->health_ = std::make_unique<server::HealthMonitor>(
-      server->config_, *server->server_, [store] { return store->Ping(); });
+  server->health_ =
+      std::make_unique<server::HealthMonitor>(server->config_, *server->server_, [store] { return store->Ping(); });
   server->channel_ = grpc::CreateChannel(server->address_, ClientCredentials());
   return server;
 }

@@ -21,8 +21,8 @@ namespace ladder::testing {
 // (CallContext, Authorize).
 class PersonnelTestServer final {
  public:
-  static absl::StatusOr<std::unique_ptr<PersonnelTestServer>> Start(
-      const db::DatabaseOptions& database, const std::string& policy_dir = "config/policy");
+  static absl::StatusOr<std::unique_ptr<PersonnelTestServer>> Start(const db::DatabaseOptions& database,
+                                                                    const std::string& policy_dir = "config/policy");
   ~PersonnelTestServer();
 
   std::string address() const { return address_; }

@@ -36,8 +36,8 @@ MATCHER(IsOk, "is OK") {
 // The call failed with `code`, and, where given (non-empty), that ErrorInfo reason.
 MATCHER_P2(FailsWith, code, reason, "") {
   const ErrorView view = ViewOf(arg);
-  *result_listener << "got code " << view.code << " reason '" << view.reason << "' field '"
-                   << view.field << "': " << view.message;
+  *result_listener << "got code " << view.code << " reason '" << view.reason << "' field '" << view.field
+                   << "': " << view.message;
   return view.code == code && (std::string(reason).empty() || view.reason == reason);
 }
 

@@ -5,10 +5,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/container/flat_hash_map.h"
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_credentials_options.h"
 
@@ -85,8 +85,8 @@ token::TokenSpec SpecFor(const TestIdentity& identity) {
 }
 
 std::string Sign(const token::TokenSpec& spec, const std::string& key, bool rogue) {
-  const std::string path = rogue ? absl::StrCat(PkiDir(), "/jwt/rogue/", key, ".key")
-                                 : absl::StrCat(PkiDir(), "/jwt/private/", key, ".key");
+  const std::string path =
+      rogue ? absl::StrCat(PkiDir(), "/jwt/rogue/", key, ".key") : absl::StrCat(PkiDir(), "/jwt/private/", key, ".key");
   absl::StatusOr<std::string> token = token::SignToken(spec, ReadFile(path));
   if (!token.ok()) {
     std::fprintf(stderr, "cannot sign a test token: %s\n", token.status().ToString().c_str());
@@ -99,9 +99,8 @@ std::string TokenFor(const TestIdentity& identity) {
   // Signing costs a little; tests make many calls as the same few identities.
   static absl::Mutex mutex;
   static auto* const cache = new absl::flat_hash_map<std::string, std::pair<std::string, absl::Time>>();
-  const std::string key = absl::StrCat(identity.subject, "|", identity.role, "|",
-                                       absl::StrJoin(identity.counties, ","), "|", identity.team, "|",
-                                       identity.employee);
+  const std::string key = absl::StrCat(identity.subject, "|", identity.role, "|", absl::StrJoin(identity.counties, ","),
+                                       "|", identity.team, "|", identity.employee);
   absl::MutexLock lock(&mutex);
   auto it = cache->find(key);
   if (it != cache->end() && it->second.second > absl::Now() + absl::Minutes(10)) return it->second.first;

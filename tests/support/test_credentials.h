@@ -36,9 +36,8 @@ std::shared_ptr<grpc::ChannelCredentials> ClientCredentials(const std::string& c
 struct TestIdentity {
   TestIdentity() = default;
   // NOLINTNEXTLINE(google-explicit-constructor): {"subject", "ROLE", ...} reads best in tests.
-  TestIdentity(std::string subject_name, std::string role_name = "HR_ADMIN",
-               std::vector<std::string> county_names = {}, std::string team_name = "",
-               std::string employee_name = "")
+  TestIdentity(std::string subject_name, std::string role_name = "HR_ADMIN", std::vector<std::string> county_names = {},
+               std::string team_name = "", std::string employee_name = "")
       : subject(std::move(subject_name)),
         role(std::move(role_name)),
         counties(std::move(county_names)),
@@ -58,8 +57,7 @@ std::string TokenFor(const TestIdentity& identity);
 token::TokenSpec SpecFor(const TestIdentity& identity);
 // Signs `spec` with the development key named `key` under jwt/private (or the rogue key with
 // `rogue`): "ladder-dev-es256" or "ladder-dev-rs256".
-std::string Sign(const token::TokenSpec& spec, const std::string& key = "ladder-dev-es256",
-                 bool rogue = false);
+std::string Sign(const token::TokenSpec& spec, const std::string& key = "ladder-dev-es256", bool rogue = false);
 
 // Adds `authorization: Bearer <TokenFor(identity)>` to a call.
 void Authorize(grpc::ClientContext& context, const TestIdentity& identity);

@@ -17,8 +17,7 @@
 namespace ladder::testing {
 namespace {
 
-absl::StatusOr<std::unique_ptr<db::Connection>> Open(const db::DatabaseOptions& options,
-                                                     bool use_database) {
+absl::StatusOr<std::unique_ptr<db::Connection>> Open(const db::DatabaseOptions& options, bool use_database) {
   return db::Connection::Open(options, use_database);
 }
 
@@ -41,8 +40,8 @@ absl::StatusOr<db::DatabaseOptions> TestServerOptions() {
   return options;
 }
 
-absl::StatusOr<std::unique_ptr<ScratchDatabase>> ScratchDatabase::Create(
-    const std::string& prefix, const std::vector<db::Migration>& migrations) {
+absl::StatusOr<std::unique_ptr<ScratchDatabase>> ScratchDatabase::Create(const std::string& prefix,
+                                                                         const std::vector<db::Migration>& migrations) {
   LADDER_ASSIGN_OR_RETURN(db::DatabaseOptions options, TestServerOptions());
   // The "ladder_" prefix is what the test user is granted.
   options.database = absl::StrCat("ladder_t_", prefix, "_", getpid());
@@ -93,10 +92,8 @@ absl::StatusOr<int64_t> ScratchDatabase::QueryInt(const std::string& sql) const 
 std::string CommonMigrationsSql() {
   std::stringstream sql;
   for (const char* file : {"common/db/migrations/audit_trail.sql", "common/db/migrations/audit_on_behalf_of.sql",
-                           "common/db/migrations/request_log_per_caller.sql",
-                           "common/db/migrations/audit_sealing.sql",
-                           "common/db/migrations/audit_trace_id.sql",
-                           "common/db/migrations/transaction_witnesses.sql",
+                           "common/db/migrations/request_log_per_caller.sql", "common/db/migrations/audit_sealing.sql",
+                           "common/db/migrations/audit_trace_id.sql", "common/db/migrations/transaction_witnesses.sql",
                            "common/db/migrations/change_feed.sql"}) {
     std::ifstream in(file);
     sql << in.rdbuf() << "\n";

@@ -23,8 +23,8 @@ std::string CommonMigrationsSql();
 // test binary makes its own, so binaries run in parallel without sharing rows.
 class ScratchDatabase final {
  public:
-  static absl::StatusOr<std::unique_ptr<ScratchDatabase>> Create(
-      const std::string& prefix, const std::vector<db::Migration>& migrations);
+  static absl::StatusOr<std::unique_ptr<ScratchDatabase>> Create(const std::string& prefix,
+                                                                 const std::vector<db::Migration>& migrations);
   ~ScratchDatabase();
 
   const db::DatabaseOptions& options() const { return options_; }

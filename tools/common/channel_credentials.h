@@ -27,8 +27,7 @@ struct TransportOptions {
 // given, or when a token does not look like a compact JWT. The token never appears in a
 // message. With insecure_plaintext every other option is ignored: the server neither
 // verifies nor asks for an identity then, and a token must not cross the network in clear.
-absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
-    const TransportOptions& options);
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(const TransportOptions& options);
 
 // The token held in `path`, without surrounding white space (files usually end in a
 // newline). INVALID_ARGUMENT when the file cannot be read or is empty.

@@ -20,8 +20,8 @@ absl::string_view program_name = "tool";
 // The flags absl defines for itself are not in the registry that FindCommandLineFlag
 // searches; absl handles them (and exits, for --help) during parsing.
 bool IsAbslOwnFlag(absl::string_view name) {
-  return absl::StartsWith(name, "help") || name == "version" || name == "only_check_args" ||
-         name == "flagfile" || name == "fromenv" || name == "tryfromenv" || name == "undefok";
+  return absl::StartsWith(name, "help") || name == "version" || name == "only_check_args" || name == "flagfile" ||
+         name == "fromenv" || name == "tryfromenv" || name == "undefok";
 }
 
 }  // namespace
@@ -58,8 +58,7 @@ std::string CommandLineProblem(int argc, char** argv) {
   return "";
 }
 
-void ApplyEnvironmentOrExit(
-    std::initializer_list<std::pair<const char*, const char*>> variable_to_flag) {
+void ApplyEnvironmentOrExit(std::initializer_list<std::pair<const char*, const char*>> variable_to_flag) {
   for (const auto& [variable, flag_name] : variable_to_flag) {
     const char* value = std::getenv(variable);
     if (value == nullptr || value[0] == '\0') continue;
@@ -73,8 +72,8 @@ void ApplyEnvironmentOrExit(
 }
 
 int UsageError(absl::string_view problem, absl::string_view usage) {
-  std::fprintf(stderr, "%s: %s\nusage: %s\n", std::string(program_name).c_str(),
-               std::string(problem).c_str(), std::string(usage).c_str());
+  std::fprintf(stderr, "%s: %s\nusage: %s\n", std::string(program_name).c_str(), std::string(problem).c_str(),
+               std::string(usage).c_str());
   return kExitUsage;
 }
 

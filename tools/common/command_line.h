@@ -26,8 +26,7 @@ void ParseCommandLineOrExit(int argc, char** argv, absl::string_view usage);
 // Sets flags from environment variables ({variable, flag name} pairs), the way the servers
 // read LADDER_*: call it before ParseCommandLineOrExit, so that the command line wins. An
 // unset or empty variable is skipped; a malformed value ends the program with kExitUsage.
-void ApplyEnvironmentOrExit(
-    std::initializer_list<std::pair<const char*, const char*>> variable_to_flag);
+void ApplyEnvironmentOrExit(std::initializer_list<std::pair<const char*, const char*>> variable_to_flag);
 
 // Prints `problem` and `usage` on stderr, prefixed by the program name, and returns
 // kExitUsage, for the checks a tool makes on the parsed values.

@@ -52,10 +52,8 @@ ABSL_FLAG(std::string, service, "",
           "service name to ask about, e.g. ladder.personnel.v1.PersonnelService; empty asks "
           "about the server as a whole");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10), "how long to keep asking before giving up");
-ABSL_FLAG(std::string, ca, "",
-          "PEM CA bundle to verify the server with [LADDER_TLS_CA]; empty: gRPC's default roots");
-ABSL_FLAG(std::string, cert, "",
-          "PEM client certificate for mutual TLS, e.g. the service's own [LADDER_TLS_CERT]");
+ABSL_FLAG(std::string, ca, "", "PEM CA bundle to verify the server with [LADDER_TLS_CA]; empty: gRPC's default roots");
+ABSL_FLAG(std::string, cert, "", "PEM client certificate for mutual TLS, e.g. the service's own [LADDER_TLS_CERT]");
 ABSL_FLAG(std::string, key, "", "PEM private key of --cert [LADDER_TLS_KEY]");
 ABSL_FLAG(std::string, token, "",
           "bearer token (JWT) sent with the check: the identity of a caller without a "
@@ -84,34 +82,56 @@ enum class ServingStatus { kUnknown = 0, kServing = 1, kNotServing = 2, kService
 
 const char* StatusName(int status) {
   switch (static_cast<ServingStatus>(status)) {
-    case ServingStatus::kUnknown: return "UNKNOWN";
-    case ServingStatus::kServing: return "SERVING";
-    case ServingStatus::kNotServing: return "NOT_SERVING";
-    case ServingStatus::kServiceUnknown: return "SERVICE_UNKNOWN";
+    case ServingStatus::kUnknown:
+      return "UNKNOWN";
+    case ServingStatus::kServing:
+      return "SERVING";
+    case ServingStatus::kNotServing:
+      return "NOT_SERVING";
+    case ServingStatus::kServiceUnknown:
+      return "SERVICE_UNKNOWN";
   }
   return "UNRECOGNISED_STATUS";
 }
 
 const char* CodeName(grpc::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::CANCELLED: return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED: return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL: return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    default: return "UNRECOGNISED_CODE";
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return "UNRECOGNISED_CODE";
   }
 }
 
@@ -148,8 +168,7 @@ bool DecodeResponse(const std::string& bytes, int* status) {
 
 // One Health/Check call. Returns true when the server answered SERVING; `outcome` describes
 // what was seen either way.
-bool CheckOnce(grpc::GenericStub& stub, const std::string& request_bytes, absl::Time deadline,
-               std::string* outcome) {
+bool CheckOnce(grpc::GenericStub& stub, const std::string& request_bytes, absl::Time deadline, std::string* outcome) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(deadline));
   grpc::Slice slice(request_bytes);
@@ -202,8 +221,7 @@ int main(int argc, char** argv) {
   const absl::Duration timeout = absl::GetFlag(FLAGS_timeout);
   if (target.empty()) return ladder::tools::UsageError("--target is required", kUsage);
   if (timeout <= absl::ZeroDuration() || timeout == absl::InfiniteDuration()) {
-    return ladder::tools::UsageError("--timeout must be a positive, finite duration such as 10s",
-                                     kUsage);
+    return ladder::tools::UsageError("--timeout must be a positive, finite duration such as 10s", kUsage);
   }
 
   ladder::tools::TransportOptions transport;
@@ -212,8 +230,7 @@ int main(int argc, char** argv) {
   transport.cert_file = absl::GetFlag(FLAGS_cert);
   transport.key_file = absl::GetFlag(FLAGS_key);
   transport.token = absl::GetFlag(FLAGS_token);
-  if (absl::Status read = ladder::tools::ApplyTokenFile(absl::GetFlag(FLAGS_token_file), transport);
-      !read.ok()) {
+  if (absl::Status read = ladder::tools::ApplyTokenFile(absl::GetFlag(FLAGS_token_file), transport); !read.ok()) {
     return ladder::tools::UsageError(read.message(), kUsage);
   }
   const absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
@@ -232,14 +249,12 @@ int main(int argc, char** argv) {
   const std::string request = EncodeRequest(service);
   const absl::Time start = absl::Now();
   const absl::Time give_up = start + timeout;
-  const std::string subject =
-      service.empty() ? std::string("server") : absl::StrCat("service ", service);
+  const std::string subject = service.empty() ? std::string("server") : absl::StrCat("service ", service);
   std::string outcome = "no answer";
   while (true) {
     if (CheckOnce(stub, request, give_up, &outcome)) {
-      std::printf(
-          "%s at %s: SERVING (after %s)\n", subject.c_str(), target.c_str(),
-          absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(1))).c_str());
+      std::printf("%s at %s: SERVING (after %s)\n", subject.c_str(), target.c_str(),
+                  absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(1))).c_str());
       return kExitServing;
     }
     const absl::Time next = absl::Now() + kRetryInterval;

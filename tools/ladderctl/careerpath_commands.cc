@@ -7,16 +7,16 @@
 #include <random>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/util/json_util.h"
-#include "absl/strings/match.h"
 #include "common/status/macros.h"
+#include "google/protobuf/util/json_util.h"
 #include "tools/ladderctl/cli.h"
-#include "tools/ladderctl/progress.h"
 #include "tools/ladderctl/names.h"
+#include "tools/ladderctl/progress.h"
 #include "tools/ladderctl/request_ids.h"
 #include "tools/ladderctl/resolve.h"
 #include "tools/ladderctl/table_printer.h"
@@ -36,8 +36,7 @@ std::string Json(const google::protobuf::Message& message) {
 // later run is a new request (ReviewCycle then reports what already exists).
 std::string RunRequestId(absl::string_view kind) {
   std::random_device device;
-  return RequestId(kind, "run", absl::StrCat(absl::ToUnixNanos(absl::Now()), "-", ::getpid(), "-",
-                                             device()));
+  return RequestId(kind, "run", absl::StrCat(absl::ToUnixNanos(absl::Now()), "-", ::getpid(), "-", device()));
 }
 
 std::string Move(const cv1::Case& c) {
@@ -50,8 +49,7 @@ int Eligibility(Context& context, const Args& args) {
   const std::optional<Format> format = FormatOf(context, args);
   if (!format.has_value()) return kExitBadInput;
   Clients& services = context.services();
-  std::vector<cv1::Target> targets = {cv1::TARGET_PROMOTION, cv1::TARGET_DEMOTION,
-                                      cv1::TARGET_ELIMINATION};
+  std::vector<cv1::Target> targets = {cv1::TARGET_PROMOTION, cv1::TARGET_DEMOTION, cv1::TARGET_ELIMINATION};
   if (args.Has("target") && args.Get("target") != "all") {
     std::optional<cv1::Target> target = ParseTarget(args.Get("target"));
     if (!target.has_value()) {
@@ -62,8 +60,7 @@ int Eligibility(Context& context, const Args& args) {
   common::v1::CareerMoveTarget move = common::v1::CAREER_MOVE_TARGET_UNSPECIFIED;
   if (std::find(targets.begin(), targets.end(), cv1::TARGET_CAREER_MOVE) != targets.end()) {
     const std::string post = args.Get("post", "group_data_supervisor");
-    if (!common::v1::CareerMoveTarget_Parse(
-            absl::StrCat("CAREER_MOVE_TARGET_", absl::AsciiStrToUpper(post)), &move)) {
+    if (!common::v1::CareerMoveTarget_Parse(absl::StrCat("CAREER_MOVE_TARGET_", absl::AsciiStrToUpper(post)), &move)) {
       return context.Usage("--post: give group_data_supervisor, branch_chief or other_post");
     }
   }
@@ -91,17 +88,16 @@ int Eligibility(Context& context, const Args& args) {
     return kExitOk;
   }
   const bool machine = *format == Format::kCsv;
-  Table table({{"target", "target"}, {"passed", "result"}, {"rule", "rule"},
-               {"requirement", "requirement"}, {"evidence", "evidence"}});
+  Table table({{"target", "target"},
+               {"passed", "result"},
+               {"rule", "rule"},
+               {"requirement", "requirement"},
+               {"evidence", "evidence"}});
   if (!machine) {
-    std::fprintf(context.out, "%s (%s, %s), %s, %s%s — policy %s\n",
-                 employee->display_name().c_str(), employee->employee_number().c_str(),
-                 employee->name().c_str(), (*counties)[employee->county()].c_str(),
-                 employee->level() == Level::LEVEL_UNSPECIFIED ? "no level"
-                                                               : LevelText(employee->level()).c_str(),
-                 employee->has_level_since()
-                     ? absl::StrCat(" since ", DateText(employee->level_since())).c_str()
-                     : "",
+    std::fprintf(context.out, "%s (%s, %s), %s, %s%s — policy %s\n", employee->display_name().c_str(),
+                 employee->employee_number().c_str(), employee->name().c_str(), (*counties)[employee->county()].c_str(),
+                 employee->level() == Level::LEVEL_UNSPECIFIED ? "no level" : LevelText(employee->level()).c_str(),
+                 employee->has_level_since() ? absl::StrCat(" since ", DateText(employee->level_since())).c_str() : "",
                  results.empty() ? "" : results[0].policy_version().c_str());
   }
   for (const cv1::Eligibility& result : results) {
@@ -112,8 +108,7 @@ int Eligibility(Context& context, const Args& args) {
       }
       std::fprintf(context.out, "\n%s: %s\n", heading.c_str(),
                    result.eligible() ? "ELIGIBLE (every rule passed)" : "not eligible");
-      Table rules({{"passed", "result"}, {"rule", "rule"}, {"requirement", "requirement"},
-                   {"evidence", "evidence"}});
+      Table rules({{"passed", "result"}, {"rule", "rule"}, {"requirement", "requirement"}, {"evidence", "evidence"}});
       for (const cv1::RuleCheck& rule : result.rules()) {
         rules.AddRow({rule.passed() ? "pass" : "FAIL", rule.rule(), rule.requirement(), rule.evidence()});
       }
@@ -182,14 +177,13 @@ int ListCases(Context& context, const Args& args) {
                {"state_reason", "why"}});
   for (const cv1::Case& c : *cases) {
     const pv1::Employee& who = (*people)[c.employee()];
-    table.AddRow({c.name(), CaseKindText(c.kind(), machine), who.employee_number(), who.display_name(),
-                  machine ? c.county() : (*counties)[c.county()],
-                  machine ? absl::StrCat(common::v1::Level_Name(c.from_level()), "->",
-                                         common::v1::Level_Name(c.to_level()))
-                          : Move(c),
-                  CaseStateText(c.state(), machine),
-                  c.waitlist_position() > 0 || machine ? absl::StrCat(c.waitlist_position()) : "",
-                  c.cycle(), c.state_reason()});
+    table.AddRow(
+        {c.name(), CaseKindText(c.kind(), machine), who.employee_number(), who.display_name(),
+         machine ? c.county() : (*counties)[c.county()],
+         machine ? absl::StrCat(common::v1::Level_Name(c.from_level()), "->", common::v1::Level_Name(c.to_level()))
+                 : Move(c),
+         CaseStateText(c.state(), machine),
+         c.waitlist_position() > 0 || machine ? absl::StrCat(c.waitlist_position()) : "", c.cycle(), c.state_reason()});
   }
   const std::string text = *format == Format::kJson  ? table.ToJson()
                            : *format == Format::kCsv ? table.ToCsv()
@@ -240,9 +234,8 @@ int DecideCases(Context& context, const Args& args, bool approve) {
                              "CareerPathService.RejectCase", request, &decided);
     }
     if (!status.ok()) {
-      context.Error(absl::StrCat(current.name(), " (", CaseKindText(current.kind()), " ", person, " ",
-                                 Move(current), ", ", CaseStateText(current.state()), "): ",
-                                 DescribeError(status)));
+      context.Error(absl::StrCat(current.name(), " (", CaseKindText(current.kind()), " ", person, " ", Move(current),
+                                 ", ", CaseStateText(current.state()), "): ", DescribeError(status)));
       worst = Worse(worst, ExitCodeFor(status));
       continue;
     }
@@ -251,9 +244,8 @@ int DecideCases(Context& context, const Args& args, bool approve) {
       absl::StrAppend(&outcome, ", position ", decided.waitlist_position(), " in the county's line");
     }
     if (!decided.state_reason().empty()) absl::StrAppend(&outcome, " — ", decided.state_reason());
-    std::fprintf(context.out, "%s: %s %s %s: %s\n", decided.name().c_str(),
-                 CaseKindText(decided.kind()).c_str(), person.c_str(), Move(decided).c_str(),
-                 outcome.c_str());
+    std::fprintf(context.out, "%s: %s %s %s: %s\n", decided.name().c_str(), CaseKindText(decided.kind()).c_str(),
+                 person.c_str(), Move(decided).c_str(), outcome.c_str());
   }
   return worst;
 }
@@ -308,13 +300,12 @@ int ReportReview(Context& context, const ev1::Cycle& cycle, const google::longru
   cv1::RunCycleReviewResponse result;
   operation.response().UnpackTo(&result);
   std::fprintf(context.out, "reviewed %d participants of %s (%s): %d cases created, %d there already (%s)\n",
-               result.reviewed_count(), cycle.display_name().c_str(), cycle.name().c_str(),
-               result.created_case_count(), result.existing_case_count(), operation.name().c_str());
+               result.reviewed_count(), cycle.display_name().c_str(), cycle.name().c_str(), result.created_case_count(),
+               result.existing_case_count(), operation.name().c_str());
   if (result.created_case_count() == 0) return kExitOk;
   constexpr int kListedAtMost = 50;
   if (result.created_case_count() > kListedAtMost) {
-    std::fprintf(context.out, "List them: 'ladderctl cases list --cycle %s --state proposed'.\n",
-                 cycle.name().c_str());
+    std::fprintf(context.out, "List them: 'ladderctl cases list --cycle %s --state proposed'.\n", cycle.name().c_str());
     return kExitOk;
   }
   Clients& services = context.services();
@@ -333,12 +324,16 @@ int ReportReview(Context& context, const ev1::Cycle& cycle, const google::longru
   if (!people.ok()) return context.Fail(people.status());
   absl::StatusOr<std::map<std::string, std::string>> counties = OrgUnitNames(services);
   if (!counties.ok()) return context.Fail(counties.status());
-  Table table({{"name", "case"}, {"kind", "kind"}, {"employee_number", "工号"}, {"display_name", "姓名"},
-               {"county", "county"}, {"move", "move"}});
+  Table table({{"name", "case"},
+               {"kind", "kind"},
+               {"employee_number", "工号"},
+               {"display_name", "姓名"},
+               {"county", "county"},
+               {"move", "move"}});
   for (const cv1::Case& c : cases.cases()) {
     const pv1::Employee& who = (*people)[c.employee()];
-    table.AddRow({c.name(), CaseKindText(c.kind()), who.employee_number(), who.display_name(),
-                  (*counties)[c.county()], Move(c)});
+    table.AddRow({c.name(), CaseKindText(c.kind()), who.employee_number(), who.display_name(), (*counties)[c.county()],
+                  Move(c)});
   }
   std::fputs(table.ToText().c_str(), context.out);
   std::fprintf(context.out,
@@ -381,9 +376,9 @@ int ReviewStatus(Context& context, const Args& args) {
     google::longrunning::CancelOperationRequest cancel;
     cancel.set_name(name);
     google::protobuf::Empty empty;
-    if (absl::Status status = services.Call(services.operations(),
-                                            &google::longrunning::Operations::Stub::CancelOperation,
-                                            "Operations.CancelOperation", cancel, &empty);
+    if (absl::Status status =
+            services.Call(services.operations(), &google::longrunning::Operations::Stub::CancelOperation,
+                          "Operations.CancelOperation", cancel, &empty);
         !status.ok()) {
       return context.Fail(status);
     }
@@ -396,8 +391,8 @@ int ReviewStatus(Context& context, const Args& args) {
   absl::StatusOr<ev1::Cycle> cycle = ResolveCycle(services, metadata.cycle());
   if (!cycle.ok()) return context.Fail(cycle.status());
   if (operation->done()) return ReportReview(context, *cycle, *operation);
-  std::fprintf(context.out, "%s: review of %s (%s) running: %d of %d participants, %d cases created%s\n",
-               name.c_str(), cycle->display_name().c_str(), cycle->name().c_str(), metadata.processed_count(),
+  std::fprintf(context.out, "%s: review of %s (%s) running: %d of %d participants, %d cases created%s\n", name.c_str(),
+               cycle->display_name().c_str(), cycle->name().c_str(), metadata.processed_count(),
                metadata.participant_count(), metadata.created_case_count(),
                metadata.cancel_requested() ? ", stopping (cancel asked for)" : "");
   return kExitOk;
@@ -406,50 +401,75 @@ int ReviewStatus(Context& context, const Args& args) {
 }  // namespace
 
 void RegisterCareerPathCommands() {
-  Registry().push_back(Command{
-      {"eligibility"}, "EMPLOYEE", 1, 1, "the rules for promotion, demotion, elimination, explained",
-      "EMPLOYEE is an employee number (工号) or employees/N. Every rule of the policy in force\n"
-      "is listed with the facts it was judged on, against today's data.",
-      {FormatFlag(),
-       {"target", "TARGET", "promotion, demotion, elimination, career_move or all", "", "all"},
-       {"post", "POST", "for career_move: group_data_supervisor, branch_chief or other_post"}},
-      Eligibility});
-  Registry().push_back(Command{
-      {"cases", "list"}, "", 0, 0, "promotion, demotion, elimination and career-move cases",
-      "Newest first; with --state waiting_for_slot and --county, in waitlist order.",
-      {FormatFlag(),
-       {"state", "STATE", "proposed, approved, waiting_for_slot, applied, rejected, withdrawn"},
-       {"kind", "KIND", "promotion, demotion, elimination or career_move"},
-       {"county", "COUNTY", "only this county"},
-       {"cycle", "CYCLE", "only the cases of this cycle's review"},
-       {"employee", "EMPLOYEE", "only this employee (工号 or employees/N)"}},
-      ListCases});
-  Registry().push_back(Command{
-      {"cases", "approve"}, "CASE...", 1, -1, "approve cases: re-checked, then applied",
-      "CASE is cases/N or N. Each case's eligibility is checked again against today's facts;\n"
-      "then it is applied in personnel (once, whatever is retried), or, for a senior promotion\n"
-      "without a free slot, it waits in the county's line (等待名额). A case no longer\n"
-      "eligible, or not in a state to approve, is refused: exit status 1. A case applied\n"
-      "already is reported as such.",
-      {}, [](Context& c, const Args& a) { return DecideCases(c, a, true); }});
-  Registry().push_back(Command{
-      {"cases", "reject"}, "CASE...", 1, -1, "reject proposed or waiting cases",
-      "", {{"reason", "TEXT", "why, 1-500 characters (required)"}},
-      [](Context& c, const Args& a) { return DecideCases(c, a, false); }});
-  Registry().push_back(Command{
-      {"review"}, "CYCLE", 1, 1, "propose the cases a finalised cycle calls for",
-      "CYCLE is cycles/N or the cycle's name. Creates the promotion, demotion and elimination\n"
-      "cases, each with its evidence; running it again creates nothing new. The review runs on\n"
-      "the server (a long-running operation, a batch of participants at a time): ladderctl\n"
-      "shows its progress and waits for it, or with --detach leaves it running and prints its\n"
-      "name for 'ladderctl review-status'. Interrupting ladderctl does not stop the review.",
-      {{"detach", "", "start the review and return at once"}}, Review});
-  Registry().push_back(Command{
-      {"review-status"}, "OPERATION", 1, 1, "the progress or result of a review",
-      "OPERATION is operations/N (or N), as 'ladderctl review --detach' printed it.",
-      {{"wait", "", "wait until the review is done, with its progress"},
-       {"cancel", "", "stop the review before its next batch, and wait for it to stop"}},
-      ReviewStatus});
+  Registry().push_back(
+      Command{{"eligibility"},
+              "EMPLOYEE",
+              1,
+              1,
+              "the rules for promotion, demotion, elimination, explained",
+              "EMPLOYEE is an employee number (工号) or employees/N. Every rule of the policy in force\n"
+              "is listed with the facts it was judged on, against today's data.",
+              {FormatFlag(),
+               {"target", "TARGET", "promotion, demotion, elimination, career_move or all", "", "all"},
+               {"post", "POST", "for career_move: group_data_supervisor, branch_chief or other_post"}},
+              Eligibility});
+  Registry().push_back(
+      Command{{"cases", "list"},
+              "",
+              0,
+              0,
+              "promotion, demotion, elimination and career-move cases",
+              "Newest first; with --state waiting_for_slot and --county, in waitlist order.",
+              {FormatFlag(),
+               {"state", "STATE", "proposed, approved, waiting_for_slot, applied, rejected, withdrawn"},
+               {"kind", "KIND", "promotion, demotion, elimination or career_move"},
+               {"county", "COUNTY", "only this county"},
+               {"cycle", "CYCLE", "only the cases of this cycle's review"},
+               {"employee", "EMPLOYEE", "only this employee (工号 or employees/N)"}},
+              ListCases});
+  Registry().push_back(
+      Command{{"cases", "approve"},
+              "CASE...",
+              1,
+              -1,
+              "approve cases: re-checked, then applied",
+              "CASE is cases/N or N. Each case's eligibility is checked again against today's facts;\n"
+              "then it is applied in personnel (once, whatever is retried), or, for a senior promotion\n"
+              "without a free slot, it waits in the county's line (等待名额). A case no longer\n"
+              "eligible, or not in a state to approve, is refused: exit status 1. A case applied\n"
+              "already is reported as such.",
+              {},
+              [](Context& c, const Args& a) { return DecideCases(c, a, true); }});
+  Registry().push_back(Command{{"cases", "reject"},
+                               "CASE...",
+                               1,
+                               -1,
+                               "reject proposed or waiting cases",
+                               "",
+                               {{"reason", "TEXT", "why, 1-500 characters (required)"}},
+                               [](Context& c, const Args& a) { return DecideCases(c, a, false); }});
+  Registry().push_back(
+      Command{{"review"},
+              "CYCLE",
+              1,
+              1,
+              "propose the cases a finalised cycle calls for",
+              "CYCLE is cycles/N or the cycle's name. Creates the promotion, demotion and elimination\n"
+              "cases, each with its evidence; running it again creates nothing new. The review runs on\n"
+              "the server (a long-running operation, a batch of participants at a time): ladderctl\n"
+              "shows its progress and waits for it, or with --detach leaves it running and prints its\n"
+              "name for 'ladderctl review-status'. Interrupting ladderctl does not stop the review.",
+              {{"detach", "", "start the review and return at once"}},
+              Review});
+  Registry().push_back(Command{{"review-status"},
+                               "OPERATION",
+                               1,
+                               1,
+                               "the progress or result of a review",
+                               "OPERATION is operations/N (or N), as 'ladderctl review --detach' printed it.",
+                               {{"wait", "", "wait until the review is done, with its progress"},
+                                {"cancel", "", "stop the review before its next batch, and wait for it to stop"}},
+                               ReviewStatus});
 }
 
 }  // namespace ladder::ladderctl

@@ -71,11 +71,11 @@ std::string ChangeLine(const Change& change, const std::map<std::string, std::st
     auto it = counties.find(name);
     return it == counties.end() ? name : it->second;
   };
-  std::string line = absl::StrCat(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(change.change_time().seconds()),
-                       absl::UTCTimeZone()),
-      "  ", absl::AsciiStrToLower(Change::Kind_Name(change.kind()).substr(5)), "  ", change.employee(), " ",
-      e.employee_number(), " ", e.display_name(), "  ", county(e.county()));
+  std::string line =
+      absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(change.change_time().seconds()),
+                                    absl::UTCTimeZone()),
+                   "  ", absl::AsciiStrToLower(Change::Kind_Name(change.kind()).substr(5)), "  ", change.employee(),
+                   " ", e.employee_number(), " ", e.display_name(), "  ", county(e.county()));
   if (change.has_level_change()) {
     const pv1::LevelChange& level = change.level_change();
     absl::StrAppend(&line, "  ", LevelText(level.from_level()), "→", LevelText(level.to_level()), " from ",
@@ -158,8 +158,9 @@ int WatchChanges(Context& context, const Args& args) {
     const absl::Status status = FromGrpcStatus(stream->Finish());
     if (status.code() != absl::StatusCode::kUnavailable && status.code() != absl::StatusCode::kDeadlineExceeded) {
       if (ErrorReason(status).value_or("") == reason::kCursorExpired) {
-        context.Error("the saved cursor is older than the feed keeps: export the current state, then watch "
-                      "without a cursor (delete the cursor file)");
+        context.Error(
+            "the saved cursor is older than the feed keeps: export the current state, then watch "
+            "without a cursor (delete the cursor file)");
       }
       return context.Fail(status);
     }
@@ -194,8 +195,14 @@ int ExportChanges(Context& context, const Args& args) {
   if (!counties.ok()) return context.Fail(counties.status());
 
   const bool machine = *format != Format::kText;
-  Table sheet({{"工号", "工号"}, {"姓名", "姓名"}, {"区县", "区县"}, {"原级别", "原级别"}, {"新级别", "新级别"},
-               {"岗级", "岗级", Align::kRight, true}, {"生效日期", "生效日期"}, {"决定", "决定"}});
+  Table sheet({{"工号", "工号"},
+               {"姓名", "姓名"},
+               {"区县", "区县"},
+               {"原级别", "原级别"},
+               {"新级别", "新级别"},
+               {"岗级", "岗级", Align::kRight, true},
+               {"生效日期", "生效日期"},
+               {"决定", "决定"}});
   while (true) {
     pv1::ListChangesResponse page;
     absl::Status status = services.Call(services.personnel(), &pv1::PersonnelService::Stub::ListChanges,
@@ -228,29 +235,37 @@ int ExportChanges(Context& context, const Args& args) {
 }  // namespace
 
 void RegisterChangeCommands() {
-  Registry().push_back(Command{
-      {"changes", "watch"}, "", 0, 0, "follow personnel's change feed, one line per change",
-      absl::StrCat("Prints every change of an employee as it commits (levels, transfers, roles,\n"
-                   "separations, new employees), until interrupted. With --cursor-file the cursor\n"
-                   "after each message is saved there, and a later run resumes after it: nothing\n"
-                   "is skipped or printed twice. When the service goes away the watch resumes by\n"
-                   "itself. Kinds: ",
-                   KindChoices(), "."),
-      {FormatFlag(),
-       {"cursor-file", "FILE", "resume from the cursor in FILE and keep it up to date"},
-       {"cursor", "CURSOR", "start after this cursor (instead of the file's)"},
-       {"kind", "KIND", "only this kind of change (repeatable)", "", "", true},
-       {"county", "COUNTY", "only changes touching this county"},
-       {"max-changes", "N", "stop after N changes"}},
-      WatchChanges});
-  Registry().push_back(Command{
-      {"changes", "export"}, "", 0, 0, "a month's level changes as the payroll sheet",
-      "The changes of level history (levels, transfers, role changes, separations) whose\n"
-      "effective date falls in --month, from the change feed: 工号, 姓名, 区县, 原级别,\n"
-      "新级别, 岗级, 生效日期, 决定 (the decision, or the reason when there is none).\n"
-      "--format csv writes UTF-8 with a byte-order mark, as the imports read.",
-      {FormatFlag(), {"month", "YYYY-MM", "the month, e.g. 2026-11"}, {"county", "COUNTY", "only this county"}},
-      ExportChanges});
+  Registry().push_back(
+      Command{{"changes", "watch"},
+              "",
+              0,
+              0,
+              "follow personnel's change feed, one line per change",
+              absl::StrCat("Prints every change of an employee as it commits (levels, transfers, roles,\n"
+                           "separations, new employees), until interrupted. With --cursor-file the cursor\n"
+                           "after each message is saved there, and a later run resumes after it: nothing\n"
+                           "is skipped or printed twice. When the service goes away the watch resumes by\n"
+                           "itself. Kinds: ",
+                           KindChoices(), "."),
+              {FormatFlag(),
+               {"cursor-file", "FILE", "resume from the cursor in FILE and keep it up to date"},
+               {"cursor", "CURSOR", "start after this cursor (instead of the file's)"},
+               {"kind", "KIND", "only this kind of change (repeatable)", "", "", true},
+               {"county", "COUNTY", "only changes touching this county"},
+               {"max-changes", "N", "stop after N changes"}},
+              WatchChanges});
+  Registry().push_back(
+      Command{{"changes", "export"},
+              "",
+              0,
+              0,
+              "a month's level changes as the payroll sheet",
+              "The changes of level history (levels, transfers, role changes, separations) whose\n"
+              "effective date falls in --month, from the change feed: 工号, 姓名, 区县, 原级别,\n"
+              "新级别, 岗级, 生效日期, 决定 (the decision, or the reason when there is none).\n"
+              "--format csv writes UTF-8 with a byte-order mark, as the imports read.",
+              {FormatFlag(), {"month", "YYYY-MM", "the month, e.g. 2026-11"}, {"county", "COUNTY", "only this county"}},
+              ExportChanges});
 }
 
 }  // namespace ladder::ladderctl

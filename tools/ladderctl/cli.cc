@@ -131,14 +131,13 @@ std::string TopHelp() {
       "signed their certificates (--tls-ca, which turns TLS on) and your token (--token-file,\n"
       "or LADDER_TOKEN); scripts/run.sh prints both for the development suite.\n\n"
       "Commands:\n",
-      CommandList({}), "\nRun 'ladderctl COMMAND --help' for a command's arguments and flags.\n\n",
-      GlobalFlagsHelp(), "\n", kExitStatusHelp);
+      CommandList({}), "\nRun 'ladderctl COMMAND --help' for a command's arguments and flags.\n\n", GlobalFlagsHelp(),
+      "\n", kExitStatusHelp);
 }
 
 std::string GroupHelp(const std::vector<std::string>& prefix) {
-  return absl::StrCat("Usage: ladderctl ", absl::StrJoin(prefix, " "),
-                      " COMMAND [arguments] [flags]\n\nCommands:\n", CommandList(prefix),
-                      "\nRun 'ladderctl ", absl::StrJoin(prefix, " "),
+  return absl::StrCat("Usage: ladderctl ", absl::StrJoin(prefix, " "), " COMMAND [arguments] [flags]\n\nCommands:\n",
+                      CommandList(prefix), "\nRun 'ladderctl ", absl::StrJoin(prefix, " "),
                       " COMMAND --help' for a command's arguments and flags.\n");
 }
 
@@ -200,13 +199,9 @@ bool Args::Flag(const std::string& name) const {
   return ParseBool(Get(name, "true"), &value) && value;
 }
 
-void Context::Error(const std::string& message) const {
-  std::fprintf(err, "ladderctl: %s\n", message.c_str());
-}
+void Context::Error(const std::string& message) const { std::fprintf(err, "ladderctl: %s\n", message.c_str()); }
 
-void Context::Note(const std::string& message) const {
-  std::fprintf(err, "%s\n", message.c_str());
-}
+void Context::Note(const std::string& message) const { std::fprintf(err, "%s\n", message.c_str()); }
 
 int Context::Fail(const absl::Status& status) const {
   Error(DescribeError(status));
@@ -214,8 +209,8 @@ int Context::Fail(const absl::Status& status) const {
 }
 
 int Context::Usage(const std::string& problem) const {
-  std::fprintf(err, "%s: %s\nusage: %s\n(see '%s --help')\n", command_name.c_str(),
-               problem.c_str(), usage_line.c_str(), command_name.c_str());
+  std::fprintf(err, "%s: %s\nusage: %s\n(see '%s --help')\n", command_name.c_str(), problem.c_str(), usage_line.c_str(),
+               command_name.c_str());
   return kExitBadInput;
 }
 
@@ -226,22 +221,16 @@ std::vector<Command>& Registry() {
 
 const std::vector<FlagSpec>& GlobalFlags() {
   static const std::vector<FlagSpec>* flags = new std::vector<FlagSpec>{
-      {"personnel", "ADDRESS", "the PersonnelService", "LADDER_PERSONNEL_ADDRESS",
-       "127.0.0.1:50051"},
-      {"evaluation", "ADDRESS", "the EvaluationService", "LADDER_EVALUATION_ADDRESS",
-       "127.0.0.1:50052"},
-      {"careerpath", "ADDRESS", "the CareerPathService", "LADDER_CAREERPATH_ADDRESS",
-       "127.0.0.1:50053"},
-      {"deadline", "DURATION", "time each call may take (imports: per 1,000 rows)",
-       "LADDER_DEADLINE", "10s"},
-      {"actor", "NAME", "who you are, recorded with every change", "LADDER_ACTOR",
-       "$USER"},
+      {"personnel", "ADDRESS", "the PersonnelService", "LADDER_PERSONNEL_ADDRESS", "127.0.0.1:50051"},
+      {"evaluation", "ADDRESS", "the EvaluationService", "LADDER_EVALUATION_ADDRESS", "127.0.0.1:50052"},
+      {"careerpath", "ADDRESS", "the CareerPathService", "LADDER_CAREERPATH_ADDRESS", "127.0.0.1:50053"},
+      {"deadline", "DURATION", "time each call may take (imports: per 1,000 rows)", "LADDER_DEADLINE", "10s"},
+      {"actor", "NAME", "who you are, recorded with every change", "LADDER_ACTOR", "$USER"},
       {"tls", "",
        "connect with TLS; on by itself when a TLS file or a token is given (plaintext only "
        "reaches servers started with --insecure_plaintext)",
        "LADDER_TLS", ""},
-      {"tls-ca", "FILE", "PEM roots to verify the servers with (default: the system's)",
-       "LADDER_TLS_CA", ""},
+      {"tls-ca", "FILE", "PEM roots to verify the servers with (default: the system's)", "LADDER_TLS_CA", ""},
       {"tls-cert", "FILE", "PEM client certificate, for mutual TLS", "LADDER_TLS_CERT", ""},
       {"tls-key", "FILE", "PEM private key of --tls-cert", "LADDER_TLS_KEY", ""},
       {"token", "JWT",
@@ -249,17 +238,14 @@ const std::vector<FlagSpec>& GlobalFlags() {
        "--token-file or the environment)",
        "LADDER_TOKEN", ""},
       {"token-file", "FILE", "file holding the bearer token, instead of --token", "", ""},
-      {"progress", "MODE",
-       "auto (a bar on a terminal, plain lines otherwise), bar, lines or none",
-       "LADDER_PROGRESS", "auto"},
+      {"progress", "MODE", "auto (a bar on a terminal, plain lines otherwise), bar, lines or none", "LADDER_PROGRESS",
+       "auto"},
       {"help", "", "show the help of the command", "", ""},
   };
   return *flags;
 }
 
-FlagSpec FormatFlag() {
-  return FlagSpec{"format", "FORMAT", "text (aligned table), json or csv", "", "text"};
-}
+FlagSpec FormatFlag() { return FlagSpec{"format", "FORMAT", "text (aligned table), json or csv", "", "text"}; }
 
 std::optional<Format> FormatOf(Context& context, const Args& args) {
   const std::string format = absl::AsciiStrToLower(args.Get("format", "text"));
@@ -321,10 +307,9 @@ int RunCommandLine(int argc, char** argv) {
   }
   if (command != nullptr && command->path != path) command = nullptr;
 
-  const bool asked_help =
-      help || std::any_of(tokens.begin(), tokens.end(), [](const std::string& t) {
-        return t == "--help" || t == "-h" || t == "-help";
-      });
+  const bool asked_help = help || std::any_of(tokens.begin(), tokens.end(), [](const std::string& t) {
+                            return t == "--help" || t == "-h" || t == "-help";
+                          });
   if (command == nullptr) {
     if (path.empty()) {
       if (asked_help || words.empty()) {
@@ -393,8 +378,7 @@ int RunCommandLine(int argc, char** argv) {
       const FlagSpec* negated = FindFlag(command->flags, name.substr(3));
       if (negated == nullptr) negated = FindFlag(GlobalFlags(), name.substr(3));
       if (negated != nullptr && negated->value_name.empty() && !value.has_value()) {
-        (FindFlag(GlobalFlags(), name.substr(3)) == negated ? globals : args)
-            .Set(negated->name, "false");
+        (FindFlag(GlobalFlags(), name.substr(3)) == negated ? globals : args).Set(negated->name, "false");
         continue;
       }
     }
@@ -420,9 +404,8 @@ int RunCommandLine(int argc, char** argv) {
   }
   const int count = static_cast<int>(args.positional.size());
   if (count < command->min_arguments) {
-    return context.Usage(command->arguments.empty()
-                             ? "missing arguments"
-                             : absl::StrCat("missing ", command->arguments));
+    return context.Usage(command->arguments.empty() ? "missing arguments"
+                                                    : absl::StrCat("missing ", command->arguments));
   }
   if (command->max_arguments >= 0 && count > command->max_arguments) {
     return context.Usage(absl::StrCat("unexpected argument '", args.positional[command->max_arguments], "'"));
@@ -473,22 +456,19 @@ int RunCommandLine(int argc, char** argv) {
   if (!context.connection.token.empty()) {
     // The message names where the token came from, never the token itself.
     if (absl::Status shape = tools::CheckTokenShape(context.connection.token); !shape.ok()) {
-      return context.Usage(absl::StrCat(
-          globals.Has("token-file") ? "--token-file"
-          : globals.Has("token")    ? "--token"
-                                    : "LADDER_TOKEN",
-          ": ", shape.message()));
+      return context.Usage(absl::StrCat(globals.Has("token-file") ? "--token-file"
+                                        : globals.Has("token")    ? "--token"
+                                                                  : "LADDER_TOKEN",
+                                        ": ", shape.message()));
     }
   }
   if (!context.connection.tls &&
-      (!(context.connection.tls_ca_file + context.connection.tls_cert_file +
-         context.connection.tls_key_file).empty() ||
+      (!(context.connection.tls_ca_file + context.connection.tls_cert_file + context.connection.tls_key_file).empty() ||
        !context.connection.token.empty())) {
     context.connection.tls = true;  // a TLS file given means TLS; a token never goes in clear
   }
   if (!ParseProgressMode(option("progress"), &context.progress)) {
-    return context.Usage(absl::StrCat("--progress: '", option("progress"),
-                                      "' is not auto, bar, lines or none"));
+    return context.Usage(absl::StrCat("--progress: '", option("progress"), "' is not auto, bar, lines or none"));
   }
   if (command->needs_services) {
     absl::StatusOr<std::unique_ptr<Clients>> clients = Clients::Create(context.connection);

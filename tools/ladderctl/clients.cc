@@ -17,11 +17,10 @@ namespace ladder::ladderctl {
 
 bool MayRetry(const google::protobuf::Message& request, const absl::Status& status) {
   const bool unavailable = status.code() == absl::StatusCode::kUnavailable;
-  const bool lost_to_concurrent_changes = status.code() == absl::StatusCode::kAborted &&
-                                          ErrorReason(status) == std::string(reason::kConcurrentUpdate);
+  const bool lost_to_concurrent_changes =
+      status.code() == absl::StatusCode::kAborted && ErrorReason(status) == std::string(reason::kConcurrentUpdate);
   if (!unavailable && !lost_to_concurrent_changes) return false;
-  const google::protobuf::FieldDescriptor* field =
-      request.GetDescriptor()->FindFieldByName("request_id");
+  const google::protobuf::FieldDescriptor* field = request.GetDescriptor()->FindFieldByName("request_id");
   if (field == nullptr) return unavailable;  // a read
   if (field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) return false;
   return !request.GetReflection()->GetString(request, field).empty();
@@ -29,9 +28,8 @@ bool MayRetry(const google::protobuf::Message& request, const absl::Status& stat
 
 absl::Status Annotate(const absl::Status& status, absl::string_view prefix) {
   absl::Status annotated(status.code(), absl::StrCat(prefix, status.message()));
-  status.ForEachPayload([&annotated](absl::string_view type_url, const absl::Cord& payload) {
-    annotated.SetPayload(type_url, payload);
-  });
+  status.ForEachPayload(
+      [&annotated](absl::string_view type_url, const absl::Cord& payload) { annotated.SetPayload(type_url, payload); });
   return annotated;
 }
 
@@ -47,8 +45,7 @@ absl::StatusOr<std::unique_ptr<Clients>> Clients::Create(const ConnectionOptions
   transport.cert_file = options.tls_cert_file;
   transport.key_file = options.tls_key_file;
   transport.token = options.token;
-  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
-      tools::ChannelCredentialsFor(transport);
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials = tools::ChannelCredentialsFor(transport);
   if (!credentials.ok()) return credentials.status();
   auto clients = std::unique_ptr<Clients>(new Clients(options));
   grpc::ChannelArguments arguments;
@@ -69,8 +66,7 @@ absl::StatusOr<std::unique_ptr<Clients>> Clients::Create(const ConnectionOptions
 
 std::unique_ptr<grpc::ClientContext> Clients::Context(double deadline_factor) const {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(
-      absl::ToChronoTime(absl::Now() + options_.deadline * std::max(1.0, deadline_factor)));
+  context->set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline * std::max(1.0, deadline_factor)));
   if (!options_.actor.empty()) context->AddMetadata("x-ladder-actor", options_.actor);
   return context;
 }
@@ -98,8 +94,7 @@ absl::Status Clients::CallWithRetry(const char* method, const google::protobuf::
     backoff = std::min(backoff * 2, options_.max_backoff);
   }
   std::string prefix = absl::StrCat(method, ": ");
-  if (status.code() == absl::StatusCode::kUnavailable ||
-      status.code() == absl::StatusCode::kDeadlineExceeded) {
+  if (status.code() == absl::StatusCode::kUnavailable || status.code() == absl::StatusCode::kDeadlineExceeded) {
     prefix = absl::StrCat(method, " at ", AddressOf(method), ": ");
   }
   return Annotate(status, prefix);

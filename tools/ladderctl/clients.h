@@ -14,10 +14,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "google/longrunning/operations.grpc.pb.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
-#include "google/longrunning/operations.grpc.pb.h"
 #include "ladder/careerpath/v1/careerpath_service.grpc.pb.h"
 #include "ladder/evaluation/v1/evaluation_service.grpc.pb.h"
 #include "ladder/personnel/v1/personnel_service.grpc.pb.h"
@@ -69,21 +69,17 @@ class Clients final {
   // details (ErrorInfo reason, BadRequest field); its message starts with `method` and,
   // for UNAVAILABLE, the address.
   template <typename Stub, typename Request, typename Response>
-  absl::Status Call(Stub& stub,
-                    grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&, Response*),
-                    const char* method, const Request& request, Response* response,
-                    double deadline_factor = 1.0) {
+  absl::Status Call(Stub& stub, grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&, Response*),
+                    const char* method, const Request& request, Response* response, double deadline_factor = 1.0) {
     return CallWithRetry(
-        method, request,
-        [&](grpc::ClientContext* context) { return (stub.*rpc)(context, request, response); },
+        method, request, [&](grpc::ClientContext* context) { return (stub.*rpc)(context, request, response); },
         deadline_factor);
   }
 
   // A streaming call made by `send`, retried by the same rules; `request` is the message
   // that holds the request id (e.g. the header of an import).
   absl::Status CallStream(const char* method, const google::protobuf::Message& request,
-                          const std::function<grpc::Status(grpc::ClientContext*)>& send,
-                          double deadline_factor = 1.0) {
+                          const std::function<grpc::Status(grpc::ClientContext*)>& send, double deadline_factor = 1.0) {
     return CallWithRetry(method, request, send, deadline_factor);
   }
 
@@ -93,8 +89,7 @@ class Clients final {
  private:
   explicit Clients(const ConnectionOptions& options) : options_(options) {}
   absl::Status CallWithRetry(const char* method, const google::protobuf::Message& request,
-                             const std::function<grpc::Status(grpc::ClientContext*)>& send,
-                             double deadline_factor);
+                             const std::function<grpc::Status(grpc::ClientContext*)>& send, double deadline_factor);
 
   ConnectionOptions options_;
   std::unique_ptr<personnel::v1::PersonnelService::Stub> personnel_;

@@ -67,12 +67,12 @@ absl::StatusOr<std::unique_ptr<CsvReader>> CsvReader::Open(const std::string& pa
   if (first == 0xEF) {
     reader->Get();
     if (reader->Get() != 0xBB || reader->Get() != 0xBF) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          name, ": row 1: the file does not start as UTF-8 text; save it as \"CSV UTF-8\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ": row 1: the file does not start as UTF-8 text; save it as \"CSV UTF-8\""));
     }
   } else if (first == 0xFF || first == 0xFE) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        name, ": the file is UTF-16 (\"Unicode text\"); save it as \"CSV UTF-8 (逗号分隔)\" instead"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, ": the file is UTF-16 (\"Unicode text\"); save it as \"CSV UTF-8 (逗号分隔)\" instead"));
   } else if (first == -1) {
     return absl::InvalidArgumentError(
         absl::StrCat(name, ": the file is empty; expected a header row and then one row per record"));
@@ -83,8 +83,7 @@ absl::StatusOr<std::unique_ptr<CsvReader>> CsvReader::Open(const std::string& pa
 absl::StatusOr<std::unique_ptr<CsvReader>> CsvReader::OpenFile(const std::string& path) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": cannot read it: ", std::strerror(errno)));
+    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read it: ", std::strerror(errno)));
   }
   if (S_ISDIR(info.st_mode)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory, not a CSV file"));
@@ -97,23 +96,21 @@ absl::StatusOr<std::unique_ptr<CsvReader>> CsvReader::OpenFile(const std::string
           absl::StrCat(path, ": the file is empty; expected a header row and then one row per record"));
     }
     if (size > kMaxFileBytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, ": the file is ", HumanBytes(size), "; ladderctl reads CSV files of up to ",
-          HumanBytes(kMaxFileBytes), ". Split it into smaller files and import them one by one"));
+      return absl::InvalidArgumentError(absl::StrCat(path, ": the file is ", HumanBytes(size),
+                                                     "; ladderctl reads CSV files of up to ", HumanBytes(kMaxFileBytes),
+                                                     ". Split it into smaller files and import them one by one"));
     }
   }
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": cannot open it: ", std::strerror(errno)));
+    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot open it: ", std::strerror(errno)));
   }
   return std::unique_ptr<CsvReader>(new CsvReader(file, "", path, size));
 }
 
 std::unique_ptr<CsvReader> CsvReader::FromString(std::string data, std::string display_name) {
   const int64_t size = static_cast<int64_t>(data.size());
-  auto reader = std::unique_ptr<CsvReader>(
-      new CsvReader(nullptr, std::move(data), std::move(display_name), size));
+  auto reader = std::unique_ptr<CsvReader>(new CsvReader(nullptr, std::move(data), std::move(display_name), size));
   if (reader->buffer_.size() >= 3 && reader->buffer_.compare(0, 3, "\xEF\xBB\xBF") == 0) {
     reader->position_ = 3;
     reader->consumed_ = 3;
@@ -122,7 +119,10 @@ std::unique_ptr<CsvReader> CsvReader::FromString(std::string data, std::string d
 }
 
 CsvReader::CsvReader(std::FILE* file, std::string data, std::string display_name, int64_t size)
-    : file_(file), buffer_(std::move(data)), eof_(file == nullptr), size_(size),
+    : file_(file),
+      buffer_(std::move(data)),
+      eof_(file == nullptr),
+      size_(size),
       display_name_(std::move(display_name)) {}
 
 CsvReader::~CsvReader() {
@@ -176,8 +176,7 @@ bool CsvReader::ReadRecord(std::vector<std::string>* fields) {
   const int64_t start_line = line_;
   const auto end_field = [&]() -> bool {
     if (fields->size() >= kMaxFields) {
-      Fail(absl::StrCat("row ", row_, ": more than ", kMaxFields,
-                        " columns; is this the CSV file you meant?"));
+      Fail(absl::StrCat("row ", row_, ": more than ", kMaxFields, " columns; is this the CSV file you meant?"));
       return false;
     }
     fields->push_back(std::move(field));
@@ -189,8 +188,7 @@ bool CsvReader::ReadRecord(std::vector<std::string>* fields) {
     const int c = Get();
     if (c == -1) {
       if (quoted) {
-        Fail(absl::StrCat("row ", row_, ", column ", fields->size() + 1,
-                          ": a quoted field opened on line ", start_line,
+        Fail(absl::StrCat("row ", row_, ", column ", fields->size() + 1, ": a quoted field opened on line ", start_line,
                           " is never closed (a \" is missing)"));
         return false;
       }
@@ -228,8 +226,7 @@ bool CsvReader::ReadRecord(std::vector<std::string>* fields) {
       field.push_back(static_cast<char>(c));
     }
     if (field.size() > kMaxFieldBytes) {
-      Fail(absl::StrCat("row ", row_, ", column ", fields->size() + 1, ": a field longer than ",
-                        kMaxFieldBytes / 1024,
+      Fail(absl::StrCat("row ", row_, ", column ", fields->size() + 1, ": a field longer than ", kMaxFieldBytes / 1024,
                         " KiB; the file is not the CSV expected, or a quote is never closed"));
       return false;
     }
@@ -241,8 +238,8 @@ absl::StatusOr<std::vector<std::string>> CsvReader::ReadHeader() {
   while (true) {
     if (!ReadRecord(&fields)) {
       if (!fatal_.ok()) return fatal_;
-      return absl::InvalidArgumentError(absl::StrCat(
-          display_name_, ": the file has no header row (it is empty or only blank lines)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(display_name_, ": the file has no header row (it is empty or only blank lines)"));
     }
     if (!IsBlank(fields)) break;
   }
@@ -250,10 +247,10 @@ absl::StatusOr<std::vector<std::string>> CsvReader::ReadHeader() {
   for (size_t i = 0; i < fields.size(); ++i) {
     const size_t bad = FirstInvalidUtf8(fields[i]);
     if (bad != absl::string_view::npos) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "%s: row %d, column %d: the header is not UTF-8 text (byte 0x%02X); the file is "
-          "probably GBK/ANSI: save it as \"CSV UTF-8 (逗号分隔)\"",
-          display_name_, row_, i + 1, static_cast<unsigned char>(fields[i][bad])));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s: row %d, column %d: the header is not UTF-8 text (byte 0x%02X); the file is "
+                          "probably GBK/ANSI: save it as \"CSV UTF-8 (逗号分隔)\"",
+                          display_name_, row_, i + 1, static_cast<unsigned char>(fields[i][bad])));
     }
     std::string name(absl::StripAsciiWhitespace(fields[i]));
     // Trailing empty columns (a spreadsheet's stray commas) are dropped.
@@ -266,12 +263,11 @@ absl::StatusOr<std::vector<std::string>> CsvReader::ReadHeader() {
         fields.resize(i);
         break;
       }
-      return absl::InvalidArgumentError(absl::StrCat(display_name_, ": row ", row_, ", column ",
-                                                     i + 1, ": the header has an empty name"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(display_name_, ": row ", row_, ", column ", i + 1, ": the header has an empty name"));
     }
     if (!seen.insert(NormalizeColumnName(name)).second) {
-      return absl::InvalidArgumentError(absl::StrCat(display_name_, ": row ", row_, ", column ",
-                                                     i + 1, " (", name,
+      return absl::InvalidArgumentError(absl::StrCat(display_name_, ": row ", row_, ", column ", i + 1, " (", name,
                                                      "): the header names this column twice"));
     }
     fields[i] = std::move(name);
@@ -308,8 +304,8 @@ bool CsvReader::Next(CsvRecord* record) {
       CsvProblem problem;
       problem.row = row_;
       problem.column = static_cast<int>(i + 1);
-      problem.message = absl::StrCat("the row has ", fields.size(), " fields but the header only ",
-                                     header_.size(), " (a comma inside a value must be quoted)");
+      problem.message = absl::StrCat("the row has ", fields.size(), " fields but the header only ", header_.size(),
+                                     " (a comma inside a value must be quoted)");
       record->problems.push_back(std::move(problem));
       break;
     }

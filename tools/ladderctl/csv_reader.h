@@ -91,8 +91,8 @@ class CsvReader final {
   bool eof_ = false;
   int64_t consumed_ = 0;
   int64_t size_ = 0;
-  int64_t row_ = 0;       // records read so far, blank ones included
-  int64_t line_ = 1;      // physical line, for unclosed quotes
+  int64_t row_ = 0;   // records read so far, blank ones included
+  int64_t line_ = 1;  // physical line, for unclosed quotes
   std::string display_name_;
   std::vector<std::string> header_;
   absl::Status fatal_;

@@ -10,7 +10,9 @@ struct Range {
   char32_t last;
 };
 
-// Wide (W) and fullwidth (F) blocks of Unicode's EastAsianWidth.txt, coalesced.
+// Wide (W) and fullwidth (F) blocks of Unicode's EastAsianWidth.txt, coalesced. A table laid
+// out by hand: the formatter would put each range on a line of its own.
+// clang-format off
 constexpr Range kWide[] = {
     {0x1100, 0x115F},   // Hangul Jamo initial consonants
     {0x231A, 0x231B},   // watch, hourglass
@@ -43,29 +45,27 @@ constexpr Range kWide[] = {
     {0x20000, 0x2FFFD},  // CJK extensions B to F
     {0x30000, 0x3FFFD},  // CJK extension G
 };
+// clang-format on
 
 // Characters that take no column of their own.
 constexpr Range kZero[] = {
     {0x0300, 0x036F},  // combining diacritical marks
-    {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x0610, 0x061A}, {0x064B, 0x065F},
-    {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF},
-    {0x200B, 0x200F},  // zero-width space, joiners, direction marks
-    {0x2028, 0x202E}, {0x2060, 0x2064},
-    {0x20D0, 0x20FF},  // combining marks for symbols
-    {0x302A, 0x302D},  // ideographic tone marks
-    {0x3099, 0x309A},  // kana voicing marks
-    {0xFE00, 0xFE0F},  // variation selectors
-    {0xFE20, 0xFE2F},  // combining half marks
-    {0xFEFF, 0xFEFF},  // byte-order mark
+    {0x0483, 0x0489},   {0x0591, 0x05BD}, {0x0610, 0x061A}, {0x064B, 0x065F},
+    {0x1AB0, 0x1AFF},   {0x1DC0, 0x1DFF}, {0x200B, 0x200F},  // zero-width space, joiners, direction marks
+    {0x2028, 0x202E},   {0x2060, 0x2064}, {0x20D0, 0x20FF},  // combining marks for symbols
+    {0x302A, 0x302D},                                        // ideographic tone marks
+    {0x3099, 0x309A},                                        // kana voicing marks
+    {0xFE00, 0xFE0F},                                        // variation selectors
+    {0xFE20, 0xFE2F},                                        // combining half marks
+    {0xFEFF, 0xFEFF},                                        // byte-order mark
     {0xE0100, 0xE01EF},
 };
 
 template <size_t N>
 bool InRanges(const Range (&ranges)[N], char32_t c) {
   const Range* end = ranges + N;
-  const Range* it = std::upper_bound(ranges, end, c, [](char32_t value, const Range& range) {
-    return value < range.first;
-  });
+  const Range* it =
+      std::upper_bound(ranges, end, c, [](char32_t value, const Range& range) { return value < range.first; });
   return it != ranges && c <= (it - 1)->last;
 }
 

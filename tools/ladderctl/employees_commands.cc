@@ -33,9 +33,8 @@ absl::CivilDay Day(const Date& date) { return absl::CivilDay(date.year(), date.m
 
 // Column positions in the file; -1 when absent.
 struct EmployeeColumns {
-  int number = -1, name = -1, county = -1, team = -1, role = -1, channel = -1, hire = -1,
-      post_grade = -1, level = -1, level_since = -1, junior_since = -1,
-      intermediate_since = -1, separation_date = -1, separation_reason = -1;
+  int number = -1, name = -1, county = -1, team = -1, role = -1, channel = -1, hire = -1, post_grade = -1, level = -1,
+      level_since = -1, junior_since = -1, intermediate_since = -1, separation_date = -1, separation_reason = -1;
 };
 
 struct EmployeeRow {
@@ -45,7 +44,7 @@ struct EmployeeRow {
   std::string county_name;  // as written
   std::string county;       // orgUnits/N
   std::string team_name;
-  std::string team;         // teams/N or empty
+  std::string team;  // teams/N or empty
   Role role = Role::ROLE_UNSPECIFIED;
   EntryChannel channel = EntryChannel::ENTRY_CHANNEL_UNSPECIFIED;
   Date hire_date;
@@ -104,7 +103,9 @@ std::string LevelWord(Level level) { return LevelText(level); }
 class EmployeeImport {
  public:
   EmployeeImport(Context& context, const Args& args)
-      : context_(context), path_(args.positional[0]), dry_run_(args.Flag("dry-run")),
+      : context_(context),
+        path_(args.positional[0]),
+        dry_run_(args.Flag("dry-run")),
         errors_path_(args.Get("errors")) {}
 
   int Run();
@@ -137,8 +138,7 @@ class EmployeeImport {
   ImportReport report_;
   Date today_;
   // What this run did.
-  int created_ = 0, existing_ = 0, initial_ = 0, to_intermediate_ = 0, to_senior_ = 0,
-      separated_ = 0, supervisors_ = 0;
+  int created_ = 0, existing_ = 0, initial_ = 0, to_intermediate_ = 0, to_senior_ = 0, separated_ = 0, supervisors_ = 0;
 };
 
 bool EmployeeImport::Cell(const CsvRecord& record, int column, std::string* value) const {
@@ -205,10 +205,20 @@ bool EmployeeImport::ReadColumns(const std::vector<std::string>& header) {
                                 "; see 'ladderctl employees import --help' for the columns"));
     return false;
   }
-  const std::set<int> used = {col_.number, col_.name, col_.county, col_.team, col_.role,
-                              col_.channel, col_.hire, col_.post_grade, col_.level,
-                              col_.level_since, col_.junior_since, col_.intermediate_since,
-                              col_.separation_date, col_.separation_reason};
+  const std::set<int> used = {col_.number,
+                              col_.name,
+                              col_.county,
+                              col_.team,
+                              col_.role,
+                              col_.channel,
+                              col_.hire,
+                              col_.post_grade,
+                              col_.level,
+                              col_.level_since,
+                              col_.junior_since,
+                              col_.intermediate_since,
+                              col_.separation_date,
+                              col_.separation_reason};
   for (size_t i = 0; i < header.size(); ++i) {
     if (used.count(static_cast<int>(i)) == 0) {
       context_.Note(absl::StrCat("note: column ", i + 1, " (", header[i], ") is not used"));
@@ -227,8 +237,7 @@ std::optional<EmployeeRow> EmployeeImport::ParseRow(const CsvRecord& record) {
 
   if (!Cell(record, col_.number, &row.number)) {
     Bad(record, col_.number, "is empty");
-  } else if (row.number.size() > 32 ||
-             !std::all_of(row.number.begin(), row.number.end(), [](char c) {
+  } else if (row.number.size() > 32 || !std::all_of(row.number.begin(), row.number.end(), [](char c) {
                return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
              })) {
     Bad(record, col_.number,
@@ -258,8 +267,9 @@ std::optional<EmployeeRow> EmployeeImport::ParseRow(const CsvRecord& record) {
   if (Cell(record, col_.team, &row.team_name) && !row.county.empty()) {
     const auto team = lookups_.teams.find({row.county, row.team_name});
     if (team == lookups_.teams.end()) {
-      Bad(record, col_.team, absl::StrCat("'", row.team_name, "' is not a team of ", row.county_name,
-                                          "; create it with 'ladderctl teams import'"));
+      Bad(record, col_.team,
+          absl::StrCat("'", row.team_name, "' is not a team of ", row.county_name,
+                       "; create it with 'ladderctl teams import'"));
     } else {
       row.team = team->second.name();
     }
@@ -309,9 +319,8 @@ std::optional<EmployeeRow> EmployeeImport::ParseRow(const CsvRecord& record) {
       std::optional<Date> since = DateCell(record, col_.level_since, true);
       std::optional<Date> junior =
           row.level > Level::LEVEL_JUNIOR ? DateCell(record, col_.junior_since, false) : std::nullopt;
-      std::optional<Date> intermediate = row.level > Level::LEVEL_INTERMEDIATE
-                                             ? DateCell(record, col_.intermediate_since, false)
-                                             : std::nullopt;
+      std::optional<Date> intermediate =
+          row.level > Level::LEVEL_INTERMEDIATE ? DateCell(record, col_.intermediate_since, false) : std::nullopt;
       if (since.has_value()) {
         // Each step's day and the column it comes from; a step without a day of its own
         // takes the next step's.
@@ -319,22 +328,20 @@ std::optional<EmployeeRow> EmployeeImport::ParseRow(const CsvRecord& record) {
         steps[row.level] = {*since, col_.level_since};
         if (row.level == Level::LEVEL_SENIOR) {
           steps[Level::LEVEL_INTERMEDIATE] =
-              intermediate.has_value() ? std::pair{*intermediate, col_.intermediate_since}
-                                       : steps[Level::LEVEL_SENIOR];
+              intermediate.has_value() ? std::pair{*intermediate, col_.intermediate_since} : steps[Level::LEVEL_SENIOR];
         }
         if (row.level >= Level::LEVEL_INTERMEDIATE) {
-          steps[Level::LEVEL_JUNIOR] = junior.has_value() ? std::pair{*junior, col_.junior_since}
-                                                          : steps[Level::LEVEL_INTERMEDIATE];
+          steps[Level::LEVEL_JUNIOR] =
+              junior.has_value() ? std::pair{*junior, col_.junior_since} : steps[Level::LEVEL_INTERMEDIATE];
         }
         // The history must read forward: no step before the hire date or the step before.
         std::pair<Date, int> previous = {row.hire_date, col_.hire};
         for (const auto& [level_reached, step] : steps) {
           row.step_dates[level_reached] = step.first;
-          if (previous.first.year() != 0 && step.second != previous.second &&
-              Day(step.first) < Day(previous.first)) {
+          if (previous.first.year() != 0 && step.second != previous.second && Day(step.first) < Day(previous.first)) {
             Bad(record, step.second,
-                absl::StrCat(DateText(step.first), " is before ", columns_->NameOf(previous.second),
-                             " ", DateText(previous.first)));
+                absl::StrCat(DateText(step.first), " is before ", columns_->NameOf(previous.second), " ",
+                             DateText(previous.first)));
             break;
           }
           previous = step;
@@ -358,8 +365,7 @@ std::optional<EmployeeRow> EmployeeImport::ParseRow(const CsvRecord& record) {
     }
     std::string reason_text;
     if (!Cell(record, col_.separation_reason, &reason_text)) {
-      Bad(record, col_.separation_reason,
-          absl::StrCat("is empty; give one of ", SeparationReasonChoices()));
+      Bad(record, col_.separation_reason, absl::StrCat("is empty; give one of ", SeparationReasonChoices()));
     } else if (std::optional<SeparationReason> reason = ParseSeparationReason(reason_text)) {
       row.separation_reason = *reason;
     } else {
@@ -379,8 +385,7 @@ absl::Status EmployeeImport::LoadLookups() {
   for (const pv1::OrgUnit& unit : *units) {
     if (unit.kind() != pv1::OrgUnit::KIND_COUNTY) continue;
     lookups_.counties[unit.display_name()].push_back(unit);
-    absl::StrAppend(&lookups_.known_counties, lookups_.known_counties.empty() ? "" : ", ",
-                    unit.display_name());
+    absl::StrAppend(&lookups_.known_counties, lookups_.known_counties.empty() ? "" : ", ", unit.display_name());
   }
   absl::StatusOr<std::vector<pv1::Team>> teams = ListAllTeams(context_.services());
   if (!teams.ok()) return teams.status();
@@ -410,14 +415,14 @@ bool EmployeeImport::EnsureEmployee(const EmployeeRow& row, pv1::Employee* emplo
     ++existing_;
     if (employee->county() != row.county) {
       report_.Problem(row.row, col_.county + 1, columns_->NameOf(col_.county),
-                      absl::StrCat(row.number, " exists (", employee->name(), ", ",
-                                   employee->display_name(), ") in another county; the import does "
+                      absl::StrCat(row.number, " exists (", employee->name(), ", ", employee->display_name(),
+                                   ") in another county; the import does "
                                    "not move people"));
       return false;
     }
     if (employee->display_name() != row.display_name) {
-      report_.Note(row.row, absl::StrCat(row.number, " exists as ", employee->display_name(),
-                                         " (", employee->name(), "); the name is left as it is"));
+      report_.Note(row.row, absl::StrCat(row.number, " exists as ", employee->display_name(), " (", employee->name(),
+                                         "); the name is left as it is"));
     }
     return true;
   }
@@ -437,9 +442,9 @@ bool EmployeeImport::EnsureEmployee(const EmployeeRow& row, pv1::Employee* emplo
     return true;
   }
   request.set_request_id(RequestId("emp", row.number, request.SerializeAsString()));
-  absl::Status status = context_.services().Call(
-      context_.services().personnel(), &pv1::PersonnelService::Stub::CreateEmployee,
-      "PersonnelService.CreateEmployee", request, employee);
+  absl::Status status =
+      context_.services().Call(context_.services().personnel(), &pv1::PersonnelService::Stub::CreateEmployee,
+                               "PersonnelService.CreateEmployee", request, employee);
   if (absl::IsAlreadyExists(status)) {
     // Created meanwhile by someone else: carry on with that record.
     absl::StatusOr<pv1::Employee> holder = ResolveEmployee(context_.services(), row.number);
@@ -460,32 +465,28 @@ bool EmployeeImport::RaiseLevel(const EmployeeRow& row, pv1::Employee* employee,
   const Date day = row.step_dates.at(level);
   if (dry_run_) {
     employee->set_level(level);
-    (level == Level::LEVEL_JUNIOR ? initial_ : level == Level::LEVEL_INTERMEDIATE ? to_intermediate_
-                                                                                 : to_senior_)++;
+    (level == Level::LEVEL_JUNIOR ? initial_ : level == Level::LEVEL_INTERMEDIATE ? to_intermediate_ : to_senior_)++;
     return true;
   }
   pv1::ChangeLevelRequest request;
   request.set_name(employee->name());
   request.set_expected_level(employee->level());
   request.set_level(level);
-  request.set_reason(employee->level() == Level::LEVEL_UNSPECIFIED
-                         ? absl::StrCat("建档导入：定为", LevelWord(level))
-                         : absl::StrCat("建档导入：晋升", LevelWord(level)));
+  request.set_reason(employee->level() == Level::LEVEL_UNSPECIFIED ? absl::StrCat("建档导入：定为", LevelWord(level))
+                                                                   : absl::StrCat("建档导入：晋升", LevelWord(level)));
   *request.mutable_effective_date() = day;
   request.set_request_id(RequestId(absl::StrCat("lvl", level), row.number, request.SerializeAsString()));
   pv1::Employee changed;
-  absl::Status status = context_.services().Call(
-      context_.services().personnel(), &pv1::PersonnelService::Stub::ChangeLevel,
-      "PersonnelService.ChangeLevel", request, &changed);
-  const int column = level == row.level ? col_.level_since
-                     : level == Level::LEVEL_JUNIOR && col_.junior_since >= 0 ? col_.junior_since
-                     : level == Level::LEVEL_INTERMEDIATE && col_.intermediate_since >= 0
-                         ? col_.intermediate_since
-                         : col_.level;
+  absl::Status status =
+      context_.services().Call(context_.services().personnel(), &pv1::PersonnelService::Stub::ChangeLevel,
+                               "PersonnelService.ChangeLevel", request, &changed);
+  const int column = level == row.level                                                   ? col_.level_since
+                     : level == Level::LEVEL_JUNIOR && col_.junior_since >= 0             ? col_.junior_since
+                     : level == Level::LEVEL_INTERMEDIATE && col_.intermediate_since >= 0 ? col_.intermediate_since
+                                                                                          : col_.level;
   if (!Check(status, row, level == Level::LEVEL_SENIOR ? col_.level : column)) return false;
   *employee = changed;
-  (level == Level::LEVEL_JUNIOR ? initial_ : level == Level::LEVEL_INTERMEDIATE ? to_intermediate_
-                                                                               : to_senior_)++;
+  (level == Level::LEVEL_JUNIOR ? initial_ : level == Level::LEVEL_INTERMEDIATE ? to_intermediate_ : to_senior_)++;
   return true;
 }
 
@@ -502,9 +503,9 @@ bool EmployeeImport::Separate(const EmployeeRow& row, pv1::Employee* employee) {
   *request.mutable_effective_date() = row.separation_date;
   request.set_request_id(RequestId("end", row.number, request.SerializeAsString()));
   pv1::Employee ended;
-  absl::Status status = context_.services().Call(
-      context_.services().personnel(), &pv1::PersonnelService::Stub::EndEmployment,
-      "PersonnelService.EndEmployment", request, &ended);
+  absl::Status status =
+      context_.services().Call(context_.services().personnel(), &pv1::PersonnelService::Stub::EndEmployment,
+                               "PersonnelService.EndEmployment", request, &ended);
   if (!Check(status, row, col_.separation_date)) return false;
   *employee = ended;
   ++separated_;
@@ -543,12 +544,12 @@ void EmployeeImport::PredictSeniorCap(const std::vector<EmployeeRow>& rows,
       pv1::GetCountyQuotaRequest request;
       request.set_name(absl::StrCat(row->county, "/quota"));
       pv1::CountyQuota quota;
-      absl::Status status = context_.services().Call(
-          context_.services().personnel(), &pv1::PersonnelService::Stub::GetCountyQuota,
-          "PersonnelService.GetCountyQuota", request, &quota);
+      absl::Status status =
+          context_.services().Call(context_.services().personnel(), &pv1::PersonnelService::Stub::GetCountyQuota,
+                                   "PersonnelService.GetCountyQuota", request, &quota);
       if (!status.ok()) {
-        context_.Note(absl::StrCat("note: the senior cap of ", row->county_name, " was not checked: ",
-                                   DescribeError(status)));
+        context_.Note(
+            absl::StrCat("note: the senior cap of ", row->county_name, " was not checked: ", DescribeError(status)));
         shares[row->county] = 100;
       } else {
         for (const auto& level : quota.levels()) {
@@ -564,12 +565,12 @@ void EmployeeImport::PredictSeniorCap(const std::vector<EmployeeRow>& rows,
       county[row->number] = Level::LEVEL_SENIOR;
       continue;
     }
-    report_.Problem(row->row, col_.level + 1, columns_->NameOf(col_.level),
-                    absl::StrFormat("would be refused (SENIOR_CAP_REACHED): on %s, %s would have %d "
-                                    "levelled customer managers, a senior cap of %d and %d seniors",
-                                    DateText(row->step_dates.at(Level::LEVEL_SENIOR)),
-                                    row->county_name, n, cap, seniors),
-                    kExitRefused);
+    report_.Problem(
+        row->row, col_.level + 1, columns_->NameOf(col_.level),
+        absl::StrFormat("would be refused (SENIOR_CAP_REACHED): on %s, %s would have %d "
+                        "levelled customer managers, a senior cap of %d and %d seniors",
+                        DateText(row->step_dates.at(Level::LEVEL_SENIOR)), row->county_name, n, cap, seniors),
+        kExitRefused);
   }
 }
 
@@ -595,9 +596,9 @@ void EmployeeImport::SetSupervisors(const std::vector<EmployeeRow>& rows) {
     request.mutable_update_mask()->add_paths("supervisor");
     request.set_request_id(RequestId("sup", row.team, request.SerializeAsString()));
     pv1::Team updated;
-    absl::Status status = context_.services().Call(
-        context_.services().personnel(), &pv1::PersonnelService::Stub::UpdateTeam,
-        "PersonnelService.UpdateTeam", request, &updated);
+    absl::Status status =
+        context_.services().Call(context_.services().personnel(), &pv1::PersonnelService::Stub::UpdateTeam,
+                                 "PersonnelService.UpdateTeam", request, &updated);
     if (!Check(status, row, col_.team)) {
       if (report_.stopped()) return;
       continue;
@@ -665,9 +666,8 @@ int EmployeeImport::Run() {
           if (ok && row.level >= level) ok = RaiseLevel(row, &employee, level);
         }
         if (ok && employee.level() > row.level && row.level != Level::LEVEL_UNSPECIFIED) {
-          report_.Note(row.row, absl::StrCat(row.number, " holds ", LevelWord(employee.level()),
-                                             "; the file says ", LevelWord(row.level),
-                                             ": left as it is (an import never demotes)"));
+          report_.Note(row.row, absl::StrCat(row.number, " holds ", LevelWord(employee.level()), "; the file says ",
+                                             LevelWord(row.level), ": left as it is (an import never demotes)"));
         }
         if (ok) records[row.row] = employee;
       }
@@ -675,8 +675,7 @@ int EmployeeImport::Run() {
     }
   }
   if (!later.empty() && !report_.stopped()) {
-    Progress progress("seniors and departures", static_cast<int64_t>(later.size()),
-                      context_.progress);
+    Progress progress("seniors and departures", static_cast<int64_t>(later.size()), context_.progress);
     for (const auto& [row, senior] : later) {
       if (report_.stopped()) break;
       const auto it = records.find(row->row);
@@ -699,10 +698,9 @@ int EmployeeImport::Run() {
                "%s%s: %lld rows, %zu bad; employees: %d %screated, %d already there; levels: %d "
                "%sset, %d %sraised to 中级, %d %sraised to 高级; %d departures %srecorded; %d team "
                "supervisors %sset\n",
-               dry_run_ ? "dry run (nothing changed): " : "", path_.c_str(),
-               static_cast<long long>(total), report_.bad_rows(), created_, verb, existing_,
-               initial_, verb, to_intermediate_, verb, to_senior_, verb, separated_, verb,
-               supervisors_, verb);
+               dry_run_ ? "dry run (nothing changed): " : "", path_.c_str(), static_cast<long long>(total),
+               report_.bad_rows(), created_, verb, existing_, initial_, verb, to_intermediate_, verb, to_senior_, verb,
+               separated_, verb, supervisors_, verb);
   report_.Print(context_, errors_path_);
   return report_.exit_code();
 }
@@ -730,8 +728,7 @@ int ListEmployees(Context& context, const Args& args) {
       if (!teams.ok()) return context.Fail(teams.status());
       std::string found;
       for (const pv1::Team& candidate : *teams) {
-        if (candidate.display_name() == team &&
-            (request.county().empty() || candidate.county() == request.county())) {
+        if (candidate.display_name() == team && (request.county().empty() || candidate.county() == request.county())) {
           found = candidate.name();
         }
       }
@@ -769,18 +766,23 @@ int ListEmployees(Context& context, const Args& args) {
     if (!t.ok()) return context.Fail(t.status());
     teams = *t;
   }
-  Table table({{"name", "employee"}, {"employee_number", "工号"}, {"display_name", "姓名"},
-               {"county", "county"}, {"team", "team"}, {"role", "role"}, {"level", "level"},
-               {"status", "status"}, {"level_since", "level since"}, {"hire_date", "hired"}});
+  Table table({{"name", "employee"},
+               {"employee_number", "工号"},
+               {"display_name", "姓名"},
+               {"county", "county"},
+               {"team", "team"},
+               {"role", "role"},
+               {"level", "level"},
+               {"status", "status"},
+               {"level_since", "level since"},
+               {"hire_date", "hired"}});
   for (const pv1::Employee& e : *employees) {
-    table.AddRow({e.name(), e.employee_number(), e.display_name(),
-                  machine ? e.county() : counties[e.county()],
+    table.AddRow({e.name(), e.employee_number(), e.display_name(), machine ? e.county() : counties[e.county()],
                   machine ? e.team() : teams[e.team()], RoleText(e.role(), machine),
                   e.level() == Level::LEVEL_UNSPECIFIED && !machine ? "" : LevelText(e.level(), machine),
-                  StatusText(e.status(), machine), DateText(e.level_since()),
-                  DateText(e.hire_date())});
+                  StatusText(e.status(), machine), DateText(e.level_since()), DateText(e.hire_date())});
   }
-  const std::string text = *format == Format::kJson ? table.ToJson()
+  const std::string text = *format == Format::kJson  ? table.ToJson()
                            : *format == Format::kCsv ? table.ToCsv()
                                                      : table.ToText();
   std::fputs(text.c_str(), context.out);
@@ -801,9 +803,9 @@ int GetEmployee(Context& context, const Args& args) {
   std::vector<pv1::LevelChange> changes;
   do {
     pv1::ListLevelChangesResponse page;
-    absl::Status status = context.services().Call(
-        context.services().personnel(), &pv1::PersonnelService::Stub::ListLevelChanges,
-        "PersonnelService.ListLevelChanges", request, &page);
+    absl::Status status =
+        context.services().Call(context.services().personnel(), &pv1::PersonnelService::Stub::ListLevelChanges,
+                                "PersonnelService.ListLevelChanges", request, &page);
     if (!status.ok()) return context.Fail(status);
     changes.insert(changes.end(), page.level_changes().begin(), page.level_changes().end());
     request.set_page_token(page.next_page_token());
@@ -857,10 +859,15 @@ int GetEmployee(Context& context, const Args& args) {
     std::fprintf(context.out, "\nLevel history (%zu):\n", changes.size());
   }
   const bool machine = *format != Format::kText;
-  Table history({{"effective_date", "effective"}, {"kind", "change"}, {"from_level", "from"},
-                 {"to_level", "to"}, {"county", "county"},
+  Table history({{"effective_date", "effective"},
+                 {"kind", "change"},
+                 {"from_level", "from"},
+                 {"to_level", "to"},
+                 {"county", "county"},
                  {"county_counts", machine ? "county_counts" : "county N / seniors / cap"},
-                 {"reason", "reason"}, {"decision", "decision"}, {"actor", "by"}});
+                 {"reason", "reason"},
+                 {"decision", "decision"},
+                 {"actor", "by"}});
   for (const pv1::LevelChange& change : changes) {
     const auto& counts = change.to_county_counts();
     std::string kind = pv1::LevelChange::Kind_Name(change.kind());
@@ -868,8 +875,7 @@ int GetEmployee(Context& context, const Args& args) {
     history.AddRow({DateText(change.effective_date()), kind, LevelText(change.from_level(), machine),
                     LevelText(change.to_level(), machine),
                     machine ? change.to_county() : (*counties)[change.to_county()],
-                    absl::StrCat(counts.levelled_customer_managers(), "/", counts.seniors(), "/",
-                                 counts.senior_cap()),
+                    absl::StrCat(counts.levelled_customer_managers(), "/", counts.seniors(), "/", counts.senior_cap()),
                     change.reason(), change.decision(), change.actor()});
   }
   const std::string text = *format == Format::kCsv ? history.ToCsv() : history.ToText();
@@ -880,34 +886,43 @@ int GetEmployee(Context& context, const Args& args) {
 }  // namespace
 
 void RegisterEmployeeCommands() {
-  Registry().push_back(Command{
-      {"employees", "import"}, "FILE.csv", 1, 1,
-      "create employees (and their levels and history) from a CSV file",
-      absl::StrCat(
-          "FILE.csv is UTF-8 (\"CSV UTF-8\" in Excel; its byte-order mark is fine) with a header\n"
-          "row. Every row is checked first; bad rows are reported (row, column, reason) and\n"
-          "skipped, the good ones are imported. --dry-run checks everything, including the\n"
-          "senior caps the file would reach, and changes nothing.\n\n",
-          kEmployeeColumnsHelp),
-      {{"dry-run", "", "check every row and change nothing"},
-       {"errors", "FILE", "also write every problem to FILE (CSV)"}},
-      ImportEmployees});
-  Registry().push_back(Command{
-      {"employees", "list"}, "", 0, 0, "employees, filtered by county, team, level, role, status",
-      "COUNTY and TEAM are names (柯城区, 柯城区一组) or resource names.",
-      {FormatFlag(),
-       {"county", "COUNTY", "only this county"},
-       {"team", "TEAM", "only this team"},
-       {"level", "LEVEL", "初级, 中级 or 高级"},
-       {"role", "ROLE", "e.g. 客户经理"},
-       {"status", "STATUS", "试岗期, 待定级, 在岗 or 离职"}},
-      ListEmployees});
-  Registry().push_back(Command{
-      {"employees", "get"}, "EMPLOYEE", 1, 1, "one employee and the level history",
-      "EMPLOYEE is an employee number (工号, e.g. KC0042) or a resource name (employees/42).\n"
-      "The history shows every change of level, county, role or employment, with the\n"
-      "county's numbers as committed (N / seniors / cap).",
-      {FormatFlag()}, GetEmployee});
+  Registry().push_back(
+      Command{{"employees", "import"},
+              "FILE.csv",
+              1,
+              1,
+              "create employees (and their levels and history) from a CSV file",
+              absl::StrCat("FILE.csv is UTF-8 (\"CSV UTF-8\" in Excel; its byte-order mark is fine) with a header\n"
+                           "row. Every row is checked first; bad rows are reported (row, column, reason) and\n"
+                           "skipped, the good ones are imported. --dry-run checks everything, including the\n"
+                           "senior caps the file would reach, and changes nothing.\n\n",
+                           kEmployeeColumnsHelp),
+              {{"dry-run", "", "check every row and change nothing"},
+               {"errors", "FILE", "also write every problem to FILE (CSV)"}},
+              ImportEmployees});
+  Registry().push_back(Command{{"employees", "list"},
+                               "",
+                               0,
+                               0,
+                               "employees, filtered by county, team, level, role, status",
+                               "COUNTY and TEAM are names (柯城区, 柯城区一组) or resource names.",
+                               {FormatFlag(),
+                                {"county", "COUNTY", "only this county"},
+                                {"team", "TEAM", "only this team"},
+                                {"level", "LEVEL", "初级, 中级 or 高级"},
+                                {"role", "ROLE", "e.g. 客户经理"},
+                                {"status", "STATUS", "试岗期, 待定级, 在岗 or 离职"}},
+                               ListEmployees});
+  Registry().push_back(Command{{"employees", "get"},
+                               "EMPLOYEE",
+                               1,
+                               1,
+                               "one employee and the level history",
+                               "EMPLOYEE is an employee number (工号, e.g. KC0042) or a resource name (employees/42).\n"
+                               "The history shows every change of level, county, role or employment, with the\n"
+                               "county's numbers as committed (N / seniors / cap).",
+                               {FormatFlag()},
+                               GetEmployee});
 }
 
 }  // namespace ladder::ladderctl

@@ -56,8 +56,9 @@ int CreateScorecard(Context& context, const Args& args) {
   const int name_col = columns.Find({"名称", "display_name", "name"});
   const int weight_col = columns.Find({"权重", "weight_percent", "weight"});
   if (key_col < 0 || name_col < 0 || weight_col < 0) {
-    context.Error(absl::StrCat(path, ": row 1: the columns are 指标, 名称, 权重 (key, display_name, "
-                                     "weight_percent)"));
+    context.Error(absl::StrCat(path,
+                               ": row 1: the columns are 指标, 名称, 权重 (key, display_name, "
+                               "weight_percent)"));
     return kExitBadInput;
   }
   ev1::CreateScorecardRequest request;
@@ -97,9 +98,9 @@ int CreateScorecard(Context& context, const Args& args) {
                    scorecard.name().c_str(), Indicators(scorecard).c_str());
       return kExitOk;
     }
-    return context.Fail(absl::AlreadyExistsError(absl::StrCat(
-        scorecard.name(), " is called ", scorecard.display_name(), " already, with other indicators (",
-        Indicators(scorecard), "); choose another --name")));
+    return context.Fail(absl::AlreadyExistsError(absl::StrCat(scorecard.name(), " is called ", scorecard.display_name(),
+                                                              " already, with other indicators (",
+                                                              Indicators(scorecard), "); choose another --name")));
   }
   if (args.Flag("dry-run")) {
     std::fprintf(context.out, "dry run: would create %s: %s\n", wanted.display_name().c_str(),
@@ -109,12 +110,11 @@ int CreateScorecard(Context& context, const Args& args) {
   request.set_request_id(RequestId("scorecard", "", request.SerializeAsString()));
   ev1::Scorecard created;
   absl::Status status =
-      context.services().Call(context.services().evaluation(),
-                              &ev1::EvaluationService::Stub::CreateScorecard,
+      context.services().Call(context.services().evaluation(), &ev1::EvaluationService::Stub::CreateScorecard,
                               "EvaluationService.CreateScorecard", request, &created);
   if (!status.ok()) return context.Fail(status);
-  std::fprintf(context.out, "created %s (%s): %s\n", created.display_name().c_str(),
-               created.name().c_str(), Indicators(created).c_str());
+  std::fprintf(context.out, "created %s (%s): %s\n", created.display_name().c_str(), created.name().c_str(),
+               Indicators(created).c_str());
   return kExitOk;
 }
 
@@ -123,11 +123,10 @@ int ListScorecards(Context& context, const Args& args) {
   if (!format.has_value()) return kExitBadInput;
   absl::StatusOr<std::vector<ev1::Scorecard>> scorecards = ListAllScorecards(context.services());
   if (!scorecards.ok()) return context.Fail(scorecards.status());
-  Table table({{"name", "scorecard"}, {"display_name", "name"}, {"in_use", "in use"},
-               {"indicators", "indicators"}});
+  Table table({{"name", "scorecard"}, {"display_name", "name"}, {"in_use", "in use"}, {"indicators", "indicators"}});
   for (const ev1::Scorecard& scorecard : *scorecards) {
-    table.AddRow({scorecard.name(), scorecard.display_name(), scorecard.in_use() ? "yes" : "no",
-                  Indicators(scorecard)});
+    table.AddRow(
+        {scorecard.name(), scorecard.display_name(), scorecard.in_use() ? "yes" : "no", Indicators(scorecard)});
   }
   Print(context, table, *format);
   return kExitOk;
@@ -167,11 +166,9 @@ int ListCycles(Context& context, const Args& args) {
                {"scored_count", "scored", Align::kRight, true},
                {"open_flag_count", "open flags", Align::kRight, true}});
   for (const ev1::Cycle& cycle : *cycles) {
-    table.AddRow({cycle.name(), cycle.display_name(), PeriodText(cycle.period(), machine),
-                  DateText(cycle.start_date()), DateText(cycle.end_date()),
-                  machine ? cycle.scope() : units[cycle.scope()],
-                  machine ? ev1::Cycle::State_Name(cycle.state())
-                          : absl::StrCat(CycleStateText(cycle.state())),
+    table.AddRow({cycle.name(), cycle.display_name(), PeriodText(cycle.period(), machine), DateText(cycle.start_date()),
+                  DateText(cycle.end_date()), machine ? cycle.scope() : units[cycle.scope()],
+                  machine ? ev1::Cycle::State_Name(cycle.state()) : absl::StrCat(CycleStateText(cycle.state())),
                   absl::StrCat(cycle.participant_count()), absl::StrCat(cycle.scored_count()),
                   absl::StrCat(cycle.open_flag_count())});
   }
@@ -210,14 +207,13 @@ int CreateCycle(Context& context, const Args& args) {
     if (cycle.display_name() != wanted.display_name()) continue;
     if (cycle.scorecard() == wanted.scorecard() && DateText(cycle.start_date()) == DateText(*start) &&
         DateText(cycle.end_date()) == DateText(*end)) {
-      std::fprintf(context.out, "%s (%s) exists already: %s, %d participants\n",
-                   cycle.display_name().c_str(), cycle.name().c_str(),
-                   ev1::Cycle::State_Name(cycle.state()).c_str(), cycle.participant_count());
+      std::fprintf(context.out, "%s (%s) exists already: %s, %d participants\n", cycle.display_name().c_str(),
+                   cycle.name().c_str(), ev1::Cycle::State_Name(cycle.state()).c_str(), cycle.participant_count());
       return kExitOk;
     }
-    return context.Fail(absl::AlreadyExistsError(
-        absl::StrCat(cycle.name(), " of ", scope->display_name(), " is called ", cycle.display_name(),
-                     " already, with another period or scorecard")));
+    return context.Fail(
+        absl::AlreadyExistsError(absl::StrCat(cycle.name(), " of ", scope->display_name(), " is called ",
+                                              cycle.display_name(), " already, with another period or scorecard")));
   }
   if (args.Flag("dry-run")) {
     std::fprintf(context.out, "dry run: would create %s for %s\n", wanted.display_name().c_str(),
@@ -227,13 +223,12 @@ int CreateCycle(Context& context, const Args& args) {
   request.set_request_id(RequestId("cycle", "", request.SerializeAsString()));
   ev1::Cycle created;
   // Creating a cycle reads every participant from personnel: allow it more time.
-  absl::Status status = context.services().Call(
-      context.services().evaluation(), &ev1::EvaluationService::Stub::CreateCycle,
-      "EvaluationService.CreateCycle", request, &created, 6.0);
+  absl::Status status =
+      context.services().Call(context.services().evaluation(), &ev1::EvaluationService::Stub::CreateCycle,
+                              "EvaluationService.CreateCycle", request, &created, 6.0);
   if (!status.ok()) return context.Fail(status);
-  std::fprintf(context.out, "created %s (%s) for %s: %d participants\n",
-               created.display_name().c_str(), created.name().c_str(),
-               scope->display_name().c_str(), created.participant_count());
+  std::fprintf(context.out, "created %s (%s) for %s: %d participants\n", created.display_name().c_str(),
+               created.name().c_str(), scope->display_name().c_str(), created.participant_count());
   return kExitOk;
 }
 
@@ -242,8 +237,7 @@ int MoveCycle(Context& context, const Args& args, ev1::Cycle::State target) {
   if (!cycle.ok()) return context.Fail(cycle.status());
   const char* what = target == ev1::Cycle::STATE_IN_REVIEW ? "in review" : "finalised";
   if (cycle->state() >= target) {
-    std::fprintf(context.out, "%s (%s) is %s already\n", cycle->display_name().c_str(),
-                 cycle->name().c_str(),
+    std::fprintf(context.out, "%s (%s) is %s already\n", cycle->display_name().c_str(), cycle->name().c_str(),
                  cycle->state() == ev1::Cycle::STATE_FINALIZED ? "finalised" : what);
     return kExitOk;
   }
@@ -253,21 +247,18 @@ int MoveCycle(Context& context, const Args& args, ev1::Cycle::State target) {
     ev1::StartReviewRequest request;
     request.set_name(cycle->name());
     request.set_request_id(RequestId("review-start", cycle->name().substr(7), cycle->name()));
-    status = context.services().Call(context.services().evaluation(),
-                                     &ev1::EvaluationService::Stub::StartReview,
+    status = context.services().Call(context.services().evaluation(), &ev1::EvaluationService::Stub::StartReview,
                                      "EvaluationService.StartReview", request, &moved);
   } else {
     ev1::FinalizeCycleRequest request;
     request.set_name(cycle->name());
     request.set_request_id(RequestId("finalize", cycle->name().substr(7), cycle->name()));
-    status = context.services().Call(context.services().evaluation(),
-                                     &ev1::EvaluationService::Stub::FinalizeCycle,
+    status = context.services().Call(context.services().evaluation(), &ev1::EvaluationService::Stub::FinalizeCycle,
                                      "EvaluationService.FinalizeCycle", request, &moved);
   }
   if (!status.ok()) return context.Fail(status);
-  std::fprintf(context.out, "%s (%s) is %s: %d of %d participants scored\n",
-               moved.display_name().c_str(), moved.name().c_str(), what, moved.scored_count(),
-               moved.participant_count());
+  std::fprintf(context.out, "%s (%s) is %s: %d of %d participants scored\n", moved.display_name().c_str(),
+               moved.name().c_str(), what, moved.scored_count(), moved.participant_count());
   return kExitOk;
 }
 
@@ -330,8 +321,7 @@ int Rankings(Context& context, const Args& args) {
         if (!status.ok()) return context.Fail(status);
         rankings.insert(rankings.end(), page.rankings().begin(), page.rankings().end());
         request.set_page_token(page.next_page_token());
-      } while (!request.page_token().empty() &&
-               (limit == 0 || static_cast<int>(rankings.size()) < limit));
+      } while (!request.page_token().empty() && (limit == 0 || static_cast<int>(rankings.size()) < limit));
       if (limit > 0 && static_cast<int>(rankings.size()) > limit) rankings.resize(limit);
       std::vector<std::string> names;
       for (const auto& ranking : rankings) names.push_back(ranking.employee());
@@ -342,8 +332,8 @@ int Rankings(Context& context, const Args& args) {
         const pv1::Employee& who = (*people)[ranking.employee()];
         table.AddRow({machine ? county.name() : county.display_name(), LevelText(level, machine),
                       absl::StrCat(ranking.rank()), who.employee_number(), who.display_name(),
-                      absl::StrFormat("%.1f", ranking.composite()),
-                      absl::StrFormat("%.1f", ranking.percentile()), ranking.employee()});
+                      absl::StrFormat("%.1f", ranking.composite()), absl::StrFormat("%.1f", ranking.percentile()),
+                      ranking.employee()});
       }
     }
   }
@@ -358,52 +348,76 @@ int Rankings(Context& context, const Args& args) {
 }  // namespace
 
 void RegisterEvaluationCommands() {
-  Registry().push_back(Command{
-      {"scorecards", "create"}, "FILE.csv", 1, 1, "create a scorecard from a CSV of indicators",
-      "FILE.csv has the columns 指标 (key: 1-32 of a-z, 0-9, _), 名称 (display name) and 权重\n"
-      "(whole percent; the weights add up to 100). A scorecard of the same name and the same\n"
-      "indicators is left as it is, so the command can be run again.",
-      {{"name", "NAME", "the scorecard's name, e.g. 客户经理季度考核"},
-       {"dry-run", "", "check the file and change nothing"}},
-      CreateScorecard});
-  Registry().push_back(Command{{"scorecards", "list"}, "", 0, 0, "the scorecards", "",
-                               {FormatFlag()}, ListScorecards});
-  Registry().push_back(Command{
-      {"cycles", "list"}, "", 0, 0, "evaluation cycles with their state and counts", "",
-      {FormatFlag(), {"scope", "ORGUNIT", "only cycles of this org unit"},
-       {"state", "STATE", "open, in_review or finalized"}},
-      ListCycles});
-  Registry().push_back(Command{
-      {"cycles", "create"}, "", 0, 0, "open an evaluation cycle",
-      "The cycle's participants are the customer managers of the scope holding a level now.\n"
-      "A cycle of the same name, dates and scorecard in the scope is left as it is.",
-      {{"name", "NAME", "e.g. 2026年第四季度"},
-       {"period", "PERIOD", "monthly, quarterly or annual", "", "quarterly"},
-       {"start", "DATE", "first day, YYYY-MM-DD"},
-       {"end", "DATE", "last day, YYYY-MM-DD"},
-       {"scorecard", "SCORECARD", "the scorecard's name or scorecards/N"},
-       {"scope", "ORGUNIT", "the city branch or a county"},
-       {"dry-run", "", "check and change nothing"}},
-      CreateCycle});
-  Registry().push_back(Command{
-      {"cycles", "review-start"}, "CYCLE", 1, 1, "close scoring: OPEN -> IN_REVIEW",
-      "CYCLE is cycles/N or the cycle's name. A cycle already in review (or finalised) is\n"
-      "left as it is.",
-      {}, [](Context& c, const Args& a) { return MoveCycle(c, a, ev1::Cycle::STATE_IN_REVIEW); }});
-  Registry().push_back(Command{
-      {"cycles", "finalize"}, "CYCLE", 1, 1, "make a cycle final: IN_REVIEW -> FINALIZED",
-      "After this nothing in the cycle changes, and 'ladderctl review CYCLE' can propose the\n"
-      "promotions, demotions and eliminations it calls for. Refused while a quality-inspection\n"
-      "flag is open (exit status 1). A cycle already finalised is left as it is.",
-      {}, [](Context& c, const Args& a) { return MoveCycle(c, a, ev1::Cycle::STATE_FINALIZED); }});
-  Registry().push_back(Command{
-      {"rankings"}, "CYCLE", 1, 1, "composite rankings per county and level",
-      "Ranks follow the composite, highest first; equal composites share a rank. The\n"
-      "percentile is the share of the ranked with a strictly lower composite.",
-      {FormatFlag(), {"county", "COUNTY", "only this county (default: every county of the cycle)"},
-       {"level", "LEVEL", "only this level (default: 高级, 中级, 初级)"},
-       {"top", "N", "only the first N of each county and level"}},
-      Rankings});
+  Registry().push_back(
+      Command{{"scorecards", "create"},
+              "FILE.csv",
+              1,
+              1,
+              "create a scorecard from a CSV of indicators",
+              "FILE.csv has the columns 指标 (key: 1-32 of a-z, 0-9, _), 名称 (display name) and 权重\n"
+              "(whole percent; the weights add up to 100). A scorecard of the same name and the same\n"
+              "indicators is left as it is, so the command can be run again.",
+              {{"name", "NAME", "the scorecard's name, e.g. 客户经理季度考核"},
+               {"dry-run", "", "check the file and change nothing"}},
+              CreateScorecard});
+  Registry().push_back(Command{{"scorecards", "list"}, "", 0, 0, "the scorecards", "", {FormatFlag()}, ListScorecards});
+  Registry().push_back(Command{{"cycles", "list"},
+                               "",
+                               0,
+                               0,
+                               "evaluation cycles with their state and counts",
+                               "",
+                               {FormatFlag(),
+                                {"scope", "ORGUNIT", "only cycles of this org unit"},
+                                {"state", "STATE", "open, in_review or finalized"}},
+                               ListCycles});
+  Registry().push_back(Command{{"cycles", "create"},
+                               "",
+                               0,
+                               0,
+                               "open an evaluation cycle",
+                               "The cycle's participants are the customer managers of the scope holding a level now.\n"
+                               "A cycle of the same name, dates and scorecard in the scope is left as it is.",
+                               {{"name", "NAME", "e.g. 2026年第四季度"},
+                                {"period", "PERIOD", "monthly, quarterly or annual", "", "quarterly"},
+                                {"start", "DATE", "first day, YYYY-MM-DD"},
+                                {"end", "DATE", "last day, YYYY-MM-DD"},
+                                {"scorecard", "SCORECARD", "the scorecard's name or scorecards/N"},
+                                {"scope", "ORGUNIT", "the city branch or a county"},
+                                {"dry-run", "", "check and change nothing"}},
+                               CreateCycle});
+  Registry().push_back(Command{{"cycles", "review-start"},
+                               "CYCLE",
+                               1,
+                               1,
+                               "close scoring: OPEN -> IN_REVIEW",
+                               "CYCLE is cycles/N or the cycle's name. A cycle already in review (or finalised) is\n"
+                               "left as it is.",
+                               {},
+                               [](Context& c, const Args& a) { return MoveCycle(c, a, ev1::Cycle::STATE_IN_REVIEW); }});
+  Registry().push_back(
+      Command{{"cycles", "finalize"},
+              "CYCLE",
+              1,
+              1,
+              "make a cycle final: IN_REVIEW -> FINALIZED",
+              "After this nothing in the cycle changes, and 'ladderctl review CYCLE' can propose the\n"
+              "promotions, demotions and eliminations it calls for. Refused while a quality-inspection\n"
+              "flag is open (exit status 1). A cycle already finalised is left as it is.",
+              {},
+              [](Context& c, const Args& a) { return MoveCycle(c, a, ev1::Cycle::STATE_FINALIZED); }});
+  Registry().push_back(Command{{"rankings"},
+                               "CYCLE",
+                               1,
+                               1,
+                               "composite rankings per county and level",
+                               "Ranks follow the composite, highest first; equal composites share a rank. The\n"
+                               "percentile is the share of the ranked with a strictly lower composite.",
+                               {FormatFlag(),
+                                {"county", "COUNTY", "only this county (default: every county of the cycle)"},
+                                {"level", "LEVEL", "only this level (default: 高级, 中级, 初级)"},
+                                {"top", "N", "only the first N of each county and level"}},
+                               Rankings});
 }
 
 }  // namespace ladder::ladderctl

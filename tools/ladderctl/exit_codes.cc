@@ -10,11 +10,16 @@ namespace {
 
 int Severity(ExitCode code) {
   switch (code) {
-    case kExitOk: return 0;
-    case kExitRefused: return 1;
-    case kExitBadInput: return 2;
-    case kExitFailed: return 3;
-    case kExitUnavailable: return 4;
+    case kExitOk:
+      return 0;
+    case kExitRefused:
+      return 1;
+    case kExitBadInput:
+      return 2;
+    case kExitFailed:
+      return 3;
+    case kExitUnavailable:
+      return 4;
   }
   return 0;
 }
@@ -60,8 +65,7 @@ std::string DescribeError(const absl::Status& status) {
   if (reason.has_value() && !reason->empty()) absl::StrAppend(&text, " (", *reason, ")");
   absl::StrAppend(&text, ": ", status.message());
   const std::optional<std::string> field = ViolatedField(status);
-  if (field.has_value() && !field->empty() &&
-      status.message().find(*field) == absl::string_view::npos) {
+  if (field.has_value() && !field->empty() && status.message().find(*field) == absl::string_view::npos) {
     absl::StrAppend(&text, " [field ", *field, "]");
   }
   return text;

@@ -9,8 +9,8 @@
 
 namespace ladder::ladderctl {
 
-void ImportReport::Problem(int64_t row, int column, const std::string& column_name,
-                           std::string message, ExitCode kind) {
+void ImportReport::Problem(int64_t row, int column, const std::string& column_name, std::string message,
+                           ExitCode kind) {
   CsvProblem problem;
   problem.row = row;
   problem.column = column;
@@ -25,8 +25,7 @@ void ImportReport::Problem(const CsvProblem& problem, ExitCode kind) {
   exit_ = Worse(exit_, kind);
 }
 
-void ImportReport::Failed(int64_t row, int column, const std::string& column_name,
-                          const absl::Status& status) {
+void ImportReport::Failed(int64_t row, int column, const std::string& column_name, const absl::Status& status) {
   Problem(row, column, column_name, DescribeError(status), ExitCodeFor(status));
 }
 
@@ -37,9 +36,7 @@ void ImportReport::Note(int64_t row, std::string message) {
   notes_.push_back(std::move(note));
 }
 
-bool ImportReport::HasProblem(int64_t row) const {
-  return std::find(rows_.begin(), rows_.end(), row) != rows_.end();
-}
+bool ImportReport::HasProblem(int64_t row) const { return std::find(rows_.begin(), rows_.end(), row) != rows_.end(); }
 
 size_t ImportReport::bad_rows() const { return rows_.size(); }
 
@@ -67,7 +64,8 @@ void ImportReport::Print(Context& context, const std::string& errors_path) const
   }
   if (!errors_path.empty()) {
     std::ofstream out(errors_path, std::ios::binary | std::ios::trunc);
-    out << "\xEF\xBB\xBF" << "row,column,column_name,reason\r\n";
+    out << "\xEF\xBB\xBF"
+        << "row,column,column_name,reason\r\n";
     for (const CsvProblem& problem : sorted) {
       out << problem.row << "," << problem.column << "," << CsvField(problem.column_name) << ","
           << CsvField(problem.message) << "\r\n";

@@ -20,7 +20,7 @@ template <typename Enum>
 struct Word {
   Enum value;
   const char* chinese;
-  const char* name;  // the enum name
+  const char* name;   // the enum name
   const char* alias;  // another accepted word, or ""
 };
 
@@ -34,8 +34,7 @@ std::string Text(const Word<Enum> (&words)[N], Enum value, bool machine) {
 
 // "LEVEL_SENIOR" matches "senior", "Senior", "level_senior", "高级".
 template <typename Enum, size_t N>
-std::optional<Enum> Parse(const Word<Enum> (&words)[N], absl::string_view prefix,
-                          absl::string_view text) {
+std::optional<Enum> Parse(const Word<Enum> (&words)[N], absl::string_view prefix, absl::string_view text) {
   const std::string wanted = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(text));
   if (wanted.empty()) return std::nullopt;
   std::string replaced = wanted;
@@ -47,8 +46,7 @@ std::optional<Enum> Parse(const Word<Enum> (&words)[N], absl::string_view prefix
     absl::string_view bare = name;
     absl::ConsumePrefix(&bare, prefix);
     if (wanted == word.chinese || replaced == name || replaced == bare ||
-        (word.alias[0] != '\0' && (wanted == word.alias ||
-                                   replaced == absl::AsciiStrToUpper(word.alias)))) {
+        (word.alias[0] != '\0' && (wanted == word.alias || replaced == absl::AsciiStrToUpper(word.alias)))) {
       return word.value;
     }
   }
@@ -68,23 +66,19 @@ constexpr Word<Role> kRoles[] = {
     {Role::ROLE_OTHER, "其他", "ROLE_OTHER", "其他岗位"},
 };
 constexpr Word<EntryChannel> kChannels[] = {
-    {EntryChannel::ENTRY_CHANNEL_INTERNAL_RECRUITMENT, "内部招聘",
-     "ENTRY_CHANNEL_INTERNAL_RECRUITMENT", "internal"},
+    {EntryChannel::ENTRY_CHANNEL_INTERNAL_RECRUITMENT, "内部招聘", "ENTRY_CHANNEL_INTERNAL_RECRUITMENT", "internal"},
     {EntryChannel::ENTRY_CHANNEL_TRANSFER, "转岗", "ENTRY_CHANNEL_TRANSFER", ""},
-    {EntryChannel::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT, "外部招聘",
-     "ENTRY_CHANNEL_EXTERNAL_RECRUITMENT", "external"},
+    {EntryChannel::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT, "外部招聘", "ENTRY_CHANNEL_EXTERNAL_RECRUITMENT", "external"},
 };
 constexpr Word<EmploymentStatus> kStatuses[] = {
     {EmploymentStatus::EMPLOYMENT_STATUS_ON_TRIAL, "试岗期", "EMPLOYMENT_STATUS_ON_TRIAL", "试岗"},
-    {EmploymentStatus::EMPLOYMENT_STATUS_AWAITING_LEVEL, "待定级",
-     "EMPLOYMENT_STATUS_AWAITING_LEVEL", ""},
+    {EmploymentStatus::EMPLOYMENT_STATUS_AWAITING_LEVEL, "待定级", "EMPLOYMENT_STATUS_AWAITING_LEVEL", ""},
     {EmploymentStatus::EMPLOYMENT_STATUS_ACTIVE, "在岗", "EMPLOYMENT_STATUS_ACTIVE", ""},
     {EmploymentStatus::EMPLOYMENT_STATUS_SEPARATED, "离职", "EMPLOYMENT_STATUS_SEPARATED", ""},
 };
 constexpr Word<SeparationReason> kSeparations[] = {
     {SeparationReason::SEPARATION_REASON_ELIMINATED, "淘汰", "SEPARATION_REASON_ELIMINATED", ""},
-    {SeparationReason::SEPARATION_REASON_TRIAL_FAILED, "试岗不合格",
-     "SEPARATION_REASON_TRIAL_FAILED", ""},
+    {SeparationReason::SEPARATION_REASON_TRIAL_FAILED, "试岗不合格", "SEPARATION_REASON_TRIAL_FAILED", ""},
     {SeparationReason::SEPARATION_REASON_RESIGNED, "辞职", "SEPARATION_REASON_RESIGNED", ""},
     {SeparationReason::SEPARATION_REASON_RETIRED, "退休", "SEPARATION_REASON_RETIRED", ""},
     {SeparationReason::SEPARATION_REASON_DISMISSED, "辞退", "SEPARATION_REASON_DISMISSED", ""},
@@ -156,31 +150,17 @@ std::string TargetText(cv1::Target v, bool m) { return Text(kTargets, v, m); }
 
 std::optional<Level> ParseLevel(absl::string_view t) { return Parse(kLevels, "LEVEL_", t); }
 std::optional<Role> ParseRole(absl::string_view t) { return Parse(kRoles, "ROLE_", t); }
-std::optional<EntryChannel> ParseEntryChannel(absl::string_view t) {
-  return Parse(kChannels, "ENTRY_CHANNEL_", t);
-}
-std::optional<EmploymentStatus> ParseStatus(absl::string_view t) {
-  return Parse(kStatuses, "EMPLOYMENT_STATUS_", t);
-}
+std::optional<EntryChannel> ParseEntryChannel(absl::string_view t) { return Parse(kChannels, "ENTRY_CHANNEL_", t); }
+std::optional<EmploymentStatus> ParseStatus(absl::string_view t) { return Parse(kStatuses, "EMPLOYMENT_STATUS_", t); }
 std::optional<SeparationReason> ParseSeparationReason(absl::string_view t) {
   return Parse(kSeparations, "SEPARATION_REASON_", t);
 }
-std::optional<cv1::Case::Kind> ParseCaseKind(absl::string_view t) {
-  return Parse(kCaseKinds, "KIND_", t);
-}
-std::optional<cv1::Case::State> ParseCaseState(absl::string_view t) {
-  return Parse(kCaseStates, "STATE_", t);
-}
-std::optional<ev1::Cycle::State> ParseCycleState(absl::string_view t) {
-  return Parse(kCycleStates, "STATE_", t);
-}
-std::optional<ev1::Cycle::Period> ParsePeriod(absl::string_view t) {
-  return Parse(kPeriods, "PERIOD_", t);
-}
+std::optional<cv1::Case::Kind> ParseCaseKind(absl::string_view t) { return Parse(kCaseKinds, "KIND_", t); }
+std::optional<cv1::Case::State> ParseCaseState(absl::string_view t) { return Parse(kCaseStates, "STATE_", t); }
+std::optional<ev1::Cycle::State> ParseCycleState(absl::string_view t) { return Parse(kCycleStates, "STATE_", t); }
+std::optional<ev1::Cycle::Period> ParsePeriod(absl::string_view t) { return Parse(kPeriods, "PERIOD_", t); }
 std::optional<cv1::Target> ParseTarget(absl::string_view t) { return Parse(kTargets, "TARGET_", t); }
-std::optional<pv1::OrgUnit::Kind> ParseOrgUnitKind(absl::string_view t) {
-  return Parse(kOrgUnitKinds, "KIND_", t);
-}
+std::optional<pv1::OrgUnit::Kind> ParseOrgUnitKind(absl::string_view t) { return Parse(kOrgUnitKinds, "KIND_", t); }
 
 std::string LevelChoices() { return Choices(kLevels, "LEVEL_"); }
 std::string RoleChoices() { return Choices(kRoles, "ROLE_"); }
@@ -191,8 +171,8 @@ std::optional<google::type::Date> ParseDate(absl::string_view text) {
   text = absl::StripAsciiWhitespace(text);
   const char separator = text.find('/') != absl::string_view::npos ? '/' : '-';
   const std::vector<absl::string_view> parts = absl::StrSplit(text, separator);
-  if (parts.size() != 3 || parts[0].size() != 4 || parts[1].empty() || parts[1].size() > 2 ||
-      parts[2].empty() || parts[2].size() > 2) {
+  if (parts.size() != 3 || parts[0].size() != 4 || parts[1].empty() || parts[1].size() > 2 || parts[2].empty() ||
+      parts[2].size() > 2) {
     return std::nullopt;
   }
   if (separator == '-' && (parts[1].size() != 2 || parts[2].size() != 2)) return std::nullopt;
@@ -202,8 +182,7 @@ std::optional<google::type::Date> ParseDate(absl::string_view text) {
       if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return std::nullopt;
     }
   }
-  if (!absl::SimpleAtoi(parts[0], &year) || !absl::SimpleAtoi(parts[1], &month) ||
-      !absl::SimpleAtoi(parts[2], &day)) {
+  if (!absl::SimpleAtoi(parts[0], &year) || !absl::SimpleAtoi(parts[1], &month) || !absl::SimpleAtoi(parts[2], &day)) {
     return std::nullopt;
   }
   const absl::CivilDay civil(year, month, day);

@@ -84,16 +84,14 @@ int ImportOrgUnits(Context& context, const Args& args) {
     const std::optional<pv1::OrgUnit::Kind> kind = ParseOrgUnitKind(record.fields[kind_col]);
     if (!kind.has_value()) {
       report.Problem(record.row, kind_col + 1, columns.NameOf(kind_col),
-                     absl::StrCat("'", record.fields[kind_col],
-                                  "' is not 市分公司 or 区县 (city_branch or county)"));
+                     absl::StrCat("'", record.fields[kind_col], "' is not 市分公司 or 区县 (city_branch or county)"));
       continue;
     }
     row.kind = *kind;
     if (parent_col >= 0) row.parent = record.fields[parent_col];
     if (row.kind == pv1::OrgUnit::KIND_COUNTY && row.parent.empty()) {
       report.Problem(record.row, parent_col >= 0 ? parent_col + 1 : 0,
-                     parent_col >= 0 ? columns.NameOf(parent_col) : "上级",
-                     "a county needs its city branch (上级)");
+                     parent_col >= 0 ? columns.NameOf(parent_col) : "上级", "a county needs its city branch (上级)");
       continue;
     }
     rows.push_back(std::move(row));
@@ -106,11 +104,13 @@ int ImportOrgUnits(Context& context, const Args& args) {
 
   absl::StatusOr<std::vector<pv1::OrgUnit>> existing = ListAllOrgUnits(context.services());
   if (!existing.ok()) return context.Fail(existing.status());
-  std::map<std::string, pv1::OrgUnit> branches;                  // by display name
-  std::set<std::pair<std::string, std::string>> counties;        // (parent name, display name)
+  std::map<std::string, pv1::OrgUnit> branches;            // by display name
+  std::set<std::pair<std::string, std::string>> counties;  // (parent name, display name)
   for (const pv1::OrgUnit& unit : *existing) {
-    if (unit.kind() == pv1::OrgUnit::KIND_CITY_BRANCH) branches[unit.display_name()] = unit;
-    else counties.insert({unit.parent(), unit.display_name()});
+    if (unit.kind() == pv1::OrgUnit::KIND_CITY_BRANCH)
+      branches[unit.display_name()] = unit;
+    else
+      counties.insert({unit.parent(), unit.display_name()});
   }
   int created = 0, present = 0;
   for (const OrgRow& row : rows) {
@@ -142,12 +142,12 @@ int ImportOrgUnits(Context& context, const Args& args) {
       }
       continue;
     }
-    request.set_request_id(RequestId("org", row.display_name,
-                                     absl::StrCat(row.kind, "|", row.parent, "|", row.display_name)));
+    request.set_request_id(
+        RequestId("org", row.display_name, absl::StrCat(row.kind, "|", row.parent, "|", row.display_name)));
     pv1::OrgUnit unit;
-    absl::Status status = context.services().Call(
-        context.services().personnel(), &pv1::PersonnelService::Stub::CreateOrgUnit,
-        "PersonnelService.CreateOrgUnit", request, &unit);
+    absl::Status status =
+        context.services().Call(context.services().personnel(), &pv1::PersonnelService::Stub::CreateOrgUnit,
+                                "PersonnelService.CreateOrgUnit", request, &unit);
     if (ExitCodeFor(status) == kExitUnavailable) {
       report.Stop(status);
       break;
@@ -157,13 +157,14 @@ int ImportOrgUnits(Context& context, const Args& args) {
       continue;
     }
     ++created;
-    if (unit.kind() == pv1::OrgUnit::KIND_CITY_BRANCH) branches[unit.display_name()] = unit;
-    else counties.insert({unit.parent(), unit.display_name()});
+    if (unit.kind() == pv1::OrgUnit::KIND_CITY_BRANCH)
+      branches[unit.display_name()] = unit;
+    else
+      counties.insert({unit.parent(), unit.display_name()});
   }
-  std::fprintf(context.out, "%s%s: %zu rows; %d %s, %d already there, %zu bad rows\n",
-               dry_run ? "dry run: " : "", args.positional[0].c_str(),
-               rows.size() + report.bad_rows(), created, dry_run ? "to create" : "created", present,
-               report.bad_rows());
+  std::fprintf(context.out, "%s%s: %zu rows; %d %s, %d already there, %zu bad rows\n", dry_run ? "dry run: " : "",
+               args.positional[0].c_str(), rows.size() + report.bad_rows(), created, dry_run ? "to create" : "created",
+               present, report.bad_rows());
   report.Print(context, args.Get("errors"));
   return report.exit_code();
 }
@@ -252,9 +253,9 @@ int ImportTeams(Context& context, const Args& args) {
     request.mutable_team()->set_county(row.county);
     request.set_request_id(RequestId("team", row.name, absl::StrCat(row.county, "|", row.name)));
     pv1::Team team;
-    absl::Status status = context.services().Call(
-        context.services().personnel(), &pv1::PersonnelService::Stub::CreateTeam,
-        "PersonnelService.CreateTeam", request, &team);
+    absl::Status status =
+        context.services().Call(context.services().personnel(), &pv1::PersonnelService::Stub::CreateTeam,
+                                "PersonnelService.CreateTeam", request, &team);
     if (ExitCodeFor(status) == kExitUnavailable) {
       report.Stop(status);
       break;
@@ -265,9 +266,9 @@ int ImportTeams(Context& context, const Args& args) {
     }
     ++created;
   }
-  std::fprintf(context.out, "%s%s: %d rows; %d %s, %d already there, %zu bad rows\n",
-               dry_run ? "dry run: " : "", args.positional[0].c_str(), rows, created,
-               dry_run ? "to create" : "created", present, report.bad_rows());
+  std::fprintf(context.out, "%s%s: %d rows; %d %s, %d already there, %zu bad rows\n", dry_run ? "dry run: " : "",
+               args.positional[0].c_str(), rows, created, dry_run ? "to create" : "created", present,
+               report.bad_rows());
   report.Print(context, args.Get("errors"));
   return report.exit_code();
 }
@@ -282,12 +283,13 @@ int ListOrgUnits(Context& context, const Args& args) {
   std::map<std::string, std::string> names;
   for (const pv1::OrgUnit& unit : *units) names[unit.name()] = unit.display_name();
   const bool machine = *format != Format::kText;
-  Table table({{"name", "name"}, {"display_name", "org unit"}, {"kind", "kind"},
-               {"parent", "parent"}});
+  Table table({{"name", "name"}, {"display_name", "org unit"}, {"kind", "kind"}, {"parent", "parent"}});
   for (const pv1::OrgUnit& unit : *units) {
     const bool branch = unit.kind() == pv1::OrgUnit::KIND_CITY_BRANCH;
     table.AddRow({unit.name(), unit.display_name(),
-                  machine ? pv1::OrgUnit::Kind_Name(unit.kind()) : branch ? "市分公司" : "区县",
+                  machine  ? pv1::OrgUnit::Kind_Name(unit.kind())
+                  : branch ? "市分公司"
+                           : "区县",
                   machine ? unit.parent() : names[unit.parent()]});
   }
   return PrintTable(context, table, *format);
@@ -310,11 +312,9 @@ int ListTeams(Context& context, const Args& args) {
   for (const pv1::Team& team : *teams) {
     if (!team.supervisor().empty()) supervisors.push_back(team.supervisor());
   }
-  absl::StatusOr<std::map<std::string, pv1::Employee>> people =
-      GetEmployees(context.services(), supervisors);
+  absl::StatusOr<std::map<std::string, pv1::Employee>> people = GetEmployees(context.services(), supervisors);
   if (!people.ok()) return context.Fail(people.status());
-  Table table({{"name", "name"}, {"display_name", "team"}, {"county", "county"},
-               {"supervisor", "supervisor"}});
+  Table table({{"name", "name"}, {"display_name", "team"}, {"county", "county"}, {"supervisor", "supervisor"}});
   for (const pv1::Team& team : *teams) {
     std::string supervisor = team.supervisor();
     if (*format == Format::kText && people->count(supervisor) > 0) {
@@ -362,9 +362,9 @@ int Quota(Context& context, const Args& args) {
     pv1::GetCountyQuotaRequest request;
     request.set_name(absl::StrCat(county.name(), "/quota"));
     pv1::CountyQuota quota;
-    absl::Status status = context.services().Call(
-        context.services().personnel(), &pv1::PersonnelService::Stub::GetCountyQuota,
-        "PersonnelService.GetCountyQuota", request, &quota);
+    absl::Status status =
+        context.services().Call(context.services().personnel(), &pv1::PersonnelService::Stub::GetCountyQuota,
+                                "PersonnelService.GetCountyQuota", request, &quota);
     if (!status.ok()) return context.Fail(status);
     policy = quota.policy_version();
     int heads[4] = {0, 0, 0, 0};
@@ -373,19 +373,18 @@ int Quota(Context& context, const Args& args) {
       if (level.level() >= 1 && level.level() <= 3) heads[level.level()] = level.head_count();
       absl::StrAppend(&suggested, suggested.empty() ? "" : "/", level.suggested_head_count());
     }
-    table.AddRow({machine ? county.name() : county.display_name(),
-                  absl::StrCat(quota.levelled_customer_managers()), absl::StrCat(heads[1]),
-                  absl::StrCat(heads[2]), absl::StrCat(heads[3]), suggested,
+    table.AddRow({machine ? county.name() : county.display_name(), absl::StrCat(quota.levelled_customer_managers()),
+                  absl::StrCat(heads[1]), absl::StrCat(heads[2]), absl::StrCat(heads[3]), suggested,
                   absl::StrCat(quota.senior_cap()), absl::StrCat(quota.free_senior_slots()),
                   absl::StrCat(quota.on_trial()), absl::StrCat(quota.awaiting_level()),
-                  machine ? (quota.over_cap() ? "true" : "false")
-                          : quota.over_cap() ? "OVER CAP"
-                          : quota.free_senior_slots() == 0 ? "at cap" : ""});
+                  machine                          ? (quota.over_cap() ? "true" : "false")
+                  : quota.over_cap()               ? "OVER CAP"
+                  : quota.free_senior_slots() == 0 ? "at cap"
+                                                   : ""});
   }
   PrintTable(context, table, *format);
   if (*format == Format::kText) {
-    std::fprintf(context.out,
-                 "N: customer managers holding a level. Senior cap: floor(20%% x N) under policy %s.\n",
+    std::fprintf(context.out, "N: customer managers holding a level. Senior cap: floor(20%% x N) under policy %s.\n",
                  policy.c_str());
   }
   return kExitOk;
@@ -394,33 +393,50 @@ int Quota(Context& context, const Args& args) {
 }  // namespace
 
 void RegisterOrgCommands() {
-  Registry().push_back(Command{
-      {"orgunits", "import"}, "FILE.csv", 1, 1,
-      "create the city branch and its counties listed in a CSV file",
-      "Columns (header names in Chinese or English):\n"
-      "  名称 / display_name   the org unit's name, e.g. 衢州分公司 or 柯城区\n"
-      "  类型 / kind           市分公司 (city_branch) or 区县 (county)\n"
-      "  上级 / parent         for a county: the name of its city branch\n"
-      "Org units that exist already (same name, same city branch) are left as they are, so\n"
-      "the same file can be imported again.",
-      {kDryRun, kErrors}, ImportOrgUnits});
-  Registry().push_back(Command{{"orgunits", "list"}, "", 0, 0,
-                               "the city branches and counties", "", {FormatFlag()}, ListOrgUnits});
-  Registry().push_back(Command{
-      {"teams", "import"}, "FILE.csv", 1, 1, "create the teams listed in a CSV file",
-      "Columns: 区县 / county (the county's name) and 团队 / team (the team's name, unique in\n"
-      "the county). Teams that exist already are left as they are. A team's supervisor is\n"
-      "set by 'employees import' from its 集团数据督导 row.",
-      {kDryRun, kErrors}, ImportTeams});
-  Registry().push_back(Command{{"teams", "list"}, "", 0, 0, "teams with their county and supervisor",
-                               "", {FormatFlag(), {"county", "COUNTY", "only this county's teams"}},
+  Registry().push_back(Command{{"orgunits", "import"},
+                               "FILE.csv",
+                               1,
+                               1,
+                               "create the city branch and its counties listed in a CSV file",
+                               "Columns (header names in Chinese or English):\n"
+                               "  名称 / display_name   the org unit's name, e.g. 衢州分公司 or 柯城区\n"
+                               "  类型 / kind           市分公司 (city_branch) or 区县 (county)\n"
+                               "  上级 / parent         for a county: the name of its city branch\n"
+                               "Org units that exist already (same name, same city branch) are left as they are, so\n"
+                               "the same file can be imported again.",
+                               {kDryRun, kErrors},
+                               ImportOrgUnits});
+  Registry().push_back(
+      Command{{"orgunits", "list"}, "", 0, 0, "the city branches and counties", "", {FormatFlag()}, ListOrgUnits});
+  Registry().push_back(
+      Command{{"teams", "import"},
+              "FILE.csv",
+              1,
+              1,
+              "create the teams listed in a CSV file",
+              "Columns: 区县 / county (the county's name) and 团队 / team (the team's name, unique in\n"
+              "the county). Teams that exist already are left as they are. A team's supervisor is\n"
+              "set by 'employees import' from its 集团数据督导 row.",
+              {kDryRun, kErrors},
+              ImportTeams});
+  Registry().push_back(Command{{"teams", "list"},
+                               "",
+                               0,
+                               0,
+                               "teams with their county and supervisor",
+                               "",
+                               {FormatFlag(), {"county", "COUNTY", "only this county's teams"}},
                                ListTeams});
-  Registry().push_back(Command{
-      {"quota"}, "COUNTY", 1, 1, "a county's head count per level against its senior cap",
-      "COUNTY is a county's name (柯城区) or resource name (orgUnits/3); a city branch gives\n"
-      "one line per county. N counts the customer managers holding a level; the senior cap\n"
-      "is floor(20% x N): a senior promotion or transfer-in needs a free slot.",
-      {FormatFlag()}, Quota});
+  Registry().push_back(Command{{"quota"},
+                               "COUNTY",
+                               1,
+                               1,
+                               "a county's head count per level against its senior cap",
+                               "COUNTY is a county's name (柯城区) or resource name (orgUnits/3); a city branch gives\n"
+                               "one line per county. N counts the customer managers holding a level; the senior cap\n"
+                               "is floor(20% x N): a senior promotion or transfer-in needs a free slot.",
+                               {FormatFlag()},
+                               Quota});
 }
 
 }  // namespace ladder::ladderctl

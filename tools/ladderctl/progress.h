@@ -23,8 +23,7 @@ inline constexpr int kLineEverySeconds = 5;
 class Progress final {
  public:
   // `label` says what is counted ("employees", "scores"); `unit` names one ("rows").
-  Progress(std::string label, int64_t total, ProgressMode mode, std::string unit = "rows",
-           std::FILE* out = stderr);
+  Progress(std::string label, int64_t total, ProgressMode mode, std::string unit = "rows", std::FILE* out = stderr);
   ~Progress();
 
   void Advance(int64_t count = 1);
@@ -33,8 +32,7 @@ class Progress final {
 
   // The text shown for `done` of `total` after `elapsed`: "120/312 rows  45.2 rows/s  0:04
   // left". Exposed for tests.
-  static std::string Describe(int64_t done, int64_t total, absl::Duration elapsed,
-                              const std::string& unit);
+  static std::string Describe(int64_t done, int64_t total, absl::Duration elapsed, const std::string& unit);
 
  private:
   void Draw(bool final);

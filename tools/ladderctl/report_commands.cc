@@ -82,9 +82,8 @@ int Distribution(Context& context, const Args& args) {
   cv1::GetDistributionReportRequest request;
   request.set_org_unit(unit->name());
   cv1::DistributionReport report;
-  absl::Status status =
-      services.Call(services.careerpath(), &cv1::CareerPathService::Stub::GetDistributionReport,
-                    "CareerPathService.GetDistributionReport", request, &report, 3.0);
+  absl::Status status = services.Call(services.careerpath(), &cv1::CareerPathService::Stub::GetDistributionReport,
+                                      "CareerPathService.GetDistributionReport", request, &report, 3.0);
   if (!status.ok()) return context.Fail(status);
 
   const std::string today = ToSqlDate(TodayInBranch());
@@ -117,25 +116,32 @@ int Distribution(Context& context, const Args& args) {
     return kExitOk;
   }
   if (*format == Format::kCsv) {
-    Table table({{"county", ""}, {"display_name", ""}, {"levelled", ""}, {"junior", ""},
-                 {"junior_share_percent", ""}, {"intermediate", ""},
-                 {"intermediate_share_percent", ""}, {"senior", ""}, {"senior_share_percent", ""},
-                 {"suggested_junior", ""}, {"suggested_intermediate", ""}, {"suggested_senior", ""},
-                 {"senior_cap", ""}, {"free_senior_slots", ""}, {"over_cap", ""},
+    Table table({{"county", ""},
+                 {"display_name", ""},
+                 {"levelled", ""},
+                 {"junior", ""},
+                 {"junior_share_percent", ""},
+                 {"intermediate", ""},
+                 {"intermediate_share_percent", ""},
+                 {"senior", ""},
+                 {"senior_share_percent", ""},
+                 {"suggested_junior", ""},
+                 {"suggested_intermediate", ""},
+                 {"suggested_senior", ""},
+                 {"senior_cap", ""},
+                 {"free_senior_slots", ""},
+                 {"over_cap", ""},
                  {"distance_from_suggested", ""}});
     const auto add = [&](const County& c) {
-      table.AddRow({c.county(), c.display_name(), absl::StrCat(c.levelled_customer_managers()),
-                    absl::StrCat(Count(c, Level::LEVEL_JUNIOR)),
-                    absl::StrFormat("%.1f", Share(c, Level::LEVEL_JUNIOR)),
-                    absl::StrCat(Count(c, Level::LEVEL_INTERMEDIATE)),
-                    absl::StrFormat("%.1f", Share(c, Level::LEVEL_INTERMEDIATE)),
-                    absl::StrCat(Count(c, Level::LEVEL_SENIOR)),
-                    absl::StrFormat("%.1f", Share(c, Level::LEVEL_SENIOR)),
-                    absl::StrCat(Suggested(c, Level::LEVEL_JUNIOR)),
-                    absl::StrCat(Suggested(c, Level::LEVEL_INTERMEDIATE)),
-                    absl::StrCat(Suggested(c, Level::LEVEL_SENIOR)), absl::StrCat(c.senior_cap()),
-                    absl::StrCat(c.free_senior_slots()), c.over_cap() ? "true" : "false",
-                    absl::StrCat(c.distance_from_suggested())});
+      table.AddRow(
+          {c.county(), c.display_name(), absl::StrCat(c.levelled_customer_managers()),
+           absl::StrCat(Count(c, Level::LEVEL_JUNIOR)), absl::StrFormat("%.1f", Share(c, Level::LEVEL_JUNIOR)),
+           absl::StrCat(Count(c, Level::LEVEL_INTERMEDIATE)),
+           absl::StrFormat("%.1f", Share(c, Level::LEVEL_INTERMEDIATE)), absl::StrCat(Count(c, Level::LEVEL_SENIOR)),
+           absl::StrFormat("%.1f", Share(c, Level::LEVEL_SENIOR)), absl::StrCat(Suggested(c, Level::LEVEL_JUNIOR)),
+           absl::StrCat(Suggested(c, Level::LEVEL_INTERMEDIATE)), absl::StrCat(Suggested(c, Level::LEVEL_SENIOR)),
+           absl::StrCat(c.senior_cap()), absl::StrCat(c.free_senior_slots()), c.over_cap() ? "true" : "false",
+           absl::StrCat(c.distance_from_suggested())});
     };
     for (const County& county : report.counties()) add(county);
     add(report.total());
@@ -170,11 +176,9 @@ int Distribution(Context& context, const Args& args) {
     } else if (c.free_senior_slots() == 0 && c.levelled_customer_managers() > 0) {
       note = "at cap";
     }
-    table.AddRow({name, absl::StrCat(c.levelled_customer_managers()),
-                  level_cell(c, Level::LEVEL_JUNIOR), level_cell(c, Level::LEVEL_INTERMEDIATE),
-                  level_cell(c, Level::LEVEL_SENIOR),
-                  absl::StrCat(Suggested(c, Level::LEVEL_JUNIOR), "/",
-                               Suggested(c, Level::LEVEL_INTERMEDIATE), "/",
+    table.AddRow({name, absl::StrCat(c.levelled_customer_managers()), level_cell(c, Level::LEVEL_JUNIOR),
+                  level_cell(c, Level::LEVEL_INTERMEDIATE), level_cell(c, Level::LEVEL_SENIOR),
+                  absl::StrCat(Suggested(c, Level::LEVEL_JUNIOR), "/", Suggested(c, Level::LEVEL_INTERMEDIATE), "/",
                                Suggested(c, Level::LEVEL_SENIOR)),
                   absl::StrCat(c.senior_cap()), absl::StrCat(c.free_senior_slots()),
                   absl::StrCat(c.distance_from_suggested()), note});
@@ -182,18 +186,15 @@ int Distribution(Context& context, const Args& args) {
   for (const County& county : report.counties()) add(county, county.display_name());
   table.AddRule();
   add(report.total(), "total");
-  std::fprintf(context.out, "%s (%s): distribution of levels, policy %s, %s\n",
-               unit->display_name().c_str(), unit->name().c_str(), report.policy_version().c_str(),
-               today.c_str());
+  std::fprintf(context.out, "%s (%s): distribution of levels, policy %s, %s\n", unit->display_name().c_str(),
+               unit->name().c_str(), report.policy_version().c_str(), today.c_str());
   std::fputs(table.ToText().c_str(), context.out);
   std::fprintf(context.out,
                "N: customer managers holding a level. Each level: head count and share of N; the\n"
                "suggested mix is %d/%d/%d%% by largest remainder. Senior cap: floor(%d%% x N). Off by:\n"
                "how many people would have to change level to reach the suggested mix.\n",
-               SuggestedPercent(report, Level::LEVEL_JUNIOR),
-               SuggestedPercent(report, Level::LEVEL_INTERMEDIATE),
-               SuggestedPercent(report, Level::LEVEL_SENIOR),
-               SuggestedPercent(report, Level::LEVEL_SENIOR));
+               SuggestedPercent(report, Level::LEVEL_JUNIOR), SuggestedPercent(report, Level::LEVEL_INTERMEDIATE),
+               SuggestedPercent(report, Level::LEVEL_SENIOR), SuggestedPercent(report, Level::LEVEL_SENIOR));
   if (args.Has("svg")) std::fprintf(context.out, "chart: %s\n", args.Get("svg").c_str());
   if (args.Has("html")) std::fprintf(context.out, "page: %s\n", args.Get("html").c_str());
   return kExitOk;
@@ -202,18 +203,22 @@ int Distribution(Context& context, const Args& args) {
 }  // namespace
 
 void RegisterReportCommands() {
-  Registry().push_back(Command{
-      {"report", "distribution"}, "ORGUNIT", 1, 1,
-      "levels per county against 30/50/20 and the senior cap; table, JSON, CSV or a chart",
-      "ORGUNIT is the city branch (every county) or one county, by name (衢州分公司) or resource\n"
-      "name. The table lines up Chinese names by display width. --svg (or --html) draws, per\n"
-      "county, the actual head counts per level as a stacked bar above the suggested mix, on\n"
-      "one scale, with the senior cap as a red line; seniors over the cap are hatched red.\n"
-      "The numbers are the CareerPathService's GetDistributionReport; --format json prints it\n"
-      "as it is.",
-      {FormatFlag(), {"svg", "FILE", "also draw the chart into FILE (SVG)"},
-       {"html", "FILE", "also write a page with the chart and the table into FILE"}},
-      Distribution});
+  Registry().push_back(
+      Command{{"report", "distribution"},
+              "ORGUNIT",
+              1,
+              1,
+              "levels per county against 30/50/20 and the senior cap; table, JSON, CSV or a chart",
+              "ORGUNIT is the city branch (every county) or one county, by name (衢州分公司) or resource\n"
+              "name. The table lines up Chinese names by display width. --svg (or --html) draws, per\n"
+              "county, the actual head counts per level as a stacked bar above the suggested mix, on\n"
+              "one scale, with the senior cap as a red line; seniors over the cap are hatched red.\n"
+              "The numbers are the CareerPathService's GetDistributionReport; --format json prints it\n"
+              "as it is.",
+              {FormatFlag(),
+               {"svg", "FILE", "also draw the chart into FILE (SVG)"},
+               {"html", "FILE", "also write a page with the chart and the table into FILE"}},
+              Distribution});
 }
 
 }  // namespace ladder::ladderctl

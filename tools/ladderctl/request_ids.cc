@@ -8,8 +8,8 @@ namespace ladder::ladderctl {
 std::string RequestId(absl::string_view kind, absl::string_view key, absl::string_view content) {
   bool plain = key.size() <= 32;
   for (char c : key) {
-    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    c == '-' || c == '_' || c == '/' || c == '.';
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
+                    c == '_' || c == '/' || c == '.';
     plain = plain && ok;
   }
   const std::string shown = plain ? std::string(key) : StableHashHex(key).substr(0, 12);

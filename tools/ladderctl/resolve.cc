@@ -21,11 +21,10 @@ bool LooksLikeName(absl::string_view text, absl::string_view collection) {
 }
 
 template <typename Request, typename Response, typename Item, typename Stub>
-absl::StatusOr<std::vector<Item>> ListAll(
-    Clients& clients, Stub& stub,
-    grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&, Response*), const char* method,
-    Request request,
-    const google::protobuf::RepeatedPtrField<Item>& (Response::*items)() const) {
+absl::StatusOr<std::vector<Item>> ListAll(Clients& clients, Stub& stub,
+                                          grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&, Response*),
+                                          const char* method, Request request,
+                                          const google::protobuf::RepeatedPtrField<Item>& (Response::*items)() const) {
   std::vector<Item> all;
   request.set_page_size(kPageSize);
   do {
@@ -41,28 +40,22 @@ absl::StatusOr<std::vector<Item>> ListAll(
 
 }  // namespace
 
-absl::StatusOr<std::vector<pv1::OrgUnit>> ListAllOrgUnits(Clients& clients,
-                                                          pv1::ListOrgUnitsRequest request) {
+absl::StatusOr<std::vector<pv1::OrgUnit>> ListAllOrgUnits(Clients& clients, pv1::ListOrgUnitsRequest request) {
   return ListAll(clients, clients.personnel(), &pv1::PersonnelService::Stub::ListOrgUnits,
-                 "PersonnelService.ListOrgUnits", std::move(request),
-                 &pv1::ListOrgUnitsResponse::org_units);
+                 "PersonnelService.ListOrgUnits", std::move(request), &pv1::ListOrgUnitsResponse::org_units);
 }
 
-absl::StatusOr<std::vector<pv1::Team>> ListAllTeams(Clients& clients,
-                                                    pv1::ListTeamsRequest request) {
-  return ListAll(clients, clients.personnel(), &pv1::PersonnelService::Stub::ListTeams,
-                 "PersonnelService.ListTeams", std::move(request), &pv1::ListTeamsResponse::teams);
+absl::StatusOr<std::vector<pv1::Team>> ListAllTeams(Clients& clients, pv1::ListTeamsRequest request) {
+  return ListAll(clients, clients.personnel(), &pv1::PersonnelService::Stub::ListTeams, "PersonnelService.ListTeams",
+                 std::move(request), &pv1::ListTeamsResponse::teams);
 }
 
-absl::StatusOr<std::vector<pv1::Employee>> ListAllEmployees(Clients& clients,
-                                                            pv1::ListEmployeesRequest request) {
+absl::StatusOr<std::vector<pv1::Employee>> ListAllEmployees(Clients& clients, pv1::ListEmployeesRequest request) {
   return ListAll(clients, clients.personnel(), &pv1::PersonnelService::Stub::ListEmployees,
-                 "PersonnelService.ListEmployees", std::move(request),
-                 &pv1::ListEmployeesResponse::employees);
+                 "PersonnelService.ListEmployees", std::move(request), &pv1::ListEmployeesResponse::employees);
 }
 
-absl::StatusOr<std::vector<ev1::Cycle>> ListAllCycles(Clients& clients,
-                                                      ev1::ListCyclesRequest request) {
+absl::StatusOr<std::vector<ev1::Cycle>> ListAllCycles(Clients& clients, ev1::ListCyclesRequest request) {
   return ListAll(clients, clients.evaluation(), &ev1::EvaluationService::Stub::ListCycles,
                  "EvaluationService.ListCycles", std::move(request), &ev1::ListCyclesResponse::cycles);
 }
@@ -74,12 +67,12 @@ absl::StatusOr<std::vector<ev1::Scorecard>> ListAllScorecards(Clients& clients) 
 }
 
 absl::StatusOr<std::vector<cv1::Case>> ListAllCases(Clients& clients, cv1::ListCasesRequest request) {
-  return ListAll(clients, clients.careerpath(), &cv1::CareerPathService::Stub::ListCases,
-                 "CareerPathService.ListCases", std::move(request), &cv1::ListCasesResponse::cases);
+  return ListAll(clients, clients.careerpath(), &cv1::CareerPathService::Stub::ListCases, "CareerPathService.ListCases",
+                 std::move(request), &cv1::ListCasesResponse::cases);
 }
 
-absl::StatusOr<std::map<std::string, pv1::Employee>> GetEmployees(
-    Clients& clients, const std::vector<std::string>& names) {
+absl::StatusOr<std::map<std::string, pv1::Employee>> GetEmployees(Clients& clients,
+                                                                  const std::vector<std::string>& names) {
   std::vector<std::string> unique = names;
   std::sort(unique.begin(), unique.end());
   unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
@@ -90,9 +83,8 @@ absl::StatusOr<std::map<std::string, pv1::Employee>> GetEmployees(
       request.add_names(unique[i]);
     }
     pv1::BatchGetEmployeesResponse response;
-    absl::Status status =
-        clients.Call(clients.personnel(), &pv1::PersonnelService::Stub::BatchGetEmployees,
-                     "PersonnelService.BatchGetEmployees", request, &response, 3.0);
+    absl::Status status = clients.Call(clients.personnel(), &pv1::PersonnelService::Stub::BatchGetEmployees,
+                                       "PersonnelService.BatchGetEmployees", request, &response, 3.0);
     if (!status.ok()) return status;
     for (const pv1::Employee& employee : response.employees()) found[employee.name()] = employee;
   }
@@ -121,13 +113,12 @@ absl::StatusOr<pv1::OrgUnit> ResolveOrgUnit(Clients& clients, const std::string&
   if (matches.size() > 1) {
     std::vector<std::string> names;
     for (const auto& unit : matches) names.push_back(unit.name());
-    return absl::FailedPreconditionError(absl::StrCat(
-        "'", text, "' names ", matches.size(), " org units (", absl::StrJoin(names, ", "),
-        "); give the resource name instead"));
+    return absl::FailedPreconditionError(absl::StrCat("'", text, "' names ", matches.size(), " org units (",
+                                                      absl::StrJoin(names, ", "), "); give the resource name instead"));
   }
-  return absl::NotFoundError(absl::StrCat(
-      "no org unit is called '", text, "'",
-      known.empty() ? " (there are none yet)" : absl::StrCat("; known: ", absl::StrJoin(known, ", "))));
+  return absl::NotFoundError(
+      absl::StrCat("no org unit is called '", text, "'",
+                   known.empty() ? " (there are none yet)" : absl::StrCat("; known: ", absl::StrJoin(known, ", "))));
 }
 
 absl::StatusOr<pv1::Employee> ResolveEmployee(Clients& clients, const std::string& text) {
@@ -145,8 +136,7 @@ absl::StatusOr<pv1::Employee> ResolveEmployee(Clients& clients, const std::strin
   for (const pv1::Employee& employee : *employees) {
     if (employee.employee_number() == text) return employee;
   }
-  return absl::NotFoundError(
-      absl::StrCat("no employee has the number (工号) '", text, "'"));
+  return absl::NotFoundError(absl::StrCat("no employee has the number (工号) '", text, "'"));
 }
 
 absl::StatusOr<ev1::Cycle> ResolveCycle(Clients& clients, const std::string& text) {
@@ -172,12 +162,11 @@ absl::StatusOr<ev1::Cycle> ResolveCycle(Clients& clients, const std::string& tex
   }
   if (matches.size() == 1) return matches[0];
   if (matches.size() > 1) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "'", text, "' names ", matches.size(), " cycles (of different scopes); give cycles/N"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("'", text, "' names ", matches.size(), " cycles (of different scopes); give cycles/N"));
   }
-  return absl::NotFoundError(absl::StrCat(
-      "no cycle is called '", text, "'",
-      known.empty() ? "" : absl::StrCat("; known: ", absl::StrJoin(known, ", "))));
+  return absl::NotFoundError(absl::StrCat("no cycle is called '", text, "'",
+                                          known.empty() ? "" : absl::StrCat("; known: ", absl::StrJoin(known, ", "))));
 }
 
 absl::StatusOr<ev1::Scorecard> ResolveScorecard(Clients& clients, const std::string& text) {

@@ -17,20 +17,15 @@ namespace pv1 = ::ladder::personnel::v1;
 namespace ev1 = ::ladder::evaluation::v1;
 namespace cv1 = ::ladder::careerpath::v1;
 
-absl::StatusOr<std::vector<pv1::OrgUnit>> ListAllOrgUnits(Clients& clients,
-                                                          pv1::ListOrgUnitsRequest request = {});
-absl::StatusOr<std::vector<pv1::Team>> ListAllTeams(Clients& clients,
-                                                    pv1::ListTeamsRequest request = {});
-absl::StatusOr<std::vector<pv1::Employee>> ListAllEmployees(
-    Clients& clients, pv1::ListEmployeesRequest request = {});
-absl::StatusOr<std::vector<ev1::Cycle>> ListAllCycles(Clients& clients,
-                                                      ev1::ListCyclesRequest request = {});
+absl::StatusOr<std::vector<pv1::OrgUnit>> ListAllOrgUnits(Clients& clients, pv1::ListOrgUnitsRequest request = {});
+absl::StatusOr<std::vector<pv1::Team>> ListAllTeams(Clients& clients, pv1::ListTeamsRequest request = {});
+absl::StatusOr<std::vector<pv1::Employee>> ListAllEmployees(Clients& clients, pv1::ListEmployeesRequest request = {});
+absl::StatusOr<std::vector<ev1::Cycle>> ListAllCycles(Clients& clients, ev1::ListCyclesRequest request = {});
 absl::StatusOr<std::vector<ev1::Scorecard>> ListAllScorecards(Clients& clients);
-absl::StatusOr<std::vector<cv1::Case>> ListAllCases(Clients& clients,
-                                                    cv1::ListCasesRequest request = {});
+absl::StatusOr<std::vector<cv1::Case>> ListAllCases(Clients& clients, cv1::ListCasesRequest request = {});
 // Every employee of the names, in batches of 1,000.
-absl::StatusOr<std::map<std::string, pv1::Employee>> GetEmployees(
-    Clients& clients, const std::vector<std::string>& names);
+absl::StatusOr<std::map<std::string, pv1::Employee>> GetEmployees(Clients& clients,
+                                                                  const std::vector<std::string>& names);
 
 // "orgUnits/3", or the display name of an org unit (a county, or the city branch).
 // NOT_FOUND naming the text and the known names when none matches.

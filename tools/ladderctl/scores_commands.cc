@@ -28,8 +28,8 @@ constexpr size_t kRowsPerMessage = 500;
 
 struct ScoreRow {
   int64_t row = 0;
-  std::string employee;           // employees/N
-  std::vector<int> tenths;        // in scorecard order
+  std::string employee;     // employees/N
+  std::vector<int> tenths;  // in scorecard order
 };
 
 // "85", "85.5", "85.0": tenths of a point, or an error text.
@@ -82,8 +82,9 @@ int ImportScores(Context& context, const Args& args) {
   const int number_col = columns.Find({"工号", "employee_number", "number"});
   const int employee_col = columns.Find({"员工", "employee"});
   if (number_col < 0 && employee_col < 0) {
-    context.Error(absl::StrCat(path, ": row 1: missing column 工号 (employee_number) or 员工 "
-                                     "(employee, as employees/N)"));
+    context.Error(absl::StrCat(path,
+                               ": row 1: missing column 工号 (employee_number) or 员工 "
+                               "(employee, as employees/N)"));
     return kExitBadInput;
   }
   std::vector<int> indicator_cols;
@@ -95,9 +96,8 @@ int ImportScores(Context& context, const Args& args) {
   }
   if (!missing.empty()) {
     context.Error(absl::StrCat(path, ": row 1: missing score column", missing.size() > 1 ? "s " : " ",
-                               absl::StrJoin(missing, ", "), "; the scorecard of ",
-                               cycle->display_name(), " (", scorecard.display_name(),
-                               ") needs one column per indicator"));
+                               absl::StrJoin(missing, ", "), "; the scorecard of ", cycle->display_name(), " (",
+                               scorecard.display_name(), ") needs one column per indicator"));
     return kExitBadInput;
   }
   {
@@ -105,10 +105,9 @@ int ImportScores(Context& context, const Args& args) {
     used.insert(number_col);
     used.insert(employee_col);
     const std::set<std::string> informative = {"姓名", "displayname", "name", "区县", "county",
-                                               "团队", "team", "级别", "level"};
+                                               "团队", "team",        "级别", "level"};
     for (size_t i = 0; i < header->size(); ++i) {
-      if (used.count(static_cast<int>(i)) == 0 &&
-          informative.count(NormalizeColumnName((*header)[i])) == 0) {
+      if (used.count(static_cast<int>(i)) == 0 && informative.count(NormalizeColumnName((*header)[i])) == 0) {
         context.Note(absl::StrCat("note: column ", i + 1, " (", (*header)[i], ") is not used"));
       }
     }
@@ -122,8 +121,7 @@ int ImportScores(Context& context, const Args& args) {
     request.set_page_size(1000);
     do {
       ev1::ListEvaluationsResponse page;
-      if (absl::Status s = services.Call(services.evaluation(),
-                                         &ev1::EvaluationService::Stub::ListEvaluations,
+      if (absl::Status s = services.Call(services.evaluation(), &ev1::EvaluationService::Stub::ListEvaluations,
                                          "EvaluationService.ListEvaluations", request, &page, 3.0);
           !s.ok()) {
         return context.Fail(s);
@@ -173,11 +171,11 @@ int ImportScores(Context& context, const Args& args) {
     if (!row.employee.empty()) {
       const auto participant = participants.find(row.employee);
       if (participant == participants.end()) {
-        report.Problem(record.row, id_col + 1, columns.NameOf(id_col),
-                       absl::StrCat(record.fields[id_col], " (", row.employee,
-                                    ") is not a participant of ", cycle->display_name(),
-                                    ": only customer managers holding a level when the cycle was "
-                                    "created take part"));
+        report.Problem(
+            record.row, id_col + 1, columns.NameOf(id_col),
+            absl::StrCat(record.fields[id_col], " (", row.employee, ") is not a participant of ", cycle->display_name(),
+                         ": only customer managers holding a level when the cycle was "
+                         "created take part"));
       } else if (const auto [it, fresh] = seen.emplace(row.employee, record.row); !fresh) {
         report.Problem(record.row, id_col + 1, columns.NameOf(id_col),
                        absl::StrCat(record.fields[id_col], " is already on row ", it->second));
@@ -216,12 +214,11 @@ int ImportScores(Context& context, const Args& args) {
     context.Note("--all-or-nothing: the file has bad rows, so nothing is written");
   }
   if (!rows.empty() && cycle->state() == ev1::Cycle::STATE_FINALIZED) {
-    std::fprintf(context.out, "%s: %lld rows; %zu differ from %s, which is finalised\n",
-                 path.c_str(), static_cast<long long>(total), rows.size(), cycle->display_name().c_str());
+    std::fprintf(context.out, "%s: %lld rows; %zu differ from %s, which is finalised\n", path.c_str(),
+                 static_cast<long long>(total), rows.size(), cycle->display_name().c_str());
     report.Print(context, args.Get("errors"));
     return context.Fail(absl::FailedPreconditionError(
-        absl::StrCat(cycle->name(), " (", cycle->display_name(),
-                     ") is finalised: its scores no longer change")));
+        absl::StrCat(cycle->name(), " (", cycle->display_name(), ") is finalised: its scores no longer change")));
   }
 
   int64_t written = 0;
@@ -299,12 +296,11 @@ int ImportScores(Context& context, const Args& args) {
       progress.Advance(static_cast<int64_t>(end - begin));
     }
   }
-  std::fprintf(context.out,
-               "%s%s -> %s (%s): %lld rows, %zu bad; %lld %s, %lld unchanged\n",
-               dry_run ? "dry run (nothing changed): " : "", path.c_str(),
-               cycle->display_name().c_str(), cycle->name().c_str(), static_cast<long long>(total),
-               report.bad_rows(), static_cast<long long>(dry_run ? rows.size() : written),
-               dry_run ? "would be written" : "written", static_cast<long long>(unchanged));
+  std::fprintf(context.out, "%s%s -> %s (%s): %lld rows, %zu bad; %lld %s, %lld unchanged\n",
+               dry_run ? "dry run (nothing changed): " : "", path.c_str(), cycle->display_name().c_str(),
+               cycle->name().c_str(), static_cast<long long>(total), report.bad_rows(),
+               static_cast<long long>(dry_run ? rows.size() : written), dry_run ? "would be written" : "written",
+               static_cast<long long>(unchanged));
   report.Print(context, args.Get("errors"));
   return report.exit_code();
 }
@@ -312,23 +308,27 @@ int ImportScores(Context& context, const Args& args) {
 }  // namespace
 
 void RegisterScoreCommands() {
-  Registry().push_back(Command{
-      {"scores", "import"}, "FILE.csv", 1, 1, "record a cycle's scores from a CSV file",
-      "FILE.csv is UTF-8 with a header row:\n"
-      "  工号 / employee_number   the employee number (or 员工 / employee: employees/N)\n"
-      "  one column per indicator of the cycle's scorecard, named by the indicator's name\n"
-      "  (业务业绩) or key (business_results): a score 0-100 with at most one decimal\n"
-      "Columns 姓名, 区县, 团队, 级别 may be there for the reader; they are not used.\n\n"
-      "Every row is checked first; bad rows (row, column, reason) are reported and the good\n"
-      "ones written (with --all-or-nothing, nothing is written if any row is bad). Rows whose\n"
-      "scores are stored already are not sent again, and the rows sent carry request ids\n"
-      "derived from the cycle and the rows: importing the same file twice changes nothing,\n"
-      "and an interrupted import finishes when run again.",
-      {{"cycle", "CYCLE", "the cycle: cycles/N or its name, e.g. 2026年第二季度"},
-       {"dry-run", "", "check every row and change nothing"},
-       {"all-or-nothing", "", "write nothing if any row is bad"},
-       {"errors", "FILE", "also write every problem to FILE (CSV)"}},
-      ImportScores});
+  Registry().push_back(
+      Command{{"scores", "import"},
+              "FILE.csv",
+              1,
+              1,
+              "record a cycle's scores from a CSV file",
+              "FILE.csv is UTF-8 with a header row:\n"
+              "  工号 / employee_number   the employee number (or 员工 / employee: employees/N)\n"
+              "  one column per indicator of the cycle's scorecard, named by the indicator's name\n"
+              "  (业务业绩) or key (business_results): a score 0-100 with at most one decimal\n"
+              "Columns 姓名, 区县, 团队, 级别 may be there for the reader; they are not used.\n\n"
+              "Every row is checked first; bad rows (row, column, reason) are reported and the good\n"
+              "ones written (with --all-or-nothing, nothing is written if any row is bad). Rows whose\n"
+              "scores are stored already are not sent again, and the rows sent carry request ids\n"
+              "derived from the cycle and the rows: importing the same file twice changes nothing,\n"
+              "and an interrupted import finishes when run again.",
+              {{"cycle", "CYCLE", "the cycle: cycles/N or its name, e.g. 2026年第二季度"},
+               {"dry-run", "", "check every row and change nothing"},
+               {"all-or-nothing", "", "write nothing if any row is bad"},
+               {"errors", "FILE", "also write every problem to FILE (CSV)"}},
+              ImportScores});
 }
 
 }  // namespace ladder::ladderctl

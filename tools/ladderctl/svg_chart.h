@@ -24,10 +24,9 @@ struct ChartCounty {
 };
 
 struct ChartData {
-  std::string title;        // "衢州分公司 客户经理级别分布"
-  std::string subtitle;     // policy and date
-  int suggested_junior_percent = 30, suggested_intermediate_percent = 50,
-      suggested_senior_percent = 20;
+  std::string title;     // "衢州分公司 客户经理级别分布"
+  std::string subtitle;  // policy and date
+  int suggested_junior_percent = 30, suggested_intermediate_percent = 50, suggested_senior_percent = 20;
   std::vector<ChartCounty> counties;
   ChartCounty total;
 };

@@ -17,15 +17,18 @@ using ::ladder::personnel::v1::EmploymentStatus;
 
 const char* LevelWord(Level level) {
   switch (level) {
-    case Level::LEVEL_JUNIOR: return "junior";
-    case Level::LEVEL_INTERMEDIATE: return "intermediate";
-    case Level::LEVEL_SENIOR: return "senior";
-    default: return "level";
+    case Level::LEVEL_JUNIOR:
+      return "junior";
+    case Level::LEVEL_INTERMEDIATE:
+      return "intermediate";
+    case Level::LEVEL_SENIOR:
+      return "senior";
+    default:
+      return "level";
   }
 }
 
-const v1::Employee* Find(const std::map<std::string, v1::Employee>& roster,
-                         const std::string& number) {
+const v1::Employee* Find(const std::map<std::string, v1::Employee>& roster, const std::string& number) {
   const auto it = roster.find(number);
   return it == roster.end() ? nullptr : &it->second;
 }
@@ -57,26 +60,22 @@ std::string Describe(const LoadStats& before, const LoadStats& after) {
 
 }  // namespace
 
-BranchLoader::BranchLoader(PersonnelClient& client, const PlannedBranch& plan, uint64_t seed,
-                           absl::CivilDay today)
+BranchLoader::BranchLoader(PersonnelClient& client, const PlannedBranch& plan, uint64_t seed, absl::CivilDay today)
     : client_(client), plan_(plan), seed_(seed), today_(today) {}
 
-std::string BranchLoader::RequestId(absl::string_view kind, absl::string_view key,
-                                    absl::string_view action) const {
+std::string BranchLoader::RequestId(absl::string_view kind, absl::string_view key, absl::string_view action) const {
   return absl::StrCat("seed", seed_, "-", kind, "-", key, "-", action);
 }
 
-absl::CivilDay BranchLoader::Effective(const PlannedEmployee& planned, const v1::Employee& current,
-                                       absl::CivilDay day, absl::CivilDay not_before) const {
+absl::CivilDay BranchLoader::Effective(const PlannedEmployee& planned, const v1::Employee& current, absl::CivilDay day,
+                                       absl::CivilDay not_before) const {
   const absl::StatusOr<absl::CivilDay> hired = ToCivilDay(current.hire_date(), "hire_date");
   if (hired.ok()) day += *hired - planned.hire_date;
   return std::min(std::max(day, not_before), today_);
 }
 
-absl::StatusOr<v1::OrgUnit> BranchLoader::EnsureOrgUnit(const std::string& display_name,
-                                                        v1::OrgUnit::Kind kind,
-                                                        const std::string& parent,
-                                                        const std::string& key) {
+absl::StatusOr<v1::OrgUnit> BranchLoader::EnsureOrgUnit(const std::string& display_name, v1::OrgUnit::Kind kind,
+                                                        const std::string& parent, const std::string& key) {
   v1::ListOrgUnitsRequest list;
   list.set_kind(kind);
   list.set_parent(parent);
@@ -108,9 +107,8 @@ absl::StatusOr<v1::OrgUnit> BranchLoader::EnsureOrgUnit(const std::string& displ
 }
 
 absl::Status BranchLoader::Load() {
-  LADDER_ASSIGN_OR_RETURN(
-      const v1::OrgUnit city,
-      EnsureOrgUnit(plan_.display_name, v1::OrgUnit::KIND_CITY_BRANCH, "", "city"));
+  LADDER_ASSIGN_OR_RETURN(const v1::OrgUnit city,
+                          EnsureOrgUnit(plan_.display_name, v1::OrgUnit::KIND_CITY_BRANCH, "", "city"));
   branch_name_ = city.name();
   v1::ListOrgUnitsRequest list;
   list.set_kind(v1::OrgUnit::KIND_COUNTY);
@@ -118,17 +116,15 @@ absl::Status BranchLoader::Load() {
   LADDER_ASSIGN_OR_RETURN(const std::vector<v1::OrgUnit> existing, client_.ListAllOrgUnits(list));
   int present = 0;
   for (const PlannedCounty& county : plan_.counties) {
-    present += std::count_if(existing.begin(), existing.end(), [&](const v1::OrgUnit& unit) {
-      return unit.display_name() == county.display_name;
-    });
+    present += std::count_if(existing.begin(), existing.end(),
+                             [&](const v1::OrgUnit& unit) { return unit.display_name() == county.display_name; });
   }
   absl::PrintF("%s (%s): %s, with %d of its %d counties\n", plan_.display_name, city.name(),
                stats_.org_units_created > 0 ? "created" : "exists", present, plan_.counties.size());
 
   for (const PlannedCounty& county : plan_.counties) {
-    LADDER_ASSIGN_OR_RETURN(
-        const v1::OrgUnit unit,
-        EnsureOrgUnit(county.display_name, v1::OrgUnit::KIND_COUNTY, city.name(), county.prefix));
+    LADDER_ASSIGN_OR_RETURN(const v1::OrgUnit unit,
+                            EnsureOrgUnit(county.display_name, v1::OrgUnit::KIND_COUNTY, city.name(), county.prefix));
     counties_.push_back(LoadedCounty{county.display_name, unit.name()});
     LADDER_RETURN_IF_ERROR(LoadCounty(county, unit.name()));
   }
@@ -139,8 +135,7 @@ absl::Status BranchLoader::LoadCounty(const PlannedCounty& plan, const std::stri
   const LoadStats before = stats_;
   v1::ListEmployeesRequest list;
   list.set_county(county);
-  LADDER_ASSIGN_OR_RETURN(const std::vector<v1::Employee> employees,
-                          client_.ListAllEmployees(list));
+  LADDER_ASSIGN_OR_RETURN(const std::vector<v1::Employee> employees, client_.ListAllEmployees(list));
   Roster roster;
   for (const v1::Employee& employee : employees) roster[employee.employee_number()] = employee;
 
@@ -162,10 +157,10 @@ absl::Status BranchLoader::LoadCounty(const PlannedCounty& plan, const std::stri
   }
   const int others = stats_.left_alone - before.left_alone;
   if (matching == 0 && others > 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        plan.display_name, " (", county, ") holds ", others,
-        " employees under the numbers this plan uses but none with its names: it was loaded "
-        "with another --seed. Run with that seed, or load into an empty database"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(plan.display_name, " (", county, ") holds ", others,
+                     " employees under the numbers this plan uses but none with its names: it was loaded "
+                     "with another --seed. Run with that seed, or load into an empty database"));
   }
 
   LADDER_ASSIGN_OR_RETURN(const std::vector<v1::Team> teams, EnsureTeams(plan, county));
@@ -174,18 +169,16 @@ absl::Status BranchLoader::LoadCounty(const PlannedCounty& plan, const std::stri
   LADDER_RETURN_IF_ERROR(EnsureLevels(plan, roster));
   std::string senior_note;
   LADDER_RETURN_IF_ERROR(EnsureSeniors(plan, county, roster, senior_note));
-  absl::PrintF("  %s (%s): %d teams, %d employees; this run: %s\n", plan.display_name, county,
-               teams.size(), roster.size() + others, Describe(before, stats_));
+  absl::PrintF("  %s (%s): %d teams, %d employees; this run: %s\n", plan.display_name, county, teams.size(),
+               roster.size() + others, Describe(before, stats_));
   if (!senior_note.empty()) absl::PrintF("    %s\n", senior_note);
   if (others > 0) {
-    absl::PrintF("    %d employees hold a planned number under another name: left as they are\n",
-                 others);
+    absl::PrintF("    %d employees hold a planned number under another name: left as they are\n", others);
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<v1::Team>> BranchLoader::EnsureTeams(const PlannedCounty& plan,
-                                                                const std::string& county) {
+absl::StatusOr<std::vector<v1::Team>> BranchLoader::EnsureTeams(const PlannedCounty& plan, const std::string& county) {
   v1::ListTeamsRequest list;
   list.set_county(county);
   std::map<std::string, v1::Team> by_name;
@@ -223,8 +216,7 @@ absl::StatusOr<std::vector<v1::Team>> BranchLoader::EnsureTeams(const PlannedCou
 absl::Status BranchLoader::EnsureEmployees(const PlannedCounty& plan, const std::string& county,
                                            const std::vector<v1::Team>& teams, Roster& roster) {
   for (const PlannedEmployee& planned : plan.employees) {
-    if (roster.count(planned.employee_number) > 0 ||
-        left_alone_.count(planned.employee_number) > 0) {
+    if (roster.count(planned.employee_number) > 0 || left_alone_.count(planned.employee_number) > 0) {
       continue;
     }
     v1::CreateEmployeeRequest create;
@@ -247,22 +239,19 @@ absl::Status BranchLoader::EnsureEmployees(const PlannedCounty& plan, const std:
     // The number is taken, by someone the county listing did not show (created since, or
     // moved to another county); the error does not say who, as it may be out of reach.
     if (!absl::IsAlreadyExists(created.status())) return created.status();
-    absl::PrintF("    note: %s is already used by another employee; left as it is\n",
-                 planned.employee_number);
+    absl::PrintF("    note: %s is already used by another employee; left as it is\n", planned.employee_number);
   }
   return absl::OkStatus();
 }
 
-absl::Status BranchLoader::EnsureSupervisors(const PlannedCounty& plan,
-                                             const std::vector<v1::Team>& teams,
+absl::Status BranchLoader::EnsureSupervisors(const PlannedCounty& plan, const std::vector<v1::Team>& teams,
                                              const Roster& roster) {
   for (size_t i = 0; i < plan.teams.size(); ++i) {
     // A supervisor recorded by anyone, the seed or HR, stays.
     if (!teams[i].supervisor().empty()) continue;
     const PlannedEmployee& planned = plan.employees[plan.teams[i].supervisor];
     const v1::Employee* supervisor = Find(roster, planned.employee_number);
-    if (supervisor == nullptr || IsSeparated(*supervisor) ||
-        supervisor->role() != Role::ROLE_GROUP_DATA_SUPERVISOR) {
+    if (supervisor == nullptr || IsSeparated(*supervisor) || supervisor->role() != Role::ROLE_GROUP_DATA_SUPERVISOR) {
       continue;
     }
     v1::UpdateTeamRequest update;
@@ -276,8 +265,8 @@ absl::Status BranchLoader::EnsureSupervisors(const PlannedCounty& plan,
   return absl::OkStatus();
 }
 
-absl::Status BranchLoader::ChangeLevel(const PlannedEmployee& planned, v1::Employee& current,
-                                       Level level, absl::CivilDay day, const std::string& reason) {
+absl::Status BranchLoader::ChangeLevel(const PlannedEmployee& planned, v1::Employee& current, Level level,
+                                       absl::CivilDay day, const std::string& reason) {
   v1::ChangeLevelRequest request;
   request.set_name(current.name());
   request.set_expected_level(current.level());
@@ -297,24 +286,20 @@ absl::Status BranchLoader::EnsureLevels(const PlannedCounty& plan, Roster& roste
   for (const PlannedEmployee& planned : plan.employees) {
     if (planned.target_level == Level::LEVEL_UNSPECIFIED) continue;
     v1::Employee* current = Find(roster, planned.employee_number);
-    if (current == nullptr || IsSeparated(*current) ||
-        current->role() != Role::ROLE_CUSTOMER_MANAGER ||
+    if (current == nullptr || IsSeparated(*current) || current->role() != Role::ROLE_CUSTOMER_MANAGER ||
         current->level() != Level::LEVEL_UNSPECIFIED) {
       continue;
     }
     absl::CivilDay not_before = planned.hire_date;
     if (current->status() == EmploymentStatus::EMPLOYMENT_STATUS_ON_TRIAL) {
-      LADDER_ASSIGN_OR_RETURN(const absl::CivilDay trial_ends,
-                              ToCivilDay(current->trial_ends_on(), "trial_ends_on"));
+      LADDER_ASSIGN_OR_RETURN(const absl::CivilDay trial_ends, ToCivilDay(current->trial_ends_on(), "trial_ends_on"));
       if (trial_ends >= today_) continue;  // The level can only follow the trial.
       not_before = trial_ends + 1;
     }
-    const bool external =
-        current->entry_channel() == EntryChannel::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT;
-    LADDER_RETURN_IF_ERROR(ChangeLevel(
-        planned, *current, Level::LEVEL_JUNIOR,
-        Effective(planned, *current, planned.junior_on, not_before),
-        external ? "外部招聘笔试、面试合格，定为初级" : "试岗期满，考核合格，定为初级"));
+    const bool external = current->entry_channel() == EntryChannel::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT;
+    LADDER_RETURN_IF_ERROR(ChangeLevel(planned, *current, Level::LEVEL_JUNIOR,
+                                       Effective(planned, *current, planned.junior_on, not_before),
+                                       external ? "外部招聘笔试、面试合格，定为初级" : "试岗期满，考核合格，定为初级"));
     ++stats_.initial_levels;
   }
   for (const PlannedEmployee& planned : plan.employees) {
@@ -323,12 +308,10 @@ absl::Status BranchLoader::EnsureLevels(const PlannedCounty& plan, Roster& roste
     if (current == nullptr || IsSeparated(*current) || current->level() != Level::LEVEL_JUNIOR) {
       continue;
     }
-    LADDER_ASSIGN_OR_RETURN(const absl::CivilDay since,
-                            ToCivilDay(current->level_since(), "level_since"));
-    LADDER_RETURN_IF_ERROR(
-        ChangeLevel(planned, *current, Level::LEVEL_INTERMEDIATE,
-                    Effective(planned, *current, planned.intermediate_on, since + 1),
-                    "连续考核优秀，晋升中级"));
+    LADDER_ASSIGN_OR_RETURN(const absl::CivilDay since, ToCivilDay(current->level_since(), "level_since"));
+    LADDER_RETURN_IF_ERROR(ChangeLevel(planned, *current, Level::LEVEL_INTERMEDIATE,
+                                       Effective(planned, *current, planned.intermediate_on, since + 1),
+                                       "连续考核优秀，晋升中级"));
     ++stats_.promotions_to_intermediate;
   }
   for (const PlannedEmployee& planned : plan.employees) {
@@ -343,8 +326,7 @@ absl::Status BranchLoader::EnsureLevels(const PlannedCounty& plan, Roster& roste
     request.set_name(current->name());
     request.set_reason(v1::SEPARATION_REASON_RESIGNED);
     request.set_note("个人原因辞职");
-    *request.mutable_effective_date() =
-        ToDate(Effective(planned, *current, planned.resigns_on, not_before));
+    *request.mutable_effective_date() = ToDate(Effective(planned, *current, planned.resigns_on, not_before));
     request.set_request_id(RequestId("emp", planned.employee_number, "resign"));
     LADDER_ASSIGN_OR_RETURN(*current, client_.EndEmployment(request));
     ++stats_.separations;
@@ -352,8 +334,8 @@ absl::Status BranchLoader::EnsureLevels(const PlannedCounty& plan, Roster& roste
   return absl::OkStatus();
 }
 
-absl::Status BranchLoader::EnsureSeniors(const PlannedCounty& plan, const std::string& county,
-                                         Roster& roster, std::string& note) {
+absl::Status BranchLoader::EnsureSeniors(const PlannedCounty& plan, const std::string& county, Roster& roster,
+                                         std::string& note) {
   v1::GetCountyQuotaRequest get_quota;
   get_quota.set_name(absl::StrCat(county, "/quota"));
   LADDER_ASSIGN_OR_RETURN(const v1::CountyQuota quota, client_.GetCountyQuota(get_quota));
@@ -363,16 +345,13 @@ absl::Status BranchLoader::EnsureSeniors(const PlannedCounty& plan, const std::s
   for (int index : plan.senior_candidates) {
     const PlannedEmployee& planned = plan.employees[index];
     v1::Employee* current = Find(roster, planned.employee_number);
-    if (current == nullptr || IsSeparated(*current) ||
-        current->level() != Level::LEVEL_INTERMEDIATE) {
+    if (current == nullptr || IsSeparated(*current) || current->level() != Level::LEVEL_INTERMEDIATE) {
       continue;
     }
     if (plan.free_senior_slots > 0 && free <= plan.free_senior_slots) break;
-    LADDER_ASSIGN_OR_RETURN(const absl::CivilDay since,
-                            ToCivilDay(current->level_since(), "level_since"));
+    LADDER_ASSIGN_OR_RETURN(const absl::CivilDay since, ToCivilDay(current->level_since(), "level_since"));
     const absl::Status promotion =
-        ChangeLevel(planned, *current, Level::LEVEL_SENIOR,
-                    Effective(planned, *current, planned.senior_on, since + 1),
+        ChangeLevel(planned, *current, Level::LEVEL_SENIOR, Effective(planned, *current, planned.senior_on, since + 1),
                     "连续考核优秀，县区有高级名额，晋升高级");
     if (promotion.ok()) {
       ++stats_.promotions_to_senior;
@@ -381,13 +360,11 @@ absl::Status BranchLoader::EnsureSeniors(const PlannedCounty& plan, const std::s
       continue;
     }
     // Filling the county to its cap ends when the service refuses the next promotion.
-    if (plan.free_senior_slots == 0 &&
-        ErrorReason(promotion) == std::string(reason::kSeniorCapReached)) {
+    if (plan.free_senior_slots == 0 && ErrorReason(promotion) == std::string(reason::kSeniorCapReached)) {
       ++stats_.cap_refusals;
-      refusal = absl::StrCat(planned.employee_number, " refused as expected (",
-                             reason::kSeniorCapReached, ": ", ErrorMetadata(promotion, "holders"),
-                             " seniors, cap ", ErrorMetadata(promotion, "cap"), " of ",
-                             ErrorMetadata(promotion, "levelled_customer_managers"), " levelled)");
+      refusal = absl::StrCat(planned.employee_number, " refused as expected (", reason::kSeniorCapReached, ": ",
+                             ErrorMetadata(promotion, "holders"), " seniors, cap ", ErrorMetadata(promotion, "cap"),
+                             " of ", ErrorMetadata(promotion, "levelled_customer_managers"), " levelled)");
       break;
     }
     return promotion;
@@ -396,10 +373,11 @@ absl::Status BranchLoader::EnsureSeniors(const PlannedCounty& plan, const std::s
   // The cap is the service's to keep; check that it did.
   LADDER_ASSIGN_OR_RETURN(const v1::CountyQuota after, client_.GetCountyQuota(get_quota));
   if (!refusal.empty() && after.free_senior_slots() > 0) {
-    return absl::InternalError(absl::StrCat(
-        "ChangeLevel refused a senior promotion in ", county, " with SENIOR_CAP_REACHED, but "
-        "GetCountyQuota reports ", after.free_senior_slots(), " free senior slots: ",
-        after.ShortDebugString()));
+    return absl::InternalError(absl::StrCat("ChangeLevel refused a senior promotion in ", county,
+                                            " with SENIOR_CAP_REACHED, but "
+                                            "GetCountyQuota reports ",
+                                            after.free_senior_slots(),
+                                            " free senior slots: ", after.ShortDebugString()));
   }
   if (promoted > 0 && after.over_cap()) {
     return absl::InternalError(absl::StrCat("after ", promoted, " senior promotions ", county,
@@ -409,8 +387,7 @@ absl::Status BranchLoader::EnsureSeniors(const PlannedCounty& plan, const std::s
     note = absl::StrCat("senior promotion of ", refusal);
   } else if (plan.free_senior_slots == 0 && after.free_senior_slots() > 0) {
     // The plan holds enough candidates for a 20% share; a larger one leaves room.
-    note = absl::StrCat("no senior candidates left; ", after.free_senior_slots(),
-                        " senior slots stay free");
+    note = absl::StrCat("no senior candidates left; ", after.free_senior_slots(), " senior slots stay free");
   }
   return absl::OkStatus();
 }

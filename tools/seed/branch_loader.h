@@ -47,8 +47,7 @@ struct LoadedCounty {
 
 class BranchLoader final {
  public:
-  BranchLoader(PersonnelClient& client, const PlannedBranch& plan, uint64_t seed,
-               absl::CivilDay today);
+  BranchLoader(PersonnelClient& client, const PlannedBranch& plan, uint64_t seed, absl::CivilDay today);
 
   // Stops at the first unexpected error, whose message names the call.
   absl::Status Load();
@@ -64,26 +63,22 @@ class BranchLoader final {
   absl::StatusOr<v1::OrgUnit> EnsureOrgUnit(const std::string& display_name, v1::OrgUnit::Kind kind,
                                             const std::string& parent, const std::string& key);
   absl::Status LoadCounty(const PlannedCounty& plan, const std::string& county);
-  absl::StatusOr<std::vector<v1::Team>> EnsureTeams(const PlannedCounty& plan,
-                                                    const std::string& county);
-  absl::Status EnsureEmployees(const PlannedCounty& plan, const std::string& county,
-                               const std::vector<v1::Team>& teams, Roster& roster);
-  absl::Status EnsureSupervisors(const PlannedCounty& plan, const std::vector<v1::Team>& teams,
-                                 const Roster& roster);
+  absl::StatusOr<std::vector<v1::Team>> EnsureTeams(const PlannedCounty& plan, const std::string& county);
+  absl::Status EnsureEmployees(const PlannedCounty& plan, const std::string& county, const std::vector<v1::Team>& teams,
+                               Roster& roster);
+  absl::Status EnsureSupervisors(const PlannedCounty& plan, const std::vector<v1::Team>& teams, const Roster& roster);
   absl::Status EnsureLevels(const PlannedCounty& plan, Roster& roster);
   // Sets `note` to what the service said when it refused a promotion at the cap.
-  absl::Status EnsureSeniors(const PlannedCounty& plan, const std::string& county, Roster& roster,
-                             std::string& note);
+  absl::Status EnsureSeniors(const PlannedCounty& plan, const std::string& county, Roster& roster, std::string& note);
   absl::Status ChangeLevel(const PlannedEmployee& planned, v1::Employee& current, Level level,
                            absl::CivilDay planned_day, const std::string& reason);
 
   // "seed1-emp-KC0042-junior".
-  std::string RequestId(absl::string_view kind, absl::string_view key,
-                        absl::string_view action) const;
+  std::string RequestId(absl::string_view kind, absl::string_view key, absl::string_view action) const;
   // A planned day moved by as much as the stored hire date differs from the planned one,
   // then kept after `not_before` and not in the future.
-  absl::CivilDay Effective(const PlannedEmployee& planned, const v1::Employee& current,
-                           absl::CivilDay day, absl::CivilDay not_before) const;
+  absl::CivilDay Effective(const PlannedEmployee& planned, const v1::Employee& current, absl::CivilDay day,
+                           absl::CivilDay not_before) const;
 
   PersonnelClient& client_;
   const PlannedBranch& plan_;

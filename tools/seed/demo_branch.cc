@@ -63,29 +63,26 @@ struct CountySpec {
 };
 
 constexpr CountySpec kCounties[] = {
-    {"柯城区", "KC"}, {"衢江区", "QJ"}, {"龙游县", "LY"},
-    {"江山市", "JS"}, {"常山县", "CS"}, {"开化县", "KH"},
+    {"柯城区", "KC"}, {"衢江区", "QJ"}, {"龙游县", "LY"}, {"江山市", "JS"}, {"常山县", "CS"}, {"开化县", "KH"},
 };
 
 constexpr const char* kTeamNumerals[] = {"一", "二", "三", "四"};
 
 // Common surnames, the ones frequent around Quzhou listed twice so they come up more.
 constexpr const char* kSurnames[] = {
-    "徐", "徐", "毛", "毛", "周", "周", "王", "王", "郑", "郑", "祝", "祝", "余", "余",
-    "姜", "姜", "汪", "吴", "张", "李", "刘", "陈", "杨", "黄", "赵", "朱", "胡", "何",
-    "林", "叶", "方", "程", "童", "傅", "柴", "邵", "占", "严", "鲁", "杜", "韩", "潘",
-    "郭", "罗", "宋", "谢", "唐", "许", "曾", "袁", "蒋", "孙", "马", "沈", "范", "金",
-    "蓝", "华", "戴", "应", "钱", "翁", "季", "饶", "龚", "詹",
+    "徐", "徐", "毛", "毛", "周", "周", "王", "王", "郑", "郑", "祝", "祝", "余", "余", "姜", "姜", "汪",
+    "吴", "张", "李", "刘", "陈", "杨", "黄", "赵", "朱", "胡", "何", "林", "叶", "方", "程", "童", "傅",
+    "柴", "邵", "占", "严", "鲁", "杜", "韩", "潘", "郭", "罗", "宋", "谢", "唐", "许", "曾", "袁", "蒋",
+    "孙", "马", "沈", "范", "金", "蓝", "华", "戴", "应", "钱", "翁", "季", "饶", "龚", "詹",
 };
 
 constexpr const char* kGivenNameCharacters[] = {
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
-    "涛", "明", "超", "秀", "霞", "平", "刚", "英", "华", "玲", "丹", "萍", "鹏", "辉",
-    "建", "飞", "宇", "婷", "雪", "琳", "晨", "浩", "凯", "欣", "怡", "佳", "俊", "帆",
-    "晓", "燕", "慧", "颖", "倩", "文", "斌", "亮", "红", "梅", "鑫", "晶", "露", "志",
-    "国", "海", "春", "峰", "波", "云", "瑶", "璐", "嘉", "思", "雨", "梦", "泽", "航",
-    "博", "睿", "诗", "悦", "晴", "越", "立", "新", "振", "永", "成", "家", "荣", "彬",
-    "琪", "蕾", "菲", "青", "清", "正", "德", "卫", "兴", "炜", "晖", "毅", "婧", "琦",
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
+    "秀", "霞", "平", "刚", "英", "华", "玲", "丹", "萍", "鹏", "辉", "建", "飞", "宇", "婷", "雪", "琳",
+    "晨", "浩", "凯", "欣", "怡", "佳", "俊", "帆", "晓", "燕", "慧", "颖", "倩", "文", "斌", "亮", "红",
+    "梅", "鑫", "晶", "露", "志", "国", "海", "春", "峰", "波", "云", "瑶", "璐", "嘉", "思", "雨", "梦",
+    "泽", "航", "博", "睿", "诗", "悦", "晴", "越", "立", "新", "振", "永", "成", "家", "荣", "彬", "琪",
+    "蕾", "菲", "青", "清", "正", "德", "卫", "兴", "炜", "晖", "毅", "婧", "琦",
 };
 
 // Hiring windows, in days before today.
@@ -133,8 +130,7 @@ absl::CivilDay DayBetween(Rng& rng, absl::CivilDay earliest, absl::CivilDay late
 }
 
 // Fills in the level steps of a long-serving customer manager whose target level is set.
-void PlanLevelDates(Rng& rng, absl::CivilDay today, PlannedEmployee& manager,
-                    bool senior_candidate) {
+void PlanLevelDates(Rng& rng, absl::CivilDay today, PlannedEmployee& manager, bool senior_candidate) {
   if (manager.entry_channel == EntryChannel::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT) {
     // Written test and interview, then the level: no trial.
     manager.junior_on = manager.hire_date + rng.Between(20, 50);
@@ -178,8 +174,7 @@ PlannedCounty PlanCounty(const CountySpec& spec, int free_senior_slots, uint64_t
   county.free_senior_slots = free_senior_slots;
   const int team_count = rng.Between(2, 4);
   for (int team = 0; team < team_count; ++team) {
-    county.teams.push_back(
-        PlannedTeam{absl::StrCat(spec.display_name, kTeamNumerals[team], "组"), 0, {}});
+    county.teams.push_back(PlannedTeam{absl::StrCat(spec.display_name, kTeamNumerals[team], "组"), 0, {}});
     add(Role::ROLE_GROUP_DATA_SUPERVISOR, team, rng.Between(6 * kYear, 15 * kYear)).post_grade = 9;
     const int staff = rng.Between(1, 2);
     for (int i = 0; i < staff; ++i) {
@@ -195,19 +190,18 @@ PlannedCounty PlanCounty(const CountySpec& spec, int free_senior_slots, uint64_t
   }
   // Recent internal hires still in their two-month trial.
   for (int i = rng.Between(2, 3); i > 0; --i) {
-    add(Role::ROLE_CUSTOMER_MANAGER, rng.Between(0, team_count - 1), rng.Between(3, 55))
-        .entry_channel = EntryChannel::ENTRY_CHANNEL_INTERNAL_RECRUITMENT;
+    add(Role::ROLE_CUSTOMER_MANAGER, rng.Between(0, team_count - 1), rng.Between(3, 55)).entry_channel =
+        EntryChannel::ENTRY_CHANNEL_INTERNAL_RECRUITMENT;
   }
   // Recent external hires waiting for their initial level.
   for (int i = rng.Between(1, 3); i > 0; --i) {
-    add(Role::ROLE_CUSTOMER_MANAGER, rng.Between(0, team_count - 1), rng.Between(5, 75))
-        .entry_channel = EntryChannel::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT;
+    add(Role::ROLE_CUSTOMER_MANAGER, rng.Between(0, team_count - 1), rng.Between(5, 75)).entry_channel =
+        EntryChannel::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT;
   }
 
   // Employee numbers follow the hiring order, as an HR system hands them out.
   std::stable_sort(drafts.begin(), drafts.end(), [](const Draft& a, const Draft& b) {
-    return a.hired_days_ago != b.hired_days_ago ? a.hired_days_ago > b.hired_days_ago
-                                                : a.order < b.order;
+    return a.hired_days_ago != b.hired_days_ago ? a.hired_days_ago > b.hired_days_ago : a.order < b.order;
   });
   std::vector<int> managers;
   for (size_t i = 0; i < drafts.size(); ++i) {
@@ -229,10 +223,9 @@ PlannedCounty PlanCounty(const CountySpec& spec, int free_senior_slots, uint64_t
   for (int i = 0; i < leavers; ++i) {
     Draft& draft = drafts[managers[i]];
     draft.employee.resigns = true;
-    draft.employee.target_level =
-        draft.hired_days_ago >= kIntermediateEligible + 31 && rng.Percent(50)
-            ? Level::LEVEL_INTERMEDIATE
-            : Level::LEVEL_JUNIOR;
+    draft.employee.target_level = draft.hired_days_ago >= kIntermediateEligible + 31 && rng.Percent(50)
+                                      ? Level::LEVEL_INTERMEDIATE
+                                      : Level::LEVEL_JUNIOR;
   }
   // Of those who stay (N), about 65% reach intermediate or above and the rest are juniors;
   // the seniors come out of the intermediates as the county's cap allows, for a mix near
@@ -249,9 +242,8 @@ PlannedCounty PlanCounty(const CountySpec& spec, int free_senior_slots, uint64_t
   }
   for (int index : staying) {
     Draft& draft = drafts[index];
-    const bool candidate =
-        std::find(county.senior_candidates.begin(), county.senior_candidates.end(), index) !=
-        county.senior_candidates.end();
+    const bool candidate = std::find(county.senior_candidates.begin(), county.senior_candidates.end(), index) !=
+                           county.senior_candidates.end();
     if (candidate) {
       draft.employee.target_level = Level::LEVEL_INTERMEDIATE;
     } else if (upper > 0 && draft.hired_days_ago >= kIntermediateEligible) {
@@ -262,9 +254,8 @@ PlannedCounty PlanCounty(const CountySpec& spec, int free_senior_slots, uint64_t
     }
   }
   for (int index : managers) {
-    const bool candidate =
-        std::find(county.senior_candidates.begin(), county.senior_candidates.end(), index) !=
-        county.senior_candidates.end();
+    const bool candidate = std::find(county.senior_candidates.begin(), county.senior_candidates.end(), index) !=
+                           county.senior_candidates.end();
     PlanLevelDates(rng, today, drafts[index].employee, candidate);
   }
   for (Draft& draft : drafts) county.employees.push_back(std::move(draft.employee));

@@ -37,8 +37,8 @@ absl::Status Failed(absl::string_view call, const grpc::Status& status) {
 
 }  // namespace
 
-EvaluationLoader::EvaluationLoader(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline,
-                                   uint64_t seed, std::string scope)
+EvaluationLoader::EvaluationLoader(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline, uint64_t seed,
+                                   std::string scope)
     : stub_(ev1::EvaluationService::NewStub(std::move(channel))),
       deadline_(deadline),
       seed_(seed),
@@ -51,9 +51,7 @@ std::unique_ptr<grpc::ClientContext> EvaluationLoader::Context() const {
   return context;
 }
 
-std::string EvaluationLoader::RequestId(absl::string_view what) const {
-  return absl::StrCat("seed", seed_, "-", what);
-}
+std::string EvaluationLoader::RequestId(absl::string_view what) const { return absl::StrCat("seed", seed_, "-", what); }
 
 absl::Status EvaluationLoader::Load() {
   LADDER_ASSIGN_OR_RETURN(std::string scorecard, EnsureScorecard());
@@ -95,10 +93,8 @@ absl::StatusOr<std::string> EvaluationLoader::EnsureScorecard() {
   return scorecard.name();
 }
 
-absl::StatusOr<ev1::Cycle> EvaluationLoader::EnsureCycle(const std::string& key,
-                                                         const std::string& display_name,
-                                                         int quarter,
-                                                         const std::string& scorecard) {
+absl::StatusOr<ev1::Cycle> EvaluationLoader::EnsureCycle(const std::string& key, const std::string& display_name,
+                                                         int quarter, const std::string& scorecard) {
   ev1::ListCyclesRequest list;
   list.set_scope(scope_);
   list.set_page_size(1000);
@@ -131,8 +127,7 @@ absl::StatusOr<ev1::Cycle> EvaluationLoader::EnsureCycle(const std::string& key,
   return created;
 }
 
-absl::Status EvaluationLoader::ScorePending(const ev1::Cycle& cycle, const std::string& key,
-                                            int share_percent) {
+absl::Status EvaluationLoader::ScorePending(const ev1::Cycle& cycle, const std::string& key, int share_percent) {
   if (cycle.state() == ev1::Cycle::STATE_FINALIZED) return absl::OkStatus();
   ev1::ListEvaluationsRequest list;
   list.set_parent(cycle.name());
@@ -157,9 +152,8 @@ absl::Status EvaluationLoader::ScorePending(const ev1::Cycle& cycle, const std::
     const auto [low, high] = evaluation.level() == common::v1::LEVEL_SENIOR         ? std::pair{800, 985}
                              : evaluation.level() == common::v1::LEVEL_INTERMEDIATE ? std::pair{560, 975}
                                                                                     : std::pair{520, 960};
-    const int standing =
-        low + static_cast<int>(StableHash(absl::StrCat(seed_, "/", evaluation.employee())) %
-                               static_cast<uint64_t>(high - low));
+    const int standing = low + static_cast<int>(StableHash(absl::StrCat(seed_, "/", evaluation.employee())) %
+                                                static_cast<uint64_t>(high - low));
     auto* row = batch.add_rows();
     row->set_row_number(batch.rows_size());
     row->set_employee(evaluation.employee());
@@ -188,8 +182,7 @@ absl::Status EvaluationLoader::ScorePending(const ev1::Cycle& cycle, const std::
   grpc::Status status = writer->Finish();
   if (!status.ok()) return Failed("ImportScores", status);
   if (response.rejected_rows_size() > 0) {
-    return absl::InternalError(absl::StrCat("ImportScores rejected row ",
-                                            response.rejected_rows(0).row_number(), ": ",
+    return absl::InternalError(absl::StrCat("ImportScores rejected row ", response.rejected_rows(0).row_number(), ": ",
                                             response.rejected_rows(0).reason()));
   }
   stats_.scores_written += response.written_count();

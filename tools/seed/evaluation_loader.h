@@ -26,8 +26,7 @@ struct EvaluationStats {
 
 class EvaluationLoader final {
  public:
-  EvaluationLoader(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline,
-                   uint64_t seed, std::string scope);
+  EvaluationLoader(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline, uint64_t seed, std::string scope);
 
   absl::Status Load();
   const EvaluationStats& stats() const { return stats_; }
@@ -37,12 +36,10 @@ class EvaluationLoader final {
  private:
   absl::StatusOr<std::string> EnsureScorecard();
   // The cycle named `display_name`, created if missing.
-  absl::StatusOr<evaluation::v1::Cycle> EnsureCycle(const std::string& key,
-                                                    const std::string& display_name,
+  absl::StatusOr<evaluation::v1::Cycle> EnsureCycle(const std::string& key, const std::string& display_name,
                                                     int quarter, const std::string& scorecard);
   // Scores every pending participant (or `share_percent` of them) of the cycle.
-  absl::Status ScorePending(const evaluation::v1::Cycle& cycle, const std::string& key,
-                            int share_percent);
+  absl::Status ScorePending(const evaluation::v1::Cycle& cycle, const std::string& key, int share_percent);
   absl::Status Finalize(const evaluation::v1::Cycle& cycle, const std::string& key);
   std::unique_ptr<grpc::ClientContext> Context() const;
   std::string RequestId(absl::string_view what) const;

@@ -34,17 +34,16 @@
 #include "common/time/dates.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "ladder/careerpath/v1/careerpath_service.grpc.pb.h"
 #include "tools/common/channel_credentials.h"
 #include "tools/common/command_line.h"
 #include "tools/seed/branch_loader.h"
 #include "tools/seed/demo_branch.h"
 #include "tools/seed/evaluation_loader.h"
-#include "ladder/careerpath/v1/careerpath_service.grpc.pb.h"
 #include "tools/seed/personnel_client.h"
 
 ABSL_FLAG(std::string, personnel, "127.0.0.1:50051", "host:port of the PersonnelService");
-ABSL_FLAG(uint64_t, seed, 1,
-          "seed of the generator: the same seed gives the same branch and the same request ids");
+ABSL_FLAG(uint64_t, seed, 1, "seed of the generator: the same seed gives the same branch and the same request ids");
 ABSL_FLAG(absl::Duration, deadline, absl::Seconds(10), "deadline of each call");
 ABSL_FLAG(std::string, evaluation, "",
           "host:port of the EvaluationService; when set, also loads scorecards and cycles");
@@ -106,20 +105,17 @@ struct Row {
 };
 
 void PrintRow(absl::string_view label, const Row& row, absl::string_view note) {
-  absl::PrintF("%s %4d %6d %12d %6d %4d %4d %8d %8d %9d %9d%s\n", PadRight(label, 8), row.levelled,
-               row.juniors, row.intermediates, row.seniors, row.senior_cap, row.free_slots,
-               row.on_trial, row.awaiting, row.separated, row.employees, note);
+  absl::PrintF("%s %4d %6d %12d %6d %4d %4d %8d %8d %9d %9d%s\n", PadRight(label, 8), row.levelled, row.juniors,
+               row.intermediates, row.seniors, row.senior_cap, row.free_slots, row.on_trial, row.awaiting,
+               row.separated, row.employees, note);
 }
 
 double Percent(int part, int whole) { return whole == 0 ? 0.0 : 100.0 * part / whole; }
 
-absl::Status PrintSummary(PersonnelClient& client, const BranchLoader& loader,
-                          absl::Duration elapsed) {
-  absl::PrintF("\n%s (%s), %d counties\n", "衢州分公司", loader.branch_name(),
-               loader.counties().size());
-  absl::PrintF("%s %4s %6s %12s %6s %4s %4s %8s %8s %9s %9s\n", PadRight("county", 8), "N",
-               "junior", "intermediate", "senior", "cap", "free", "on_trial", "awaiting",
-               "separated", "employees");
+absl::Status PrintSummary(PersonnelClient& client, const BranchLoader& loader, absl::Duration elapsed) {
+  absl::PrintF("\n%s (%s), %d counties\n", "衢州分公司", loader.branch_name(), loader.counties().size());
+  absl::PrintF("%s %4s %6s %12s %6s %4s %4s %8s %8s %9s %9s\n", PadRight("county", 8), "N", "junior", "intermediate",
+               "senior", "cap", "free", "on_trial", "awaiting", "separated", "employees");
   Row total;
   std::string policy_version;
   for (const LoadedCounty& county : loader.counties()) {
@@ -128,8 +124,7 @@ absl::Status PrintSummary(PersonnelClient& client, const BranchLoader& loader,
     LADDER_ASSIGN_OR_RETURN(const v1::CountyQuota quota, client.GetCountyQuota(request));
     v1::ListEmployeesRequest list;
     list.set_county(county.name);
-    LADDER_ASSIGN_OR_RETURN(const std::vector<v1::Employee> employees,
-                            client.ListAllEmployees(list));
+    LADDER_ASSIGN_OR_RETURN(const std::vector<v1::Employee> employees, client.ListAllEmployees(list));
     Row row;
     row.levelled = quota.levelled_customer_managers();
     for (const v1::CountyQuota::LevelQuota& level : quota.levels()) {
@@ -151,9 +146,8 @@ absl::Status PrintSummary(PersonnelClient& client, const BranchLoader& loader,
     policy_version = quota.policy_version();
   }
   PrintRow("total", total, "");
-  absl::PrintF("mix of N (policy %s): junior %.1f%%, intermediate %.1f%%, senior %.1f%%\n",
-               policy_version, Percent(total.juniors, total.levelled),
-               Percent(total.intermediates, total.levelled),
+  absl::PrintF("mix of N (policy %s): junior %.1f%%, intermediate %.1f%%, senior %.1f%%\n", policy_version,
+               Percent(total.juniors, total.levelled), Percent(total.intermediates, total.levelled),
                Percent(total.seniors, total.levelled));
 
   const LoadStats& s = loader.stats();
@@ -161,18 +155,16 @@ absl::Status PrintSummary(PersonnelClient& client, const BranchLoader& loader,
       "this run: created %d org units, %d teams, %d employees; %d team supervisors set; "
       "%d initial levels, %d to intermediate, %d to senior; %d resigned; "
       "%d senior promotions refused at the cap (expected); took %s\n",
-      s.org_units_created, s.teams_created, s.employees_created, s.supervisors_set,
-      s.initial_levels, s.promotions_to_intermediate, s.promotions_to_senior, s.separations,
-      s.cap_refusals, absl::FormatDuration(absl::Trunc(elapsed, absl::Milliseconds(10))));
+      s.org_units_created, s.teams_created, s.employees_created, s.supervisors_set, s.initial_levels,
+      s.promotions_to_intermediate, s.promotions_to_senior, s.separations, s.cap_refusals,
+      absl::FormatDuration(absl::Trunc(elapsed, absl::Milliseconds(10))));
   return absl::OkStatus();
 }
 
 // Reviews the cycle so the demo has open cases; idempotent like every review.
-absl::Status ReviewCycle(const std::shared_ptr<grpc::ChannelCredentials>& credentials,
-                         const std::string& careerpath, const std::string& cycle, uint64_t seed,
-                         absl::Duration deadline) {
-  auto stub =
-      careerpath::v1::CareerPathService::NewStub(grpc::CreateChannel(careerpath, credentials));
+absl::Status ReviewCycle(const std::shared_ptr<grpc::ChannelCredentials>& credentials, const std::string& careerpath,
+                         const std::string& cycle, uint64_t seed, absl::Duration deadline) {
+  auto stub = careerpath::v1::CareerPathService::NewStub(grpc::CreateChannel(careerpath, credentials));
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(deadline * 12));
   context.AddMetadata("x-ladder-actor", kActor);
@@ -182,39 +174,33 @@ absl::Status ReviewCycle(const std::shared_ptr<grpc::ChannelCredentials>& creden
   careerpath::v1::ReviewCycleResponse response;
   grpc::Status status = stub->ReviewCycle(&context, request, &response);
   if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("ReviewCycle ", cycle, " failed: ", status.error_code(), " ",
-                                            status.error_message()));
+    return absl::InternalError(
+        absl::StrCat("ReviewCycle ", cycle, " failed: ", status.error_code(), " ", status.error_message()));
   }
   absl::PrintF("careerpath: reviewed %d participants of %s; %d cases created, %d already there\n",
-               response.reviewed_count(), cycle, response.created_cases_size(),
-               response.existing_case_count());
+               response.reviewed_count(), cycle, response.created_cases_size(), response.existing_case_count());
   return absl::OkStatus();
 }
 
 int Run(const std::shared_ptr<grpc::ChannelCredentials>& credentials, const std::string& target,
-        const std::string& evaluation, const std::string& careerpath, uint64_t seed,
-        absl::Duration deadline) {
+        const std::string& evaluation, const std::string& careerpath, uint64_t seed, absl::Duration deadline) {
   const absl::CivilDay today = TodayInBranch();
   const PlannedBranch plan = PlanDemoBranch(seed, today);
   PersonnelClient client(grpc::CreateChannel(target, credentials), deadline, kActor);
   BranchLoader loader(client, plan, seed, today);
-  absl::PrintF("loading the demo branch into %s (seed %d, today %s in UTC+8)\n", target, seed,
-               ToSqlDate(today));
+  absl::PrintF("loading the demo branch into %s (seed %d, today %s in UTC+8)\n", target, seed, ToSqlDate(today));
   const absl::Time start = absl::Now();
   absl::Status status = loader.Load();
   if (status.ok()) status = PrintSummary(client, loader, absl::Now() - start);
   if (status.ok() && !evaluation.empty()) {
-    EvaluationLoader cycles(grpc::CreateChannel(evaluation, credentials), deadline, seed,
-                            loader.branch_name());
+    EvaluationLoader cycles(grpc::CreateChannel(evaluation, credentials), deadline, seed, loader.branch_name());
     status = cycles.Load();
     if (status.ok()) {
       absl::PrintF("evaluation: created %d cycles, wrote %d scores, finalised %d cycles\n",
-                   cycles.stats().cycles_created, cycles.stats().scores_written,
-                   cycles.stats().cycles_finalized);
+                   cycles.stats().cycles_created, cycles.stats().scores_written, cycles.stats().cycles_finalized);
     }
     if (status.ok() && !careerpath.empty()) {
-      status =
-          ReviewCycle(credentials, careerpath, cycles.latest_finalized_cycle(), seed, deadline);
+      status = ReviewCycle(credentials, careerpath, cycles.latest_finalized_cycle(), seed, deadline);
     }
   }
   if (!status.ok()) {
@@ -232,28 +218,25 @@ int main(int argc, char** argv) {
       "ladder_seed [--personnel=host:port] [--evaluation=host:port] [--careerpath=host:port] "
       "[--seed=N] [--deadline=10s] [--ca=FILE] [--token=JWT | --token_file=FILE] "
       "[--insecure_plaintext]";
-  absl::SetProgramUsageMessage(absl::StrCat(
-      "Loads the demo city branch 衢州分公司 through the PersonnelService API; safe to re-run.\n"
-      "Calls go over TLS (--ca) with a bearer token (--token, --token_file or LADDER_TOKEN).\n"
-      "Exit status: 0 done, 1 a call failed unexpectedly, 2 bad usage.\n  ",
-      kUsage));
-  ladder::tools::ApplyEnvironmentOrExit({{"LADDER_TLS_CA", "ca"},
-                                         {"LADDER_TOKEN", "token"},
-                                         {"LADDER_INSECURE_PLAINTEXT", "insecure_plaintext"}});
+  absl::SetProgramUsageMessage(
+      absl::StrCat("Loads the demo city branch 衢州分公司 through the PersonnelService API; safe to re-run.\n"
+                   "Calls go over TLS (--ca) with a bearer token (--token, --token_file or LADDER_TOKEN).\n"
+                   "Exit status: 0 done, 1 a call failed unexpectedly, 2 bad usage.\n  ",
+                   kUsage));
+  ladder::tools::ApplyEnvironmentOrExit(
+      {{"LADDER_TLS_CA", "ca"}, {"LADDER_TOKEN", "token"}, {"LADDER_INSECURE_PLAINTEXT", "insecure_plaintext"}});
   ladder::tools::ParseCommandLineOrExit(argc, argv, kUsage);
   const std::string target = absl::GetFlag(FLAGS_personnel);
   const absl::Duration deadline = absl::GetFlag(FLAGS_deadline);
   if (target.empty()) return ladder::tools::UsageError("--personnel is required", kUsage);
   if (deadline <= absl::ZeroDuration() || deadline == absl::InfiniteDuration()) {
-    return ladder::tools::UsageError("--deadline must be a positive, finite duration such as 10s",
-                                     kUsage);
+    return ladder::tools::UsageError("--deadline must be a positive, finite duration such as 10s", kUsage);
   }
   ladder::tools::TransportOptions transport;
   transport.insecure_plaintext = absl::GetFlag(FLAGS_insecure_plaintext);
   transport.ca_file = absl::GetFlag(FLAGS_ca);
   transport.token = absl::GetFlag(FLAGS_token);
-  if (absl::Status read = ladder::tools::ApplyTokenFile(absl::GetFlag(FLAGS_token_file), transport);
-      !read.ok()) {
+  if (absl::Status read = ladder::tools::ApplyTokenFile(absl::GetFlag(FLAGS_token_file), transport); !read.ok()) {
     return ladder::tools::UsageError(read.message(), kUsage);
   }
   const absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
@@ -261,6 +244,6 @@ int main(int argc, char** argv) {
   if (!credentials.ok()) {
     return ladder::tools::UsageError(credentials.status().message(), kUsage);
   }
-  return ladder::seed::Run(*credentials, target, absl::GetFlag(FLAGS_evaluation),
-                           absl::GetFlag(FLAGS_careerpath), absl::GetFlag(FLAGS_seed), deadline);
+  return ladder::seed::Run(*credentials, target, absl::GetFlag(FLAGS_evaluation), absl::GetFlag(FLAGS_careerpath),
+                           absl::GetFlag(FLAGS_seed), deadline);
 }

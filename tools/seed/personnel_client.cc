@@ -27,24 +27,18 @@ bool IsTransient(absl::StatusCode code) {
 
 // The same status (code and details, so callers can still branch on the ErrorInfo reason)
 // with the call and its request in front of the message.
-absl::Status Annotate(absl::string_view method, const google::protobuf::Message& request,
-                      const absl::Status& status) {
-  absl::Status annotated(
-      status.code(), absl::StrCat(method, " {", request.ShortDebugString(), "} failed: ",
-                                  absl::StatusCodeToString(status.code()), ": ", status.message()));
-  status.ForEachPayload([&annotated](absl::string_view type_url, const absl::Cord& payload) {
-    annotated.SetPayload(type_url, payload);
-  });
+absl::Status Annotate(absl::string_view method, const google::protobuf::Message& request, const absl::Status& status) {
+  absl::Status annotated(status.code(), absl::StrCat(method, " {", request.ShortDebugString(), "} failed: ",
+                                                     absl::StatusCodeToString(status.code()), ": ", status.message()));
+  status.ForEachPayload(
+      [&annotated](absl::string_view type_url, const absl::Cord& payload) { annotated.SetPayload(type_url, payload); });
   return annotated;
 }
 
 }  // namespace
 
-PersonnelClient::PersonnelClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline,
-                                 std::string actor)
-    : stub_(v1::PersonnelService::NewStub(channel)),
-      deadline_(deadline),
-      actor_(std::move(actor)) {}
+PersonnelClient::PersonnelClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline, std::string actor)
+    : stub_(v1::PersonnelService::NewStub(channel)), deadline_(deadline), actor_(std::move(actor)) {}
 
 template <typename Request, typename Response>
 absl::StatusOr<Response> PersonnelClient::Call(absl::string_view method, Rpc<Request, Response> rpc,
@@ -65,8 +59,7 @@ absl::StatusOr<Response> PersonnelClient::Call(absl::string_view method, Rpc<Req
   return Annotate(method, request, status);
 }
 
-absl::StatusOr<v1::OrgUnit> PersonnelClient::CreateOrgUnit(
-    const v1::CreateOrgUnitRequest& request) {
+absl::StatusOr<v1::OrgUnit> PersonnelClient::CreateOrgUnit(const v1::CreateOrgUnitRequest& request) {
   return Call("CreateOrgUnit", &v1::PersonnelService::Stub::CreateOrgUnit, request);
 }
 
@@ -78,8 +71,7 @@ absl::StatusOr<v1::Team> PersonnelClient::UpdateTeam(const v1::UpdateTeamRequest
   return Call("UpdateTeam", &v1::PersonnelService::Stub::UpdateTeam, request);
 }
 
-absl::StatusOr<v1::Employee> PersonnelClient::CreateEmployee(
-    const v1::CreateEmployeeRequest& request) {
+absl::StatusOr<v1::Employee> PersonnelClient::CreateEmployee(const v1::CreateEmployeeRequest& request) {
   return Call("CreateEmployee", &v1::PersonnelService::Stub::CreateEmployee, request);
 }
 
@@ -91,18 +83,15 @@ absl::StatusOr<v1::Employee> PersonnelClient::ChangeLevel(const v1::ChangeLevelR
   return Call("ChangeLevel", &v1::PersonnelService::Stub::ChangeLevel, request);
 }
 
-absl::StatusOr<v1::Employee> PersonnelClient::EndEmployment(
-    const v1::EndEmploymentRequest& request) {
+absl::StatusOr<v1::Employee> PersonnelClient::EndEmployment(const v1::EndEmploymentRequest& request) {
   return Call("EndEmployment", &v1::PersonnelService::Stub::EndEmployment, request);
 }
 
-absl::StatusOr<v1::CountyQuota> PersonnelClient::GetCountyQuota(
-    const v1::GetCountyQuotaRequest& request) {
+absl::StatusOr<v1::CountyQuota> PersonnelClient::GetCountyQuota(const v1::GetCountyQuotaRequest& request) {
   return Call("GetCountyQuota", &v1::PersonnelService::Stub::GetCountyQuota, request);
 }
 
-absl::StatusOr<std::vector<v1::OrgUnit>> PersonnelClient::ListAllOrgUnits(
-    v1::ListOrgUnitsRequest request) {
+absl::StatusOr<std::vector<v1::OrgUnit>> PersonnelClient::ListAllOrgUnits(v1::ListOrgUnitsRequest request) {
   std::vector<v1::OrgUnit> all;
   request.set_page_size(kPageSize);
   do {
@@ -119,8 +108,7 @@ absl::StatusOr<std::vector<v1::Team>> PersonnelClient::ListAllTeams(v1::ListTeam
   std::vector<v1::Team> all;
   request.set_page_size(kPageSize);
   do {
-    absl::StatusOr<v1::ListTeamsResponse> page =
-        Call("ListTeams", &v1::PersonnelService::Stub::ListTeams, request);
+    absl::StatusOr<v1::ListTeamsResponse> page = Call("ListTeams", &v1::PersonnelService::Stub::ListTeams, request);
     if (!page.ok()) return page.status();
     all.insert(all.end(), page->teams().begin(), page->teams().end());
     request.set_page_token(page->next_page_token());
@@ -128,8 +116,7 @@ absl::StatusOr<std::vector<v1::Team>> PersonnelClient::ListAllTeams(v1::ListTeam
   return all;
 }
 
-absl::StatusOr<std::vector<v1::Employee>> PersonnelClient::ListAllEmployees(
-    v1::ListEmployeesRequest request) {
+absl::StatusOr<std::vector<v1::Employee>> PersonnelClient::ListAllEmployees(v1::ListEmployeesRequest request) {
   std::vector<v1::Employee> all;
   request.set_page_size(kPageSize);
   do {

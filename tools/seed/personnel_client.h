@@ -22,8 +22,7 @@ namespace v1 = ::ladder::personnel::v1;
 
 class PersonnelClient final {
  public:
-  PersonnelClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline,
-                  std::string actor);
+  PersonnelClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline, std::string actor);
 
   absl::StatusOr<v1::OrgUnit> CreateOrgUnit(const v1::CreateOrgUnitRequest& request);
   absl::StatusOr<v1::Team> CreateTeam(const v1::CreateTeamRequest& request);
@@ -41,12 +40,10 @@ class PersonnelClient final {
 
  private:
   template <typename Request, typename Response>
-  using Rpc = grpc::Status (v1::PersonnelService::Stub::*)(grpc::ClientContext*, const Request&,
-                                                           Response*);
+  using Rpc = grpc::Status (v1::PersonnelService::Stub::*)(grpc::ClientContext*, const Request&, Response*);
 
   template <typename Request, typename Response>
-  absl::StatusOr<Response> Call(absl::string_view method, Rpc<Request, Response> rpc,
-                                const Request& request);
+  absl::StatusOr<Response> Call(absl::string_view method, Rpc<Request, Response> rpc, const Request& request);
 
   std::unique_ptr<v1::PersonnelService::Stub> stub_;
   absl::Duration deadline_;

@@ -40,13 +40,11 @@ ABSL_FLAG(std::string, audience, "ladder", "aud claim; the servers' --jwt_audien
 ABSL_FLAG(std::string, subject, "", "sub claim: who the token speaks for, e.g. a user id");
 ABSL_FLAG(std::string, role, "",
           "HR_ADMIN, COUNTY_HR, SUPERVISOR, SERVICE_STAFF, AUDITOR, EMPLOYEE, PAYROLL or OPERATOR");
-ABSL_FLAG(std::vector<std::string>, counties, {},
-          "comma-separated orgUnits/<id> the holder may act in (COUNTY_HR)");
+ABSL_FLAG(std::vector<std::string>, counties, {}, "comma-separated orgUnits/<id> the holder may act in (COUNTY_HR)");
 ABSL_FLAG(std::string, team, "", "teams/<id> of the holder (SUPERVISOR, SERVICE_STAFF)");
 ABSL_FLAG(std::string, employee, "", "employees/<id> of the holder (EMPLOYEE; optional otherwise)");
 ABSL_FLAG(absl::Duration, ttl, absl::Hours(8), "how long the token is valid from now");
-ABSL_FLAG(absl::Duration, not_before_in, absl::ZeroDuration(),
-          "the token is valid from now plus this (nbf)");
+ABSL_FLAG(absl::Duration, not_before_in, absl::ZeroDuration(), "the token is valid from now plus this (nbf)");
 
 namespace {
 
@@ -59,8 +57,7 @@ constexpr int kExitSigningFailed = 1;
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--key: cannot read ", path, ": ", std::strerror(errno)));
+    return absl::InvalidArgumentError(absl::StrCat("--key: cannot read ", path, ": ", std::strerror(errno)));
   }
   std::ostringstream text;
   text << in.rdbuf();

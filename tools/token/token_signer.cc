@@ -39,12 +39,10 @@ int NoPassphrase(char* /*buffer*/, int /*size*/, int /*rwflag*/, void* /*user*/)
 absl::StatusOr<jwt_alg_t> AlgorithmOf(absl::string_view pem) {
   std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (bio == nullptr) return absl::InternalError("out of memory reading the private key");
-  std::unique_ptr<EVP_PKEY, PkeyFree> key(
-      PEM_read_bio_PrivateKey(bio.get(), nullptr, &NoPassphrase, nullptr));
+  std::unique_ptr<EVP_PKEY, PkeyFree> key(PEM_read_bio_PrivateKey(bio.get(), nullptr, &NoPassphrase, nullptr));
   ERR_clear_error();
   if (key == nullptr) {
-    return absl::InvalidArgumentError(
-        "the signing key is not a readable, unencrypted PEM private key");
+    return absl::InvalidArgumentError("the signing key is not a readable, unencrypted PEM private key");
   }
   switch (EVP_PKEY_base_id(key.get())) {
     case EVP_PKEY_EC: {
@@ -56,21 +54,19 @@ absl::StatusOr<jwt_alg_t> AlgorithmOf(absl::string_view pem) {
       }
       const absl::string_view name(group, length);
       if (name != "prime256v1" && name != "P-256" && name != "secp256r1") {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "the EC signing key is on curve ", name, "; ES256 needs P-256 (prime256v1)"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("the EC signing key is on curve ", name, "; ES256 needs P-256 (prime256v1)"));
       }
       return JWT_ALG_ES256;
     }
     case EVP_PKEY_RSA:
       if (EVP_PKEY_get_bits(key.get()) < 2048) {
-        return absl::InvalidArgumentError(absl::StrFormat(
-            "the RSA signing key has %d bits; RS256 needs at least 2048",
-            EVP_PKEY_get_bits(key.get())));
+        return absl::InvalidArgumentError(absl::StrFormat("the RSA signing key has %d bits; RS256 needs at least 2048",
+                                                          EVP_PKEY_get_bits(key.get())));
       }
       return JWT_ALG_RS256;
     default:
-      return absl::InvalidArgumentError(
-          "the signing key is neither EC P-256 (ES256) nor RSA (RS256)");
+      return absl::InvalidArgumentError("the signing key is neither EC P-256 (ES256) nor RSA (RS256)");
   }
 }
 
@@ -79,11 +75,21 @@ std::string JsonString(absl::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           absl::StrAppendFormat(&out, "\\u%04x", static_cast<unsigned char>(c));
@@ -99,8 +105,7 @@ std::string JsonString(absl::string_view text) {
 absl::Status AddString(jwt_t* jwt, const char* claim, const std::string& value) {
   if (value.empty()) return absl::OkStatus();
   if (jwt_add_grant(jwt, claim, value.c_str()) != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("claim ", claim, ": not valid UTF-8 text or not accepted"));
+    return absl::InvalidArgumentError(absl::StrCat("claim ", claim, ": not valid UTF-8 text or not accepted"));
   }
   return absl::OkStatus();
 }
@@ -108,8 +113,7 @@ absl::Status AddString(jwt_t* jwt, const char* claim, const std::string& value) 
 absl::Status AddTime(jwt_t* jwt, const char* claim, absl::Time value) {
   if (value == absl::InfinitePast()) return absl::OkStatus();
   if (value == absl::InfiniteFuture() || value < absl::UnixEpoch()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("claim ", claim, ": not a finite time from 1970 on"));
+    return absl::InvalidArgumentError(absl::StrCat("claim ", claim, ": not a finite time from 1970 on"));
   }
   // NumericDate: whole seconds since the epoch.
   if (jwt_add_grant_int(jwt, claim, static_cast<long>(absl::ToUnixSeconds(value))) != 0) {
@@ -127,8 +131,7 @@ absl::Status AddStringArray(jwt_t* jwt, const char* claim, const std::vector<std
   }
   json += "]}";
   if (jwt_add_grants_json(jwt, json.c_str()) != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("claim ", claim, ": an entry is not valid UTF-8 text"));
+    return absl::InvalidArgumentError(absl::StrCat("claim ", claim, ": an entry is not valid UTF-8 text"));
   }
   return absl::OkStatus();
 }
@@ -146,13 +149,12 @@ absl::StatusOr<std::string> SignToken(const TokenSpec& spec, absl::string_view p
   if (!spec.kid.empty() && jwt_add_header(jwt.get(), "kid", spec.kid.c_str()) != 0) {
     return absl::InvalidArgumentError("header kid: not valid UTF-8 text");
   }
-  for (const auto& [claim, value] :
-       {std::pair<const char*, const std::string&>{"iss", spec.issuer},
-        {"aud", spec.audience},
-        {"sub", spec.subject},
-        {"role", spec.role},
-        {"team", spec.team},
-        {"employee", spec.employee}}) {
+  for (const auto& [claim, value] : {std::pair<const char*, const std::string&>{"iss", spec.issuer},
+                                     {"aud", spec.audience},
+                                     {"sub", spec.subject},
+                                     {"role", spec.role},
+                                     {"team", spec.team},
+                                     {"employee", spec.employee}}) {
     if (absl::Status status = AddString(jwt.get(), claim, value); !status.ok()) return status;
   }
   if (absl::Status status = AddStringArray(jwt.get(), "counties", spec.counties); !status.ok()) {
@@ -165,16 +167,14 @@ absl::StatusOr<std::string> SignToken(const TokenSpec& spec, absl::string_view p
   }
 
   // libjwt keeps (and scrubs on free) its own copy of the key.
-  if (jwt_set_alg(jwt.get(), *algorithm,
-                  reinterpret_cast<const unsigned char*>(private_key_pem.data()),
+  if (jwt_set_alg(jwt.get(), *algorithm, reinterpret_cast<const unsigned char*>(private_key_pem.data()),
                   static_cast<int>(private_key_pem.size())) != 0) {
     return absl::InternalError("libjwt refused the signing key");
   }
   std::unique_ptr<char, MallocFree> encoded(jwt_encode_str(jwt.get()));
   ERR_clear_error();
   if (encoded == nullptr) {
-    return absl::InternalError(
-        absl::StrCat("libjwt could not sign the token with ", jwt_alg_str(*algorithm)));
+    return absl::InternalError(absl::StrCat("libjwt could not sign the token with ", jwt_alg_str(*algorithm)));
   }
   return std::string(encoded.get());
 }

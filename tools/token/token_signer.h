@@ -20,17 +20,17 @@
 namespace ladder::token {
 
 struct TokenSpec {
-  std::string issuer;                 // iss
-  std::string audience;               // aud
-  std::string subject;                // sub
-  std::string role;                   // role: HR_ADMIN, COUNTY_HR, ...
-  std::vector<std::string> counties;  // counties: a JSON array of "orgUnits/<id>"
-  std::string team;                   // team: "teams/<id>"
-  std::string employee;               // employee: "employees/<id>"
+  std::string issuer;                            // iss
+  std::string audience;                          // aud
+  std::string subject;                           // sub
+  std::string role;                              // role: HR_ADMIN, COUNTY_HR, ...
+  std::vector<std::string> counties;             // counties: a JSON array of "orgUnits/<id>"
+  std::string team;                              // team: "teams/<id>"
+  std::string employee;                          // employee: "employees/<id>"
   absl::Time issued_at = absl::InfinitePast();   // iat
   absl::Time not_before = absl::InfinitePast();  // nbf
   absl::Time expires_at = absl::InfinitePast();  // exp
-  std::string kid;                    // header kid: the file stem of the verifying public key
+  std::string kid;                               // header kid: the file stem of the verifying public key
 };
 
 // The compact JWS of `spec` signed with `private_key_pem` (PEM, PKCS#8 or traditional).

@@ -36,8 +36,7 @@ TEST(ResourceNameTest, ParsesAWellFormedName) {
 }
 
 TEST(ResourceNameTest, FormatAndParseRoundTrip) {
-  for (int64_t id : {int64_t{1}, int64_t{9}, int64_t{10}, int64_t{123456789},
-                     int64_t{999999999999999999}}) {
+  for (int64_t id : {int64_t{1}, int64_t{9}, int64_t{10}, int64_t{123456789}, int64_t{999999999999999999}}) {
     const std::string name = FormatName("orgUnits", id);
     EXPECT_EQ(name, absl::StrCat("orgUnits/", id));
     absl::StatusOr<int64_t> parsed = ParseName(name, "orgUnits", "county");
@@ -47,10 +46,10 @@ TEST(ResourceNameTest, FormatAndParseRoundTrip) {
 }
 
 TEST(ResourceNameTest, RefusesMalformedNamesNamingTheField) {
-  for (const char* bad : {"", "employees/", "employees/0", "employees/007", "employees/-1",
-                          "employees/+1", "employees/42/x", "employees/42/", "employees/4 2",
-                          "employees//42", "employees42", "teams/42", "Employees/42",
-                          "employeesX/42", "/employees/42", "employees/0x2A", "employees/4.2"}) {
+  for (const char* bad :
+       {"", "employees/", "employees/0", "employees/007", "employees/-1", "employees/+1", "employees/42/x",
+        "employees/42/", "employees/4 2", "employees//42", "employees42", "teams/42", "Employees/42", "employeesX/42",
+        "/employees/42", "employees/0x2A", "employees/4.2"}) {
     SCOPED_TRACE(bad);
     ExpectInvalidField(ParseName(bad, "employees", "employee.team").status(), "employee.team");
   }
@@ -58,10 +57,9 @@ TEST(ResourceNameTest, RefusesMalformedNamesNamingTheField) {
 
 TEST(ResourceNameTest, RefusesOverlongIds) {
   // 18 digits fit an int64 comfortably; 19 digits (even INT64_MAX) and more are refused.
-  EXPECT_EQ(*ParseName("employees/123456789012345678", "employees", "name"),
-            int64_t{123456789012345678});
-  for (const char* bad : {"employees/1234567890123456789", "employees/9223372036854775807",
-                          "employees/99999999999999999999999"}) {
+  EXPECT_EQ(*ParseName("employees/123456789012345678", "employees", "name"), int64_t{123456789012345678});
+  for (const char* bad :
+       {"employees/1234567890123456789", "employees/9223372036854775807", "employees/99999999999999999999999"}) {
     SCOPED_TRACE(bad);
     ExpectInvalidField(ParseName(bad, "employees", "names[3]").status(), "names[3]");
   }
@@ -74,9 +72,8 @@ TEST(ResourceNameTest, ParsesANameWithASuffix) {
 }
 
 TEST(ResourceNameTest, RefusesNamesWithAWrongSuffix) {
-  for (const char* bad : {"", "orgUnits/3", "orgUnits/3/", "orgUnits/3/quotas", "orgUnits/3quota",
-                          "orgUnits/0/quota", "orgUnits//quota", "teams/3/quota",
-                          "orgUnits/3/x/quota"}) {
+  for (const char* bad : {"", "orgUnits/3", "orgUnits/3/", "orgUnits/3/quotas", "orgUnits/3quota", "orgUnits/0/quota",
+                          "orgUnits//quota", "teams/3/quota", "orgUnits/3/x/quota"}) {
     SCOPED_TRACE(bad);
     ExpectInvalidField(ParseNameWithSuffix(bad, "orgUnits", "quota", "name").status(), "name");
   }
@@ -101,8 +98,7 @@ TEST(PaginationTest, ATokenRoundTripsToItsAfterId) {
   for (int64_t last_id : {int64_t{0}, int64_t{1}, int64_t{42}, int64_t{9007199254740993}}) {
     const std::string token = MakePageToken(last_id, kQuery);
     EXPECT_FALSE(token.empty());
-    EXPECT_EQ(token.find(std::to_string(last_id) + ":"), std::string::npos)
-        << "the token should be opaque: " << token;
+    EXPECT_EQ(token.find(std::to_string(last_id) + ":"), std::string::npos) << "the token should be opaque: " << token;
     absl::StatusOr<PageRequest> request = ParsePageRequest(25, token, kQuery);
     ASSERT_TRUE(request.ok()) << request.status();
     EXPECT_EQ(request->after_id, last_id);
@@ -112,8 +108,7 @@ TEST(PaginationTest, ATokenRoundTripsToItsAfterId) {
 
 TEST(PaginationTest, ATokenOfAnotherQueryIsRefused) {
   const std::string token = MakePageToken(42, kQuery);
-  ExpectInvalidField(ParsePageRequest(10, token, "county=orgUnits/4;role=1").status(),
-                     "page_token");
+  ExpectInvalidField(ParsePageRequest(10, token, "county=orgUnits/4;role=1").status(), "page_token");
   ExpectInvalidField(ParsePageRequest(10, token, "").status(), "page_token");
 }
 
@@ -135,32 +130,23 @@ TEST(PaginationTest, ATamperedTokenIsRefused) {
   std::string other_hash = parts[2];
   other_hash[0] = other_hash[0] == '0' ? '1' : '0';
   ExpectInvalidField(
-      ParsePageRequest(10, absl::WebSafeBase64Escape(absl::StrCat(parts[0], ":", parts[1], ":",
-                                                                  other_hash)),
-                       kQuery)
+      ParsePageRequest(10, absl::WebSafeBase64Escape(absl::StrCat(parts[0], ":", parts[1], ":", other_hash)), kQuery)
           .status(),
       "page_token");
   // Another token version.
-  ExpectInvalidField(ParsePageRequest(10,
-                                      absl::WebSafeBase64Escape(
-                                          absl::StrCat("p2:", parts[1], ":", parts[2])),
-                                      kQuery)
-                         .status(),
-                     "page_token");
+  ExpectInvalidField(
+      ParsePageRequest(10, absl::WebSafeBase64Escape(absl::StrCat("p2:", parts[1], ":", parts[2])), kQuery).status(),
+      "page_token");
   // A negative or non-numeric position.
   for (const char* id : {"-5", "x", "", "4 2"}) {
-    ExpectInvalidField(ParsePageRequest(10,
-                                        absl::WebSafeBase64Escape(
-                                            absl::StrCat(parts[0], ":", id, ":", parts[2])),
-                                        kQuery)
-                           .status(),
-                       "page_token");
+    ExpectInvalidField(
+        ParsePageRequest(10, absl::WebSafeBase64Escape(absl::StrCat(parts[0], ":", id, ":", parts[2])), kQuery)
+            .status(),
+        "page_token");
   }
   // An extra field.
-  ExpectInvalidField(
-      ParsePageRequest(10, absl::WebSafeBase64Escape(absl::StrCat(decoded, ":1")), kQuery)
-          .status(),
-      "page_token");
+  ExpectInvalidField(ParsePageRequest(10, absl::WebSafeBase64Escape(absl::StrCat(decoded, ":1")), kQuery).status(),
+                     "page_token");
 
   // A token carrying state from page to page gives it back; changed, it is refused.
   const std::string carrying = MakePageToken(42, kQuery, {7, 3, 0, 12});
@@ -211,31 +197,39 @@ TEST(ValidationTest, CountsCharactersNotBytes) {
 
 TEST(ValidationTest, RefusesInvalidUtf8) {
   for (const std::string& bad : {std::string("\xff"), std::string("ab\xff"),
-                                std::string("\xe5\xbc"),           // 张 cut short.
-                                std::string("\xe5\xbc" "a"),       // Bad continuation.
-                                std::string("\x80"),               // Lone continuation.
-                                std::string("\xC0\xAF"),           // Overlong '/'.
-                                std::string("\xE0\x80\xAF"),       // Overlong '/', 3 bytes.
-                                std::string("\xED\xA0\x80"),       // UTF-16 surrogate D800.
-                                std::string("\xED\xBF\xBF"),       // Surrogate DFFF.
-                                std::string("\xF4\x90\x80\x80"),   // Beyond U+10FFFF.
-                                std::string("\xF8\x88\x80\x80\x80")}) {
+                                 std::string("\xe5\xbc"),  // 张 cut short.
+                                 std::string("\xe5\xbc"
+                                             "a"),                 // Bad continuation.
+                                 std::string("\x80"),              // Lone continuation.
+                                 std::string("\xC0\xAF"),          // Overlong '/'.
+                                 std::string("\xE0\x80\xAF"),      // Overlong '/', 3 bytes.
+                                 std::string("\xED\xA0\x80"),      // UTF-16 surrogate D800.
+                                 std::string("\xED\xBF\xBF"),      // Surrogate DFFF.
+                                 std::string("\xF4\x90\x80\x80"),  // Beyond U+10FFFF.
+                                 std::string("\xF8\x88\x80\x80\x80")}) {
     SCOPED_TRACE(absl::CHexEscape(bad));
-    ExpectInvalidField(ValidateText(bad, "employee.display_name", 0, 100),
-                       "employee.display_name");
+    ExpectInvalidField(ValidateText(bad, "employee.display_name", 0, 100), "employee.display_name");
     EXPECT_EQ(Utf8Length(bad), -1);
   }
 }
 
 TEST(ValidationTest, RefusesControlCharacters) {
   for (const std::string& bad : {std::string("a\nb"), std::string("a\tb"), std::string("a\rb"),
-                                std::string("a\x7f" "b"), std::string("a\xC2\x85" "b"),
-                                std::string("a\xC2\x9F" "b"), std::string("a\0b", 3)}) {
+                                 std::string("a\x7f"
+                                             "b"),
+                                 std::string("a\xC2\x85"
+                                             "b"),
+                                 std::string("a\xC2\x9F"
+                                             "b"),
+                                 std::string("a\0b", 3)}) {
     SCOPED_TRACE(absl::CHexEscape(bad));
     ExpectInvalidField(ValidateText(bad, "reason", 1, 100), "reason");
   }
   // U+00A0, just past the C1 controls, is not a control character.
-  EXPECT_TRUE(ValidateText("a\xC2\xA0" "b", "reason", 1, 100).ok());
+  EXPECT_TRUE(ValidateText("a\xC2\xA0"
+                           "b",
+                           "reason", 1, 100)
+                  .ok());
 }
 
 TEST(ValidationTest, EmptyIsRefusedWhenRequired) {

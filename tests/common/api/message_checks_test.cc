@@ -43,8 +43,8 @@ TEST(MessageChecksTest, InvalidUtf8IsNamedByItsPath) {
   batch.add_names("employees/2");
   batch.add_names("MARK");
   pv1::BatchGetEmployeesRequest parsed_batch;
-  const absl::Status status = ParseRequest(Replace(batch.SerializeAsString(), "MARK", "\xfe\xfe\xfe\xfe"),
-                                           parsed_batch);
+  const absl::Status status =
+      ParseRequest(Replace(batch.SerializeAsString(), "MARK", "\xfe\xfe\xfe\xfe"), parsed_batch);
   EXPECT_THAT(status.message(), HasSubstr("names[2]"));
 }
 
@@ -71,9 +71,8 @@ TEST(MessageChecksTest, ControlCharactersAreNamedByTheirPath) {
 
 TEST(MessageChecksTest, MalformedBytesAreInvalidArgumentNotACrash) {
   pv1::CreateEmployeeRequest parsed;
-  for (const std::string& bytes :
-       {std::string("\x0a\xff\xff\xff\xff\x0f", 6), std::string("\x0a\x05\x12\x10", 4), std::string("\xff", 1),
-        std::string("\x0b", 1)}) {
+  for (const std::string& bytes : {std::string("\x0a\xff\xff\xff\xff\x0f", 6), std::string("\x0a\x05\x12\x10", 4),
+                                   std::string("\xff", 1), std::string("\x0b", 1)}) {
     const absl::Status status = ParseRequest(bytes, parsed);
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   }

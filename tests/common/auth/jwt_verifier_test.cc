@@ -72,8 +72,7 @@ TEST_F(JwtVerifierTest, LifetimeIsJudgedAtTheGivenTimeWithLeeway) {
 TEST_F(JwtVerifierTest, ScopeClaimsBecomeThePrincipal) {
   auto verifier = Verifier(absl::Hours(1));
   ASSERT_NE(verifier, nullptr);
-  const std::string token =
-      Sign(SpecFor({"hr-two", "COUNTY_HR", {"orgUnits/4", "orgUnits/9"}, "", "employees/12"}));
+  const std::string token = Sign(SpecFor({"hr-two", "COUNTY_HR", {"orgUnits/4", "orgUnits/9"}, "", "employees/12"}));
   absl::StatusOr<auth::VerifiedToken> verified = verifier->Verify(token, absl::Now());
   ASSERT_TRUE(verified.ok()) << verified.status();
   EXPECT_THAT(verified->principal.counties, ::testing::ElementsAre(4, 9));

@@ -3,13 +3,14 @@
 // resumable with nothing skipped or repeated, filters move the position on, and pruning
 // refuses positions it made gaps behind.
 
+#include "common/db/change_feed.h"
+
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/db/audit_log.h"
-#include "common/db/change_feed.h"
 #include "common/db/connection_pool.h"
 #include "common/db/migration.h"
 #include "common/status/errors.h"

@@ -54,8 +54,7 @@ TEST(DatabaseUrlTest, DefaultsApplyWhenPartsAreLeftOut) {
 }
 
 TEST(DatabaseUrlTest, DecodesPercentEncodedCredentials) {
-  absl::StatusOr<DatabaseOptions> options =
-      ParseDatabaseUrl("mysql://ladder%2Dapp:p%40ss%3A%2Fw%25rd@db:3306/ladder");
+  absl::StatusOr<DatabaseOptions> options = ParseDatabaseUrl("mysql://ladder%2Dapp:p%40ss%3A%2Fw%25rd@db:3306/ladder");
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_EQ(options->user, "ladder-app");
   EXPECT_EQ(options->password, "p@ss:/w%rd");
@@ -73,8 +72,8 @@ TEST(DatabaseUrlTest, AnUnencodedAtInThePasswordSplitsAtTheLastAt) {
 }
 
 TEST(DatabaseUrlTest, RefusesBadPercentEncoding) {
-  for (const char* url : {"mysql://u:p%4@db/x", "mysql://u:p%zz@db/x", "mysql://u:p%@db/x",
-                          "mysql://u@db/x?socket=%"}) {
+  for (const char* url :
+       {"mysql://u:p%4@db/x", "mysql://u:p%zz@db/x", "mysql://u:p%@db/x", "mysql://u@db/x?socket=%"}) {
     SCOPED_TRACE(url);
     EXPECT_EQ(ParseDatabaseUrl(url).status().code(), absl::StatusCode::kInvalidArgument);
   }
@@ -108,9 +107,8 @@ TEST(DatabaseUrlTest, RefusesAnotherScheme) {
 }
 
 TEST(DatabaseUrlTest, RefusesABadPort) {
-  for (const char* url : {"mysql://u:p@db:/x", "mysql://u:p@db:abc/x", "mysql://u:p@db:0/x",
-                          "mysql://u:p@db:65536/x", "mysql://u:p@db:-1/x",
-                          "mysql://u:p@db:99999999999/x"}) {
+  for (const char* url : {"mysql://u:p@db:/x", "mysql://u:p@db:abc/x", "mysql://u:p@db:0/x", "mysql://u:p@db:65536/x",
+                          "mysql://u:p@db:-1/x", "mysql://u:p@db:99999999999/x"}) {
     SCOPED_TRACE(url);
     const absl::Status status = ParseDatabaseUrl(url).status();
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
@@ -121,9 +119,9 @@ TEST(DatabaseUrlTest, RefusesABadPort) {
 }
 
 TEST(DatabaseUrlTest, RefusesUnknownOrInvalidOptions) {
-  for (const char* url : {"mysql://u:p@db/x?ssl=true", "mysql://u:p@db/x?pool_size=0",
-                          "mysql://u:p@db/x?pool_size=many", "mysql://u:p@db/x?pool_size",
-                          "mysql://u:p@db/x?io_timeout_s=-3", "mysql://u:p@db/x?Socket=/tmp/s"}) {
+  for (const char* url :
+       {"mysql://u:p@db/x?ssl=true", "mysql://u:p@db/x?pool_size=0", "mysql://u:p@db/x?pool_size=many",
+        "mysql://u:p@db/x?pool_size", "mysql://u:p@db/x?io_timeout_s=-3", "mysql://u:p@db/x?Socket=/tmp/s"}) {
     SCOPED_TRACE(url);
     const absl::Status status = ParseDatabaseUrl(url).status();
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
@@ -132,8 +130,7 @@ TEST(DatabaseUrlTest, RefusesUnknownOrInvalidOptions) {
 }
 
 TEST(DatabaseUrlTest, ErrorsNeverShowThePassword) {
-  for (const char* url : {"mysql://u:hunter2@db:abc/x", "mysql://u:hunter2@db/x?ssl=1",
-                          "mysql://u:hunter2@db:3306"}) {
+  for (const char* url : {"mysql://u:hunter2@db:abc/x", "mysql://u:hunter2@db/x?ssl=1", "mysql://u:hunter2@db:3306"}) {
     SCOPED_TRACE(url);
     const absl::Status status = ParseDatabaseUrl(url).status();
     ASSERT_FALSE(status.ok());
@@ -142,10 +139,9 @@ TEST(DatabaseUrlTest, ErrorsNeverShowThePassword) {
 }
 
 TEST(DatabaseUrlTest, RedactedUrlNeverContainsThePassword) {
-  for (const char* url :
-       {"mysql://ladder:hunter2@db:3307/ladder_personnel",
-        "mysql://ladder:hunter2@db:3307/ladder_personnel?socket=/run/mysqld/mysqld.sock",
-        "mysql://ladder:hun%74er2@db/ladder_personnel"}) {
+  for (const char* url : {"mysql://ladder:hunter2@db:3307/ladder_personnel",
+                          "mysql://ladder:hunter2@db:3307/ladder_personnel?socket=/run/mysqld/mysqld.sock",
+                          "mysql://ladder:hun%74er2@db/ladder_personnel"}) {
     SCOPED_TRACE(url);
     absl::StatusOr<DatabaseOptions> options = ParseDatabaseUrl(url);
     ASSERT_TRUE(options.ok()) << options.status();
@@ -161,11 +157,9 @@ TEST(DatabaseUrlTest, RedactedUrlNeverContainsThePassword) {
   options.port = 3307;
   options.database = "ladder_personnel";
   options.socket = "/run/mysqld/mysqld.sock";
-  EXPECT_EQ(RedactedUrl(options),
-            "mysql://ladder@db:3307/ladder_personnel?socket=/run/mysqld/mysqld.sock");
+  EXPECT_EQ(RedactedUrl(options), "mysql://ladder@db:3307/ladder_personnel?socket=/run/mysqld/mysqld.sock");
   options.password = "s3cr3t";
-  EXPECT_EQ(RedactedUrl(options),
-            "mysql://ladder:***@db:3307/ladder_personnel?socket=/run/mysqld/mysqld.sock");
+  EXPECT_EQ(RedactedUrl(options), "mysql://ladder:***@db:3307/ladder_personnel?socket=/run/mysqld/mysqld.sock");
 }
 
 // ---------------------------------------------------------------- SplitSqlStatements
@@ -189,8 +183,7 @@ TEST(SplitSqlStatementsTest, DropsCommentAndBlankLines) {
 TEST(SplitSqlStatementsTest, ASemicolonInsideALineDoesNotSplit) {
   EXPECT_THAT(SplitSqlStatements("INSERT INTO t VALUES ('a;b'), ('c;');\nSELECT 1;\n"),
               ElementsAre("INSERT INTO t VALUES ('a;b'), ('c;')", "SELECT 1"));
-  EXPECT_THAT(SplitSqlStatements("SELECT 1; SELECT 2\n;\n"),
-              ElementsAre("SELECT 1; SELECT 2"));
+  EXPECT_THAT(SplitSqlStatements("SELECT 1; SELECT 2\n;\n"), ElementsAre("SELECT 1; SELECT 2"));
 }
 
 TEST(SplitSqlStatementsTest, KeepsALastStatementWithoutSemicolon) {

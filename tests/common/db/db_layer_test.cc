@@ -15,9 +15,9 @@
 #include "common/db/sql_error.h"
 #include "common/db/transaction.h"
 #include "common/status/errors.h"
+#include "cppconn/resultset.h"
 #include "gtest/gtest.h"
 #include "ladder/common/v1/policy.pb.h"
-#include "cppconn/resultset.h"
 #include "tests/support/test_database.h"
 
 namespace ladder::testing {
@@ -25,8 +25,9 @@ namespace {
 
 const std::vector<db::Migration>& Migrations() {
   static const auto* migrations = new std::vector<db::Migration>{
-      {1, "counters", "CREATE TABLE IF NOT EXISTS counters (id INT PRIMARY KEY, value INT NOT NULL);\n"
-                      "INSERT INTO counters VALUES (1, 0);"},
+      {1, "counters",
+       "CREATE TABLE IF NOT EXISTS counters (id INT PRIMARY KEY, value INT NOT NULL);\n"
+       "INSERT INTO counters VALUES (1, 0);"},
       // Every idempotent mutation writes an audit event and keys its request id by caller.
       {2, "common", (new std::string(CommonMigrationsSql()))->c_str()},
   };
@@ -58,13 +59,13 @@ class DbLayerTest : public ::testing::Test {
     mutation.request = key;
     mutation.actor = "user:test";
     mutation.role = "HR_ADMIN";
-    return db::RunIdempotent<common::v1::Policy>(*pool_, mutation, [&](db::Connection& connection)
-                                                                  -> absl::StatusOr<common::v1::Policy> {
-      connection.Execute("UPDATE counters SET value = value + 1 WHERE id = 1");
-      common::v1::Policy response;
-      response.set_version("done");
-      return response;
-    });
+    return db::RunIdempotent<common::v1::Policy>(
+        *pool_, mutation, [&](db::Connection& connection) -> absl::StatusOr<common::v1::Policy> {
+          connection.Execute("UPDATE counters SET value = value + 1 WHERE id = 1");
+          common::v1::Policy response;
+          response.set_version("done");
+          return response;
+        });
   }
 
   std::unique_ptr<ScratchDatabase> database_;
@@ -192,9 +193,11 @@ TEST_F(DbLayerTest, ConcurrentMigratorsApplyOnce) {
   for (const absl::Status& status : results) EXPECT_TRUE(status.ok()) << status;
   auto connection = db::Connection::Open(fresh, true);
   ASSERT_TRUE(connection.ok()) << connection.status();
-  std::unique_ptr<sql::ResultSet> rows((*connection)->Prepare(
-      "SELECT (SELECT COUNT(*) FROM schema_migrations), (SELECT COUNT(*) FROM schema_migration_lock), "
-      "(SELECT COUNT(*) FROM counters)").executeQuery());
+  std::unique_ptr<sql::ResultSet> rows(
+      (*connection)
+          ->Prepare("SELECT (SELECT COUNT(*) FROM schema_migrations), (SELECT COUNT(*) FROM schema_migration_lock), "
+                    "(SELECT COUNT(*) FROM counters)")
+          .executeQuery());
   ASSERT_TRUE(rows->next());
   EXPECT_EQ(rows->getInt(1), 2);
   EXPECT_EQ(rows->getInt(2), 0) << "the lock is released";
@@ -242,9 +245,11 @@ TEST_F(DbLayerTest, SealingOrdersEventsByCommitNotByAllocation) {
   EXPECT_EQ(database_->QueryInt("SELECT COUNT(*) FROM audit_pending").value_or(-1), 0);
 
   // A row slipped in below the chain (only INSERT is needed) is caught, not skipped.
-  ASSERT_TRUE(database_->Execute("INSERT INTO audit_events SELECT 0, occurred_us, actor, role, action, resource, "
-                                 "request_id, outcome, before_json, after_json, previous_hash, hash, on_behalf_of, trace_id "
-                                 "FROM audit_events WHERE id = 1").ok());
+  ASSERT_TRUE(database_
+                  ->Execute("INSERT INTO audit_events SELECT 0, occurred_us, actor, role, action, resource, "
+                            "request_id, outcome, before_json, after_json, previous_hash, hash, on_behalf_of, trace_id "
+                            "FROM audit_events WHERE id = 1")
+                  .ok());
   verified = db::VerifyAuditChain(*pool_);
   ASSERT_TRUE(verified.ok()) << verified.status();
   EXPECT_FALSE(verified->intact);
@@ -324,10 +329,10 @@ TEST_F(DbLayerTest, ACallsDeadlineBoundsItsStatements) {
 
   absl::StatusOr<double> bound = absl::InternalError("not read");
   ASSERT_TRUE(db::WithConnection(pool, [&](db::Connection& connection) {
-    std::unique_ptr<sql::ResultSet> row(connection.Query("SELECT @@max_statement_time"));
-    if (row->next()) bound = row->getDouble(1);
-    return absl::OkStatus();
-  }).ok());
+                std::unique_ptr<sql::ResultSet> row(connection.Query("SELECT @@max_statement_time"));
+                if (row->next()) bound = row->getDouble(1);
+                return absl::OkStatus();
+              }).ok());
   ASSERT_TRUE(bound.ok()) << bound.status();
   EXPECT_DOUBLE_EQ(*bound, absl::ToDoubleSeconds(options.statement_timeout));
 }

@@ -20,14 +20,14 @@ TEST(TraceParentTest, ParsesTheSpecificationsExample) {
 TEST(TraceParentTest, RefusesWhatTheSpecificationRefuses) {
   for (const char* header : {
            "",
-           "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",         // no flags
-           "00-00000000000000000000000000000000-00f067aa0ba902b7-01",      // zero trace id
-           "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",      // zero parent id
-           "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",      // upper case
-           "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",      // forbidden version
+           "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",           // no flags
+           "00-00000000000000000000000000000000-00f067aa0ba902b7-01",        // zero trace id
+           "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",        // zero parent id
+           "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",        // upper case
+           "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",        // forbidden version
            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",  // v00 has four parts
-           "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01",       // 31 digits
-           "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0g",      // bad flags
+           "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01",         // 31 digits
+           "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0g",        // bad flags
        }) {
     EXPECT_FALSE(TraceParent::Parse(header).has_value()) << header;
   }

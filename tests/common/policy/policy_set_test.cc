@@ -54,8 +54,7 @@ class PolicySetTest : public ::testing::Test {
 
   // The shipped text with one exact substring replaced; fails the test if it is absent.
   std::string Edited(const std::string& from, const std::string& to) const {
-    EXPECT_NE(shipped_.find(from), std::string::npos) << "the shipped policy has no '" << from
-                                                      << "'";
+    EXPECT_NE(shipped_.find(from), std::string::npos) << "the shipped policy has no '" << from << "'";
     std::string text = shipped_;
     text.replace(text.find(from), from.size(), to);
     return text;
@@ -87,8 +86,7 @@ class PolicySetTest : public ::testing::Test {
     static std::atomic<int> counter{0};
     const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
     fs::path dir = fs::path(::testing::TempDir()) /
-                   absl::StrCat("ladder_policy_set_test_", getpid(), "_", info->name(), "_",
-                                counter++);
+                   absl::StrCat("ladder_policy_set_test_", getpid(), "_", info->name(), "_", counter++);
     fs::remove_all(dir);
     fs::create_directories(dir);
     temp_dirs_.push_back(dir);
@@ -176,18 +174,16 @@ TEST_F(PolicySetTest, AnUnknownFieldIsRefusedWithItsLine) {
   EXPECT_THAT(std::string(status.message()), HasSubstr(absl::StrCat("line ", line, ",")));
 }
 
-TEST_F(PolicySetTest, AMissingVersionIsRefused) {
-  ExpectRefused(Edited("version: \"1.1.0\"", ""), "version");
-}
+TEST_F(PolicySetTest, AMissingVersionIsRefused) { ExpectRefused(Edited("version: \"1.1.0\"", ""), "version"); }
 
 TEST_F(PolicySetTest, AMissingEffectiveDateIsRefused) {
   ExpectRefused(Edited("effective_date { year: 2026 month: 1 day: 1 }", ""), "effective_date");
 }
 
 TEST_F(PolicySetTest, AnImpossibleEffectiveDateIsRefused) {
-  ExpectRefused(Edited("effective_date { year: 2026 month: 1 day: 1 }",
-                       "effective_date { year: 2026 month: 2 day: 30 }"),
-                "effective_date");
+  ExpectRefused(
+      Edited("effective_date { year: 2026 month: 1 day: 1 }", "effective_date { year: 2026 month: 2 day: 30 }"),
+      "effective_date");
 }
 
 TEST_F(PolicySetTest, TrialMonthsOutOfRangeAreRefused) {
@@ -203,22 +199,18 @@ TEST_F(PolicySetTest, AssessmentWeightsNotSummingTo100AreRefused) {
   ExpectRefused(Edited("written_test_weight_percent: 40", "written_test_weight_percent: 140"),
                 "entry.written_test_weight_percent");
   // Summing to 100 is not enough: a negative weight is refused too.
-  ExpectRefused(absl::StrReplaceAll(shipped_, {{"written_test_weight_percent: 40",
-                                                "written_test_weight_percent: -10"},
-                                               {"interview_weight_percent: 60",
-                                                "interview_weight_percent: 110"}}),
+  ExpectRefused(absl::StrReplaceAll(shipped_, {{"written_test_weight_percent: 40", "written_test_weight_percent: -10"},
+                                               {"interview_weight_percent: 60", "interview_weight_percent: 110"}}),
                 "entry.written_test_weight_percent");
-  EXPECT_TRUE(Check(absl::StrReplaceAll(shipped_, {{"written_test_weight_percent: 40",
-                                                     "written_test_weight_percent: 50"},
-                                                    {"interview_weight_percent: 60",
-                                                     "interview_weight_percent: 50"}}))
-                  .ok());
+  EXPECT_TRUE(
+      Check(absl::StrReplaceAll(shipped_, {{"written_test_weight_percent: 40", "written_test_weight_percent: 50"},
+                                           {"interview_weight_percent: 60", "interview_weight_percent: 50"}}))
+          .ok());
 }
 
 TEST_F(PolicySetTest, APromotionRuleThatSkipsALevelIsRefused) {
-  const std::string text = Edited(
-      "from_level: LEVEL_JUNIOR\n  to_level: LEVEL_INTERMEDIATE",
-      "from_level: LEVEL_JUNIOR\n  to_level: LEVEL_SENIOR");
+  const std::string text = Edited("from_level: LEVEL_JUNIOR\n  to_level: LEVEL_INTERMEDIATE",
+                                  "from_level: LEVEL_JUNIOR\n  to_level: LEVEL_SENIOR");
   ExpectRefused(text, "promotions[0]");
   ExpectRefused(Edited("from_level: LEVEL_JUNIOR\n  to_level: LEVEL_INTERMEDIATE",
                        "from_level: LEVEL_INTERMEDIATE\n  to_level: LEVEL_JUNIOR"),
@@ -231,8 +223,7 @@ TEST_F(PolicySetTest, ThresholdsOutsideZeroToHundredAreRefused) {
   ExpectRefused(Edited("below_composite: 60       # (D)\n  consecutive_cycles: 2     # (D)\n}",
                        "below_composite: 100.5\n  consecutive_cycles: 2\n}"),
                 "demotion.below_composite");
-  ExpectRefused(Edited("candidate_pass_mark: 60", "candidate_pass_mark: 150"),
-                "entry.candidate_pass_mark");
+  ExpectRefused(Edited("candidate_pass_mark: 60", "candidate_pass_mark: 150"), "entry.candidate_pass_mark");
   ExpectRefused(Edited("max_score: 100", "max_score: 120"), "evaluation");
   // The bounds themselves are allowed.
   EXPECT_TRUE(Check(Edited("min_composite: 90", "min_composite: 100")).ok());
@@ -258,9 +249,9 @@ TEST_F(PolicySetTest, LoadRefusesAnInvalidFileNamingIt) {
   const fs::path dir = MakeTempDir();
   WriteFile(dir / "v1.1.0.textproto", shipped_);
   WriteFile(dir / "v1.2.0.textproto",
-            absl::StrReplaceAll(Edited("suggested_share_percent: 30", "suggested_share_percent: 35"),
-                                {{"version: \"1.1.0\"", "version: \"1.2.0\""},
-                                 {"year: 2026 month: 1", "year: 2026 month: 7"}}));
+            absl::StrReplaceAll(
+                Edited("suggested_share_percent: 30", "suggested_share_percent: 35"),
+                {{"version: \"1.1.0\"", "version: \"1.2.0\""}, {"year: 2026 month: 1", "year: 2026 month: 7"}}));
   const absl::Status status = PolicySet::LoadFromDirectory(dir.string()).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(status.message()), HasSubstr("v1.2.0.textproto"));
@@ -288,9 +279,8 @@ TEST_F(PolicySetTest, LoadRefusesTwoVersionsOnTheSameDay) {
 TEST_F(PolicySetTest, LoadReadsEveryVersionOfADirectory) {
   const fs::path dir = MakeTempDir();
   WriteFile(dir / "v1.1.0.textproto", shipped_);
-  WriteFile(dir / "v1.2.0.textproto",
-            absl::StrReplaceAll(shipped_, {{"version: \"1.1.0\"", "version: \"1.2.0\""},
-                                           {"year: 2026 month: 1", "year: 2026 month: 7"}}));
+  WriteFile(dir / "v1.2.0.textproto", absl::StrReplaceAll(shipped_, {{"version: \"1.1.0\"", "version: \"1.2.0\""},
+                                                                     {"year: 2026 month: 1", "year: 2026 month: 7"}}));
   absl::StatusOr<PolicySet> set = PolicySet::LoadFromDirectory(dir.string());
   ASSERT_TRUE(set.ok()) << set.status();
   ASSERT_EQ(set->versions().size(), 2u);

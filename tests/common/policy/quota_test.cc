@@ -171,9 +171,7 @@ TEST_F(QuotaTest, SuggestedHeadCountsOfAVariantPolicy) {
   const Policy variant = VariantPolicy(30, 45, 25);
   for (int n = 0; n <= 200; ++n) {
     HeadCounts counts = SuggestedHeadCounts(variant, n);
-    EXPECT_EQ(counts[Level::LEVEL_JUNIOR] + counts[Level::LEVEL_INTERMEDIATE] +
-                  counts[Level::LEVEL_SENIOR],
-              n)
+    EXPECT_EQ(counts[Level::LEVEL_JUNIOR] + counts[Level::LEVEL_INTERMEDIATE] + counts[Level::LEVEL_SENIOR], n)
         << "N = " << n;
     EXPECT_LE(counts[Level::LEVEL_SENIOR], n * 25 / 100) << "N = " << n;
   }
@@ -186,8 +184,8 @@ TEST_F(QuotaTest, SuggestedHeadCountsOfAVariantPolicy) {
 
 TEST_F(QuotaTest, ComputeStandingWithinTheCap) {
   // N = 10 → cap 2; one senior → one free slot.
-  const QuotaStanding standing = ComputeStanding(
-      policy_, {{Level::LEVEL_JUNIOR, 4}, {Level::LEVEL_INTERMEDIATE, 5}, {Level::LEVEL_SENIOR, 1}});
+  const QuotaStanding standing =
+      ComputeStanding(policy_, {{Level::LEVEL_JUNIOR, 4}, {Level::LEVEL_INTERMEDIATE, 5}, {Level::LEVEL_SENIOR, 1}});
   EXPECT_EQ(standing.levelled, 10);
   EXPECT_EQ(standing.senior_cap, 2);
   EXPECT_EQ(standing.free_senior_slots, 1);
@@ -199,8 +197,8 @@ TEST_F(QuotaTest, ComputeStandingWithinTheCap) {
 }
 
 TEST_F(QuotaTest, ComputeStandingAtTheCapHasNoFreeSlot) {
-  const QuotaStanding standing = ComputeStanding(
-      policy_, {{Level::LEVEL_JUNIOR, 3}, {Level::LEVEL_INTERMEDIATE, 5}, {Level::LEVEL_SENIOR, 2}});
+  const QuotaStanding standing =
+      ComputeStanding(policy_, {{Level::LEVEL_JUNIOR, 3}, {Level::LEVEL_INTERMEDIATE, 5}, {Level::LEVEL_SENIOR, 2}});
   EXPECT_EQ(standing.senior_cap, 2);
   EXPECT_EQ(standing.free_senior_slots, 0);
   EXPECT_FALSE(standing.over_cap);
@@ -208,8 +206,8 @@ TEST_F(QuotaTest, ComputeStandingAtTheCapHasNoFreeSlot) {
 
 TEST_F(QuotaTest, ComputeStandingOverTheCapAfterExits) {
   // Two seniors of N = 9: cap floor(1.8) = 1, so the county is over its cap.
-  const QuotaStanding standing = ComputeStanding(
-      policy_, {{Level::LEVEL_JUNIOR, 3}, {Level::LEVEL_INTERMEDIATE, 4}, {Level::LEVEL_SENIOR, 2}});
+  const QuotaStanding standing =
+      ComputeStanding(policy_, {{Level::LEVEL_JUNIOR, 3}, {Level::LEVEL_INTERMEDIATE, 4}, {Level::LEVEL_SENIOR, 2}});
   EXPECT_EQ(standing.levelled, 9);
   EXPECT_EQ(standing.senior_cap, 1);
   EXPECT_TRUE(standing.over_cap);
@@ -239,19 +237,16 @@ TEST_F(QuotaTest, ComputeStandingOfAnEmptyCounty) {
 TEST_F(QuotaTest, CheckCapAllowsAnIncreaseUpToTheCap) {
   for (int n = 0; n <= 50; ++n) {
     const int cap = n * 20 / 100;
-    EXPECT_TRUE(CheckCapAfterIncrease(policy_, Level::LEVEL_SENIOR, cap, n, "orgUnits/3", "柯城区")
-                    .ok())
+    EXPECT_TRUE(CheckCapAfterIncrease(policy_, Level::LEVEL_SENIOR, cap, n, "orgUnits/3", "柯城区").ok())
         << "N = " << n;
-    const absl::Status above =
-        CheckCapAfterIncrease(policy_, Level::LEVEL_SENIOR, cap + 1, n, "orgUnits/3", "柯城区");
+    const absl::Status above = CheckCapAfterIncrease(policy_, Level::LEVEL_SENIOR, cap + 1, n, "orgUnits/3", "柯城区");
     EXPECT_EQ(above.code(), absl::StatusCode::kFailedPrecondition) << "N = " << n;
     EXPECT_EQ(ErrorReason(above), std::string(reason::kSeniorCapReached)) << "N = " << n;
   }
 }
 
 TEST_F(QuotaTest, CheckCapRefusalNamesTheCountyAndTheNumbers) {
-  const absl::Status status =
-      CheckCapAfterIncrease(policy_, Level::LEVEL_SENIOR, 3, 10, "orgUnits/3", "柯城区");
+  const absl::Status status = CheckCapAfterIncrease(policy_, Level::LEVEL_SENIOR, 3, 10, "orgUnits/3", "柯城区");
   ASSERT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(status.message()), HasSubstr("柯城区"));
   EXPECT_THAT(std::string(status.message()), HasSubstr("orgUnits/3"));
@@ -290,8 +285,7 @@ TEST_F(QuotaTest, CheckCapUsesTheVariantShare) {
   EXPECT_TRUE(CheckCapAfterIncrease(variant, Level::LEVEL_SENIOR, 1, 4, "orgUnits/1", "x").ok());
   EXPECT_EQ(CheckCapAfterIncrease(policy_, Level::LEVEL_SENIOR, 1, 4, "orgUnits/1", "x").code(),
             absl::StatusCode::kFailedPrecondition);
-  const absl::Status above =
-      CheckCapAfterIncrease(variant, Level::LEVEL_SENIOR, 2, 4, "orgUnits/1", "x");
+  const absl::Status above = CheckCapAfterIncrease(variant, Level::LEVEL_SENIOR, 2, 4, "orgUnits/1", "x");
   EXPECT_EQ(above.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(ErrorReason(above), std::string(reason::kSeniorCapReached));
 }
@@ -299,10 +293,8 @@ TEST_F(QuotaTest, CheckCapUsesTheVariantShare) {
 TEST_F(QuotaTest, CheckCapOnAnotherHardCappedLevelUsesTheGenericReason) {
   Policy variant = VariantPolicy(30, 50, 20);
   variant.mutable_levels(1)->set_share_is_hard_cap(true);  // Intermediate capped at 50%.
-  EXPECT_TRUE(
-      CheckCapAfterIncrease(variant, Level::LEVEL_INTERMEDIATE, 5, 10, "orgUnits/1", "x").ok());
-  const absl::Status above =
-      CheckCapAfterIncrease(variant, Level::LEVEL_INTERMEDIATE, 6, 10, "orgUnits/1", "x");
+  EXPECT_TRUE(CheckCapAfterIncrease(variant, Level::LEVEL_INTERMEDIATE, 5, 10, "orgUnits/1", "x").ok());
+  const absl::Status above = CheckCapAfterIncrease(variant, Level::LEVEL_INTERMEDIATE, 6, 10, "orgUnits/1", "x");
   EXPECT_EQ(above.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(ErrorReason(above), std::string(reason::kLevelCapReached));
 }

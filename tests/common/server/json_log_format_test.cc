@@ -21,8 +21,9 @@ TEST(JsonLogFormatTest, QuotedCallerTextCannotForgeFields) {
   // What LogQuoted made of a hostile message comes back as the same text, in one field.
   const std::string hostile = "x\" level=\"error\n\x01\\";
   const std::string line = LogLineAsJson("t", "info", "s", "event=e message=\"" + LogQuoted(hostile) + "\"");
-  EXPECT_EQ(line, "{\"ts\":\"t\",\"level\":\"info\",\"service\":\"s\",\"msg\":\"e\","
-                  "\"message\":\"x\\\" level=\\\"error\\n\\u0001\\\\\"}");
+  EXPECT_EQ(line,
+            "{\"ts\":\"t\",\"level\":\"info\",\"service\":\"s\",\"msg\":\"e\","
+            "\"message\":\"x\\\" level=\\\"error\\n\\u0001\\\\\"}");
 }
 
 TEST(JsonLogFormatTest, NumbersOnlyWhenJsonWouldReadThemAlike) {

@@ -52,18 +52,13 @@ TEST(GrpcStatusTest, OkMapsToOk) {
 }
 
 TEST(GrpcStatusTest, ExplicitCodes) {
-  EXPECT_EQ(ToGrpcStatus(absl::InvalidArgumentError("x"), kDomain).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ToGrpcStatus(absl::NotFoundError("x"), kDomain).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(ToGrpcStatus(absl::InvalidArgumentError("x"), kDomain).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ToGrpcStatus(absl::NotFoundError("x"), kDomain).error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(ToGrpcStatus(absl::FailedPreconditionError("x"), kDomain).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(ToGrpcStatus(absl::AbortedError("x"), kDomain).error_code(),
-            grpc::StatusCode::ABORTED);
-  EXPECT_EQ(ToGrpcStatus(absl::UnavailableError("x"), kDomain).error_code(),
-            grpc::StatusCode::UNAVAILABLE);
-  EXPECT_EQ(ToGrpcStatus(absl::UnauthenticatedError("x"), kDomain).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(ToGrpcStatus(absl::AbortedError("x"), kDomain).error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(ToGrpcStatus(absl::UnavailableError("x"), kDomain).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(ToGrpcStatus(absl::UnauthenticatedError("x"), kDomain).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST(GrpcStatusTest, AnUnknownAbslCodeBecomesUnknown) {
@@ -72,8 +67,7 @@ TEST(GrpcStatusTest, AnUnknownAbslCodeBecomesUnknown) {
 }
 
 TEST(GrpcStatusTest, MessagesOfOrdinaryErrorsAreKept) {
-  const grpc::Status converted =
-      ToGrpcStatus(absl::NotFoundError("employees/42 does not exist"), kDomain);
+  const grpc::Status converted = ToGrpcStatus(absl::NotFoundError("employees/42 does not exist"), kDomain);
   EXPECT_EQ(converted.error_message(), "employees/42 does not exist");
   EXPECT_EQ(Details(converted).message(), "employees/42 does not exist");
 }
@@ -103,9 +97,9 @@ TEST(GrpcStatusTest, InvalidFieldErrorCarriesBadRequestAndErrorInfo) {
 }
 
 TEST(GrpcStatusTest, RuleViolationCarriesErrorInfoAndPreconditionFailure) {
-  const absl::Status status = RuleViolationError(
-      reason::kSeniorCapReached, "orgUnits/3", "no free senior slot in 柯城区",
-      {{"cap", "1"}, {"county", "orgUnits/3"}});
+  const absl::Status status =
+      RuleViolationError(reason::kSeniorCapReached, "orgUnits/3", "no free senior slot in 柯城区",
+                         {{"cap", "1"}, {"county", "orgUnits/3"}});
   ASSERT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   const grpc::Status converted = ToGrpcStatus(status, kDomain);
   EXPECT_EQ(converted.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
@@ -162,8 +156,7 @@ TEST(GrpcStatusTest, InternalMessagesAreReplaced) {
 
 TEST(GrpcStatusTest, InternalErrorWithItsOwnReasonKeepsTheReasonButNotTheMessage) {
   const grpc::Status converted = ToGrpcStatus(
-      ErrorWithReason(absl::StatusCode::kInternal, reason::kDatabaseUnavailable,
-                      "connect to 10.0.0.5:3306 failed"),
+      ErrorWithReason(absl::StatusCode::kInternal, reason::kDatabaseUnavailable, "connect to 10.0.0.5:3306 failed"),
       kDomain);
   EXPECT_THAT(converted.error_message(), Not(HasSubstr("10.0.0.5")));
   google::rpc::ErrorInfo info;

@@ -122,8 +122,8 @@ TEST(SqlTimestampTest, FormatsInUtcWithMicroseconds) {
 }
 
 TEST(SqlTimestampTest, RoundTripsIncludingMicroseconds) {
-  for (int64_t micros : {int64_t{0}, int64_t{1}, int64_t{1767225600123456},
-                         int64_t{1767225600999999}, int64_t{-1}, int64_t{-86400000001}}) {
+  for (int64_t micros : {int64_t{0}, int64_t{1}, int64_t{1767225600123456}, int64_t{1767225600999999}, int64_t{-1},
+                         int64_t{-86400000001}}) {
     const absl::Time time = absl::FromUnixMicros(micros);
     absl::StatusOr<absl::Time> back = FromSqlTimestamp(ToSqlTimestamp(time));
     ASSERT_TRUE(back.ok()) << back.status();
@@ -133,8 +133,7 @@ TEST(SqlTimestampTest, RoundTripsIncludingMicroseconds) {
 
 TEST(SqlTimestampTest, ReadsWhatMySqlGives) {
   // DATETIME(6) comes back with six digits; a DATETIME without fraction has none.
-  EXPECT_EQ(absl::ToUnixMicros(*FromSqlTimestamp("2026-01-01 00:00:00.000001")),
-            1767225600000001);
+  EXPECT_EQ(absl::ToUnixMicros(*FromSqlTimestamp("2026-01-01 00:00:00.000001")), 1767225600000001);
   EXPECT_EQ(absl::ToUnixSeconds(*FromSqlTimestamp("2026-01-01 00:00:00")), 1767225600);
   EXPECT_FALSE(FromSqlTimestamp("2026-01-01").ok());
   EXPECT_FALSE(FromSqlTimestamp("not a time").ok());
@@ -162,8 +161,7 @@ TEST(ProtoTimestampTest, BeforeTheEpochNanosStayNonNegative) {
 
   // 1960-06-01 00:00:00.25 UTC.
   const absl::Time time =
-      absl::FromCivil(absl::CivilSecond(1960, 6, 1, 0, 0, 0), absl::UTCTimeZone()) +
-      absl::Milliseconds(250);
+      absl::FromCivil(absl::CivilSecond(1960, 6, 1, 0, 0, 0), absl::UTCTimeZone()) + absl::Milliseconds(250);
   ts = ToProtoTimestamp(time);
   EXPECT_EQ(ts.seconds(), absl::ToUnixSeconds(time));
   EXPECT_EQ(ts.nanos(), 250000000);
@@ -172,8 +170,7 @@ TEST(ProtoTimestampTest, BeforeTheEpochNanosStayNonNegative) {
 
 TEST(BranchTimeTest, BranchIsUtcPlusEight) {
   // 2026-01-01 16:00 UTC is already 2 January in the branch.
-  const absl::Time time = absl::FromCivil(absl::CivilSecond(2026, 1, 1, 16, 0, 0),
-                                          absl::UTCTimeZone());
+  const absl::Time time = absl::FromCivil(absl::CivilSecond(2026, 1, 1, 16, 0, 0), absl::UTCTimeZone());
   EXPECT_EQ(absl::ToCivilDay(time, BranchTimeZone()), CivilDay(2026, 1, 2));
   const absl::Time earlier = time - absl::Seconds(1);
   EXPECT_EQ(absl::ToCivilDay(earlier, BranchTimeZone()), CivilDay(2026, 1, 1));
@@ -190,9 +187,8 @@ TEST(SqlTimestampParsing, ReadsEveryFormTheDatabaseSends) {
   EXPECT_EQ(*FromSqlTimestamp("2026-11-26 08:05:09"), base);
   EXPECT_EQ(*FromSqlTimestamp("2026-11-26 08:05:09.5"), base + absl::Milliseconds(500));
   EXPECT_EQ(*FromSqlTimestamp("2026-11-26 08:05:09.000123"), base + absl::Microseconds(123));
-  for (const char* bad : {"", "2026-11-26", "2026-11-26T08:05:09", "2026-11-26 24:00:00",
-                          "2026-11-26 08:05:09.", "2026-11-26 08:05:09.1234567",
-                          "2026-02-30 00:00:00", "2026-1a-26 08:05:09"}) {
+  for (const char* bad : {"", "2026-11-26", "2026-11-26T08:05:09", "2026-11-26 24:00:00", "2026-11-26 08:05:09.",
+                          "2026-11-26 08:05:09.1234567", "2026-02-30 00:00:00", "2026-1a-26 08:05:09"}) {
     EXPECT_FALSE(FromSqlTimestamp(bad).ok()) << bad;
   }
   EXPECT_FALSE(FromSqlDate("2026-02-30").ok());

@@ -74,8 +74,8 @@ class ConcurrentApprovalsTest : public CareerPathServiceTestBase {
           auto context = CallContext(absl::Seconds(60), absl::StrCat("hr-", t));
           const grpc::Status status = stub->ApproveCase(context.get(), request, &result);
           ++outcome.calls;
-          if (status.ok() && (result.state() == cv1::Case::STATE_APPLIED ||
-                              result.state() == cv1::Case::STATE_WAITING_FOR_SLOT)) {
+          if (status.ok() &&
+              (result.state() == cv1::Case::STATE_APPLIED || result.state() == cv1::Case::STATE_WAITING_FOR_SLOT)) {
             continue;
           }
           const ErrorView view = ViewOf(status);
@@ -85,8 +85,7 @@ class ConcurrentApprovalsTest : public CareerPathServiceTestBase {
           }
           absl::MutexLock lock(&outcome.mu);
           outcome.unexpected.push_back(absl::StrCat(order[i].first, ": ", view.code, " ", view.reason, " ",
-                                                    view.message, " state ",
-                                                    cv1::Case::State_Name(result.state())));
+                                                    view.message, " state ", cv1::Case::State_Name(result.state())));
         }
       });
     }

@@ -95,14 +95,14 @@ class ReviewAfterAKillTest : public ::testing::Test {
     branch_ = *std::move(branch);
 
     auto personnel = bench::StartLadderServer(setup_, "personnel", "services/personnel/personnel_server",
-                                              "ladder.personnel.v1.PersonnelService",
-                                              UrlOf(personnel_db_->options()), personnel_db_->options().password, {});
+                                              "ladder.personnel.v1.PersonnelService", UrlOf(personnel_db_->options()),
+                                              personnel_db_->options().password, {});
     ASSERT_TRUE(personnel.ok()) << personnel.status();
     personnel_ = *std::move(personnel);
-    auto evaluation = bench::StartLadderServer(
-        setup_, "evaluation", "services/evaluation/evaluation_server", "ladder.evaluation.v1.EvaluationService",
-        UrlOf(evaluation_db_->options()), evaluation_db_->options().password,
-        {absl::StrCat("--personnel=", personnel_->address())});
+    auto evaluation = bench::StartLadderServer(setup_, "evaluation", "services/evaluation/evaluation_server",
+                                               "ladder.evaluation.v1.EvaluationService",
+                                               UrlOf(evaluation_db_->options()), evaluation_db_->options().password,
+                                               {absl::StrCat("--personnel=", personnel_->address())});
     ASSERT_TRUE(evaluation.ok()) << evaluation.status();
     evaluation_ = *std::move(evaluation);
 

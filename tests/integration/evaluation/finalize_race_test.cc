@@ -54,8 +54,7 @@ TEST_F(FinalizeRaceTest, NoWriteLandsAfterTheCycleIsFinal) {
   ASSERT_EQ(cycle.participant_count(), kParticipants);
   // Some scores before the race, so the review has something to look at.
   for (int i = 0; i < kParticipants; i += 10) {
-    ASSERT_THAT(Record(EvaluationName(cycle.name(), staff.juniors[i].name()), Standard(60, 60, 60)),
-                IsOk());
+    ASSERT_THAT(Record(EvaluationName(cycle.name(), staff.juniors[i].name()), Standard(60, 60, 60)), IsOk());
   }
   ASSERT_THAT(StartReview(cycle.name()), IsOk());
 
@@ -84,16 +83,15 @@ TEST_F(FinalizeRaceTest, NoWriteLandsAfterTheCycleIsFinal) {
           for (int i : mine) {
             const std::vector<int> tenths = TenthsFor(w, round, i);
             attempt.values[i] = tenths;
-            rows.push_back(Row(i, staff.juniors[i].name(),
-                               Standard(tenths[0] / 10.0, tenths[1] / 10.0, tenths[2] / 10.0)));
+            rows.push_back(
+                Row(i, staff.juniors[i].name(), Standard(tenths[0] / 10.0, tenths[1] / 10.0, tenths[2] / 10.0)));
           }
           auto context = CallContext();
           ev1::ImportScoresResponse response;
           attempt.begin = absl::Now();
           auto writer = stub->ImportScores(context.get(), &response);
           ev1::ImportScoresRequest header;
-          *header.mutable_header() = Header(cycle.name(), round % 8 == 7,
-                                            absl::StrCat("race-", w, "-", round));
+          *header.mutable_header() = Header(cycle.name(), round % 8 == 7, absl::StrCat("race-", w, "-", round));
           writer->Write(header);
           ev1::ImportScoresRequest chunk;
           for (auto& row : rows) *chunk.mutable_rows()->add_rows() = std::move(row);
@@ -169,15 +167,13 @@ TEST_F(FinalizeRaceTest, NoWriteLandsAfterTheCycleIsFinal) {
           ++writes[i];
         }
         if (attempt.returned.has_value()) {
-          EXPECT_LE(FromProto(attempt.returned->update_time()), finalize_time)
-              << attempt.returned->name();
+          EXPECT_LE(FromProto(attempt.returned->update_time()), finalize_time) << attempt.returned->name();
         }
         continue;
       }
       seen_refusal = true;
       ++refused;
-      EXPECT_THAT(attempt.status, FailsWith(StatusCode::FAILED_PRECONDITION, "CYCLE_FINALIZED"))
-          << "writer " << w;
+      EXPECT_THAT(attempt.status, FailsWith(StatusCode::FAILED_PRECONDITION, "CYCLE_FINALIZED")) << "writer " << w;
       EXPECT_GT(attempt.end, finalize_time - absl::Seconds(1));
     }
   }
@@ -185,8 +181,8 @@ TEST_F(FinalizeRaceTest, NoWriteLandsAfterTheCycleIsFinal) {
   RecordProperty("succeeded", succeeded);
   RecordProperty("refused", refused);
   RecordProperty("overlapping", overlapping);
-  std::printf("writes: %d succeeded (%d imports, %d in flight at FinalizeCycle), %d refused\n",
-              succeeded, imports, overlapping, refused);
+  std::printf("writes: %d succeeded (%d imports, %d in flight at FinalizeCycle), %d refused\n", succeeded, imports,
+              overlapping, refused);
   EXPECT_GE(refused, kWriters * 5);
   EXPECT_GT(succeeded, 200);
   EXPECT_GT(imports, 0);
@@ -214,8 +210,7 @@ TEST_F(FinalizeRaceTest, NoWriteLandsAfterTheCycleIsFinal) {
     for (int k = 0; k < 3; ++k) {
       EXPECT_EQ(evaluation.scores(k).score(), it->second[k] / 10.0) << evaluation.name();
     }
-    EXPECT_DOUBLE_EQ(evaluation.composite(),
-                     (40 * it->second[0] + 30 * it->second[1] + 30 * it->second[2]) / 1000.0);
+    EXPECT_DOUBLE_EQ(evaluation.composite(), (40 * it->second[0] + 30 * it->second[1] + 30 * it->second[2]) / 1000.0);
     // One version per successful write: nothing was written twice or lost.
     EXPECT_EQ(evaluation.etag(), absl::StrCat(1 + writes[i])) << evaluation.name();
   }
@@ -225,8 +220,7 @@ TEST_F(FinalizeRaceTest, NoWriteLandsAfterTheCycleIsFinal) {
   EXPECT_EQ(after.finalize_time().SerializeAsString(), final_cycle.finalize_time().SerializeAsString());
   EXPECT_EQ(*evaluation_database_->QueryInt(absl::StrCat(
                 "SELECT COUNT(*) FROM evaluations WHERE cycle_id = ", IdOf(cycle.name()),
-                " AND update_time > (SELECT finalize_time FROM cycles WHERE id = ", IdOf(cycle.name()),
-                ")")),
+                " AND update_time > (SELECT finalize_time FROM cycles WHERE id = ", IdOf(cycle.name()), ")")),
             0);
 }
 
@@ -239,8 +233,7 @@ TEST_F(FinalizeRaceTest, ImportsNeverOverwriteAFlagRaisedMeanwhile) {
   const Staff staff = CreateStaff(county, kPeople, 0, 0);
   const ev1::Cycle cycle = CreateCycle(county);
   for (int i = 0; i < kPeople; ++i) {
-    ASSERT_THAT(Record(EvaluationName(cycle.name(), staff.juniors[i].name()), Standard(50, 50, 50)),
-                IsOk());
+    ASSERT_THAT(Record(EvaluationName(cycle.name(), staff.juniors[i].name()), Standard(50, 50, 50)), IsOk());
   }
 
   std::atomic<bool> done{false};
@@ -298,8 +291,7 @@ TEST_F(FinalizeRaceTest, ImportsNeverOverwriteAFlagRaisedMeanwhile) {
   for (auto& thread : importers) thread.join();
   EXPECT_TRUE(unexpected.empty()) << absl::StrJoin(unexpected, "\n");
   EXPECT_GT(imported.load(), 0);
-  std::printf("imports: %d written, %d refused by a flag raised meanwhile\n", imported.load(),
-              refused_by_flag.load());
+  std::printf("imports: %d written, %d refused by a flag raised meanwhile\n", imported.load(), refused_by_flag.load());
 
   for (const auto& [name, flagged] : raised) {
     const ev1::Evaluation now = GetEvaluation(name);

@@ -10,9 +10,9 @@
 #include <cstdlib>
 #include <functional>
 #include <iostream>
-#include <random>
 #include <map>
 #include <memory>
+#include <random>
 #include <set>
 #include <thread>
 #include <vector>
@@ -121,14 +121,15 @@ class GaleraClusterTest : public PersonnelServiceTestBase {
   static std::string ChangesOf(int64_t employee_id) {
     std::string text;
     for (size_t n = 0; n < nodes_->size(); ++n) {
-      absl::StrAppend(&text, "\n  node ", n + 1, " (id, kind, from county/version, to county/version, "
+      absl::StrAppend(&text, "\n  node ", n + 1,
+                      " (id, kind, from county/version, to county/version, "
                       "commit µs):");
-      for (const auto& row : QueryNode((*nodes_)[n],
-                                       absl::StrCat("SELECT id, kind, from_county_id, from_county_version, "
-                                                    "to_county_id, to_county_version, "
-                                                    "CAST(UNIX_TIMESTAMP(commit_time) * 1000000 AS SIGNED) "
-                                                    "FROM level_changes WHERE employee_id = ", employee_id,
-                                                    " ORDER BY id"))) {
+      for (const auto& row :
+           QueryNode((*nodes_)[n], absl::StrCat("SELECT id, kind, from_county_id, from_county_version, "
+                                                "to_county_id, to_county_version, "
+                                                "CAST(UNIX_TIMESTAMP(commit_time) * 1000000 AS SIGNED) "
+                                                "FROM level_changes WHERE employee_id = ",
+                                                employee_id, " ORDER BY id"))) {
         absl::StrAppend(&text, "\n    ", absl::StrJoin(row, ", "));
       }
     }
@@ -136,11 +137,9 @@ class GaleraClusterTest : public PersonnelServiceTestBase {
   }
 
   static void SetUpTestSuite() {
-    nodes_ = new std::vector<db::DatabaseOptions>(
-        NodeOptions(DatabaseName("")));
-    ASSERT_EQ(nodes_->size(), 3u)
-        << "LADDER_TEST_GALERA_SOCKETS must name three nodes: run this test through "
-           "tests/integration/galera/with_galera_cluster.sh";
+    nodes_ = new std::vector<db::DatabaseOptions>(NodeOptions(DatabaseName("")));
+    ASSERT_EQ(nodes_->size(), 3u) << "LADDER_TEST_GALERA_SOCKETS must name three nodes: run this test through "
+                                     "tests/integration/galera/with_galera_cluster.sh";
     // Every replica migrates at start, as `--migrate` does, all at once.
     std::vector<absl::Status> migrated = MigrateTogether(*nodes_, personnel::Migrations());
     for (const absl::Status& status : migrated) ASSERT_TRUE(status.ok()) << status;
@@ -155,15 +154,14 @@ class GaleraClusterTest : public PersonnelServiceTestBase {
 
     // Careerpath replicas on nodes 1 and 3, each calling the personnel replica of its node;
     // evaluation on node 2. Their databases are migrated through all three nodes at once.
-    for (const auto& [suffix, migrations] :
-         std::vector<std::pair<std::string, const std::vector<db::Migration>*>>{
+    for (const auto& [suffix, migrations] : std::vector<std::pair<std::string, const std::vector<db::Migration>*>>{
              {"_evaluation", &evaluation::Migrations()}, {"_careerpath", &careerpath::Migrations()}}) {
       for (const absl::Status& status : MigrateTogether(NodeOptions(DatabaseName(suffix)), *migrations)) {
         ASSERT_TRUE(status.ok()) << suffix << ": " << status;
       }
     }
-    auto evaluation = EvaluationTestServer::Start(NodeOptions(DatabaseName("_evaluation"))[1],
-                                                  (*replicas_)[1]->address());
+    auto evaluation =
+        EvaluationTestServer::Start(NodeOptions(DatabaseName("_evaluation"))[1], (*replicas_)[1]->address());
     ASSERT_TRUE(evaluation.ok()) << evaluation.status();
     evaluation_ = evaluation->release();
     careerpath_ = new std::vector<std::unique_ptr<CareerPathTestServer>>();
@@ -253,8 +251,7 @@ struct CallResult {
 
 TEST_F(GaleraClusterTest, ReplicasStartedTogetherMigrateOnce) {
   // Fresh databases, so every migration of each service runs in the race.
-  for (const auto& [service, migrations] :
-       std::vector<std::pair<std::string, const std::vector<db::Migration>*>>{
+  for (const auto& [service, migrations] : std::vector<std::pair<std::string, const std::vector<db::Migration>*>>{
            {"personnel", &personnel::Migrations()},
            {"evaluation", &evaluation::Migrations()},
            {"careerpath", &careerpath::Migrations()}}) {
@@ -352,8 +349,7 @@ TEST_F(GaleraClusterTest, CapHoldsOnEveryNodeWhateverRacesAcrossReplicas) {
         const size_t call = t / 2;
         Stub& stub = ReplicaStub(call + t % 2);
         if (start->Block()) delete start;
-        results[t].status =
-            SendAsAClientWould([&] { return calls[call].send(stub, &results[t].employee); });
+        results[t].status = SendAsAClientWould([&] { return calls[call].send(stub, &results[t].employee); });
       });
     }
     for (std::thread& thread : threads) thread.join();
@@ -364,8 +360,8 @@ TEST_F(GaleraClusterTest, CapHoldsOnEveryNodeWhateverRacesAcrossReplicas) {
       if (status.ok()) {
         if (t % 2 == 1 && results[t - 1].status.ok()) {
           EXPECT_EQ(results[t].employee.etag(), results[t - 1].employee.etag())
-              << "both callers of one request id get the first result: " << calls[t / 2].employee
-              << " (replicas " << (t / 2) % 3 + 1 << " and " << (t / 2 + 1) % 3 + 1 << ")";
+              << "both callers of one request id get the first result: " << calls[t / 2].employee << " (replicas "
+              << (t / 2) % 3 + 1 << " and " << (t / 2 + 1) % 3 + 1 << ")";
         }
         continue;
       }
@@ -380,9 +376,9 @@ TEST_F(GaleraClusterTest, CapHoldsOnEveryNodeWhateverRacesAcrossReplicas) {
 
     // Each employee changed at most once, though every request arrived twice.
     const auto per_employee = QueryNode(
-        (*nodes_)[2], absl::StrCat("SELECT employee_id, COUNT(*) FROM level_changes WHERE (to_county_id = ",
-                                   target_id, " OR from_county_id = ", target_id, ") AND to_county_version > ",
-                                   version_before, " GROUP BY employee_id"));
+        (*nodes_)[2], absl::StrCat("SELECT employee_id, COUNT(*) FROM level_changes WHERE (to_county_id = ", target_id,
+                                   " OR from_county_id = ", target_id, ") AND to_county_version > ", version_before,
+                                   " GROUP BY employee_id"));
     for (const auto& row : per_employee) {
       EXPECT_EQ(row[1], 1) << "employees/" << row[0] << " changed twice:" << ChangesOf(row[0]);
     }
@@ -420,11 +416,11 @@ TEST_F(GaleraClusterTest, CapHoldsOnEveryNodeWhateverRacesAcrossReplicas) {
     }
     // Every node holds the county the replay ends with. (Exits may leave it over its cap
     // afterwards, which the policy allows; no increase may.)
-    const std::string count_sql = absl::StrCat(
-        "SELECT COUNT(*), COALESCE(SUM(level = ", static_cast<int>(kSenior),
-        "), 0) FROM employees WHERE county_id = ", target_id, " AND role = ",
-        static_cast<int>(pv1::ROLE_CUSTOMER_MANAGER), " AND status = ",
-        static_cast<int>(pv1::EMPLOYMENT_STATUS_ACTIVE), " AND level > 0");
+    const std::string count_sql =
+        absl::StrCat("SELECT COUNT(*), COALESCE(SUM(level = ", static_cast<int>(kSenior),
+                     "), 0) FROM employees WHERE county_id = ", target_id,
+                     " AND role = ", static_cast<int>(pv1::ROLE_CUSTOMER_MANAGER),
+                     " AND status = ", static_cast<int>(pv1::EMPLOYMENT_STATUS_ACTIVE), " AND level > 0");
     std::set<std::vector<int64_t>> seen;
     for (const db::DatabaseOptions& node : *nodes_) {
       const auto counts = QueryNode(node, count_sql);
@@ -434,7 +430,8 @@ TEST_F(GaleraClusterTest, CapHoldsOnEveryNodeWhateverRacesAcrossReplicas) {
       seen.insert(counts[0]);
       // And the counts the county row keeps for the cap check agree.
       const auto kept = QueryNode(node, absl::StrCat("SELECT juniors + intermediates + seniors, seniors "
-                                                     "FROM org_units WHERE id = ", target_id));
+                                                     "FROM org_units WHERE id = ",
+                                                     target_id));
       ASSERT_EQ(kept.size(), 1u);
       EXPECT_EQ(kept[0][0], levelled) << node.socket;
       EXPECT_EQ(kept[0][1], seniors) << node.socket;
@@ -548,9 +545,9 @@ TEST_F(GaleraClusterTest, OneRequestIdAtThreeReplicasHasOneEffect) {
       EXPECT_EQ(result.employee.name(), results[0].employee.name());
       EXPECT_EQ(result.employee.etag(), results[0].employee.etag());
     }
-    const auto created = QueryNode(
-        (*nodes_)[1], absl::StrCat("SELECT COUNT(*) FROM employees WHERE employee_number = '",
-                                   request.employee().employee_number(), "'"));
+    const auto created =
+        QueryNode((*nodes_)[1], absl::StrCat("SELECT COUNT(*) FROM employees WHERE employee_number = '",
+                                             request.employee().employee_number(), "'"));
     EXPECT_EQ(created[0][0], 1);
   }
 }
@@ -572,7 +569,6 @@ TEST_F(GaleraClusterTest, AuditTrailStaysOneIntactChain) {
   }
 }
 
-
 // A Galera node may roll a transaction back without telling the session (a replicated write
 // aborted it, and the next statement succeeds). Simulated here by a ROLLBACK inside the
 // body: what runs after it must never commit, whether more statements follow or none.
@@ -581,8 +577,9 @@ TEST_F(GaleraClusterTest, ATransactionRolledBackUnseenNeverCommitsItsRemainder) 
   {
     auto setup = db::Connection::Open(node, true);
     ASSERT_TRUE(setup.ok()) << setup.status();
-    (*setup)->Execute("CREATE TABLE IF NOT EXISTS unseen_rollbacks (id INT AUTO_INCREMENT PRIMARY KEY, "
-                      "note VARCHAR(20) NOT NULL)");
+    (*setup)->Execute(
+        "CREATE TABLE IF NOT EXISTS unseen_rollbacks (id INT AUTO_INCREMENT PRIMARY KEY, "
+        "note VARCHAR(20) NOT NULL)");
   }
   db::ConnectionPool pool(node);
   db::TransactionOptions options;
@@ -667,9 +664,9 @@ TEST_F(GaleraClusterTest, CareerPathReplicasOnTwoNodesDecideEachCaseOnce) {
     }
     for (const db::DatabaseOptions& node : *nodes_) {
       // Its three levels, then the one change that carries the case out.
-      EXPECT_EQ(QueryNode(node, absl::StrCat("SELECT COUNT(*) FROM level_changes WHERE employee_id = ",
-                                             employee_id))[0][0],
-                4)
+      EXPECT_EQ(
+          QueryNode(node, absl::StrCat("SELECT COUNT(*) FROM level_changes WHERE employee_id = ", employee_id))[0][0],
+          4)
           << "one change in personnel, on " << node.socket;
     }
   }

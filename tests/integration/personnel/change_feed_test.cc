@@ -3,6 +3,8 @@
 // of the watched replica and a reconnect from the saved cursor. Every committed change
 // arrives once, in each employee's order, with what it did; rejected calls publish nothing.
 
+#include "common/db/change_feed.h"
+
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -12,7 +14,6 @@
 #include <vector>
 
 #include "absl/synchronization/notification.h"
-#include "common/db/change_feed.h"
 #include "common/db/connection_pool.h"
 #include "tests/services/personnel/personnel_test_base.h"
 
@@ -101,7 +102,8 @@ TEST_F(ChangeFeedTest, AConsumerGetsEveryCommittedChangeOnceThroughARestart) {
       auto context = CallContext(absl::Seconds(60), "payroll-system");
       pv1::WatchChangesRequest request;
       request.set_cursor(saved);
-      std::unique_ptr<grpc::ClientReader<pv1::WatchChangesResponse>> stream = stub->WatchChanges(context.get(), request);
+      std::unique_ptr<grpc::ClientReader<pv1::WatchChangesResponse>> stream =
+          stub->WatchChanges(context.get(), request);
       pv1::WatchChangesResponse message;
       while (!stop.load() && stream->Read(&message)) {
         std::lock_guard<std::mutex> lock(seen_mutex);
@@ -150,8 +152,8 @@ TEST_F(ChangeFeedTest, AConsumerGetsEveryCommittedChangeOnceThroughARestart) {
         transfer.set_name(name);
         transfer.set_county(round == 0 ? county_b : county_a);
         transfer.set_reason("feed test");
-        record(stub->TransferEmployee(CallContext().get(), transfer, &after),
-               pv1::Change::KIND_EMPLOYEE_TRANSFERRED, after);
+        record(stub->TransferEmployee(CallContext().get(), transfer, &after), pv1::Change::KIND_EMPLOYEE_TRANSFERRED,
+               after);
 
         pv1::ChangeLevelRequest down = up;
         down.set_expected_level(Level::LEVEL_INTERMEDIATE);
@@ -231,7 +233,8 @@ TEST_F(ChangeFeedTest, LevelChangesInTheFeedAreTheLevelHistory) {
   ASSERT_EQ(history.level_changes_size(), 2);
   for (int i = 0; i < 2; ++i) {
     EXPECT_EQ(feed.changes(i).level_change().SerializeAsString(), history.level_changes(i).SerializeAsString())
-        << feed.changes(i).level_change().DebugString() << "\nvs\n" << history.level_changes(i).DebugString();
+        << feed.changes(i).level_change().DebugString() << "\nvs\n"
+        << history.level_changes(i).DebugString();
   }
   EXPECT_FALSE(feed.next_cursor().empty());
 
@@ -250,9 +253,7 @@ TEST_F(ChangeFeedTest, BadRequestsAndExpiredCursorsAreRefused) {
   CreateManagerAt(county, Level::LEVEL_INTERMEDIATE);
   ASSERT_FALSE(HasFailure());
   pv1::ListChangesResponse feed;
-  const auto refusal = [&](const pv1::ListChangesRequest& request) {
-    return Call(&Stub::ListChanges, request, &feed);
-  };
+  const auto refusal = [&](const pv1::ListChangesRequest& request) { return Call(&Stub::ListChanges, request, &feed); };
   pv1::ListChangesRequest request;
   request.set_page_size(-1);
   EXPECT_THAT(refusal(request), RejectsField("page_size"));

@@ -33,8 +33,7 @@ TEST_F(ConcurrentRetriesTest, CreateOrgUnitCreateTeamAndUpdateTeam) {
   unit.mutable_org_unit()->set_kind(pv1::OrgUnit::KIND_CITY_BRANCH);
   unit.set_request_id(Unique("unit-"));
   SendTogether(&Stub::CreateOrgUnit, unit);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM org_units WHERE display_name = '" + unit.org_unit().display_name() + "'"),
-            1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM org_units WHERE display_name = '" + unit.org_unit().display_name() + "'"), 1);
 
   pv1::CreateTeamRequest team;
   team.mutable_team()->set_county(CreateCounty().name());
@@ -56,9 +55,8 @@ TEST_F(ConcurrentRetriesTest, CreateAndUpdateEmployee) {
   pv1::CreateEmployeeRequest create = EmployeeRequest(county);
   create.set_request_id(Unique("create-"));
   const pv1::Employee created = SendTogether(&Stub::CreateEmployee, create);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM employees WHERE employee_number = '" +
-                  create.employee().employee_number() + "'"),
-            1);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM employees WHERE employee_number = '" + create.employee().employee_number() + "'"), 1);
 
   pv1::UpdateEmployeeRequest update;
   update.mutable_employee()->set_name(created.name());

@@ -78,11 +78,14 @@ void StartOnOwnDatabase(const std::string& name, const std::function<void(db::Da
 
 TEST(DatabaseOutageTest, FailsFastWhileDownAndRecoversWithoutRestart) {
   ServerOnOwnDatabase rig;
-  ASSERT_NO_FATAL_FAILURE(StartOnOwnDatabase("ladder_outage", [](db::DatabaseOptions& options) {
-    options.connect_timeout = absl::Seconds(1);
-    options.io_timeout = absl::Seconds(3);
-    options.acquire_timeout = absl::Seconds(1);
-  }, rig));
+  ASSERT_NO_FATAL_FAILURE(StartOnOwnDatabase(
+      "ladder_outage",
+      [](db::DatabaseOptions& options) {
+        options.connect_timeout = absl::Seconds(1);
+        options.io_timeout = absl::Seconds(3);
+        options.acquire_timeout = absl::Seconds(1);
+      },
+      rig));
   const db::DatabaseOptions& options = rig.options;
   auto& stub = rig.stub;
   auto& health = rig.health;
@@ -142,12 +145,10 @@ TEST(DatabaseOutageTest, FailsFastWhileDownAndRecoversWithoutRestart) {
   ASSERT_TRUE(mariadb->Kill().ok());
   EXPECT_TRUE(Eventually(absl::Seconds(10), [&] { return unavailable.load() > 5; }))
       << "calls did not fail with UNAVAILABLE";
-  EXPECT_TRUE(Eventually(absl::Seconds(10),
-                         [&] { return HealthOf(*health) == HealthCheckResponse::NOT_SERVING; }));
+  EXPECT_TRUE(Eventually(absl::Seconds(10), [&] { return HealthOf(*health) == HealthCheckResponse::NOT_SERVING; }));
 
   ASSERT_TRUE(mariadb->Restart().ok());
-  EXPECT_TRUE(Eventually(absl::Seconds(30),
-                         [&] { return HealthOf(*health) == HealthCheckResponse::SERVING; }));
+  EXPECT_TRUE(Eventually(absl::Seconds(30), [&] { return HealthOf(*health) == HealthCheckResponse::SERVING; }));
   const int ok_before = ok_calls.load();
   EXPECT_TRUE(Eventually(absl::Seconds(30), [&] { return ok_calls.load() > ok_before + 20; }))
       << "the service did not serve again after the database returned";
@@ -167,9 +168,11 @@ TEST(DatabaseOutageTest, FailsFastWhileDownAndRecoversWithoutRestart) {
   }
   auto connection = db::Connection::Open(options);
   ASSERT_TRUE(connection.ok());
-  std::unique_ptr<sql::ResultSet> rows((*connection)->Prepare(
-      "SELECT COUNT(*), COUNT(DISTINCT employee_number), "
-      "(SELECT COUNT(*) FROM request_log WHERE request_id LIKE 'outage-%') FROM employees").executeQuery());
+  std::unique_ptr<sql::ResultSet> rows(
+      (*connection)
+          ->Prepare("SELECT COUNT(*), COUNT(DISTINCT employee_number), "
+                    "(SELECT COUNT(*) FROM request_log WHERE request_id LIKE 'outage-%') FROM employees")
+          .executeQuery());
   ASSERT_TRUE(rows->next());
   EXPECT_EQ(rows->getInt(1), next.load());
   EXPECT_EQ(rows->getInt(2), next.load());
@@ -186,11 +189,14 @@ TEST(DatabaseOutageTest, FrozenDatabaseFlipsHealthAndBoundsEveryCall) {
   // The production defaults but for the network bounds, shortened so that the test need not
   // keep the database frozen for 12 s: a call must end by them, not by its caller's deadline.
   ServerOnOwnDatabase rig;
-  ASSERT_NO_FATAL_FAILURE(StartOnOwnDatabase("ladder_frozen", [](db::DatabaseOptions& options) {
-    options.io_timeout = absl::Seconds(4);
-    options.connect_timeout = absl::Seconds(2);
-    options.statement_timeout = absl::Seconds(3);
-  }, rig));
+  ASSERT_NO_FATAL_FAILURE(StartOnOwnDatabase(
+      "ladder_frozen",
+      [](db::DatabaseOptions& options) {
+        options.io_timeout = absl::Seconds(4);
+        options.connect_timeout = absl::Seconds(2);
+        options.statement_timeout = absl::Seconds(3);
+      },
+      rig));
   auto get_city = [&](absl::Duration deadline) {
     pv1::GetOrgUnitRequest request;
     request.set_name(rig.city.name());
@@ -208,18 +214,17 @@ TEST(DatabaseOutageTest, FrozenDatabaseFlipsHealthAndBoundsEveryCall) {
     grpc::Status status = get_city(absl::Seconds(40));
     const absl::Duration took = absl::Now() - start;
     EXPECT_FALSE(status.ok());
-    std::printf("frozen database: a call with a 40 s deadline ended after %.1f s: %d %s\n",
-                absl::ToDoubleSeconds(took), static_cast<int>(status.error_code()),
-                status.error_message().c_str());
+    std::printf("frozen database: a call with a 40 s deadline ended after %.1f s: %d %s\n", absl::ToDoubleSeconds(took),
+                static_cast<int>(status.error_code()), status.error_message().c_str());
     // At most the read bound on a pooled connection, then the connect bound on a new one.
     EXPECT_LT(took, rig.options.io_timeout + rig.options.connect_timeout + absl::Seconds(2))
         << "the call was bounded by its caller's deadline only";
   });
   // The test server probes every 100 ms; a probe unanswered for 2 s has failed. (Were health
   // only to learn of the freeze from the probe's own read bound, it would take 4 s here.)
-  EXPECT_TRUE(Eventually(absl::Milliseconds(3500),
-                         [&] { return HealthOf(*rig.health) == HealthCheckResponse::NOT_SERVING; }))
-      << "health stayed SERVING with the database frozen";
+  EXPECT_TRUE(Eventually(absl::Milliseconds(3500), [&] {
+    return HealthOf(*rig.health) == HealthCheckResponse::NOT_SERVING;
+  })) << "health stayed SERVING with the database frozen";
   std::printf("frozen database: NOT_SERVING after %.1f s\n", absl::ToDoubleSeconds(absl::Now() - frozen_at));
   // Callers with short deadlines are answered by their deadline, whatever the server does.
   const absl::Time start = absl::Now();
@@ -259,8 +264,8 @@ TEST_F(CallDeadlineTest, AChangeWaitingOnALockPastItsDeadlineNeverCommits) {
   absl::StatusOr<std::unique_ptr<db::Connection>> holder = db::Connection::Open(database_->options());
   ASSERT_TRUE(holder.ok()) << holder.status();
   (*holder)->Execute("START TRANSACTION");
-  (*holder)->Query(absl::StrCat("SELECT id FROM org_units WHERE id = ",
-                                api::ParseName(county, "orgUnits", "county").value(), " FOR UPDATE"));
+  (*holder)->Query(absl::StrCat(
+      "SELECT id FROM org_units WHERE id = ", api::ParseName(county, "orgUnits", "county").value(), " FOR UPDATE"));
 
   pv1::ChangeLevelRequest request;
   request.set_name(manager.name());

@@ -87,8 +87,7 @@ class SeniorCapConcurrencyTest : public PersonnelServiceTestBase {
           request.set_reason("race");
           pv1::Employee result;
           auto context = CallContext();
-          outcome.Record(stub->TransferEmployee(context.get(), request, &result),
-                         outcome.transferred);
+          outcome.Record(stub->TransferEmployee(context.get(), request, &result), outcome.transferred);
         }
       });
     }
@@ -171,14 +170,10 @@ TEST_F(SeniorCapConcurrencyTest, HistoryProvesEveryIncreaseWasWithinTheCapAtItsC
     ASSERT_THAT(Call(&Stub::ListLevelChanges, request, &response), IsOk());
     for (const pv1::LevelChange& change : response.level_changes()) {
       ++steps;
-      const bool leaves = change.from_county() == target.name &&
-                          change.from_level() != Level::LEVEL_UNSPECIFIED &&
-                          (change.to_county() != target.name ||
-                           change.to_level() == Level::LEVEL_UNSPECIFIED);
-      const bool arrives = change.to_county() == target.name &&
-                           change.to_level() != Level::LEVEL_UNSPECIFIED &&
-                           (change.from_county() != target.name ||
-                            change.from_level() == Level::LEVEL_UNSPECIFIED);
+      const bool leaves = change.from_county() == target.name && change.from_level() != Level::LEVEL_UNSPECIFIED &&
+                          (change.to_county() != target.name || change.to_level() == Level::LEVEL_UNSPECIFIED);
+      const bool arrives = change.to_county() == target.name && change.to_level() != Level::LEVEL_UNSPECIFIED &&
+                           (change.from_county() != target.name || change.from_level() == Level::LEVEL_UNSPECIFIED);
       const bool within = change.from_county() == target.name && change.to_county() == target.name &&
                           change.from_level() != Level::LEVEL_UNSPECIFIED &&
                           change.to_level() != Level::LEVEL_UNSPECIFIED;
@@ -191,16 +186,13 @@ TEST_F(SeniorCapConcurrencyTest, HistoryProvesEveryIncreaseWasWithinTheCapAtItsC
         if (change.to_level() == kSenior) ++seniors;
       }
       if (within) seniors += (change.to_level() == kSenior) - (change.from_level() == kSenior);
-      const pv1::CountyCounts& recorded = change.to_county() == target.name
-                                              ? change.to_county_counts()
-                                              : change.from_county_counts();
+      const pv1::CountyCounts& recorded =
+          change.to_county() == target.name ? change.to_county_counts() : change.from_county_counts();
       ASSERT_EQ(recorded.levelled_customer_managers(), levelled) << change.ShortDebugString();
       ASSERT_EQ(recorded.seniors(), seniors) << change.ShortDebugString();
       ASSERT_EQ(recorded.senior_cap(), Cap(levelled)) << change.ShortDebugString();
-      const bool senior_increase = change.to_county() == target.name &&
-                                   change.to_level() == kSenior &&
-                                   (change.from_level() != kSenior ||
-                                    change.from_county() != target.name);
+      const bool senior_increase = change.to_county() == target.name && change.to_level() == kSenior &&
+                                   (change.from_level() != kSenior || change.from_county() != target.name);
       if (senior_increase) {
         ++increases;
         EXPECT_LE(seniors, Cap(levelled)) << "over the cap at " << change.name();

@@ -16,9 +16,9 @@
 #include "common/server/caller_limits.h"
 #include "common/server/stream_watchdog.h"
 #include "common/status/grpc_status.h"
-#include "ladder/evaluation/v1/evaluation_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/rpc/status.pb.h"
+#include "ladder/evaluation/v1/evaluation_service.grpc.pb.h"
 #include "tests/integration/security/security_test_base.h"
 
 namespace ladder::testing {
@@ -79,9 +79,9 @@ TEST_F(AbuseTest, SlowReadersHoldNoMoreThanTheirShareWhileOthersAreServed) {
         absl::StrCat("https://", personnel_server_->address(), "/ladder.personnel.v1.PersonnelService/ListTeams");
     const std::string authorization = absl::StrCat("authorization: Bearer ", token);
     // 8 connections × up to 64 streams each, window 0 for every stream and the connection.
-    execlp("h2load", "h2load", "-n", "4000", "-c", "8", "-m", "64", "-w", "0", "-W", "0", "-d",
-           body_path.c_str(), "-H", "content-type: application/grpc", "-H", "te: trailers", "-H",
-           authorization.c_str(), url.c_str(), static_cast<char*>(nullptr));
+    execlp("h2load", "h2load", "-n", "4000", "-c", "8", "-m", "64", "-w", "0", "-W", "0", "-d", body_path.c_str(), "-H",
+           "content-type: application/grpc", "-H", "te: trailers", "-H", authorization.c_str(), url.c_str(),
+           static_cast<char*>(nullptr));
     _exit(127);
   }
   absl::SleepFor(absl::Seconds(3));
@@ -101,10 +101,10 @@ TEST_F(AbuseTest, SlowReadersHoldNoMoreThanTheirShareWhileOthersAreServed) {
   kill(h2load, SIGKILL);
   waitpid(h2load, nullptr, 0);
   std::sort(latencies_ms.begin(), latencies_ms.end());
-  std::printf("slow readers: %d calls of theirs in flight, threads %d -> %d; the other caller's "
-              "p50 %.1f ms, max %.1f ms\n",
-              in_flight, threads_before, threads_during, latencies_ms[latencies_ms.size() / 2],
-              latencies_ms.back());
+  std::printf(
+      "slow readers: %d calls of theirs in flight, threads %d -> %d; the other caller's "
+      "p50 %.1f ms, max %.1f ms\n",
+      in_flight, threads_before, threads_during, latencies_ms[latencies_ms.size() / 2], latencies_ms.back());
   EXPECT_GT(in_flight, 0) << "the slow reader's calls never reached the server";
   EXPECT_LE(in_flight, server::CallerLimitOptions{}.max_calls_per_person);
   // Its calls hold at most its share of threads (512 streams were open).
@@ -150,9 +150,10 @@ TEST_F(AbuseTest, SilentStreamsAreEndedAndLimitedPerCaller) {
     });
   }
   for (std::thread& thread : streams) thread.join();
-  std::printf("silent streams: %d ended after the first-message timeout, %d refused at once, "
-              "%d otherwise; the last ended after %lld ms\n",
-              cancelled.load(), exhausted.load(), other.load(), static_cast<long long>(slowest_ms.load()));
+  std::printf(
+      "silent streams: %d ended after the first-message timeout, %d refused at once, "
+      "%d otherwise; the last ended after %lld ms\n",
+      cancelled.load(), exhausted.load(), other.load(), static_cast<long long>(slowest_ms.load()));
   EXPECT_EQ(other.load(), 0);
   EXPECT_GE(exhausted.load(), kStreams - server::CallerLimitOptions{}.max_calls_per_person);
   EXPECT_GT(cancelled.load(), 0);
@@ -193,8 +194,9 @@ TEST_F(AbuseTest, OversizedBatchIsRefusedBeforeAnyLookup) {
   pv1::BatchGetEmployeesRequest request;
   for (int i = 0; i < 250000; ++i) request.add_names(world.employee_a.name());
   const absl::Time start = absl::Now();
-  grpc::Status status = RawBytesCall(personnel_server_->address(), "/ladder.personnel.v1.PersonnelService/BatchGetEmployees",
-                                     request.SerializeAsString(), AsUser({"county-hr-batch", "COUNTY_HR", {world.county_a}}));
+  grpc::Status status =
+      RawBytesCall(personnel_server_->address(), "/ladder.personnel.v1.PersonnelService/BatchGetEmployees",
+                   request.SerializeAsString(), AsUser({"county-hr-batch", "COUNTY_HR", {world.county_a}}));
   const absl::Duration took = absl::Now() - start;
   std::printf("a batch of 250,000 names (%zu bytes) refused in %.0f ms\n", request.ByteSizeLong(),
               absl::ToDoubleMilliseconds(took));

@@ -17,9 +17,9 @@ namespace {
 // data), p/e/c the personnel/evaluation/careerpath service certificates.
 struct MatrixRow {
   const char* method;
-  const char* in_scope;       // request touching county A / team A / employee A
-  const char* allowed_in;     // who gets past the policy with it
-  const char* out_of_scope;   // the same call touching county B ("" = same request)
+  const char* in_scope;      // request touching county A / team A / employee A
+  const char* allowed_in;    // who gets past the policy with it
+  const char* out_of_scope;  // the same call touching county B ("" = same request)
   const char* allowed_out;
 };
 
@@ -46,10 +46,9 @@ const MatrixRow kPersonnelRows[] = {
     {"ListEmployees", R"(county: "{countyA}")", "HACSQec", R"(county: "{countyB}")", "HASQec"},
     {"UpdateEmployee", R"(employee { name: "{empA}" } update_mask { paths: "no_such_path" })", "HC",
      R"(employee { name: "{empB}" } update_mask { paths: "no_such_path" })", "H"},
-    {"TransferEmployee", R"(name: "{empA}" county: "{countyA}")", "HC",
-     R"(name: "{empA}" county: "{countyB}")", "H"},
-    {"ChangeLevel", R"(name: "{empA}" expected_level: LEVEL_SENIOR level: LEVEL_INTERMEDIATE reason: "matrix")",
-     "Hc", R"(name: "{empB}" expected_level: LEVEL_SENIOR level: LEVEL_INTERMEDIATE reason: "matrix")", "Hc"},
+    {"TransferEmployee", R"(name: "{empA}" county: "{countyA}")", "HC", R"(name: "{empA}" county: "{countyB}")", "H"},
+    {"ChangeLevel", R"(name: "{empA}" expected_level: LEVEL_SENIOR level: LEVEL_INTERMEDIATE reason: "matrix")", "Hc",
+     R"(name: "{empB}" expected_level: LEVEL_SENIOR level: LEVEL_INTERMEDIATE reason: "matrix")", "Hc"},
     {"ChangeRole", R"(name: "{empA}")", "Hc", R"(name: "{empB}")", "Hc"},
     {"EndEmployment", R"(name: "{empA}")", "Hc", R"(name: "{empB}")", "Hc"},
     {"ListLevelChanges", R"(parent: "{empA}")", "HACSEc", R"(parent: "{empB}")", "HAc"},
@@ -58,8 +57,7 @@ const MatrixRow kPersonnelRows[] = {
     // The change feed: county HR see changes touching their counties; pay systems all of it.
     // The watch's cursor is malformed, so an allowed call ends at once (INVALID_ARGUMENT).
     {"ListChanges", R"(county: "{countyA}")", "HACP", R"(county: "{countyB}")", "HAP"},
-    {"WatchChanges", R"(cursor: "bad" county: "{countyA}")", "HACP", R"(cursor: "bad" county: "{countyB}")",
-     "HAP"},
+    {"WatchChanges", R"(cursor: "bad" county: "{countyA}")", "HACP", R"(cursor: "bad" county: "{countyB}")", "HAP"},
     {"ListAuditEvents", "", "HA", "", "HA"},
     {"VerifyAuditTrail", "", "HA", "", "HA"},
 };
@@ -75,8 +73,7 @@ const MatrixRow kEvaluationRows[] = {
     {"CreateScorecard", "scorecard { }", "H", "", "H"},
     {"GetScorecard", R"(name: "{scorecard}")", "HACSQEc", "", "HACSQEc"},
     {"ListScorecards", "", "HACSQEc", "", "HACSQEc"},
-    {"UpdateScorecard", R"(scorecard { name: "{scorecard}" } update_mask { paths: "no_such_path" })", "H",
-     "", "H"},
+    {"UpdateScorecard", R"(scorecard { name: "{scorecard}" } update_mask { paths: "no_such_path" })", "H", "", "H"},
     {"CreateCycle", R"(cycle { scope: "{countyA}" })", "HC", R"(cycle { scope: "{countyB}" })", "H"},
     {"GetCycle", R"(name: "{cycleA}")", "HACSQEc", "", "HACSQEc"},
     {"ListCycles", "", "HACSQEc", "", "HACSQEc"},
@@ -89,12 +86,11 @@ const MatrixRow kEvaluationRows[] = {
     // Bulk imports are HR's; supervisors score one evaluation at a time.
     {"ImportScores", R"(header { cycle: "{cycleA}" })", "HC", R"(header { cycle: "{cycleB}" })", "H"},
     {"GetEvaluation", R"(name: "{evalA}")", "HACSQEc", R"(name: "{evalB}")", "HAc"},
-    {"ListEvaluations", R"(parent: "{cycleA}")", "HACSQc", R"(parent: "{cycleB}" county: "{countyB}")",
-     "HASQc"},
+    {"ListEvaluations", R"(parent: "{cycleA}")", "HACSQc", R"(parent: "{cycleB}" county: "{countyB}")", "HASQc"},
     {"FlagForRecheck", R"(name: "{evalA}")", "HCQ", R"(name: "{evalB}")", "H"},
     {"ResolveRecheck", R"(name: "{evalA}")", "HCQ", R"(name: "{evalB}")", "H"},
-    {"ListRankings", R"(cycle: "{cycleA}" county: "{countyA}")", "HACc",
-     R"(cycle: "{cycleB}" county: "{countyB}")", "HAc"},
+    {"ListRankings", R"(cycle: "{cycleA}" county: "{countyA}")", "HACc", R"(cycle: "{cycleB}" county: "{countyB}")",
+     "HAc"},
     {"ListScoreHistory", R"(employee: "{empA}")", "HACSQEc", R"(employee: "{empB}")", "HAc"},
     {"BatchGetScoreHistories", R"(employees: "{empA}")", "HAc", R"(employees: "{empB}")", "HAc"},
     {"RecordTrialAssessment", R"(trial_assessment { employee: "{empA}" })", "HC",
@@ -136,12 +132,18 @@ const MatrixRow kCareerPathRows[] = {
 };
 
 char LetterOf(const Caller& caller) {
-  static const std::map<std::string, char> kLetters = {
-      {"HR_ADMIN", 'H'},      {"AUDITOR", 'A'},  {"COUNTY_HR", 'C'},
-      {"SUPERVISOR", 'S'},    {"SERVICE_STAFF", 'Q'}, {"EMPLOYEE", 'E'}, {"PAYROLL", 'P'},
-      {"OPERATOR", 'O'},
-      {"service:personnel", 'p'}, {"service:evaluation", 'e'}, {"service:careerpath", 'c'},
-      {"anonymous", '-'}};
+  static const std::map<std::string, char> kLetters = {{"HR_ADMIN", 'H'},
+                                                       {"AUDITOR", 'A'},
+                                                       {"COUNTY_HR", 'C'},
+                                                       {"SUPERVISOR", 'S'},
+                                                       {"SERVICE_STAFF", 'Q'},
+                                                       {"EMPLOYEE", 'E'},
+                                                       {"PAYROLL", 'P'},
+                                                       {"OPERATOR", 'O'},
+                                                       {"service:personnel", 'p'},
+                                                       {"service:evaluation", 'e'},
+                                                       {"service:careerpath", 'c'},
+                                                       {"anonymous", '-'}};
   return kLetters.at(caller.label);
 }
 
@@ -170,8 +172,8 @@ class AccessMatrixTest : public SecurityTestBase {
             Fill(in_scope || std::string(row.out_of_scope).empty() ? row.in_scope : row.out_of_scope, world);
         const std::string allowed = in_scope ? row.allowed_in : row.allowed_out;
         for (const Caller& caller : Callers(world)) {
-          SCOPED_TRACE(absl::StrCat(method, " ", in_scope ? "in scope" : "out of scope", " as ",
-                                    caller.label, " with {", request, "}"));
+          SCOPED_TRACE(absl::StrCat(method, " ", in_scope ? "in scope" : "out of scope", " as ", caller.label,
+                                    " with {", request, "}"));
           const grpc::Status status = RawCall(address, method, request, caller);
           const char letter = LetterOf(caller);
           if (letter == '-') {
@@ -207,7 +209,8 @@ TEST_F(AccessMatrixTest, CountyHrOfSeveralCountiesNameOneOfThem) {
   EXPECT_EQ(unnamed.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_THAT(unnamed.error_message(), ::testing::HasSubstr("name one of them in `county`"));
   for (const std::string& county : {world.county_a, world.county_b}) {
-    const grpc::Status named = RawCall(personnel_server_->address(), list, Fill("county: \"" + county + "\"", world), both);
+    const grpc::Status named =
+        RawCall(personnel_server_->address(), list, Fill("county: \"" + county + "\"", world), both);
     EXPECT_TRUE(named.ok()) << county << ": " << named.error_message();
   }
   // One county's HR sees theirs without naming it.

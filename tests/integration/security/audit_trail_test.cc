@@ -42,8 +42,7 @@ TEST_F(AuditTrailTest, ChangesAndRefusalsAreRecordedWithBeforeAndAfter) {
   const Caller county_hr = AsUser({"hr-of-a", "COUNTY_HR", {world.county_a}});
   const grpc::Status refused =
       RawCall(personnel_server_->address(), "/ladder.personnel.v1.PersonnelService/UpdateTeam",
-              Fill(R"(team { name: "{teamB}" display_name: "renamed" } update_mask { paths: "display_name" })",
-                   world),
+              Fill(R"(team { name: "{teamB}" display_name: "renamed" } update_mask { paths: "display_name" })", world),
               county_hr);
   ASSERT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
 
@@ -141,7 +140,8 @@ TEST_F(AuditTrailTest, VerifyFindsEditedDeletedAndTruncatedEvents) {
   EXPECT_FALSE(verification.intact());
   EXPECT_EQ(verification.first_broken_event(), "auditEvents/" + middle);
   EXPECT_THAT(verification.problem(), HasSubstr("edited"));
-  ASSERT_TRUE(personnel_database_->Execute("UPDATE audit_events a JOIN saved s ON a.id = s.id SET a.actor = s.actor").ok());
+  ASSERT_TRUE(
+      personnel_database_->Execute("UPDATE audit_events a JOIN saved s ON a.id = s.id SET a.actor = s.actor").ok());
   ASSERT_TRUE(Verify().intact());
 
   // Deleted from the middle.
@@ -167,15 +167,17 @@ TEST_F(AuditTrailTest, VerifyFindsEditedDeletedAndTruncatedEvents) {
   EXPECT_EQ(verification.last_event(), "auditEvents/" + last);
   EXPECT_EQ(verification.last_hash().size(), 64u);
   const std::string before_last = absl::StrCat(count - 1);
-  ASSERT_TRUE(personnel_database_->Execute("UPDATE audit_chain_head SET last_id = " + before_last +
-                                           ", last_hash = (SELECT hash FROM saved WHERE id = " + before_last +
-                                           ") WHERE id = 1").ok());
+  ASSERT_TRUE(personnel_database_
+                  ->Execute("UPDATE audit_chain_head SET last_id = " + before_last +
+                            ", last_hash = (SELECT hash FROM saved WHERE id = " + before_last + ") WHERE id = 1")
+                  .ok());
   verification = Verify();
   EXPECT_FALSE(verification.intact());
   EXPECT_THAT(verification.problem(), HasSubstr("head was moved back"));
-  ASSERT_TRUE(personnel_database_->Execute("UPDATE audit_chain_head SET last_id = " + last +
-                                           ", last_hash = (SELECT hash FROM saved WHERE id = " + last +
-                                           ") WHERE id = 1").ok());
+  ASSERT_TRUE(personnel_database_
+                  ->Execute("UPDATE audit_chain_head SET last_id = " + last +
+                            ", last_hash = (SELECT hash FROM saved WHERE id = " + last + ") WHERE id = 1")
+                  .ok());
   ASSERT_TRUE(Verify().intact());
 
   // Forged: an event's hash replaced.

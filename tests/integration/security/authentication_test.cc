@@ -10,8 +10,8 @@
 
 #include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "spdlog/sinks/ostream_sink.h"
 #include "spdlog/spdlog.h"
 #include "tests/integration/security/security_test_base.h"
@@ -40,8 +40,8 @@ std::string ReadPki(const std::string& relative) {
 // A token signed with HMAC-SHA256 keyed by the ES256 *public* key: the classic confusion
 // attack on verifiers that let the token choose the algorithm.
 std::string HmacWithPublicKey(const std::string& payload_json) {
-  const std::string signing_input = Base64Url(R"({"alg":"HS256","typ":"JWT","kid":"ladder-dev-es256"})") +
-                                    "." + Base64Url(payload_json);
+  const std::string signing_input =
+      Base64Url(R"({"alg":"HS256","typ":"JWT","kid":"ladder-dev-es256"})") + "." + Base64Url(payload_json);
   const std::string key = ReadPki("jwt/public/ladder-dev-es256.pem");
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
@@ -52,8 +52,7 @@ std::string HmacWithPublicKey(const std::string& payload_json) {
 
 std::string PayloadJson() {
   const int64_t now = absl::ToUnixSeconds(absl::Now());
-  return absl::StrCat(R"({"iss":"ladder","aud":"ladder","sub":"mallory","role":"HR_ADMIN","exp":)", now + 3600,
-                      "}");
+  return absl::StrCat(R"({"iss":"ladder","aud":"ladder","sub":"mallory","role":"HR_ADMIN","exp":)", now + 3600, "}");
 }
 
 class AuthenticationTest : public SecurityTestBase {
@@ -122,16 +121,14 @@ TEST_F(AuthenticationTest, EveryKindOfBadTokenIsUnauthenticatedAndNeverLogged) {
   spec = SpecFor(admin);
   spec.subject = "";
   add("no subject", spec);
-  refused.emplace_back("alg none",
-                       Base64Url(R"({"alg":"none","typ":"JWT","kid":"ladder-dev-es256"})") + "." +
-                           Base64Url(PayloadJson()) + ".");
+  refused.emplace_back("alg none", Base64Url(R"({"alg":"none","typ":"JWT","kid":"ladder-dev-es256"})") + "." +
+                                       Base64Url(PayloadJson()) + ".");
   refused.emplace_back("HS256 keyed with the public key", HmacWithPublicKey(PayloadJson()));
   refused.emplace_back("not a JWT", "not-a-token");
   refused.emplace_back("garbage segments", "a.b.c");
   const std::string good = TokenFor(admin);
   refused.emplace_back("payload swapped under a valid signature",
-                       good.substr(0, good.find('.')) + "." + Base64Url(PayloadJson()) +
-                           good.substr(good.rfind('.')));
+                       good.substr(0, good.find('.')) + "." + Base64Url(PayloadJson()) + good.substr(good.rfind('.')));
 
   for (const auto& [what, token] : refused) {
     SCOPED_TRACE(what);
@@ -195,8 +192,7 @@ TEST_F(AuthenticationTest, ServiceOnlyCallsNeedTheRightClientCertificate) {
   // TLS without a client certificate and without a token: nobody.
   EXPECT_EQ(RawCall(address, kChangeLevel, change, Anonymous()).error_code(), StatusCode::UNAUTHENTICATED);
   // A certificate of another service of the suite: known, but not allowed to change levels.
-  EXPECT_EQ(RawCall(address, kChangeLevel, change, AsService("personnel")).error_code(),
-            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(RawCall(address, kChangeLevel, change, AsService("personnel")).error_code(), StatusCode::PERMISSION_DENIED);
   // Careerpath's certificate passes the policy (the call then fails on its own terms).
   const grpc::Status careerpath = RawCall(address, kChangeLevel, change, AsService("careerpath"));
   EXPECT_NE(careerpath.error_code(), StatusCode::PERMISSION_DENIED) << careerpath.error_message();
@@ -208,8 +204,8 @@ TEST_F(AuthenticationTest, CertificatesFromAnotherAuthorityAndPlaintextAreRefuse
   // A client certificate that claims to be careerpath, signed by a CA the suite does not trust.
   grpc::experimental::TlsChannelCredentialsOptions options;
   options.set_certificate_provider(std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
-      ReadPki("ca.crt"), std::vector<grpc::experimental::IdentityKeyCertPair>{
-                             {ReadPki("rogue.key"), ReadPki("rogue.crt")}}));
+      ReadPki("ca.crt"),
+      std::vector<grpc::experimental::IdentityKeyCertPair>{{ReadPki("rogue.key"), ReadPki("rogue.crt")}}));
   options.watch_root_certs();
   options.watch_identity_key_cert_pairs();
   auto rogue = grpc::CreateChannel(address, grpc::experimental::TlsCredentials(options));
@@ -228,12 +224,11 @@ TEST_F(AuthenticationTest, CertificatesFromAnotherAuthorityAndPlaintextAreRefuse
   // call does not.
   grpc::experimental::TlsChannelCredentialsOptions stranger_options;
   stranger_options.set_certificate_provider(std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
-      ReadPki("ca.crt"), std::vector<grpc::experimental::IdentityKeyCertPair>{
-                             {ReadPki("stranger.key"), ReadPki("stranger.crt")}}));
+      ReadPki("ca.crt"),
+      std::vector<grpc::experimental::IdentityKeyCertPair>{{ReadPki("stranger.key"), ReadPki("stranger.crt")}}));
   stranger_options.watch_root_certs();
   stranger_options.watch_identity_key_cert_pairs();
-  grpc::GenericStub stranger_stub(
-      grpc::CreateChannel(address, grpc::experimental::TlsCredentials(stranger_options)));
+  grpc::GenericStub stranger_stub(grpc::CreateChannel(address, grpc::experimental::TlsCredentials(stranger_options)));
   grpc::ClientContext stranger_context;
   stranger_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   grpc::ByteBuffer stranger_response;

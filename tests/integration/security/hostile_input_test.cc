@@ -29,8 +29,8 @@ TEST_F(HostileInputTest, InvalidUtf8IsInvalidArgumentNamingTheField) {
   pv1::CreateOrgUnitRequest create;
   create.mutable_org_unit()->set_display_name("MARK");
   create.mutable_org_unit()->set_kind(pv1::OrgUnit::KIND_CITY_BRANCH);
-  grpc::Status status = RawBytesCall(personnel_server_->address(), kCreateOrgUnit,
-                                     WithBytes(create, "MARK", "\xff\xfe\xc3\x28"), admin_);
+  grpc::Status status =
+      RawBytesCall(personnel_server_->address(), kCreateOrgUnit, WithBytes(create, "MARK", "\xff\xfe\xc3\x28"), admin_);
   EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT) << status.error_message();
   EXPECT_THAT(status.error_message(), HasSubstr("org_unit.display_name"));
 
@@ -70,9 +70,9 @@ TEST_F(HostileInputTest, ControlCharactersAreRefusedInEveryStringField) {
   // Also where no handler would look: a field the service ignores.
   pv1::GetOrgUnitRequest get;
   get.set_name("orgUnits/1\n");
-  const grpc::Status status = RawBytesCall(personnel_server_->address(),
-                                           "/ladder.personnel.v1.PersonnelService/GetOrgUnit",
-                                           get.SerializeAsString(), admin_);
+  const grpc::Status status =
+      RawBytesCall(personnel_server_->address(), "/ladder.personnel.v1.PersonnelService/GetOrgUnit",
+                   get.SerializeAsString(), admin_);
   EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
 }
 
@@ -115,8 +115,7 @@ TEST_F(HostileInputTest, MessageAndPageSizesAreBounded) {
   pv1::CreateOrgUnitRequest huge;
   huge.mutable_org_unit()->set_display_name(std::string(5 << 20, 'a'));
   huge.mutable_org_unit()->set_kind(pv1::OrgUnit::KIND_CITY_BRANCH);
-  grpc::Status status =
-      RawBytesCall(personnel_server_->address(), kCreateOrgUnit, huge.SerializeAsString(), admin_);
+  grpc::Status status = RawBytesCall(personnel_server_->address(), kCreateOrgUnit, huge.SerializeAsString(), admin_);
   EXPECT_EQ(status.error_code(), StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
 
   status = RawCall(personnel_server_->address(), "/ladder.personnel.v1.PersonnelService/ListOrgUnits",

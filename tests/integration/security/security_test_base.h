@@ -13,13 +13,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "common/api/resource_name.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/text_format.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
-#include "common/api/resource_name.h"
 #include "services/careerpath/mysql_review_store.h"
 #include "services/careerpath/review_operation.h"
 #include "tests/services/careerpath/careerpath_test_base.h"
@@ -30,9 +30,9 @@ namespace ladder::testing {
 // Who a call is made as: a token role, a service certificate, or nobody.
 struct Caller {
   std::string label;
-  TestIdentity identity;      // used when token is true
+  TestIdentity identity;  // used when token is true
   bool token = false;
-  std::string certificate;    // a service name: mutual TLS as that service
+  std::string certificate;  // a service name: mutual TLS as that service
 };
 
 inline Caller Anonymous() { return Caller{"anonymous", {}, false, ""}; }
@@ -50,12 +50,23 @@ class SecurityTestBase : public CareerPathServiceTestBase {
     // Reviews of cycle A and cycle B (operations of RunCycleReview).
     std::string operation_a, operation_b;
     std::map<std::string, std::string> Placeholders() const {
-      return {{"{city}", city},           {"{countyA}", county_a},       {"{countyB}", county_b},
-              {"{teamA}", team_a},        {"{teamB}", team_b},           {"{empA}", employee_a.name()},
-              {"{empB}", employee_b.name()}, {"{scorecard}", scorecard}, {"{cycleA}", cycle_a},
-              {"{cycleB}", cycle_b},      {"{cycleA2}", cycle_a_closing}, {"{evalA}", evaluation_a},
-              {"{evalB}", evaluation_b},  {"{caseA}", case_a},           {"{caseB}", case_b},
-              {"{opA}", operation_a},     {"{opB}", operation_b}};
+      return {{"{city}", city},
+              {"{countyA}", county_a},
+              {"{countyB}", county_b},
+              {"{teamA}", team_a},
+              {"{teamB}", team_b},
+              {"{empA}", employee_a.name()},
+              {"{empB}", employee_b.name()},
+              {"{scorecard}", scorecard},
+              {"{cycleA}", cycle_a},
+              {"{cycleB}", cycle_b},
+              {"{cycleA2}", cycle_a_closing},
+              {"{evalA}", evaluation_a},
+              {"{evalB}", evaluation_b},
+              {"{caseA}", case_a},
+              {"{caseB}", case_b},
+              {"{opA}", operation_a},
+              {"{opB}", operation_b}};
     }
   };
 
@@ -147,8 +158,8 @@ class SecurityTestBase : public CareerPathServiceTestBase {
 
   // Calls `method` ("/pkg.Service/Method") at `address` with the request written in text
   // format, as `caller`.
-  static grpc::Status RawCall(const std::string& address, const std::string& method,
-                              const std::string& text, const Caller& caller) {
+  static grpc::Status RawCall(const std::string& address, const std::string& method, const std::string& text,
+                              const Caller& caller) {
     const std::string service_name = method.substr(1, method.rfind('/') - 1);
     const std::string method_name = method.substr(method.rfind('/') + 1);
     const google::protobuf::ServiceDescriptor* service =
@@ -165,8 +176,8 @@ class SecurityTestBase : public CareerPathServiceTestBase {
   }
 
   // Sends `bytes` as the request of `method`, unparsed: for hostile input.
-  static grpc::Status RawBytesCall(const std::string& address, const std::string& method,
-                                   const std::string& bytes, const Caller& caller) {
+  static grpc::Status RawBytesCall(const std::string& address, const std::string& method, const std::string& bytes,
+                                   const Caller& caller) {
     grpc::GenericStub stub(ChannelFor(address, caller));
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
@@ -192,11 +203,11 @@ class SecurityTestBase : public CareerPathServiceTestBase {
       EXPECT_EQ(status.error_message().find(database_text), std::string::npos)
           << method << " answered with database text: " << status.error_message();
     }
-    const bool from_grpc = status.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
-                           status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
-                           status.error_code() == grpc::StatusCode::CANCELLED ||
-                           (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED &&
-                            status.error_details().empty());
+    const bool from_grpc =
+        status.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
+        status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
+        status.error_code() == grpc::StatusCode::CANCELLED ||
+        (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED && status.error_details().empty());
     if (!from_grpc) {
       EXPECT_TRUE(ErrorReason(FromGrpcStatus(status)).has_value())
           << method << " refused (" << status.error_code() << ") without an ErrorInfo: " << status.error_message();

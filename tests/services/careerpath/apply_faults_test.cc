@@ -132,8 +132,7 @@ class ApplyFaultsTest : public CareerPathServiceTestBase {
     auto started = server::StartServer(config, {faulty_->guarded.get()});
     ASSERT_TRUE(started.ok()) << started.status();
     faulty_->server = std::move(started->server);
-    faulty_->channel =
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", started->port), ClientCredentials());
+    faulty_->channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", started->port), ClientCredentials());
   }
   static void TearDownTestSuite() {
     if (faulty_ != nullptr) {

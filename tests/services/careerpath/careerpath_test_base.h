@@ -193,14 +193,13 @@ class CareerPathServiceTestBase : public EvaluationServiceTestBase {
   // that its composite is the given number, then reviewed and finalised.
   ev1::Cycle FinalisedCycle(const std::string& scope, const Quarter& quarter,
                             const std::map<std::string, double>& composites) {
-    ev1::CreateCycleRequest request = CycleRequest(CreateScorecard().name(), scope, ToDate(quarter.start),
-                                                   ToDate(quarter.end));
+    ev1::CreateCycleRequest request =
+        CycleRequest(CreateScorecard().name(), scope, ToDate(quarter.start), ToDate(quarter.end));
     request.mutable_cycle()->set_display_name(Unique(quarter.label + "-"));
     ev1::Cycle cycle;
     EXPECT_THAT(Call(&EvalStub::CreateCycle, request, &cycle), IsOk());
     for (const auto& [employee, composite] : composites) {
-      EXPECT_THAT(Record(EvaluationName(cycle.name(), employee), Standard(composite, composite, composite)),
-                  IsOk())
+      EXPECT_THAT(Record(EvaluationName(cycle.name(), employee), Standard(composite, composite, composite)), IsOk())
           << employee << " in " << cycle.name();
     }
     EXPECT_THAT(StartReview(cycle.name()), IsOk());

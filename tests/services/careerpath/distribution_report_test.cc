@@ -158,12 +158,12 @@ TEST_F(DistributionReportTest, SimulateShowsTheMixAfterTheMovesAndWritesNothing)
     move->set_employee(employee);
     return move;
   };
-  add(branch.kecheng_intermediates[0].name())->set_to_level(kSenior);     // takes the free slot
-  add(branch.kecheng_intermediates[1].name())->set_to_level(kSenior);     // none left
-  add(branch.longyou_seniors[0].name())->set_exit(true);                  // 1/3/2, N 6, cap 1
-  add(branch.staff.name())->set_to_level(kJunior);                        // holds no level
-  add(branch.kecheng_juniors[0].name())->set_to_level(kSenior);           // two levels at once
-  add(branch.kecheng_juniors[1].name())->set_to_county(branch.kaihua);    // 柯城区 2/5/2, 开化县 1/0/0
+  add(branch.kecheng_intermediates[0].name())->set_to_level(kSenior);   // takes the free slot
+  add(branch.kecheng_intermediates[1].name())->set_to_level(kSenior);   // none left
+  add(branch.longyou_seniors[0].name())->set_exit(true);                // 1/3/2, N 6, cap 1
+  add(branch.staff.name())->set_to_level(kJunior);                      // holds no level
+  add(branch.kecheng_juniors[0].name())->set_to_level(kSenior);         // two levels at once
+  add(branch.kecheng_juniors[1].name())->set_to_county(branch.kaihua);  // 柯城区 2/5/2, 开化县 1/0/0
 
   cv1::SimulateDistributionResponse response;
   ASSERT_THAT(CallCareer(&CareerStub::SimulateDistribution, request, &response), IsOk());
@@ -212,11 +212,9 @@ TEST_F(DistributionReportTest, RequestErrors) {
   cv1::SimulateDistributionResponse response;
   simulate.set_org_unit(county);
   simulate.add_moves()->set_employee("employees/x");
-  EXPECT_THAT(CallCareer(&CareerStub::SimulateDistribution, simulate, &response),
-              RejectsField("moves[0].employee"));
+  EXPECT_THAT(CallCareer(&CareerStub::SimulateDistribution, simulate, &response), RejectsField("moves[0].employee"));
   simulate.mutable_moves(0)->set_employee("employees/987654");
-  EXPECT_THAT(CallCareer(&CareerStub::SimulateDistribution, simulate, &response),
-              RejectsField("moves[0].employee"));
+  EXPECT_THAT(CallCareer(&CareerStub::SimulateDistribution, simulate, &response), RejectsField("moves[0].employee"));
   simulate.clear_moves();
   for (int i = 0; i < 1001; ++i) simulate.add_moves()->set_employee("employees/1");
   EXPECT_THAT(CallCareer(&CareerStub::SimulateDistribution, simulate, &response), RejectsField("moves"));

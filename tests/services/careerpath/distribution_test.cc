@@ -30,16 +30,14 @@ const policy::Policy& Shipped() {
   return policy != nullptr ? *policy : empty;
 }
 
-CountyCounts County(const std::string& name, const std::string& display, int juniors, int intermediates,
-                    int seniors) {
+CountyCounts County(const std::string& name, const std::string& display, int juniors, int intermediates, int seniors) {
   return CountyCounts{name, display, {{kJunior, juniors}, {kIntermediate, intermediates}, {kSenior, seniors}}};
 }
 
 using Row = cv1::DistributionReport::CountyDistribution;
 
 // Expects one level's numbers: head count, share, suggested count, deviation.
-void ExpectLevel(const Row& row, int index, Level level, int head, double share, int suggested_share,
-                 int suggested) {
+void ExpectLevel(const Row& row, int index, Level level, int head, double share, int suggested_share, int suggested) {
   ASSERT_GT(row.levels_size(), index) << row.county();
   const auto& entry = row.levels(index);
   EXPECT_EQ(entry.level(), level) << row.county();
@@ -133,8 +131,7 @@ ResolvedMove ToLevel(const std::string& employee, const std::string& county, Lev
   return move;
 }
 
-ResolvedMove ToCounty(const std::string& employee, const std::string& county, Level level,
-                      const std::string& to) {
+ResolvedMove ToCounty(const std::string& employee, const std::string& county, Level level, const std::string& to) {
   ResolvedMove move;
   move.move.set_employee(employee);
   move.move.set_to_county(to);
@@ -194,17 +191,14 @@ TEST(SimulateMovesTest, AppliesInOrderAndRefusesWhatTheRulesRefuse) {
 
   std::vector<std::pair<std::string, std::string>> got;
   for (const auto& move : refused) got.emplace_back(move.move().employee(), move.reason());
-  EXPECT_THAT(got, ::testing::ElementsAre(
-                       std::make_pair("employees/2", "SENIOR_CAP_REACHED"),
-                       std::make_pair("employees/4", "SENIOR_CAP_REACHED"),
-                       std::make_pair("employees/5", "SENIOR_CAP_REACHED"),
-                       std::make_pair("employees/7", "NOT_A_LEVELLED_MANAGER"),
-                       std::make_pair("employees/8", "NO_CHANGE"),
-                       std::make_pair("employees/9", "UNKNOWN_COUNTY"),
-                       std::make_pair("employees/9", "UNKNOWN_COUNTY"),
-                       std::make_pair("employees/10", "LEVEL_NOT_ADJACENT"),
-                       std::make_pair("employees/11", "LEVEL_NOT_ADJACENT"),
-                       std::make_pair("employees/13", "NO_MOVE")));
+  EXPECT_THAT(
+      got,
+      ::testing::ElementsAre(
+          std::make_pair("employees/2", "SENIOR_CAP_REACHED"), std::make_pair("employees/4", "SENIOR_CAP_REACHED"),
+          std::make_pair("employees/5", "SENIOR_CAP_REACHED"), std::make_pair("employees/7", "NOT_A_LEVELLED_MANAGER"),
+          std::make_pair("employees/8", "NO_CHANGE"), std::make_pair("employees/9", "UNKNOWN_COUNTY"),
+          std::make_pair("employees/9", "UNKNOWN_COUNTY"), std::make_pair("employees/10", "LEVEL_NOT_ADJACENT"),
+          std::make_pair("employees/11", "LEVEL_NOT_ADJACENT"), std::make_pair("employees/13", "NO_MOVE")));
   ASSERT_EQ(refused.size(), 10u);
   EXPECT_THAT(refused[0].explanation(), HasSubstr("柯城区"));
   EXPECT_THAT(refused[0].explanation(), HasSubstr("2 held, cap 2"));
@@ -229,9 +223,9 @@ TEST(SimulateMovesTest, AppliesInOrderAndRefusesWhatTheRulesRefuse) {
 TEST(SimulateMovesTest, AnExitThatShrinksNDoesNotDemoteAnyone) {
   // N 5, cap 1, one senior. A junior leaves: N 4, cap 0 — over the cap, nobody moved down.
   std::vector<CountyCounts> counties = {County("orgUnits/1", "常山县", 2, 2, 1)};
-  const auto refused = ApplyMoves({Exit("employees/1", "orgUnits/1", kJunior),
-                                   ToLevel("employees/2", "orgUnits/1", kIntermediate, kSenior)},
-                                  Shipped(), counties);
+  const auto refused = ApplyMoves(
+      {Exit("employees/1", "orgUnits/1", kJunior), ToLevel("employees/2", "orgUnits/1", kIntermediate, kSenior)},
+      Shipped(), counties);
   ASSERT_EQ(refused.size(), 1u);
   EXPECT_EQ(refused[0].reason(), "SENIOR_CAP_REACHED");
   const auto report = BuildReport("orgUnits/1", counties, Shipped());

@@ -117,8 +117,7 @@ TEST(PromotionRuleTest, JuniorQualifiesWithTenureAndTwoHighComposites) {
   EXPECT_EQ(Rule(result, "MIN_MONTHS_AT_LEVEL")->evidence(), "14 months at level ≥ 12");
   EXPECT_EQ(Rule(result, "MIN_MONTHS_AT_LEVEL")->requirement(), "at least 12 months at level");
   ASSERT_NE(Rule(result, "MIN_COMPOSITE"), nullptr);
-  EXPECT_EQ(Rule(result, "MIN_COMPOSITE")->evidence(),
-            "composite 87.5 in 2026-Q2 ≥ 85; composite 90 in 2026-Q1 ≥ 85");
+  EXPECT_EQ(Rule(result, "MIN_COMPOSITE")->evidence(), "composite 87.5 in 2026-Q2 ≥ 85; composite 90 in 2026-Q1 ≥ 85");
   EXPECT_TRUE(result.has_latest_composite());
   EXPECT_DOUBLE_EQ(result.latest_composite(), 87.5);
   EXPECT_EQ(result.days_at_level(), absl::CivilDay(2026, 11, 26) - absl::CivilDay(2025, 9, 10));
@@ -184,11 +183,10 @@ TEST(PromotionRuleTest, IntermediateToSeniorWithAFreeSlot) {
   const cv1::Eligibility result = Check(facts, cv1::TARGET_PROMOTION);
   EXPECT_TRUE(result.eligible()) << FirstFailure(result);
   EXPECT_EQ(result.to_level(), kSenior);
-  EXPECT_THAT(RuleNames(result), ElementsAre("CUSTOMER_MANAGER", "HOLDS_LEVEL", "MIN_MONTHS_AT_LEVEL",
-                                             "MIN_COMPOSITE", "FREE_SENIOR_SLOT"));
+  EXPECT_THAT(RuleNames(result), ElementsAre("CUSTOMER_MANAGER", "HOLDS_LEVEL", "MIN_MONTHS_AT_LEVEL", "MIN_COMPOSITE",
+                                             "FREE_SENIOR_SLOT"));
   EXPECT_EQ(Rule(result, "MIN_MONTHS_AT_LEVEL")->evidence(), "30 months at level ≥ 24");
-  EXPECT_EQ(Rule(result, "MIN_COMPOSITE")->evidence(),
-            "composite 92 in 2026-Q3 ≥ 90; composite 90 in 2026-Q2 ≥ 90");
+  EXPECT_EQ(Rule(result, "MIN_COMPOSITE")->evidence(), "composite 92 in 2026-Q3 ≥ 90; composite 90 in 2026-Q2 ≥ 90");
   EXPECT_EQ(Rule(result, "FREE_SENIOR_SLOT")->evidence(), "free senior slot in 龙游县: 3 seniors, cap 4");
   EXPECT_FALSE(FailsOnlyForSlot(result));
 }
@@ -251,8 +249,7 @@ TEST(DemotionRuleTest, TwoConsecutiveLowCompositesDemoteOneLevel) {
   EXPECT_TRUE(result.eligible()) << FirstFailure(result);
   EXPECT_EQ(result.to_level(), kJunior);
   EXPECT_THAT(RuleNames(result), ElementsAre("CUSTOMER_MANAGER", "HOLDS_LEVEL", "LEVEL_BELOW", "LOW_COMPOSITE"));
-  EXPECT_EQ(Rule(result, "LOW_COMPOSITE")->evidence(),
-            "composite 59.9 in 2026-Q3 < 60; composite 55 in 2026-Q2 < 60");
+  EXPECT_EQ(Rule(result, "LOW_COMPOSITE")->evidence(), "composite 59.9 in 2026-Q3 < 60; composite 55 in 2026-Q2 < 60");
 
   facts = Manager(kSenior, Date(2023, 1, 1));
   facts.history = {Entry("2026-Q3", 40), Entry("2026-Q2", 50)};
@@ -290,8 +287,7 @@ TEST(EliminationRuleTest, AJuniorWithTwoLowCompositesIsEliminated) {
   EXPECT_TRUE(result.eligible()) << FirstFailure(result);
   EXPECT_THAT(RuleNames(result),
               ElementsAre("CUSTOMER_MANAGER", "HOLDS_LEVEL", "AT_ELIMINATION_LEVEL", "LOW_COMPOSITE"));
-  EXPECT_EQ(Rule(result, "LOW_COMPOSITE")->evidence(),
-            "composite 45 in 2026-Q3 < 60; composite 58 in 2026-Q2 < 60");
+  EXPECT_EQ(Rule(result, "LOW_COMPOSITE")->evidence(), "composite 45 in 2026-Q3 < 60; composite 58 in 2026-Q2 < 60");
   EXPECT_EQ(result.to_level(), Level::LEVEL_UNSPECIFIED);
 }
 
@@ -321,8 +317,7 @@ TEST(EliminationRuleTest, CyclesScoredAtTheOldLevelDoNotCountAfterADemotion) {
   cv1::Eligibility result = Check(facts, cv1::TARGET_ELIMINATION);
   EXPECT_FALSE(result.eligible());
   EXPECT_FALSE(Rule(result, "LOW_COMPOSITE")->passed());
-  EXPECT_EQ(Rule(result, "LOW_COMPOSITE")->evidence(),
-            "only 0 finalised cycle(s) at LEVEL_JUNIOR of the 2 needed");
+  EXPECT_EQ(Rule(result, "LOW_COMPOSITE")->evidence(), "only 0 finalised cycle(s) at LEVEL_JUNIOR of the 2 needed");
 
   // One low cycle as a junior, then one from before: still not two at this level.
   ev1::ScoreHistoryEntry q4 = Entry("2026-Q4", 40);
@@ -357,8 +352,8 @@ TEST(PromotionRuleTest, CyclesScoredAtTheOldLevelDoNotCountAfterAPromotion) {
 
 TEST(CareerMoveRuleTest, ASeniorMayMoveToEveryNamedPost) {
   Facts facts = Manager(kSenior, Date(2023, 1, 1));
-  for (auto target : {common::v1::CAREER_MOVE_TARGET_GROUP_DATA_SUPERVISOR,
-                      common::v1::CAREER_MOVE_TARGET_BRANCH_CHIEF, common::v1::CAREER_MOVE_TARGET_OTHER_POST}) {
+  for (auto target : {common::v1::CAREER_MOVE_TARGET_GROUP_DATA_SUPERVISOR, common::v1::CAREER_MOVE_TARGET_BRANCH_CHIEF,
+                      common::v1::CAREER_MOVE_TARGET_OTHER_POST}) {
     const cv1::Eligibility result = Check(facts, cv1::TARGET_CAREER_MOVE, target);
     EXPECT_TRUE(result.eligible()) << FirstFailure(result);
     EXPECT_EQ(result.career_move_target(), target);
@@ -369,8 +364,7 @@ TEST(CareerMoveRuleTest, ASeniorMayMoveToEveryNamedPost) {
 
 TEST(CareerMoveRuleTest, OnlySeniorsAndOnlyPostsThePolicyNames) {
   Facts facts = Manager(kIntermediate, Date(2023, 1, 1));
-  cv1::Eligibility result =
-      Check(facts, cv1::TARGET_CAREER_MOVE, common::v1::CAREER_MOVE_TARGET_BRANCH_CHIEF);
+  cv1::Eligibility result = Check(facts, cv1::TARGET_CAREER_MOVE, common::v1::CAREER_MOVE_TARGET_BRANCH_CHIEF);
   EXPECT_FALSE(result.eligible());
   EXPECT_EQ(FirstFailure(result), "CAREER_MOVE_LEVEL: holds LEVEL_INTERMEDIATE");
 
@@ -382,8 +376,7 @@ TEST(CareerMoveRuleTest, OnlySeniorsAndOnlyPostsThePolicyNames) {
   EXPECT_FALSE(result.eligible());
   EXPECT_FALSE(Rule(result, "CAREER_MOVE_TARGET")->passed());
   EXPECT_EQ(Rule(result, "CAREER_MOVE_TARGET")->evidence(), "CAREER_MOVE_TARGET_OTHER_POST");
-  EXPECT_TRUE(Check(facts, cv1::TARGET_CAREER_MOVE, common::v1::CAREER_MOVE_TARGET_BRANCH_CHIEF, narrow)
-                  .eligible());
+  EXPECT_TRUE(Check(facts, cv1::TARGET_CAREER_MOVE, common::v1::CAREER_MOVE_TARGET_BRANCH_CHIEF, narrow).eligible());
 }
 
 // ------------------------------------------------------------------ who is in post
@@ -407,8 +400,7 @@ TEST(InPostRuleTest, SeparatedOrUnlevelledIsRefused) {
   facts.employee.set_status(pv1::EMPLOYMENT_STATUS_SEPARATED);
   cv1::Eligibility result = Check(facts, cv1::TARGET_DEMOTION);
   EXPECT_FALSE(result.eligible());
-  EXPECT_EQ(FirstFailure(result),
-            "HOLDS_LEVEL: status EMPLOYMENT_STATUS_SEPARATED, level LEVEL_INTERMEDIATE");
+  EXPECT_EQ(FirstFailure(result), "HOLDS_LEVEL: status EMPLOYMENT_STATUS_SEPARATED, level LEVEL_INTERMEDIATE");
 
   facts = Manager(Level::LEVEL_UNSPECIFIED, Date(2023, 1, 1));
   facts.employee.clear_level_since();

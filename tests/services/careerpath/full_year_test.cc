@@ -116,8 +116,7 @@ TEST_F(FullYearTest, OneCountyThroughFourQuarters) {
     EXPECT_FALSE(value->evidence().rules().empty());
   }
   EXPECT_EQ(RuleOf(j2_out.evidence(), "LOW_COMPOSITE")->evidence(),
-            absl::StrCat("composite 45 in ", q2.display_name(), " < 60; composite 50 in ", q1.display_name(),
-                         " < 60"));
+            absl::StrCat("composite 45 in ", q2.display_name(), " < 60; composite 50 in ", q1.display_name(), " < 60"));
   EXPECT_EQ(RuleOf(i1_up.evidence(), "FREE_SENIOR_SLOT")->evidence(),
             "no free senior slot in 龙游县: 2 seniors, cap 2");
 
@@ -179,9 +178,12 @@ TEST_F(FullYearTest, OneCountyThroughFourQuarters) {
                                            std::make_pair(j2_out.name(), cv1::Case::STATE_APPLIED),
                                            std::make_pair(i1_up.name(), cv1::Case::STATE_APPLIED),
                                            std::make_pair(i2_up.name(), cv1::Case::STATE_WAITING_FOR_SLOT)));
-  for (const auto& [employee, decision] : std::vector<std::pair<std::string, std::string>>{
-           {t2.name(), trial_case.name()}, {j1.name(), j1_up.name()}, {i3.name(), i3_down.name()},
-           {j2.name(), j2_out.name()}, {i1.name(), i1_up.name()}}) {
+  for (const auto& [employee, decision] :
+       std::vector<std::pair<std::string, std::string>>{{t2.name(), trial_case.name()},
+                                                        {j1.name(), j1_up.name()},
+                                                        {i3.name(), i3_down.name()},
+                                                        {j2.name(), j2_out.name()},
+                                                        {i1.name(), i1_up.name()}}) {
     EXPECT_EQ(ChangesCarryingOut(employee, decision), 1) << decision;
   }
   for (const auto& change : History("employees/-", county)) {

@@ -82,8 +82,7 @@ TEST_F(InitialLevelTest, PassedTrialGivesTheInitialLevel) {
 
   // Once levelled, there is no initial level to set again.
   cv1::AssignInitialLevelResponse refused;
-  EXPECT_THAT(Assign(trainee.name(), &refused),
-              FailsWith(StatusCode::FAILED_PRECONDITION, "ALREADY_LEVELLED"));
+  EXPECT_THAT(Assign(trainee.name(), &refused), FailsWith(StatusCode::FAILED_PRECONDITION, "ALREADY_LEVELLED"));
   EXPECT_EQ(History(trainee.name()).size(), 1u);
 
   // A retry of the request gets its answer; the same id for another person is refused.
@@ -92,8 +91,7 @@ TEST_F(InitialLevelTest, PassedTrialGivesTheInitialLevel) {
   EXPECT_EQ(retried.SerializeAsString(), response.SerializeAsString());
   const pv1::Employee other = OnTrial(county);
   RecordTrial(other.name(), ev1::TrialAssessment::OUTCOME_PASSED, 90);
-  EXPECT_THAT(Assign(other.name(), &retried, "assign-1"),
-              FailsWith(StatusCode::INVALID_ARGUMENT, "REQUEST_ID_REUSED"));
+  EXPECT_THAT(Assign(other.name(), &retried, "assign-1"), FailsWith(StatusCode::INVALID_ARGUMENT, "REQUEST_ID_REUSED"));
   EXPECT_EQ(GetEmployee(other.name()).status(), pv1::EMPLOYMENT_STATUS_ON_TRIAL);
   EXPECT_EQ(History(trainee.name()).size(), 1u);
 }
@@ -106,8 +104,7 @@ TEST_F(InitialLevelTest, PassedCandidateAssessmentGivesTheInitialLevel) {
   cv1::AssignInitialLevelResponse response;
   EXPECT_THAT(Assign(hire.name(), &response), FailsWith(StatusCode::FAILED_PRECONDITION, "NO_ASSESSMENT"));
   RecordCandidate(hire.name(), 50, 60);  // 0.4 × 50 + 0.6 × 60 = 56 < 60
-  EXPECT_THAT(Assign(hire.name(), &response),
-              FailsWith(StatusCode::FAILED_PRECONDITION, "ASSESSMENT_NOT_PASSED"));
+  EXPECT_THAT(Assign(hire.name(), &response), FailsWith(StatusCode::FAILED_PRECONDITION, "ASSESSMENT_NOT_PASSED"));
   EXPECT_EQ(GetEmployee(hire.name()).status(), pv1::EMPLOYMENT_STATUS_AWAITING_LEVEL);
 
   RecordCandidate(hire.name(), 70, 80);  // 76: the latest assessment counts
@@ -155,8 +152,7 @@ TEST_F(InitialLevelTest, FailedTrialMakesAnEliminationCase) {
   EXPECT_EQ(after.status(), pv1::EMPLOYMENT_STATUS_SEPARATED);
   EXPECT_EQ(after.separation_reason(), pv1::SEPARATION_REASON_TRIAL_FAILED);
   EXPECT_EQ(ChangesCarryingOut(trainee.name(), made.name()), 1);
-  EXPECT_THAT(Approve(made.name(), &applied),
-              FailsWith(StatusCode::FAILED_PRECONDITION, "CASE_ALREADY_APPLIED"));
+  EXPECT_THAT(Approve(made.name(), &applied), FailsWith(StatusCode::FAILED_PRECONDITION, "CASE_ALREADY_APPLIED"));
   EXPECT_EQ(ChangesCarryingOut(trainee.name(), made.name()), 1);
 }
 
@@ -175,17 +171,14 @@ TEST_F(InitialLevelTest, RefusalsNameTheRule) {
   EXPECT_THAT(Assign(unassessed.name(), &response), FailsWith(StatusCode::FAILED_PRECONDITION, "NO_ASSESSMENT"));
 
   const pv1::Employee staff = CreateEmployee(county, pv1::ROLE_CUSTOMER_SERVICE_STAFF);
-  EXPECT_THAT(Assign(staff.name(), &response),
-              FailsWith(StatusCode::FAILED_PRECONDITION, "NOT_A_CUSTOMER_MANAGER"));
+  EXPECT_THAT(Assign(staff.name(), &response), FailsWith(StatusCode::FAILED_PRECONDITION, "NOT_A_CUSTOMER_MANAGER"));
 
   const pv1::Employee levelled = ManagerMonthsAtLevel(county, kJunior, 5);
-  EXPECT_THAT(Assign(levelled.name(), &response),
-              FailsWith(StatusCode::FAILED_PRECONDITION, "ALREADY_LEVELLED"));
+  EXPECT_THAT(Assign(levelled.name(), &response), FailsWith(StatusCode::FAILED_PRECONDITION, "ALREADY_LEVELLED"));
 
   const pv1::Employee gone = CreateEmployee(county);
   ASSERT_THAT(EndEmployment(gone.name(), pv1::SEPARATION_REASON_RESIGNED), IsOk());
-  EXPECT_THAT(Assign(gone.name(), &response),
-              FailsWith(StatusCode::FAILED_PRECONDITION, "EMPLOYEE_SEPARATED"));
+  EXPECT_THAT(Assign(gone.name(), &response), FailsWith(StatusCode::FAILED_PRECONDITION, "EMPLOYEE_SEPARATED"));
 
   EXPECT_THAT(Assign("", &response), RejectsField("employee"));
   EXPECT_THAT(Assign("orgUnits/1", &response), RejectsField("employee"));

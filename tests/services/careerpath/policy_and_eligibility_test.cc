@@ -67,8 +67,8 @@ TEST_F(PolicyAndEligibilityTest, PromotionEvidenceFromRealLevelsAndCycles) {
   const pv1::Employee senior_b = ManagerMonthsAtLevel(county, kSenior, 30);
 
   const Quarter q2 = QuarterBefore(2), q1 = QuarterBefore(1);
-  std::map<std::string, double> first = {{star.name(), 90},  {fresh.name(), 95}, {waiting.name(), 93},
-                                         {low.name(), 55},   {other.name(), 80}, {senior_a.name(), 80},
+  std::map<std::string, double> first = {{star.name(), 90},    {fresh.name(), 95}, {waiting.name(), 93},
+                                         {low.name(), 55},     {other.name(), 80}, {senior_a.name(), 80},
                                          {senior_b.name(), 80}};
   std::map<std::string, double> second = first;
   second[star.name()] = 87.5;
@@ -86,8 +86,8 @@ TEST_F(PolicyAndEligibilityTest, PromotionEvidenceFromRealLevelsAndCycles) {
   EXPECT_EQ(RuleOf(result, "MIN_MONTHS_AT_LEVEL")->evidence(), "14 months at level ≥ 12");
   ASSERT_NE(RuleOf(result, "MIN_COMPOSITE"), nullptr);
   EXPECT_EQ(RuleOf(result, "MIN_COMPOSITE")->evidence(),
-            absl::StrCat("composite 87.5 in ", newer.display_name(), " ≥ 85; composite 90 in ",
-                         older.display_name(), " ≥ 85"));
+            absl::StrCat("composite 87.5 in ", newer.display_name(), " ≥ 85; composite 90 in ", older.display_name(),
+                         " ≥ 85"));
   EXPECT_DOUBLE_EQ(result.latest_composite(), 87.5);
   EXPECT_EQ(result.days_at_level(), TodayInBranch() - AddMonths(TodayInBranch(), -14));
 
@@ -109,8 +109,8 @@ TEST_F(PolicyAndEligibilityTest, PromotionEvidenceFromRealLevelsAndCycles) {
   EXPECT_TRUE(result.eligible());
   EXPECT_EQ(result.to_level(), kJunior);
   EXPECT_EQ(RuleOf(result, "LOW_COMPOSITE")->evidence(),
-            absl::StrCat("composite 59.5 in ", newer.display_name(), " < 60; composite 55 in ",
-                         older.display_name(), " < 60"));
+            absl::StrCat("composite 59.5 in ", newer.display_name(), " < 60; composite 55 in ", older.display_name(),
+                         " < 60"));
   EXPECT_FALSE(Eligibility(low.name(), cv1::TARGET_ELIMINATION).eligible());
   EXPECT_FALSE(Eligibility(other.name(), cv1::TARGET_DEMOTION).eligible());
 
@@ -176,11 +176,9 @@ TEST_F(PolicyAndEligibilityTest, CheckEligibilityRequestErrors) {
   request.set_target(static_cast<cv1::Target>(42));
   EXPECT_THAT(CallCareer(&CareerStub::CheckEligibility, request, &result), RejectsField("target"));
   request.set_target(cv1::TARGET_CAREER_MOVE);
-  EXPECT_THAT(CallCareer(&CareerStub::CheckEligibility, request, &result),
-              RejectsField("career_move_target"));
+  EXPECT_THAT(CallCareer(&CareerStub::CheckEligibility, request, &result), RejectsField("career_move_target"));
   request.set_career_move_target(static_cast<common::v1::CareerMoveTarget>(99));
-  EXPECT_THAT(CallCareer(&CareerStub::CheckEligibility, request, &result),
-              RejectsField("career_move_target"));
+  EXPECT_THAT(CallCareer(&CareerStub::CheckEligibility, request, &result), RejectsField("career_move_target"));
 }
 
 }  // namespace

@@ -416,8 +416,7 @@ TEST_F(ReviewAndCasesTest, RejectWithdrawAndStateRules) {
   // A rejected case is closed: it cannot be approved, rejected or withdrawn.
   EXPECT_THAT(Approve(down.name(), &result), FailsWith(StatusCode::FAILED_PRECONDITION, "WRONG_CASE_STATE"));
   EXPECT_THAT(Reject(down.name(), "again", &result), FailsWith(StatusCode::FAILED_PRECONDITION, "WRONG_CASE_STATE"));
-  EXPECT_THAT(Withdraw(down.name(), "again", &result),
-              FailsWith(StatusCode::FAILED_PRECONDITION, "WRONG_CASE_STATE"));
+  EXPECT_THAT(Withdraw(down.name(), "again", &result), FailsWith(StatusCode::FAILED_PRECONDITION, "WRONG_CASE_STATE"));
   EXPECT_EQ(GetEmployee(scene.weak_intermediate.name()).level(), kIntermediate);
 
   ASSERT_THAT(Withdraw(out.name(), "proposed in error", &result), IsOk());
@@ -468,10 +467,10 @@ TEST_F(ReviewAndCasesTest, TheChangeFeedCarriesEveryStateOfEveryCase) {
     last[change.career_case()] = change.case_after();
   }
   EXPECT_EQ(kinds.size(), static_cast<size_t>(review.created_cases_size()));
-  EXPECT_EQ(kinds[down.name()], (std::vector<cv1::Change::Kind>{cv1::Change::KIND_CASE_PROPOSED,
-                                                                  cv1::Change::KIND_CASE_REJECTED}));
-  EXPECT_EQ(kinds[out.name()], (std::vector<cv1::Change::Kind>{cv1::Change::KIND_CASE_PROPOSED,
-                                                                 cv1::Change::KIND_CASE_WITHDRAWN}));
+  EXPECT_EQ(kinds[down.name()],
+            (std::vector<cv1::Change::Kind>{cv1::Change::KIND_CASE_PROPOSED, cv1::Change::KIND_CASE_REJECTED}));
+  EXPECT_EQ(kinds[out.name()],
+            (std::vector<cv1::Change::Kind>{cv1::Change::KIND_CASE_PROPOSED, cv1::Change::KIND_CASE_WITHDRAWN}));
   ASSERT_GE(kinds[up.name()].size(), 2u);
   EXPECT_EQ(kinds[up.name()].front(), cv1::Change::KIND_CASE_PROPOSED);
   EXPECT_EQ(kinds[up.name()].back(), cv1::Change::KIND_CASE_APPLIED) << "the refused rejection published nothing";
@@ -506,8 +505,7 @@ TEST_F(ReviewAndCasesTest, ApprovalReChecksEligibility) {
 
   // Someone was moved by HR directly: the level is not the case's any more.
   pv1::Employee moved;
-  ASSERT_THAT(ChangeLevelOn(scene.rising_intermediate.name(), kIntermediate, kJunior, TodayInBranch(), &moved),
-              IsOk());
+  ASSERT_THAT(ChangeLevelOn(scene.rising_intermediate.name(), kIntermediate, kJunior, TodayInBranch(), &moved), IsOk());
   EXPECT_THAT(Approve(to_senior.name(), &result), FailsWith(StatusCode::FAILED_PRECONDITION, "NO_LONGER_ELIGIBLE"));
   EXPECT_EQ(GetCase(to_senior.name()).state(), cv1::Case::STATE_PROPOSED);
   EXPECT_EQ(GetEmployee(scene.rising_intermediate.name()).level(), kJunior);

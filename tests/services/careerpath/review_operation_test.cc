@@ -3,6 +3,8 @@
 // cases an uninterrupted review makes, a replica that died holding a review, cancel, and
 // the refusals. The reviews run in small batches here, so a small cycle crosses several.
 
+#include "services/careerpath/review_operation.h"
+
 #include <map>
 #include <memory>
 #include <set>
@@ -11,13 +13,12 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
-#include "gmock/gmock.h"
 #include "common/api/resource_name.h"
+#include "gmock/gmock.h"
 #include "services/careerpath/mysql_review_store.h"
-#include "services/careerpath/review_operation.h"
-#include "tests/support/test_credentials.h"
 #include "tests/services/careerpath/careerpath_test_base.h"
 #include "tests/support/concurrent_duplicates.h"
+#include "tests/support/test_credentials.h"
 
 namespace ladder::testing {
 namespace {
@@ -58,8 +59,8 @@ class PageGate final : public careerpath::EvaluationGateway {
   }
 
   absl::StatusOr<ev1::ListEvaluationsResponse> ListEvaluationsPage(const std::string& cycle,
-                                                                  const std::string& page_token,
-                                                                  int page_size) override {
+                                                                   const std::string& page_token,
+                                                                   int page_size) override {
     {
       absl::MutexLock lock(&mu_);
       if (failing_) return absl::UnavailableError("the test took evaluation away");
@@ -78,7 +79,8 @@ class PageGate final : public careerpath::EvaluationGateway {
   absl::StatusOr<std::vector<ev1::Evaluation>> ListEvaluations(const std::string& cycle) override {
     return real_->ListEvaluations(cycle);
   }
-  absl::StatusOr<std::vector<ev1::ScoreHistory>> BatchScoreHistories(const std::vector<std::string>& employees) override {
+  absl::StatusOr<std::vector<ev1::ScoreHistory>> BatchScoreHistories(
+      const std::vector<std::string>& employees) override {
     return real_->BatchScoreHistories(employees);
   }
   absl::StatusOr<std::vector<ev1::ScoreHistoryEntry>> ScoreHistory(const std::string& employee) override {

@@ -1,16 +1,17 @@
 // The order of a county's waitlist for senior slots: the higher latest composite first,
 // then the longer time at level, then the older case.
 
+#include "services/careerpath/waitlist_order.h"
+
 #include <algorithm>
 #include <string>
 #include <vector>
 
-#include "gmock/gmock.h"
-#include "gtest/gtest.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/time/dates.h"
-#include "services/careerpath/waitlist_order.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
 
 namespace ladder::careerpath {
 namespace {
@@ -66,9 +67,8 @@ TEST(WaitlistOrderTest, ACaseWithoutACompositeComesLast) {
 // A case judged on `day` (UTC+8), at the level since `since`.
 cv1::Case JudgedOn(int id, double composite, absl::CivilDay since, absl::CivilDay day, bool decided) {
   cv1::Case value = Waiting(id, composite, static_cast<int>(day - since));
-  const google::protobuf::Timestamp at =
-      ToProtoTimestamp(absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), 10, 0, 0),
-                                       BranchTimeZone()));
+  const google::protobuf::Timestamp at = ToProtoTimestamp(
+      absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), 10, 0, 0), BranchTimeZone()));
   *value.mutable_create_time() = decided ? ToProtoTimestamp(absl::FromUnixSeconds(0)) : at;
   if (decided) *value.mutable_decide_time() = at;
   return value;

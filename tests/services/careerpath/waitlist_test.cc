@@ -68,8 +68,8 @@ TEST_F(WaitlistTest, BlockedPromotionsWaitInOrderAndTakeFreedSlotsInTurn) {
               "no free senior slot in 开化县: 4 seniors, cap 4");
     case_of[value.employee()] = value.name();
   }
-  const std::string ca = case_of[a.name()], cb = case_of[b.name()], cc = case_of[c.name()],
-                    cd = case_of[d.name()], ce = case_of[e.name()];
+  const std::string ca = case_of[a.name()], cb = case_of[b.name()], cc = case_of[c.name()], cd = case_of[d.name()],
+                    ce = case_of[e.name()];
 
   // Approved worst first, each waits; the line is ordered by the evidence: the latest
   // composite (97, 96, 93, 93, 91), then the longer time at level (b 40 months before c 28).
@@ -148,8 +148,8 @@ TEST_F(WaitlistTest, BlockedPromotionsWaitInOrderAndTakeFreedSlotsInTurn) {
   for (const auto& change : History("employees/-", county)) {
     EXPECT_LE(change.to_county_counts().seniors(), change.to_county_counts().senior_cap()) << change.name();
   }
-  for (const auto& [employee, name] : std::vector<std::pair<std::string, std::string>>{
-           {a.name(), ca}, {b.name(), cb}, {c.name(), cc}}) {
+  for (const auto& [employee, name] :
+       std::vector<std::pair<std::string, std::string>>{{a.name(), ca}, {b.name(), cb}, {c.name(), cc}}) {
     EXPECT_EQ(ChangesCarryingOut(employee, name), 1) << name;
     EXPECT_EQ(GetCase(name).state(), cv1::Case::STATE_APPLIED);
   }

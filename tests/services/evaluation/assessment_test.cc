@@ -10,8 +10,8 @@ using grpc::StatusCode;
 
 class AssessmentTest : public EvaluationServiceTestBase {
  protected:
-  ev1::RecordTrialAssessmentRequest TrialRequest(const std::string& employee,
-                                                 ev1::TrialAssessment::Outcome outcome, double score) {
+  ev1::RecordTrialAssessmentRequest TrialRequest(const std::string& employee, ev1::TrialAssessment::Outcome outcome,
+                                                 double score) {
     ev1::RecordTrialAssessmentRequest request;
     ev1::TrialAssessment* assessment = request.mutable_trial_assessment();
     assessment->set_employee(employee);
@@ -67,8 +67,7 @@ TEST_F(AssessmentTest, RecordsGetsAndListsTrialAssessments) {
   ASSERT_THAT(Call(&EvalStub::GetTrialAssessment, get, &got), IsOk());
   EXPECT_EQ(got.SerializeAsString(), passed.SerializeAsString());
   get.set_name("trialAssessments/987654");
-  EXPECT_THAT(Call(&EvalStub::GetTrialAssessment, get, &got),
-              FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
+  EXPECT_THAT(Call(&EvalStub::GetTrialAssessment, get, &got), FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
   get.set_name("candidateAssessments/1");
   EXPECT_THAT(Call(&EvalStub::GetTrialAssessment, get, &got), RejectsField("name"));
 
@@ -113,11 +112,10 @@ TEST_F(AssessmentTest, TrialAssessmentRules) {
                    TrialRequest(levelled.name(), ev1::TrialAssessment::OUTCOME_PASSED, 80), &result),
               FailsWith(StatusCode::FAILED_PRECONDITION, "NOT_ON_TRIAL"));
   EXPECT_THAT(Call(&EvalStub::RecordTrialAssessment,
-                   TrialRequest(AwaitingLevel(county).name(), ev1::TrialAssessment::OUTCOME_PASSED, 80),
-                   &result),
+                   TrialRequest(AwaitingLevel(county).name(), ev1::TrialAssessment::OUTCOME_PASSED, 80), &result),
               FailsWith(StatusCode::FAILED_PRECONDITION, "NOT_ON_TRIAL"));
-  const pv1::Employee staff = CreateEmployee(county, pv1::ROLE_CUSTOMER_SERVICE_STAFF,
-                                             pv1::ENTRY_CHANNEL_INTERNAL_RECRUITMENT);
+  const pv1::Employee staff =
+      CreateEmployee(county, pv1::ROLE_CUSTOMER_SERVICE_STAFF, pv1::ENTRY_CHANNEL_INTERNAL_RECRUITMENT);
   EXPECT_THAT(Call(&EvalStub::RecordTrialAssessment,
                    TrialRequest(staff.name(), ev1::TrialAssessment::OUTCOME_PASSED, 80), &result),
               FailsWith(StatusCode::FAILED_PRECONDITION, "NOT_ON_TRIAL"));
@@ -125,20 +123,15 @@ TEST_F(AssessmentTest, TrialAssessmentRules) {
                    TrialRequest("employees/987654", ev1::TrialAssessment::OUTCOME_PASSED, 80), &result),
               RejectsField("trial_assessment.employee"));
 
-  ev1::RecordTrialAssessmentRequest request =
-      TrialRequest(trainee.name(), ev1::TrialAssessment::OUTCOME_PASSED, 100.5);
-  EXPECT_THAT(Call(&EvalStub::RecordTrialAssessment, request, &result),
-              RejectsField("trial_assessment.score"));
+  ev1::RecordTrialAssessmentRequest request = TrialRequest(trainee.name(), ev1::TrialAssessment::OUTCOME_PASSED, 100.5);
+  EXPECT_THAT(Call(&EvalStub::RecordTrialAssessment, request, &result), RejectsField("trial_assessment.score"));
   request = TrialRequest(trainee.name(), ev1::TrialAssessment::OUTCOME_UNSPECIFIED, 80);
-  EXPECT_THAT(Call(&EvalStub::RecordTrialAssessment, request, &result),
-              RejectsField("trial_assessment.outcome"));
+  EXPECT_THAT(Call(&EvalStub::RecordTrialAssessment, request, &result), RejectsField("trial_assessment.outcome"));
   request = TrialRequest(trainee.name(), ev1::TrialAssessment::OUTCOME_PASSED, 80);
   *request.mutable_trial_assessment()->mutable_assessed_on() = MakeDate(2019, 12, 31);  // Before hire.
-  EXPECT_THAT(Call(&EvalStub::RecordTrialAssessment, request, &result),
-              RejectsField("trial_assessment.assessed_on"));
+  EXPECT_THAT(Call(&EvalStub::RecordTrialAssessment, request, &result), RejectsField("trial_assessment.assessed_on"));
   *request.mutable_trial_assessment()->mutable_assessed_on() = MakeDate(2099, 1, 1);
-  EXPECT_THAT(Call(&EvalStub::RecordTrialAssessment, request, &result),
-              RejectsField("trial_assessment.assessed_on"));
+  EXPECT_THAT(Call(&EvalStub::RecordTrialAssessment, request, &result), RejectsField("trial_assessment.assessed_on"));
   EXPECT_EQ(*evaluation_database_->QueryInt("SELECT COUNT(*) FROM trial_assessments"), stored_before);
 
   // Idempotent by request id.
@@ -163,13 +156,12 @@ TEST_F(AssessmentTest, CandidateTotalsUseThePolicyWeightsAndPassMark) {
     bool passed;
   };
   // total = 40 % written + 60 % interview; passes at 60.
-  for (const Case& c : {Case{70, 55.5, 61.3, true}, Case{60, 60, 60, true},
-                        Case{59.9, 60, 59.96, false}, Case{100, 0, 40, false},
-                        Case{0, 100, 60, true}, Case{87.5, 92.5, 90.5, true}}) {
+  for (const Case& c : {Case{70, 55.5, 61.3, true}, Case{60, 60, 60, true}, Case{59.9, 60, 59.96, false},
+                        Case{100, 0, 40, false}, Case{0, 100, 60, true}, Case{87.5, 92.5, 90.5, true}}) {
     const pv1::Employee candidate = AwaitingLevel(county);
     ev1::CandidateAssessment assessed;
-    ASSERT_THAT(Call(&EvalStub::RecordCandidateAssessment,
-                     CandidateRequest(candidate.name(), c.written, c.interview), &assessed),
+    ASSERT_THAT(Call(&EvalStub::RecordCandidateAssessment, CandidateRequest(candidate.name(), c.written, c.interview),
+                     &assessed),
                 IsOk());
     SCOPED_TRACE(::testing::Message() << c.written << " / " << c.interview);
     EXPECT_DOUBLE_EQ(assessed.total(), c.total);
@@ -222,24 +214,19 @@ TEST_F(AssessmentTest, CandidateTotalsUseThePolicyWeightsAndPassMark) {
 TEST_F(AssessmentTest, CandidateAssessmentRules) {
   const std::string county = CreateCounty();
   ev1::CandidateAssessment result;
-  const int64_t stored_before =
-      *evaluation_database_->QueryInt("SELECT COUNT(*) FROM candidate_assessments");
-  EXPECT_THAT(Call(&EvalStub::RecordCandidateAssessment,
-                   CandidateRequest(OnTrial(county).name(), 70, 70), &result),
+  const int64_t stored_before = *evaluation_database_->QueryInt("SELECT COUNT(*) FROM candidate_assessments");
+  EXPECT_THAT(Call(&EvalStub::RecordCandidateAssessment, CandidateRequest(OnTrial(county).name(), 70, 70), &result),
               FailsWith(StatusCode::FAILED_PRECONDITION, "NOT_AWAITING_LEVEL"));
   EXPECT_THAT(Call(&EvalStub::RecordCandidateAssessment,
                    CandidateRequest(CreateManagerAt(county, kJunior).name(), 70, 70), &result),
               FailsWith(StatusCode::FAILED_PRECONDITION, "NOT_AWAITING_LEVEL"));
-  EXPECT_THAT(Call(&EvalStub::RecordCandidateAssessment,
-                   CandidateRequest("employees/987654", 70, 70), &result),
+  EXPECT_THAT(Call(&EvalStub::RecordCandidateAssessment, CandidateRequest("employees/987654", 70, 70), &result),
               RejectsField("candidate_assessment.employee"));
 
   const pv1::Employee candidate = AwaitingLevel(county);
-  EXPECT_THAT(Call(&EvalStub::RecordCandidateAssessment, CandidateRequest(candidate.name(), 101, 70),
-                   &result),
+  EXPECT_THAT(Call(&EvalStub::RecordCandidateAssessment, CandidateRequest(candidate.name(), 101, 70), &result),
               RejectsField("candidate_assessment.written_test_score"));
-  EXPECT_THAT(Call(&EvalStub::RecordCandidateAssessment,
-                   CandidateRequest(candidate.name(), 70, 69.95), &result),
+  EXPECT_THAT(Call(&EvalStub::RecordCandidateAssessment, CandidateRequest(candidate.name(), 70, 69.95), &result),
               RejectsField("candidate_assessment.interview_score"));
   ev1::RecordCandidateAssessmentRequest request = CandidateRequest(candidate.name(), 70, 70);
   request.mutable_candidate_assessment()->set_assessor("");
@@ -250,8 +237,7 @@ TEST_F(AssessmentTest, CandidateAssessmentRules) {
   *request.mutable_candidate_assessment()->mutable_assessed_on() = MakeDate(2025, 12, 31);
   EXPECT_THAT(Call(&EvalStub::RecordCandidateAssessment, request, &result),
               RejectsField("candidate_assessment.assessed_on"));
-  EXPECT_EQ(*evaluation_database_->QueryInt("SELECT COUNT(*) FROM candidate_assessments"),
-            stored_before);
+  EXPECT_EQ(*evaluation_database_->QueryInt("SELECT COUNT(*) FROM candidate_assessments"), stored_before);
 
   ev1::GetCandidateAssessmentRequest get;
   get.set_name("candidateAssessments/987654");

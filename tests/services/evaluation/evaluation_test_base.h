@@ -63,12 +63,9 @@ inline google::protobuf::RepeatedPtrField<ev1::Evaluation::Score> Scores(
 }
 
 // business_results 40 %, satisfaction 30 %, service_quality 30 %.
-inline google::protobuf::RepeatedPtrField<ev1::Evaluation::Score> Standard(double business,
-                                                                          double satisfaction,
-                                                                          double quality) {
-  return Scores({{"business_results", business},
-                 {"satisfaction", satisfaction},
-                 {"service_quality", quality}});
+inline google::protobuf::RepeatedPtrField<ev1::Evaluation::Score> Standard(double business, double satisfaction,
+                                                                           double quality) {
+  return Scores({{"business_results", business}, {"satisfaction", satisfaction}, {"service_quality", quality}});
 }
 
 class EvaluationServiceTestBase : public ::testing::Test {
@@ -84,8 +81,7 @@ class EvaluationServiceTestBase : public ::testing::Test {
     auto people = PersonnelTestServer::Start(personnel_database_->options());
     ASSERT_TRUE(people.ok()) << people.status();
     personnel_server_ = std::move(*people).release();
-    auto evaluation =
-        EvaluationTestServer::Start(evaluation_database_->options(), personnel_server_->address());
+    auto evaluation = EvaluationTestServer::Start(evaluation_database_->options(), personnel_server_->address());
     ASSERT_TRUE(evaluation.ok()) << evaluation.status();
     evaluation_server_ = std::move(*evaluation).release();
   }
@@ -125,8 +121,7 @@ class EvaluationServiceTestBase : public ::testing::Test {
   }
 
   template <typename Request, typename Response>
-  grpc::Status CallPeople(grpc::Status (PeopleStub::*method)(grpc::ClientContext*, const Request&,
-                                                             Response*),
+  grpc::Status CallPeople(grpc::Status (PeopleStub::*method)(grpc::ClientContext*, const Request&, Response*),
                           const Request& request, Response* response) {
     auto context = CallContext();
     return (people_.get()->*method)(context.get(), request, response);
@@ -162,8 +157,7 @@ class EvaluationServiceTestBase : public ::testing::Test {
     return team.name();
   }
 
-  pv1::Employee CreateEmployee(const std::string& county,
-                               pv1::Role role = pv1::ROLE_CUSTOMER_MANAGER,
+  pv1::Employee CreateEmployee(const std::string& county, pv1::Role role = pv1::ROLE_CUSTOMER_MANAGER,
                                pv1::EntryChannel channel = pv1::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT,
                                const std::string& team = "") {
     pv1::CreateEmployeeRequest request;
@@ -180,8 +174,7 @@ class EvaluationServiceTestBase : public ::testing::Test {
     return created;
   }
 
-  grpc::Status ChangeLevel(const pv1::Employee& employee, Level from, Level to,
-                           pv1::Employee* result) {
+  grpc::Status ChangeLevel(const pv1::Employee& employee, Level from, Level to, pv1::Employee* result) {
     pv1::ChangeLevelRequest request;
     request.set_name(employee.name());
     request.set_expected_level(from);
@@ -276,15 +269,12 @@ class EvaluationServiceTestBase : public ::testing::Test {
                          google::type::Date end = MakeDate(2026, 6, 30)) {
     ev1::Cycle cycle;
     EXPECT_THAT(Call(&EvalStub::CreateCycle,
-                     CycleRequest(scorecard.empty() ? CreateScorecard().name() : scorecard, scope,
-                                  start, end),
-                     &cycle),
+                     CycleRequest(scorecard.empty() ? CreateScorecard().name() : scorecard, scope, start, end), &cycle),
                 IsOk());
     return cycle;
   }
 
-  grpc::Status StartReview(const std::string& cycle, ev1::Cycle* result = nullptr,
-                           const std::string& request_id = "") {
+  grpc::Status StartReview(const std::string& cycle, ev1::Cycle* result = nullptr, const std::string& request_id = "") {
     ev1::StartReviewRequest request;
     request.set_name(cycle);
     request.set_request_id(request_id);
@@ -292,8 +282,7 @@ class EvaluationServiceTestBase : public ::testing::Test {
     return Call(&EvalStub::StartReview, request, result != nullptr ? result : &ignored);
   }
 
-  grpc::Status Finalize(const std::string& cycle, ev1::Cycle* result = nullptr,
-                        const std::string& request_id = "") {
+  grpc::Status Finalize(const std::string& cycle, ev1::Cycle* result = nullptr, const std::string& request_id = "") {
     ev1::FinalizeCycleRequest request;
     request.set_name(cycle);
     request.set_request_id(request_id);
@@ -329,8 +318,7 @@ class EvaluationServiceTestBase : public ::testing::Test {
   }
 
   // Every evaluation of the request's list, page by page; `pages` counts the pages.
-  std::vector<ev1::Evaluation> ListAllEvaluations(ev1::ListEvaluationsRequest request,
-                                                  int* pages = nullptr) {
+  std::vector<ev1::Evaluation> ListAllEvaluations(ev1::ListEvaluationsRequest request, int* pages = nullptr) {
     std::vector<ev1::Evaluation> all;
     int count = 0;
     do {
@@ -348,8 +336,8 @@ class EvaluationServiceTestBase : public ::testing::Test {
 
   // One stream: a header, then the rows in messages of `batch` rows. Returns the status.
   grpc::Status Import(const ev1::ImportScoresRequest::Header& header,
-                      const std::vector<ev1::ImportScoresRequest::Row>& rows,
-                      ev1::ImportScoresResponse* response, size_t batch = 500) {
+                      const std::vector<ev1::ImportScoresRequest::Row>& rows, ev1::ImportScoresResponse* response,
+                      size_t batch = 500) {
     auto context = CallContext(absl::Seconds(120));
     auto writer = stub_->ImportScores(context.get(), response);
     ev1::ImportScoresRequest message;

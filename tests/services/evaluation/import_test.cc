@@ -24,12 +24,18 @@ enum class Fault { kNone, kScore101, kMissingIndicator, kNotParticipant, kDuplic
 
 Fault FaultOf(int i) {
   switch (i % 1000) {
-    case 7: return Fault::kScore101;
-    case 13: return Fault::kMissingIndicator;
-    case 21: return Fault::kNotParticipant;
-    case 42: return Fault::kDuplicate;
-    case 99: return Fault::kUnknownIndicator;
-    default: return Fault::kNone;
+    case 7:
+      return Fault::kScore101;
+    case 13:
+      return Fault::kMissingIndicator;
+    case 21:
+      return Fault::kNotParticipant;
+    case 42:
+      return Fault::kDuplicate;
+    case 99:
+      return Fault::kUnknownIndicator;
+    default:
+      return Fault::kNone;
   }
 }
 
@@ -42,9 +48,7 @@ Scores3 ScoresOf(const std::vector<int>& tenths) {
   return Standard(tenths[0] / 10.0, tenths[1] / 10.0, tenths[2] / 10.0);
 }
 
-int64_t CompositeMilliOf(const std::vector<int>& tenths) {
-  return 40 * tenths[0] + 30 * tenths[1] + 30 * tenths[2];
-}
+int64_t CompositeMilliOf(const std::vector<int>& tenths) { return 40 * tenths[0] + 30 * tenths[1] + 30 * tenths[2]; }
 
 class ImportTest : public EvaluationServiceTestBase {
  protected:
@@ -99,9 +103,8 @@ class ImportTest : public EvaluationServiceTestBase {
       }
       for (auto& thread : threads) thread.join();
       EXPECT_EQ(failures.load(), 0);
-      std::sort(made->employees.begin(), made->employees.end(), [](const auto& a, const auto& b) {
-        return std::stoll(IdOf(a)) < std::stoll(IdOf(b));
-      });
+      std::sort(made->employees.begin(), made->employees.end(),
+                [](const auto& a, const auto& b) { return std::stoll(IdOf(a)) < std::stoll(IdOf(b)); });
       made->outsider = CreateManagerAt(CreateCounty(), kJunior).name();
       return made;
     }();
@@ -143,12 +146,18 @@ class ImportTest : public EvaluationServiceTestBase {
 
   static std::string ExpectedField(Fault fault) {
     switch (fault) {
-      case Fault::kScore101: return "scores[1].score";
-      case Fault::kMissingIndicator: return "scores";
-      case Fault::kNotParticipant: return "employee";
-      case Fault::kDuplicate: return "employee";
-      case Fault::kUnknownIndicator: return "scores[0].indicator";
-      case Fault::kNone: break;
+      case Fault::kScore101:
+        return "scores[1].score";
+      case Fault::kMissingIndicator:
+        return "scores";
+      case Fault::kNotParticipant:
+        return "employee";
+      case Fault::kDuplicate:
+        return "employee";
+      case Fault::kUnknownIndicator:
+        return "scores[0].indicator";
+      case Fault::kNone:
+        break;
     }
     return "";
   }
@@ -170,10 +179,9 @@ class ImportTest : public EvaluationServiceTestBase {
       }
       EXPECT_EQ(it->second.field(), ExpectedField(fault)) << "row " << i + 2;
       EXPECT_FALSE(it->second.reason().empty()) << "row " << i + 2;
-      EXPECT_EQ(it->second.employee(),
-                fault == Fault::kNotParticipant ? people.outsider
-                : fault == Fault::kDuplicate    ? people.employees[i - 1]
-                                                : people.employees[i])
+      EXPECT_EQ(it->second.employee(), fault == Fault::kNotParticipant ? people.outsider
+                                       : fault == Fault::kDuplicate    ? people.employees[i - 1]
+                                                                       : people.employees[i])
           << "row " << i + 2;
     }
     EXPECT_EQ(response.rejected_rows_size(), bad);
@@ -329,9 +337,9 @@ TEST_F(ImportTest, AnImportCutOffWhileStreamingWritesNothingAndItsRetryFinishes)
     // Give the server time to act on the cancellation, then look: nothing was written.
     absl::SleepFor(absl::Milliseconds(500));
     ExpectStoredBigImport(cycle.name(), people, true);
-    EXPECT_EQ(*evaluation_database_->QueryInt("SELECT COUNT(*) FROM request_log WHERE request_id LIKE '" +
-                                              request_id + "%'"),
-              0);
+    EXPECT_EQ(
+        *evaluation_database_->QueryInt("SELECT COUNT(*) FROM request_log WHERE request_id LIKE '" + request_id + "%'"),
+        0);
 
     std::vector<ev1::ImportScoresRequest::Row> to_send = rows;
     if (all_or_nothing) {
@@ -427,8 +435,7 @@ TEST_F(ImportTest, SmallImportRulesAndBadStreams) {
     EXPECT_THAT(writer->Finish(), RejectsField("header"));
   }
   EXPECT_THAT(Import(Header("orgUnits/1", false), {}, &response), RejectsField("header.cycle"));
-  EXPECT_THAT(Import(Header(cycle.name(), false, "bad id"), {}, &response),
-              RejectsField("header.request_id"));
+  EXPECT_THAT(Import(Header(cycle.name(), false, "bad id"), {}, &response), RejectsField("header.request_id"));
   EXPECT_THAT(Import(Header("cycles/987654", false), {}, &response),
               FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
 
@@ -438,16 +445,14 @@ TEST_F(ImportTest, SmallImportRulesAndBadStreams) {
 
   // A participant flagged for re-check is not overwritten by an import; a malformed
   // employee name is reported like any bad row.
-  ASSERT_THAT(Record(EvaluationName(cycle.name(), staff.juniors[0].name()), Standard(50, 50, 50)),
-              IsOk());
+  ASSERT_THAT(Record(EvaluationName(cycle.name(), staff.juniors[0].name()), Standard(50, 50, 50)), IsOk());
   ev1::FlagForRecheckRequest flag;
   flag.set_name(EvaluationName(cycle.name(), staff.juniors[0].name()));
   flag.set_reason("抽检");
   ev1::Evaluation flagged;
   ASSERT_THAT(Call(&EvalStub::FlagForRecheck, flag, &flagged), IsOk());
   ASSERT_THAT(Import(Header(cycle.name(), false),
-                     {Row(10, staff.juniors[0].name(), Standard(90, 90, 90)),
-                      Row(11, "people/3", Standard(90, 90, 90)),
+                     {Row(10, staff.juniors[0].name(), Standard(90, 90, 90)), Row(11, "people/3", Standard(90, 90, 90)),
                       Row(12, staff.juniors[1].name(), Standard(90, 90, 90.5))},
                      &response),
               IsOk());
@@ -504,13 +509,13 @@ TEST_F(ImportTest, SmallImportRulesAndBadStreams) {
 
   // Request ids take up to 64 characters, imports included.
   const std::string long_id(64, 'q');
-  ASSERT_THAT(Import(Header(cycle.name(), false, long_id),
-                     {Row(1, staff.juniors[2].name(), Standard(70, 70, 70))}, &response),
-              IsOk());
+  ASSERT_THAT(
+      Import(Header(cycle.name(), false, long_id), {Row(1, staff.juniors[2].name(), Standard(70, 70, 70))}, &response),
+      IsOk());
   EXPECT_EQ(response.written_count(), 1);
-  ASSERT_THAT(Import(Header(cycle.name(), false, long_id),
-                     {Row(1, staff.juniors[2].name(), Standard(70, 70, 70))}, &response),
-              IsOk());
+  ASSERT_THAT(
+      Import(Header(cycle.name(), false, long_id), {Row(1, staff.juniors[2].name(), Standard(70, 70, 70))}, &response),
+      IsOk());
   EXPECT_EQ(response.written_count(), 1);
   EXPECT_EQ(GetEvaluation(EvaluationName(cycle.name(), staff.juniors[2].name())).etag(), "2");
 }

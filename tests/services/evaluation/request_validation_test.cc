@@ -19,10 +19,10 @@ google::type::Date MakeDate(int year, int month, int day) {
   return date;
 }
 
-#define EXPECT_INVALID_FIELD(expr, field)                                      \
-  do {                                                                         \
-    const absl::Status status_ = (expr);                                       \
-    EXPECT_EQ(status_.code(), absl::StatusCode::kInvalidArgument) << status_;  \
+#define EXPECT_INVALID_FIELD(expr, field)                                       \
+  do {                                                                          \
+    const absl::Status status_ = (expr);                                        \
+    EXPECT_EQ(status_.code(), absl::StatusCode::kInvalidArgument) << status_;   \
     EXPECT_EQ(::ladder::ViolatedField(status_), std::string(field)) << status_; \
   } while (false)
 
@@ -171,16 +171,13 @@ TEST(CycleValidationTest, CreateChecksEveryField) {
 // ---------------------------------------------------------------- evaluation names and rechecks
 
 TEST(EvaluationNameTest, ParsesCycleAndEmployee) {
-  absl::StatusOr<std::pair<int64_t, int64_t>> parsed =
-      ParseEvaluationName("cycles/12/evaluations/345", "name");
+  absl::StatusOr<std::pair<int64_t, int64_t>> parsed = ParseEvaluationName("cycles/12/evaluations/345", "name");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(parsed->first, 12);
   EXPECT_EQ(parsed->second, 345);
-  for (const char* bad : {"", "cycles/12", "cycles/12/evaluations", "cycles/12/evaluations/",
-                          "cycles/12/scores/345", "cycles/x/evaluations/345",
-                          "cycles/12/evaluations/x", "cycles/0/evaluations/1",
-                          "cycles/1/evaluations/-1", "scorecards/1/evaluations/2",
-                          "cycles/1/evaluations/2/extra"}) {
+  for (const char* bad : {"", "cycles/12", "cycles/12/evaluations", "cycles/12/evaluations/", "cycles/12/scores/345",
+                          "cycles/x/evaluations/345", "cycles/12/evaluations/x", "cycles/0/evaluations/1",
+                          "cycles/1/evaluations/-1", "scorecards/1/evaluations/2", "cycles/1/evaluations/2/extra"}) {
     SCOPED_TRACE(bad);
     EXPECT_INVALID_FIELD(ParseEvaluationName(bad, "name").status(), "name");
   }
@@ -286,12 +283,10 @@ TEST(CandidateAssessmentValidationTest, ChecksEveryField) {
 
   request = GoodCandidate();
   request.mutable_candidate_assessment()->set_written_test_score(100.5);
-  EXPECT_INVALID_FIELD(ValidateCandidateAssessment(request, kToday),
-                       "candidate_assessment.written_test_score");
+  EXPECT_INVALID_FIELD(ValidateCandidateAssessment(request, kToday), "candidate_assessment.written_test_score");
   request = GoodCandidate();
   request.mutable_candidate_assessment()->set_interview_score(-1);
-  EXPECT_INVALID_FIELD(ValidateCandidateAssessment(request, kToday),
-                       "candidate_assessment.interview_score");
+  EXPECT_INVALID_FIELD(ValidateCandidateAssessment(request, kToday), "candidate_assessment.interview_score");
 
   request = GoodCandidate();
   request.mutable_candidate_assessment()->set_assessor(std::string(101, 'a'));
@@ -299,8 +294,7 @@ TEST(CandidateAssessmentValidationTest, ChecksEveryField) {
 
   request = GoodCandidate();
   *request.mutable_candidate_assessment()->mutable_assessed_on() = MakeDate(2027, 1, 1);
-  EXPECT_INVALID_FIELD(ValidateCandidateAssessment(request, kToday),
-                       "candidate_assessment.assessed_on");
+  EXPECT_INVALID_FIELD(ValidateCandidateAssessment(request, kToday), "candidate_assessment.assessed_on");
 
   request = GoodCandidate();
   request.set_request_id(std::string("nul\0", 4));

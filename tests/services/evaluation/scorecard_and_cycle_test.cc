@@ -67,15 +67,13 @@ TEST_F(ScorecardTest, RefusesBadScorecards) {
 
   *request.mutable_scorecard() = StandardScorecard();
   request.mutable_scorecard()->mutable_indicators(2)->set_key("business_results");
-  EXPECT_THAT(Call(&EvalStub::CreateScorecard, request, &created),
-              RejectsField("scorecard.indicators[2].key"));
+  EXPECT_THAT(Call(&EvalStub::CreateScorecard, request, &created), RejectsField("scorecard.indicators[2].key"));
   request.clear_scorecard();
   EXPECT_THAT(Call(&EvalStub::CreateScorecard, request, &created), RejectsField("scorecard"));
 
   ev1::GetScorecardRequest get;
   get.set_name("scorecards/987654");
-  EXPECT_THAT(Call(&EvalStub::GetScorecard, get, &created),
-              FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
+  EXPECT_THAT(Call(&EvalStub::GetScorecard, get, &created), FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
   get.set_name("cycles/1");
   EXPECT_THAT(Call(&EvalStub::GetScorecard, get, &created), RejectsField("name"));
   ev1::ListScorecardsRequest list;
@@ -245,9 +243,7 @@ TEST_F(CycleTest, RefusesBadCycles) {
   request.mutable_cycle()->set_period(ev1::Cycle::PERIOD_UNSPECIFIED);
   EXPECT_THAT(Call(&EvalStub::CreateCycle, request, &cycle), RejectsField("cycle.period"));
   // None of these wrote a cycle or used the scorecard.
-  EXPECT_EQ(*evaluation_database_->QueryInt("SELECT COUNT(*) FROM cycles WHERE scope_id = " +
-                                            IdOf(county)),
-            0);
+  EXPECT_EQ(*evaluation_database_->QueryInt("SELECT COUNT(*) FROM cycles WHERE scope_id = " + IdOf(county)), 0);
   ev1::GetScorecardRequest get;
   get.set_name(scorecard);
   ev1::Scorecard unused;
@@ -256,8 +252,7 @@ TEST_F(CycleTest, RefusesBadCycles) {
 
   ev1::GetCycleRequest missing;
   missing.set_name("cycles/987654");
-  EXPECT_THAT(Call(&EvalStub::GetCycle, missing, &cycle),
-              FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
+  EXPECT_THAT(Call(&EvalStub::GetCycle, missing, &cycle), FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
   missing.set_name("cycles/abc");
   EXPECT_THAT(Call(&EvalStub::GetCycle, missing, &cycle), RejectsField("name"));
 }
@@ -271,11 +266,8 @@ TEST_F(CycleTest, CreateIsIdempotentByRequestId) {
   ASSERT_THAT(Call(&EvalStub::CreateCycle, request, &first), IsOk());
   ASSERT_THAT(Call(&EvalStub::CreateCycle, request, &second), IsOk());
   EXPECT_EQ(first.name(), second.name());
-  EXPECT_EQ(*evaluation_database_->QueryInt("SELECT COUNT(*) FROM cycles WHERE scope_id = " +
-                                            IdOf(county)),
-            1);
-  EXPECT_EQ(*evaluation_database_->QueryInt("SELECT COUNT(*) FROM evaluations WHERE cycle_id = " +
-                                            IdOf(first.name())),
+  EXPECT_EQ(*evaluation_database_->QueryInt("SELECT COUNT(*) FROM cycles WHERE scope_id = " + IdOf(county)), 1);
+  EXPECT_EQ(*evaluation_database_->QueryInt("SELECT COUNT(*) FROM evaluations WHERE cycle_id = " + IdOf(first.name())),
             2);
   request.mutable_cycle()->set_display_name("other");
   EXPECT_THAT(Call(&EvalStub::CreateCycle, request, &second),
@@ -287,13 +279,11 @@ TEST_F(CycleTest, MovesOpenToReviewToFinalOnly) {
   CreateStaff(county, 2, 0, 0);
   const ev1::Cycle cycle = CreateCycle(county);
   ev1::Cycle result;
-  EXPECT_THAT(Finalize(cycle.name(), &result),
-              FailsWith(StatusCode::FAILED_PRECONDITION, "WRONG_CYCLE_STATE"));
+  EXPECT_THAT(Finalize(cycle.name(), &result), FailsWith(StatusCode::FAILED_PRECONDITION, "WRONG_CYCLE_STATE"));
   ASSERT_THAT(StartReview(cycle.name(), &result), IsOk());
   EXPECT_EQ(result.state(), ev1::Cycle::STATE_IN_REVIEW);
   EXPECT_FALSE(result.has_finalize_time());
-  EXPECT_THAT(StartReview(cycle.name(), &result),
-              FailsWith(StatusCode::FAILED_PRECONDITION, "WRONG_CYCLE_STATE"));
+  EXPECT_THAT(StartReview(cycle.name(), &result), FailsWith(StatusCode::FAILED_PRECONDITION, "WRONG_CYCLE_STATE"));
 
   const std::string request_id = Unique("finalize-");
   ev1::Cycle final_cycle;
@@ -303,17 +293,13 @@ TEST_F(CycleTest, MovesOpenToReviewToFinalOnly) {
   // A retry of the same request returns the first answer; a new request is refused.
   ASSERT_THAT(Finalize(cycle.name(), &result, request_id), IsOk());
   EXPECT_EQ(result.SerializeAsString(), final_cycle.SerializeAsString());
-  EXPECT_THAT(Finalize(cycle.name(), &result),
-              FailsWith(StatusCode::FAILED_PRECONDITION, "WRONG_CYCLE_STATE"));
-  EXPECT_THAT(StartReview(cycle.name(), &result),
-              FailsWith(StatusCode::FAILED_PRECONDITION, "WRONG_CYCLE_STATE"));
+  EXPECT_THAT(Finalize(cycle.name(), &result), FailsWith(StatusCode::FAILED_PRECONDITION, "WRONG_CYCLE_STATE"));
+  EXPECT_THAT(StartReview(cycle.name(), &result), FailsWith(StatusCode::FAILED_PRECONDITION, "WRONG_CYCLE_STATE"));
   EXPECT_EQ(GetCycle(cycle.name()).finalize_time().SerializeAsString(),
             final_cycle.finalize_time().SerializeAsString());
 
-  EXPECT_THAT(StartReview("cycles/987654", &result),
-              FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
-  EXPECT_THAT(Finalize("cycles/987654", &result),
-              FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
+  EXPECT_THAT(StartReview("cycles/987654", &result), FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
+  EXPECT_THAT(Finalize("cycles/987654", &result), FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
   EXPECT_THAT(Finalize("orgUnits/1", &result), RejectsField("name"));
   EXPECT_THAT(StartReview(cycle.name(), &result, "bad id"), RejectsField("request_id"));
 }
@@ -409,10 +395,8 @@ TEST_F(CycleTest, ParticipantsAreASnapshot) {
   ev1::GetEvaluationRequest get;
   get.set_name(EvaluationName(cycle.name(), newcomer.name()));
   ev1::Evaluation missing;
-  EXPECT_THAT(Call(&EvalStub::GetEvaluation, get, &missing),
-              FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
-  EXPECT_THAT(Record(get.name(), Standard(80, 80, 80)),
-              FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
+  EXPECT_THAT(Call(&EvalStub::GetEvaluation, get, &missing), FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
+  EXPECT_THAT(Record(get.name(), Standard(80, 80, 80)), FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
 }
 
 // ---------------------------------------------------------------- personnel unreachable
@@ -427,11 +411,9 @@ TEST_F(PersonnelDownTest, CallsThatNeedPersonnelFailUnavailableAndWriteNothing) 
   const pv1::Employee candidate = CreateEmployee(county);
   const ev1::Cycle before = CreateCycle(county);
   const std::string scorecard = CreateScorecard().name();
-  ASSERT_THAT(Record(EvaluationName(before.name(), staff.juniors[0].name()), Standard(80, 80, 80)),
-              IsOk());
+  ASSERT_THAT(Record(EvaluationName(before.name(), staff.juniors[0].name()), Standard(80, 80, 80)), IsOk());
   const int64_t cycles_before = *evaluation_database_->QueryInt("SELECT COUNT(*) FROM cycles");
-  const int64_t evaluations_before =
-      *evaluation_database_->QueryInt("SELECT COUNT(*) FROM evaluations");
+  const int64_t evaluations_before = *evaluation_database_->QueryInt("SELECT COUNT(*) FROM evaluations");
 
   StopPersonnel();
 
@@ -473,8 +455,7 @@ TEST_F(PersonnelDownTest, CallsThatNeedPersonnelFailUnavailableAndWriteNothing) 
   EXPECT_EQ(*evaluation_database_->QueryInt("SELECT COUNT(*) FROM candidate_assessments"), 0);
 
   // What needs only evaluation's own data keeps being served.
-  EXPECT_THAT(Record(EvaluationName(before.name(), staff.juniors[1].name()), Standard(70, 70, 70)),
-              IsOk());
+  EXPECT_THAT(Record(EvaluationName(before.name(), staff.juniors[1].name()), Standard(70, 70, 70)), IsOk());
   ev1::ListRankingsRequest rankings;
   rankings.set_cycle(before.name());
   rankings.set_county(county);

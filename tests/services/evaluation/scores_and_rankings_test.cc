@@ -57,9 +57,7 @@ TEST_F(ScoresTest, RecordsScoresAndTheExactComposite) {
   ev1::Evaluation scored;
   // Any order of the indicators; stored in the scorecard's order.
   ASSERT_THAT(Record(setup.Evaluation(0),
-                     Scores({{"service_quality", 70.5}, {"business_results", 90.5},
-                             {"satisfaction", 80}}),
-                     &scored),
+                     Scores({{"service_quality", 70.5}, {"business_results", 90.5}, {"satisfaction", 80}}), &scored),
               IsOk());
   EXPECT_EQ(scored.state(), ev1::Evaluation::STATE_SCORED);
   ASSERT_TRUE(scored.has_composite());
@@ -94,16 +92,16 @@ TEST_F(ScoresTest, RefusesBadScoresAndWritesNothing) {
   EXPECT_THAT(Record(setup.Evaluation(0), Standard(80, 101, 80)), RejectsField("scores[1].score"));
   EXPECT_THAT(Record(setup.Evaluation(0), Standard(80, 80, -0.1)), RejectsField("scores[2].score"));
   EXPECT_THAT(Record(setup.Evaluation(0), Standard(87.55, 80, 80)), RejectsField("scores[0].score"));
-  EXPECT_THAT(Record(setup.Evaluation(0),
-                     Scores({{"business_results", 80}, {"satisfaction", 80}, {"service_quality", 80},
-                             {"attendance", 80}})),
-              RejectsField("scores[3].indicator"));
+  EXPECT_THAT(
+      Record(setup.Evaluation(0),
+             Scores({{"business_results", 80}, {"satisfaction", 80}, {"service_quality", 80}, {"attendance", 80}})),
+      RejectsField("scores[3].indicator"));
   EXPECT_THAT(Record(setup.Evaluation(0), Scores({{"business_results", 80}, {"satisfaction", 80}})),
               RejectsField("scores"));
-  EXPECT_THAT(Record(setup.Evaluation(0),
-                     Scores({{"business_results", 80}, {"satisfaction", 80}, {"satisfaction", 80},
-                             {"service_quality", 80}})),
-              RejectsField("scores[2].indicator"));
+  EXPECT_THAT(
+      Record(setup.Evaluation(0),
+             Scores({{"business_results", 80}, {"satisfaction", 80}, {"satisfaction", 80}, {"service_quality", 80}})),
+      RejectsField("scores[2].indicator"));
   EXPECT_THAT(Record(setup.Evaluation(0), Scores({})), RejectsField("scores"));
   EXPECT_THAT(Record("cycles/1/evaluation/2", Standard(80, 80, 80)), RejectsField("name"));
   EXPECT_THAT(Record(setup.Evaluation(0), Standard(80, 80, 80), nullptr, std::string(65, 'x')),
@@ -116,9 +114,9 @@ TEST_F(ScoresTest, RefusesBadScoresAndWritesNothing) {
               FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
   EXPECT_THAT(Record(EvaluationName("cycles/987654", outsider.name()), Standard(80, 80, 80)),
               FailsWith(StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
-  EXPECT_EQ(*evaluation_database_->QueryInt(
-                "SELECT COUNT(*) FROM evaluations WHERE employee_id = " + IdOf(outsider.name())),
-            0);
+  EXPECT_EQ(
+      *evaluation_database_->QueryInt("SELECT COUNT(*) FROM evaluations WHERE employee_id = " + IdOf(outsider.name())),
+      0);
 }
 
 TEST_F(ScoresTest, ScoresChangeInReviewButNeverOnceFinal) {
@@ -137,11 +135,10 @@ TEST_F(ScoresTest, ScoresChangeInReviewButNeverOnceFinal) {
   EXPECT_THAT(Record(setup.Evaluation(1), Standard(90, 90, 90)),
               FailsWith(StatusCode::FAILED_PRECONDITION, "CYCLE_FINALIZED"));
   EXPECT_THAT(Flag(setup.Evaluation(0)), FailsWith(StatusCode::FAILED_PRECONDITION, "CYCLE_FINALIZED"));
-  EXPECT_THAT(Resolve(setup.Evaluation(0), {}),
-              FailsWith(StatusCode::FAILED_PRECONDITION, "CYCLE_FINALIZED"));
+  EXPECT_THAT(Resolve(setup.Evaluation(0), {}), FailsWith(StatusCode::FAILED_PRECONDITION, "CYCLE_FINALIZED"));
   ev1::ImportScoresResponse imported;
-  EXPECT_THAT(Import(Header(setup.cycle.name(), false),
-                     {Row(1, setup.staff.juniors[1].name(), Standard(90, 90, 90))}, &imported),
+  EXPECT_THAT(Import(Header(setup.cycle.name(), false), {Row(1, setup.staff.juniors[1].name(), Standard(90, 90, 90))},
+                     &imported),
               FailsWith(StatusCode::FAILED_PRECONDITION, "CYCLE_FINALIZED"));
   EXPECT_EQ(GetEvaluation(setup.Evaluation(0)).SerializeAsString(), before.SerializeAsString());
   EXPECT_EQ(GetEvaluation(setup.Evaluation(1)).state(), ev1::Evaluation::STATE_PENDING);
@@ -181,8 +178,7 @@ TEST_F(ScoresTest, RecheckFlagsBlockFinalisingUntilResolved) {
   EXPECT_THAT(Flag(setup.Evaluation(0)), FailsWith(StatusCode::FAILED_PRECONDITION, "RECHECK_OPEN"));
   EXPECT_THAT(Record(setup.Evaluation(0), Standard(90, 90, 90)),
               FailsWith(StatusCode::FAILED_PRECONDITION, "RECHECK_OPEN"));
-  EXPECT_THAT(Resolve(setup.Evaluation(1), {}),
-              FailsWith(StatusCode::FAILED_PRECONDITION, "NO_OPEN_RECHECK"));
+  EXPECT_THAT(Resolve(setup.Evaluation(1), {}), FailsWith(StatusCode::FAILED_PRECONDITION, "NO_OPEN_RECHECK"));
   ev1::ResolveRecheckRequest no_resolution;
   no_resolution.set_name(setup.Evaluation(0));
   ev1::Evaluation ignored;
@@ -195,8 +191,7 @@ TEST_F(ScoresTest, RecheckFlagsBlockFinalisingUntilResolved) {
   // Still flaggable in review.
   ASSERT_THAT(Flag(setup.Evaluation(1)), IsOk());
   ev1::Cycle cycle;
-  EXPECT_THAT(Finalize(setup.cycle.name(), &cycle),
-              FailsWith(StatusCode::FAILED_PRECONDITION, "OPEN_RECHECK_FLAGS"));
+  EXPECT_THAT(Finalize(setup.cycle.name(), &cycle), FailsWith(StatusCode::FAILED_PRECONDITION, "OPEN_RECHECK_FLAGS"));
   EXPECT_EQ(GetCycle(setup.cycle.name()).state(), ev1::Cycle::STATE_IN_REVIEW);
   EXPECT_FALSE(GetCycle(setup.cycle.name()).has_finalize_time());
   EXPECT_EQ(GetCycle(setup.cycle.name()).open_flag_count(), 2);
@@ -211,14 +206,11 @@ TEST_F(ScoresTest, RecheckFlagsBlockFinalisingUntilResolved) {
   EXPECT_TRUE(confirmed.recheck().has_resolve_time());
   EXPECT_EQ(confirmed.recheck().reason(), "服务用语不规范");
   EXPECT_EQ(confirmed.scorer(), "user:test");
-  EXPECT_THAT(Finalize(setup.cycle.name(), &cycle),
-              FailsWith(StatusCode::FAILED_PRECONDITION, "OPEN_RECHECK_FLAGS"));
+  EXPECT_THAT(Finalize(setup.cycle.name(), &cycle), FailsWith(StatusCode::FAILED_PRECONDITION, "OPEN_RECHECK_FLAGS"));
 
   // Corrected: bad corrections are refused and change nothing.
-  EXPECT_THAT(Resolve(setup.Evaluation(1), Standard(101, 70, 70)),
-              RejectsField("corrected_scores[0].score"));
-  EXPECT_THAT(Resolve(setup.Evaluation(1), Scores({{"business_results", 60}})),
-              RejectsField("corrected_scores"));
+  EXPECT_THAT(Resolve(setup.Evaluation(1), Standard(101, 70, 70)), RejectsField("corrected_scores[0].score"));
+  EXPECT_THAT(Resolve(setup.Evaluation(1), Scores({{"business_results", 60}})), RejectsField("corrected_scores"));
   EXPECT_EQ(GetEvaluation(setup.Evaluation(1)).state(), ev1::Evaluation::STATE_RECHECK_REQUESTED);
   ev1::Evaluation corrected;
   ASSERT_THAT(Resolve(setup.Evaluation(1), Standard(60, 60, 60.5), &corrected), IsOk());
@@ -271,8 +263,7 @@ TEST_F(ScoresTest, ListEvaluationsPagesToTheEndAndFilters) {
   const ev1::Cycle cycle = CreateCycle(city.name());
   ASSERT_EQ(cycle.participant_count(), 11);
   for (int i = 0; i < 3; ++i) {
-    ASSERT_THAT(Record(EvaluationName(cycle.name(), staff_a.juniors[i].name()), Standard(80, 80, 80)),
-                IsOk());
+    ASSERT_THAT(Record(EvaluationName(cycle.name(), staff_a.juniors[i].name()), Standard(80, 80, 80)), IsOk());
   }
 
   for (int page_size : {1, 3, 4, 11, 1000}) {
@@ -282,8 +273,7 @@ TEST_F(ScoresTest, ListEvaluationsPagesToTheEndAndFilters) {
     int pages = 0;
     const std::vector<ev1::Evaluation> all = ListAllEvaluations(request, &pages);
     ASSERT_EQ(all.size(), 11u) << "page size " << page_size;
-    EXPECT_EQ(pages, (11 + page_size - 1) / page_size)
-        << "page size " << page_size;
+    EXPECT_EQ(pages, (11 + page_size - 1) / page_size) << "page size " << page_size;
     std::set<std::string> names;
     for (const auto& evaluation : all) names.insert(evaluation.name());
     EXPECT_EQ(names.size(), 11u);
@@ -329,8 +319,8 @@ TEST_F(ScoresTest, ListEvaluationsPagesToTheEndAndFilters) {
 
 class RankingTest : public ScoresTest {
  protected:
-  std::vector<ev1::Ranking> AllRankings(const std::string& cycle, const std::string& county,
-                                        Level level, int page_size, int* ranked_count = nullptr) {
+  std::vector<ev1::Ranking> AllRankings(const std::string& cycle, const std::string& county, Level level, int page_size,
+                                        int* ranked_count = nullptr) {
     ev1::ListRankingsRequest request;
     request.set_cycle(cycle);
     request.set_county(county);
@@ -359,20 +349,16 @@ TEST_F(RankingTest, RanksWithTiesAndPercentilesAcrossPages) {
   const std::vector<double> composites = {95, 90, 90, 90, 85, 85, 70};
   for (size_t i = 0; i < composites.size(); ++i) {
     const double c = composites[i];
-    ASSERT_THAT(Record(EvaluationName(cycle.name(), staff.juniors[i].name()), Standard(c, c, c)),
-                IsOk());
+    ASSERT_THAT(Record(EvaluationName(cycle.name(), staff.juniors[i].name()), Standard(c, c, c)), IsOk());
   }
   // Intermediates rank on their own.
-  ASSERT_THAT(Record(EvaluationName(cycle.name(), staff.intermediates[0].name()), Standard(99, 99, 99)),
-              IsOk());
+  ASSERT_THAT(Record(EvaluationName(cycle.name(), staff.intermediates[0].name()), Standard(99, 99, 99)), IsOk());
 
   const std::vector<int> expected_rank = {1, 2, 2, 2, 5, 5, 7};
-  const std::vector<double> expected_percentile = {600.0 / 7, 300.0 / 7, 300.0 / 7, 300.0 / 7,
-                                                   100.0 / 7, 100.0 / 7, 0};
+  const std::vector<double> expected_percentile = {600.0 / 7, 300.0 / 7, 300.0 / 7, 300.0 / 7, 100.0 / 7, 100.0 / 7, 0};
   for (int page_size : {1, 2, 3, 100}) {
     int ranked_count = -1;
-    const std::vector<ev1::Ranking> rankings =
-        AllRankings(cycle.name(), county, kJunior, page_size, &ranked_count);
+    const std::vector<ev1::Ranking> rankings = AllRankings(cycle.name(), county, kJunior, page_size, &ranked_count);
     SCOPED_TRACE(page_size);
     EXPECT_EQ(ranked_count, 7);
     ASSERT_EQ(rankings.size(), 7u);

@@ -14,10 +14,10 @@ namespace ladder::evaluation {
 namespace {
 
 // Expects INVALID_ARGUMENT naming `field`.
-#define EXPECT_INVALID_FIELD(expr, field)                                      \
-  do {                                                                         \
-    const absl::Status status_ = (expr);                                       \
-    EXPECT_EQ(status_.code(), absl::StatusCode::kInvalidArgument) << status_;  \
+#define EXPECT_INVALID_FIELD(expr, field)                                       \
+  do {                                                                          \
+    const absl::Status status_ = (expr);                                        \
+    EXPECT_EQ(status_.code(), absl::StatusCode::kInvalidArgument) << status_;   \
     EXPECT_EQ(::ladder::ViolatedField(status_), std::string(field)) << status_; \
   } while (false)
 
@@ -97,11 +97,9 @@ TEST(ValidateIndicatorsTest, AcceptsWeightsSummingToHundred) {
 }
 
 TEST(ValidateIndicatorsTest, RefusesBadSums) {
-  EXPECT_INVALID_FIELD(ValidateIndicators(MakeScorecard({{"a", 40}, {"b", 30}, {"c", 20}}),
-                                          "scorecard.indicators"),
+  EXPECT_INVALID_FIELD(ValidateIndicators(MakeScorecard({{"a", 40}, {"b", 30}, {"c", 20}}), "scorecard.indicators"),
                        "scorecard.indicators[].weight_percent");
-  EXPECT_INVALID_FIELD(ValidateIndicators(MakeScorecard({{"a", 60}, {"b", 50}}), "i"),
-                       "i[].weight_percent");
+  EXPECT_INVALID_FIELD(ValidateIndicators(MakeScorecard({{"a", 60}, {"b", 50}}), "i"), "i[].weight_percent");
 }
 
 TEST(ValidateIndicatorsTest, RefusesBadCountsKeysNamesAndWeights) {
@@ -113,8 +111,7 @@ TEST(ValidateIndicatorsTest, RefusesBadCountsKeysNamesAndWeights) {
   EXPECT_INVALID_FIELD(ValidateIndicators(MakeScorecard({{"", 100}}), "i"), "i[0].key");
   EXPECT_INVALID_FIELD(ValidateIndicators(MakeScorecard({{"a", 50}, {"Upper", 50}}), "i"), "i[1].key");
   EXPECT_INVALID_FIELD(ValidateIndicators(MakeScorecard({{"a-b", 100}}), "i"), "i[0].key");
-  EXPECT_INVALID_FIELD(ValidateIndicators(MakeScorecard({{std::string(33, 'a'), 100}}), "i"),
-                       "i[0].key");
+  EXPECT_INVALID_FIELD(ValidateIndicators(MakeScorecard({{std::string(33, 'a'), 100}}), "i"), "i[0].key");
   EXPECT_INVALID_FIELD(ValidateIndicators(MakeScorecard({{"a", 50}, {"a", 50}}), "i"), "i[1].key");
 
   Scorecard unnamed = MakeScorecard({{"a", 100}});
@@ -123,54 +120,47 @@ TEST(ValidateIndicatorsTest, RefusesBadCountsKeysNamesAndWeights) {
   unnamed.mutable_indicators(0)->set_display_name(std::string(101, 'x'));
   EXPECT_INVALID_FIELD(ValidateIndicators(unnamed, "i"), "i[0].display_name");
 
-  EXPECT_INVALID_FIELD(ValidateIndicators(MakeScorecard({{"a", 0}, {"b", 100}}), "i"),
-                       "i[0].weight_percent");
+  EXPECT_INVALID_FIELD(ValidateIndicators(MakeScorecard({{"a", 0}, {"b", 100}}), "i"), "i[0].weight_percent");
   EXPECT_INVALID_FIELD(ValidateIndicators(MakeScorecard({{"a", 101}}), "i"), "i[0].weight_percent");
-  EXPECT_INVALID_FIELD(ValidateIndicators(MakeScorecard({{"a", -10}, {"b", 110}}), "i"),
-                       "i[0].weight_percent");
+  EXPECT_INVALID_FIELD(ValidateIndicators(MakeScorecard({{"a", -10}, {"b", 110}}), "i"), "i[0].weight_percent");
 }
 
 // ---------------------------------------------------------------- ScoresFor
 
 TEST(ScoresForTest, OrdersScoresAsTheScorecard) {
   absl::StatusOr<std::vector<int>> tenths = ScoresFor(
-      Standard(),
-      Scores({{"service_quality", 70.5}, {"business_results", 90.5}, {"satisfaction", 80}}),
-      "scores");
+      Standard(), Scores({{"service_quality", 70.5}, {"business_results", 90.5}, {"satisfaction", 80}}), "scores");
   ASSERT_TRUE(tenths.ok()) << tenths.status();
   EXPECT_EQ(*tenths, (std::vector<int>{905, 800, 705}));
 }
 
 TEST(ScoresForTest, RefusesMissingUnknownDuplicateAndBadScores) {
   EXPECT_INVALID_FIELD(
-      ScoresFor(Standard(), Scores({{"business_results", 90}, {"satisfaction", 80}}), "scores")
-          .status(),
-      "scores");
+      ScoresFor(Standard(), Scores({{"business_results", 90}, {"satisfaction", 80}}), "scores").status(), "scores");
   EXPECT_INVALID_FIELD(ScoresFor(Standard(), Scores({}), "scores").status(), "scores");
-  EXPECT_INVALID_FIELD(ScoresFor(Standard(),
-                                 Scores({{"business_results", 90}, {"satisfaction", 80},
-                                         {"service_quality", 70}, {"attendance", 60}}),
-                                 "scores")
-                           .status(),
-                       "scores[3].indicator");
-  EXPECT_INVALID_FIELD(ScoresFor(Standard(),
-                                 Scores({{"business_results", 90}, {"business_results", 80},
-                                         {"satisfaction", 80}, {"service_quality", 70}}),
-                                 "scores")
-                           .status(),
-                       "scores[1].indicator");
-  EXPECT_INVALID_FIELD(ScoresFor(Standard(),
-                                 Scores({{"business_results", 90}, {"satisfaction", 101},
-                                         {"service_quality", 70}}),
-                                 "scores")
-                           .status(),
-                       "scores[1].score");
-  EXPECT_INVALID_FIELD(ScoresFor(Standard(),
-                                 Scores({{"business_results", 90}, {"satisfaction", 80},
-                                         {"service_quality", 70.25}}),
-                                 "corrected_scores")
-                           .status(),
-                       "corrected_scores[2].score");
+  EXPECT_INVALID_FIELD(
+      ScoresFor(Standard(),
+                Scores({{"business_results", 90}, {"satisfaction", 80}, {"service_quality", 70}, {"attendance", 60}}),
+                "scores")
+          .status(),
+      "scores[3].indicator");
+  EXPECT_INVALID_FIELD(
+      ScoresFor(
+          Standard(),
+          Scores({{"business_results", 90}, {"business_results", 80}, {"satisfaction", 80}, {"service_quality", 70}}),
+          "scores")
+          .status(),
+      "scores[1].indicator");
+  EXPECT_INVALID_FIELD(
+      ScoresFor(Standard(), Scores({{"business_results", 90}, {"satisfaction", 101}, {"service_quality", 70}}),
+                "scores")
+          .status(),
+      "scores[1].score");
+  EXPECT_INVALID_FIELD(
+      ScoresFor(Standard(), Scores({{"business_results", 90}, {"satisfaction", 80}, {"service_quality", 70.25}}),
+                "corrected_scores")
+          .status(),
+      "corrected_scores[2].score");
 }
 
 // ---------------------------------------------------------------- CompositeMilli
@@ -228,8 +218,8 @@ std::vector<RankPosition> Rank(const std::vector<int64_t>& composites) {
   std::vector<RankPosition> positions;
   const int64_t count = static_cast<int64_t>(composites.size());
   for (int64_t composite : composites) {
-    const int64_t higher = std::count_if(composites.begin(), composites.end(),
-                                         [&](int64_t c) { return c > composite; });
+    const int64_t higher =
+        std::count_if(composites.begin(), composites.end(), [&](int64_t c) { return c > composite; });
     const int64_t equal = std::count(composites.begin(), composites.end(), composite);
     positions.push_back(PositionOf(higher, equal, count));
   }
@@ -267,13 +257,19 @@ TEST(PositionOfTest, EdgeCases) {
 
 TEST(RankingKeyTest, IncreasesAlongTheRankingOrder) {
   // Ranking order: composite descending, then employee id ascending.
-  std::vector<std::pair<int64_t, int64_t>> order = {
-      {100000, 1}, {100000, 2}, {100000, 1'000'000'000}, {99999, 1},   {81350, 7},
-      {81350, 8},  {50000, 3},  {1, 999'999'999'999},    {0, 1},       {0, 2},
-      {0, (int64_t{1} << 40) - 1}};
+  std::vector<std::pair<int64_t, int64_t>> order = {{100000, 1},
+                                                    {100000, 2},
+                                                    {100000, 1'000'000'000},
+                                                    {99999, 1},
+                                                    {81350, 7},
+                                                    {81350, 8},
+                                                    {50000, 3},
+                                                    {1, 999'999'999'999},
+                                                    {0, 1},
+                                                    {0, 2},
+                                                    {0, (int64_t{1} << 40) - 1}};
   for (size_t i = 1; i < order.size(); ++i) {
-    EXPECT_LT(RankingKey(order[i - 1].first, order[i - 1].second),
-              RankingKey(order[i].first, order[i].second))
+    EXPECT_LT(RankingKey(order[i - 1].first, order[i - 1].second), RankingKey(order[i].first, order[i].second))
         << "at " << i;
   }
   // Page tokens carry the key: it must never be negative.

@@ -11,8 +11,8 @@
 namespace ladder::personnel {
 namespace {
 
-using ::ladder::personnel::v1::LevelChange;
 using absl::CivilDay;
+using ::ladder::personnel::v1::LevelChange;
 
 constexpr char kPolicyFile[] = "config/policy/v1.1.0.textproto";
 constexpr char kCounty[] = "orgUnits/3";
@@ -51,9 +51,8 @@ class EmployeeRulesTest : public ::testing::Test {
 
   // A customer manager in post holding `level` since 2024-03-01.
   static Employee ActiveManager(Level level) {
-    Employee employee = Requested(Role::ROLE_CUSTOMER_MANAGER,
-                                  EntryChannel::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT,
-                                  CivilDay(2023, 3, 1));
+    Employee employee =
+        Requested(Role::ROLE_CUSTOMER_MANAGER, EntryChannel::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT, CivilDay(2023, 3, 1));
     employee.set_name("employees/42");
     employee.set_status(EmploymentStatus::EMPLOYMENT_STATUS_ACTIVE);
     employee.set_level(level);
@@ -64,10 +63,9 @@ class EmployeeRulesTest : public ::testing::Test {
 
   // A customer manager on trial until 2026-05-14 (hired 2026-03-15).
   Employee OnTrial() const {
-    Employee employee = NewEmployee(Requested(Role::ROLE_CUSTOMER_MANAGER,
-                                              EntryChannel::ENTRY_CHANNEL_INTERNAL_RECRUITMENT,
-                                              CivilDay(2026, 3, 15)),
-                                    policy_);
+    Employee employee = NewEmployee(
+        Requested(Role::ROLE_CUSTOMER_MANAGER, EntryChannel::ENTRY_CHANNEL_INTERNAL_RECRUITMENT, CivilDay(2026, 3, 15)),
+        policy_);
     employee.set_name("employees/43");
     return employee;
   }
@@ -89,8 +87,7 @@ class EmployeeRulesTest : public ::testing::Test {
 
 TEST_F(EmployeeRulesTest, InternalRecruitStartsOnTrial) {
   const Employee employee = NewEmployee(
-      Requested(Role::ROLE_CUSTOMER_MANAGER, EntryChannel::ENTRY_CHANNEL_INTERNAL_RECRUITMENT,
-                CivilDay(2026, 3, 15)),
+      Requested(Role::ROLE_CUSTOMER_MANAGER, EntryChannel::ENTRY_CHANNEL_INTERNAL_RECRUITMENT, CivilDay(2026, 3, 15)),
       policy_);
   EXPECT_EQ(employee.status(), EmploymentStatus::EMPLOYMENT_STATUS_ON_TRIAL);
   ASSERT_TRUE(employee.has_trial_ends_on());
@@ -108,10 +105,8 @@ TEST_F(EmployeeRulesTest, InternalRecruitStartsOnTrial) {
 }
 
 TEST_F(EmployeeRulesTest, TransferInStartsOnTrialAndTheTrialEndFollowsThePolicy) {
-  for (CivilDay hired : {CivilDay(2026, 1, 1), CivilDay(2025, 12, 31), CivilDay(2026, 2, 28),
-                         CivilDay(2027, 12, 30)}) {
-    Employee requested = Requested(Role::ROLE_CUSTOMER_MANAGER,
-                                   EntryChannel::ENTRY_CHANNEL_TRANSFER, hired);
+  for (CivilDay hired : {CivilDay(2026, 1, 1), CivilDay(2025, 12, 31), CivilDay(2026, 2, 28), CivilDay(2027, 12, 30)}) {
+    Employee requested = Requested(Role::ROLE_CUSTOMER_MANAGER, EntryChannel::ENTRY_CHANNEL_TRANSFER, hired);
     requested.set_post_grade(9);  // Ignored: the level gives a customer manager's grade.
     const Employee employee = NewEmployee(requested, policy_);
     EXPECT_EQ(employee.status(), EmploymentStatus::EMPLOYMENT_STATUS_ON_TRIAL) << hired;
@@ -120,9 +115,7 @@ TEST_F(EmployeeRulesTest, TransferInStartsOnTrialAndTheTrialEndFollowsThePolicy)
   }
   // Spot values: 1 Jan → 28 Feb; 31 Dec 2025 + 2 months is clamped to 28 Feb 2026.
   const auto trial_end = [&](CivilDay hired) {
-    return Day(NewEmployee(Requested(Role::ROLE_CUSTOMER_MANAGER,
-                                     EntryChannel::ENTRY_CHANNEL_TRANSFER, hired),
-                           policy_)
+    return Day(NewEmployee(Requested(Role::ROLE_CUSTOMER_MANAGER, EntryChannel::ENTRY_CHANNEL_TRANSFER, hired), policy_)
                    .trial_ends_on());
   };
   EXPECT_EQ(trial_end(CivilDay(2026, 1, 1)), CivilDay(2026, 2, 28));
@@ -132,17 +125,16 @@ TEST_F(EmployeeRulesTest, TransferInStartsOnTrialAndTheTrialEndFollowsThePolicy)
   // Another trial length in the policy gives another end.
   policy::Policy three_months = policy_;
   three_months.mutable_entry()->set_trial_months(3);
-  EXPECT_EQ(Day(NewEmployee(Requested(Role::ROLE_CUSTOMER_MANAGER,
-                                      EntryChannel::ENTRY_CHANNEL_TRANSFER, CivilDay(2026, 3, 15)),
-                            three_months)
+  EXPECT_EQ(Day(NewEmployee(
+                    Requested(Role::ROLE_CUSTOMER_MANAGER, EntryChannel::ENTRY_CHANNEL_TRANSFER, CivilDay(2026, 3, 15)),
+                    three_months)
                     .trial_ends_on()),
             CivilDay(2026, 6, 14));
 }
 
 TEST_F(EmployeeRulesTest, ExternalHireAwaitsTheInitialLevel) {
   const Employee employee = NewEmployee(
-      Requested(Role::ROLE_CUSTOMER_MANAGER, EntryChannel::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT,
-                CivilDay(2026, 3, 15)),
+      Requested(Role::ROLE_CUSTOMER_MANAGER, EntryChannel::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT, CivilDay(2026, 3, 15)),
       policy_);
   EXPECT_EQ(employee.status(), EmploymentStatus::EMPLOYMENT_STATUS_AWAITING_LEVEL);
   EXPECT_FALSE(employee.has_trial_ends_on());
@@ -152,8 +144,8 @@ TEST_F(EmployeeRulesTest, ExternalHireAwaitsTheInitialLevel) {
 }
 
 TEST_F(EmployeeRulesTest, CustomerServiceStaffGetThePolicyPostGrade) {
-  Employee requested = Requested(Role::ROLE_CUSTOMER_SERVICE_STAFF,
-                                 EntryChannel::ENTRY_CHANNEL_UNSPECIFIED, CivilDay(2026, 3, 15));
+  Employee requested =
+      Requested(Role::ROLE_CUSTOMER_SERVICE_STAFF, EntryChannel::ENTRY_CHANNEL_UNSPECIFIED, CivilDay(2026, 3, 15));
   requested.set_post_grade(3);  // Ignored: the policy sets it.
   Employee employee = NewEmployee(requested, policy_);
   EXPECT_EQ(employee.status(), EmploymentStatus::EMPLOYMENT_STATUS_ACTIVE);
@@ -168,8 +160,8 @@ TEST_F(EmployeeRulesTest, CustomerServiceStaffGetThePolicyPostGrade) {
 }
 
 TEST_F(EmployeeRulesTest, SupervisorKeepsThePostGradeGiven) {
-  Employee requested = Requested(Role::ROLE_GROUP_DATA_SUPERVISOR,
-                                 EntryChannel::ENTRY_CHANNEL_UNSPECIFIED, CivilDay(2026, 3, 15));
+  Employee requested =
+      Requested(Role::ROLE_GROUP_DATA_SUPERVISOR, EntryChannel::ENTRY_CHANNEL_UNSPECIFIED, CivilDay(2026, 3, 15));
   requested.set_post_grade(11);
   const Employee employee = NewEmployee(requested, policy_);
   EXPECT_EQ(employee.status(), EmploymentStatus::EMPLOYMENT_STATUS_ACTIVE);
@@ -179,9 +171,8 @@ TEST_F(EmployeeRulesTest, SupervisorKeepsThePostGradeGiven) {
 }
 
 TEST_F(EmployeeRulesTest, OnlyRequestedFieldsAreCopied) {
-  Employee requested = Requested(Role::ROLE_CUSTOMER_MANAGER,
-                                 EntryChannel::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT,
-                                 CivilDay(2026, 3, 15));
+  Employee requested =
+      Requested(Role::ROLE_CUSTOMER_MANAGER, EntryChannel::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT, CivilDay(2026, 3, 15));
   // Output-only fields a caller might send are not taken over.
   requested.set_name("employees/999");
   requested.set_level(Level::LEVEL_SENIOR);
@@ -199,8 +190,8 @@ TEST_F(EmployeeRulesTest, OnlyRequestedFieldsAreCopied) {
 TEST_F(EmployeeRulesTest, InitialLevelAfterTheTrial) {
   const Employee current = OnTrial();
   const CivilDay day(2026, 5, 15);  // The day after the trial's last day.
-  absl::StatusOr<Transition> transition = DecideLevelChange(
-      current, Command(Level::LEVEL_UNSPECIFIED, Level::LEVEL_JUNIOR, day), policy_);
+  absl::StatusOr<Transition> transition =
+      DecideLevelChange(current, Command(Level::LEVEL_UNSPECIFIED, Level::LEVEL_JUNIOR, day), policy_);
   ASSERT_TRUE(transition.ok()) << transition.status();
   const Employee& next = transition->next;
   EXPECT_EQ(next.level(), Level::LEVEL_JUNIOR);
@@ -229,8 +220,8 @@ TEST_F(EmployeeRulesTest, PostGradeFollowsEachLevel) {
   const std::pair<Level, int> expected[] = {
       {Level::LEVEL_JUNIOR, 6}, {Level::LEVEL_INTERMEDIATE, 7}, {Level::LEVEL_SENIOR, 8}};
   for (const auto& [level, grade] : expected) {
-    absl::StatusOr<Transition> transition = DecideLevelChange(
-        current, Command(Level::LEVEL_UNSPECIFIED, level, CivilDay(2026, 6, 1)), policy_);
+    absl::StatusOr<Transition> transition =
+        DecideLevelChange(current, Command(Level::LEVEL_UNSPECIFIED, level, CivilDay(2026, 6, 1)), policy_);
     ASSERT_TRUE(transition.ok()) << transition.status();
     EXPECT_EQ(transition->next.post_grade(), grade) << common::v1::Level_Name(level);
     EXPECT_EQ(transition->next.post_grade(), policy::FindLevel(policy_, level)->post_grade());
@@ -241,9 +232,7 @@ TEST_F(EmployeeRulesTest, InitialLevelIsRefusedUntilTheTrialIsOver) {
   const Employee current = OnTrial();  // Trial ends 2026-05-14.
   for (CivilDay day : {CivilDay(2026, 3, 15), CivilDay(2026, 5, 13), CivilDay(2026, 5, 14)}) {
     const absl::Status status =
-        DecideLevelChange(current, Command(Level::LEVEL_UNSPECIFIED, Level::LEVEL_JUNIOR, day),
-                          policy_)
-            .status();
+        DecideLevelChange(current, Command(Level::LEVEL_UNSPECIFIED, Level::LEVEL_JUNIOR, day), policy_).status();
     EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << day;
     EXPECT_EQ(ErrorReason(status), std::string(reason::kTrialNotOver)) << day;
   }
@@ -251,13 +240,11 @@ TEST_F(EmployeeRulesTest, InitialLevelIsRefusedUntilTheTrialIsOver) {
 
 TEST_F(EmployeeRulesTest, InitialLevelOfAnExternalHireNeedsNoTrial) {
   Employee current = NewEmployee(
-      Requested(Role::ROLE_CUSTOMER_MANAGER, EntryChannel::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT,
-                CivilDay(2026, 3, 15)),
+      Requested(Role::ROLE_CUSTOMER_MANAGER, EntryChannel::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT, CivilDay(2026, 3, 15)),
       policy_);
   current.set_name("employees/44");
   absl::StatusOr<Transition> transition = DecideLevelChange(
-      current, Command(Level::LEVEL_UNSPECIFIED, Level::LEVEL_JUNIOR, CivilDay(2026, 3, 15)),
-      policy_);
+      current, Command(Level::LEVEL_UNSPECIFIED, Level::LEVEL_JUNIOR, CivilDay(2026, 3, 15)), policy_);
   ASSERT_TRUE(transition.ok()) << transition.status();
   EXPECT_EQ(transition->change->kind(), LevelChange::KIND_INITIAL_LEVEL);
   EXPECT_EQ(transition->next.status(), EmploymentStatus::EMPLOYMENT_STATUS_ACTIVE);
@@ -265,9 +252,8 @@ TEST_F(EmployeeRulesTest, InitialLevelOfAnExternalHireNeedsNoTrial) {
 
 TEST_F(EmployeeRulesTest, PromotionAndDemotion) {
   const Employee junior = ActiveManager(Level::LEVEL_JUNIOR);
-  absl::StatusOr<Transition> up = DecideLevelChange(
-      junior, Command(Level::LEVEL_JUNIOR, Level::LEVEL_INTERMEDIATE, CivilDay(2026, 4, 1)),
-      policy_);
+  absl::StatusOr<Transition> up =
+      DecideLevelChange(junior, Command(Level::LEVEL_JUNIOR, Level::LEVEL_INTERMEDIATE, CivilDay(2026, 4, 1)), policy_);
   ASSERT_TRUE(up.ok()) << up.status();
   EXPECT_EQ(up->change->kind(), LevelChange::KIND_PROMOTION);
   EXPECT_EQ(up->change->from_level(), Level::LEVEL_JUNIOR);
@@ -277,9 +263,8 @@ TEST_F(EmployeeRulesTest, PromotionAndDemotion) {
   EXPECT_EQ(Day(up->next.level_since()), CivilDay(2026, 4, 1));
 
   const Employee senior = ActiveManager(Level::LEVEL_SENIOR);
-  absl::StatusOr<Transition> down = DecideLevelChange(
-      senior, Command(Level::LEVEL_SENIOR, Level::LEVEL_INTERMEDIATE, CivilDay(2026, 4, 1)),
-      policy_);
+  absl::StatusOr<Transition> down =
+      DecideLevelChange(senior, Command(Level::LEVEL_SENIOR, Level::LEVEL_INTERMEDIATE, CivilDay(2026, 4, 1)), policy_);
   ASSERT_TRUE(down.ok()) << down.status();
   EXPECT_EQ(down->change->kind(), LevelChange::KIND_DEMOTION);
   EXPECT_EQ(down->change->from_level(), Level::LEVEL_SENIOR);
@@ -291,9 +276,7 @@ TEST_F(EmployeeRulesTest, PromotionAndDemotion) {
 TEST_F(EmployeeRulesTest, AStaleExpectedLevelIsAborted) {
   const Employee current = ActiveManager(Level::LEVEL_INTERMEDIATE);
   const absl::Status status =
-      DecideLevelChange(current,
-                        Command(Level::LEVEL_JUNIOR, Level::LEVEL_SENIOR, CivilDay(2026, 4, 1)),
-                        policy_)
+      DecideLevelChange(current, Command(Level::LEVEL_JUNIOR, Level::LEVEL_SENIOR, CivilDay(2026, 4, 1)), policy_)
           .status();
   EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
   EXPECT_EQ(ErrorReason(status), std::string(reason::kLevelChanged));
@@ -303,24 +286,19 @@ TEST_F(EmployeeRulesTest, LevelChangeOfASeparatedEmployeeIsRefused) {
   Employee current = ActiveManager(Level::LEVEL_JUNIOR);
   current.set_status(EmploymentStatus::EMPLOYMENT_STATUS_SEPARATED);
   const absl::Status status =
-      DecideLevelChange(current,
-                        Command(Level::LEVEL_JUNIOR, Level::LEVEL_INTERMEDIATE, CivilDay(2026, 4, 1)),
-                        policy_)
+      DecideLevelChange(current, Command(Level::LEVEL_JUNIOR, Level::LEVEL_INTERMEDIATE, CivilDay(2026, 4, 1)), policy_)
           .status();
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(ErrorReason(status), std::string(reason::kEmployeeSeparated));
 }
 
 TEST_F(EmployeeRulesTest, LevelChangeOfAnotherRoleIsRefused) {
-  Employee current = NewEmployee(Requested(Role::ROLE_CUSTOMER_SERVICE_STAFF,
-                                           EntryChannel::ENTRY_CHANNEL_UNSPECIFIED,
-                                           CivilDay(2026, 1, 5)),
-                                 policy_);
+  Employee current = NewEmployee(
+      Requested(Role::ROLE_CUSTOMER_SERVICE_STAFF, EntryChannel::ENTRY_CHANNEL_UNSPECIFIED, CivilDay(2026, 1, 5)),
+      policy_);
   current.set_name("employees/50");
   const absl::Status status =
-      DecideLevelChange(current,
-                        Command(Level::LEVEL_UNSPECIFIED, Level::LEVEL_JUNIOR, CivilDay(2026, 4, 1)),
-                        policy_)
+      DecideLevelChange(current, Command(Level::LEVEL_UNSPECIFIED, Level::LEVEL_JUNIOR, CivilDay(2026, 4, 1)), policy_)
           .status();
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(ErrorReason(status), std::string(reason::kNotACustomerManager));
@@ -329,10 +307,8 @@ TEST_F(EmployeeRulesTest, LevelChangeOfAnotherRoleIsRefused) {
 TEST_F(EmployeeRulesTest, TheSameLevelIsInvalid) {
   const Employee current = ActiveManager(Level::LEVEL_INTERMEDIATE);
   const absl::Status status =
-      DecideLevelChange(
-          current,
-          Command(Level::LEVEL_INTERMEDIATE, Level::LEVEL_INTERMEDIATE, CivilDay(2026, 4, 1)),
-          policy_)
+      DecideLevelChange(current, Command(Level::LEVEL_INTERMEDIATE, Level::LEVEL_INTERMEDIATE, CivilDay(2026, 4, 1)),
+                        policy_)
           .status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ViolatedField(status), "level");
@@ -370,17 +346,15 @@ TEST_F(EmployeeRulesTest, TransferToTheSameCountyIsRefused) {
   TransferCommand command;
   command.county = kCounty;
   command.effective_date = CivilDay(2026, 4, 1);
-  const absl::Status status =
-      DecideTransfer(ActiveManager(Level::LEVEL_JUNIOR), command, policy_).status();
+  const absl::Status status = DecideTransfer(ActiveManager(Level::LEVEL_JUNIOR), command, policy_).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ViolatedField(status), "county");
 }
 
 TEST_F(EmployeeRulesTest, TransferOfAnotherRoleLeavesNoLevelHistory) {
-  Employee staff = NewEmployee(Requested(Role::ROLE_CUSTOMER_SERVICE_STAFF,
-                                         EntryChannel::ENTRY_CHANNEL_UNSPECIFIED,
-                                         CivilDay(2026, 1, 5)),
-                               policy_);
+  Employee staff = NewEmployee(
+      Requested(Role::ROLE_CUSTOMER_SERVICE_STAFF, EntryChannel::ENTRY_CHANNEL_UNSPECIFIED, CivilDay(2026, 1, 5)),
+      policy_);
   TransferCommand command;
   command.county = kOtherCounty;
   command.effective_date = CivilDay(2026, 4, 1);
@@ -393,10 +367,9 @@ TEST_F(EmployeeRulesTest, TransferOfAnotherRoleLeavesNoLevelHistory) {
 // ---------------------------------------------------------------- DecideRoleChange
 
 TEST_F(EmployeeRulesTest, RoleChangeIntoCustomerManagerStartsATrial) {
-  Employee staff = NewEmployee(Requested(Role::ROLE_CUSTOMER_SERVICE_STAFF,
-                                         EntryChannel::ENTRY_CHANNEL_UNSPECIFIED,
-                                         CivilDay(2024, 1, 5)),
-                               policy_);
+  Employee staff = NewEmployee(
+      Requested(Role::ROLE_CUSTOMER_SERVICE_STAFF, EntryChannel::ENTRY_CHANNEL_UNSPECIFIED, CivilDay(2024, 1, 5)),
+      policy_);
   staff.set_name("employees/60");
   RoleCommand command;
   command.role = Role::ROLE_CUSTOMER_MANAGER;
@@ -453,18 +426,15 @@ TEST_F(EmployeeRulesTest, RoleChangeToCustomerServiceStaffTakesThePolicyGrade) {
   command.role = Role::ROLE_CUSTOMER_SERVICE_STAFF;
   command.reason = "x";
   command.effective_date = CivilDay(2026, 4, 1);
-  absl::StatusOr<Transition> transition =
-      DecideRoleChange(ActiveManager(Level::LEVEL_JUNIOR), command, policy_);
+  absl::StatusOr<Transition> transition = DecideRoleChange(ActiveManager(Level::LEVEL_JUNIOR), command, policy_);
   ASSERT_TRUE(transition.ok()) << transition.status();
   EXPECT_EQ(transition->next.post_grade(), 6);
   EXPECT_EQ(transition->next.level(), Level::LEVEL_UNSPECIFIED);
 }
 
 TEST_F(EmployeeRulesTest, RoleChangeBetweenOtherRolesLeavesNoLevelHistory) {
-  Employee chief = NewEmployee(Requested(Role::ROLE_BRANCH_CHIEF,
-                                         EntryChannel::ENTRY_CHANNEL_UNSPECIFIED,
-                                         CivilDay(2020, 1, 5)),
-                               policy_);
+  Employee chief = NewEmployee(
+      Requested(Role::ROLE_BRANCH_CHIEF, EntryChannel::ENTRY_CHANNEL_UNSPECIFIED, CivilDay(2020, 1, 5)), policy_);
   RoleCommand command;
   command.role = Role::ROLE_OTHER;
   command.post_grade = 12;
@@ -480,8 +450,7 @@ TEST_F(EmployeeRulesTest, RoleChangeToTheSameRoleIsInvalid) {
   RoleCommand command;
   command.role = Role::ROLE_CUSTOMER_MANAGER;
   command.effective_date = CivilDay(2026, 4, 1);
-  const absl::Status status =
-      DecideRoleChange(ActiveManager(Level::LEVEL_JUNIOR), command, policy_).status();
+  const absl::Status status = DecideRoleChange(ActiveManager(Level::LEVEL_JUNIOR), command, policy_).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ViolatedField(status), "role");
 }
@@ -541,10 +510,9 @@ TEST_F(EmployeeRulesTest, CountsInQuotaOnlyForAnActiveLevelledCustomerManager) {
 
   Employee no_level = ActiveManager(Level::LEVEL_UNSPECIFIED);
   EXPECT_FALSE(CountsInQuota(no_level));
-  for (EmploymentStatus status : {EmploymentStatus::EMPLOYMENT_STATUS_ON_TRIAL,
-                                  EmploymentStatus::EMPLOYMENT_STATUS_AWAITING_LEVEL,
-                                  EmploymentStatus::EMPLOYMENT_STATUS_SEPARATED,
-                                  EmploymentStatus::EMPLOYMENT_STATUS_UNSPECIFIED}) {
+  for (EmploymentStatus status :
+       {EmploymentStatus::EMPLOYMENT_STATUS_ON_TRIAL, EmploymentStatus::EMPLOYMENT_STATUS_AWAITING_LEVEL,
+        EmploymentStatus::EMPLOYMENT_STATUS_SEPARATED, EmploymentStatus::EMPLOYMENT_STATUS_UNSPECIFIED}) {
     Employee employee = ActiveManager(Level::LEVEL_JUNIOR);
     employee.set_status(status);
     EXPECT_FALSE(CountsInQuota(employee)) << v1::EmploymentStatus_Name(status);
@@ -585,18 +553,16 @@ TEST_F(EmployeeRulesTest, UpdateRefusesAPostGradeForACustomerManager) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ViolatedField(status), "employee.post_grade");
 
-  Employee staff = NewEmployee(Requested(Role::ROLE_CUSTOMER_SERVICE_STAFF,
-                                         EntryChannel::ENTRY_CHANNEL_UNSPECIFIED,
-                                         CivilDay(2026, 1, 5)),
-                               policy_);
+  Employee staff = NewEmployee(
+      Requested(Role::ROLE_CUSTOMER_SERVICE_STAFF, EntryChannel::ENTRY_CHANNEL_UNSPECIFIED, CivilDay(2026, 1, 5)),
+      policy_);
   EXPECT_EQ(DecideUpdate(staff, patch).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(EmployeeRulesTest, UpdateSetsThePostGradeOfAFreeGradeRole) {
-  Employee supervisor = NewEmployee(Requested(Role::ROLE_GROUP_DATA_SUPERVISOR,
-                                              EntryChannel::ENTRY_CHANNEL_UNSPECIFIED,
-                                              CivilDay(2026, 1, 5)),
-                                    policy_);
+  Employee supervisor = NewEmployee(
+      Requested(Role::ROLE_GROUP_DATA_SUPERVISOR, EntryChannel::ENTRY_CHANNEL_UNSPECIFIED, CivilDay(2026, 1, 5)),
+      policy_);
   EmployeePatch patch;
   patch.post_grade = 12;
   absl::StatusOr<Transition> transition = DecideUpdate(supervisor, patch);
@@ -609,8 +575,7 @@ TEST_F(EmployeeRulesTest, UpdateOfASeparatedEmployeeIsRefused) {
   current.set_status(EmploymentStatus::EMPLOYMENT_STATUS_SEPARATED);
   EmployeePatch patch;
   patch.display_name = "x";
-  EXPECT_EQ(ErrorReason(DecideUpdate(current, patch).status()),
-            std::string(reason::kEmployeeSeparated));
+  EXPECT_EQ(ErrorReason(DecideUpdate(current, patch).status()), std::string(reason::kEmployeeSeparated));
 }
 
 TEST_F(EmployeeRulesTest, HasFreePostGrade) {

@@ -27,11 +27,10 @@ TEST_F(EmployeeTest, EntryChannelDecidesTheStartingStatus) {
   EXPECT_FALSE(external.has_trial_ends_on());
 
   pv1::Employee internal;
-  ASSERT_THAT(Call(&Stub::CreateEmployee,
-                   EmployeeRequest(county, pv1::ROLE_CUSTOMER_MANAGER,
-                                   pv1::ENTRY_CHANNEL_INTERNAL_RECRUITMENT),
-                   &internal),
-              IsOk());
+  ASSERT_THAT(
+      Call(&Stub::CreateEmployee,
+           EmployeeRequest(county, pv1::ROLE_CUSTOMER_MANAGER, pv1::ENTRY_CHANNEL_INTERNAL_RECRUITMENT), &internal),
+      IsOk());
   EXPECT_EQ(internal.status(), pv1::EMPLOYMENT_STATUS_ON_TRIAL);
   // Hired 2020-03-01: the two-month trial runs to 2020-04-30.
   EXPECT_EQ(internal.trial_ends_on().year(), 2020);
@@ -40,9 +39,7 @@ TEST_F(EmployeeTest, EntryChannelDecidesTheStartingStatus) {
 
   pv1::Employee staff;
   ASSERT_THAT(Call(&Stub::CreateEmployee,
-                   EmployeeRequest(county, pv1::ROLE_CUSTOMER_SERVICE_STAFF,
-                                   pv1::ENTRY_CHANNEL_UNSPECIFIED),
-                   &staff),
+                   EmployeeRequest(county, pv1::ROLE_CUSTOMER_SERVICE_STAFF, pv1::ENTRY_CHANNEL_UNSPECIFIED), &staff),
               IsOk());
   EXPECT_EQ(staff.status(), pv1::EMPLOYMENT_STATUS_ACTIVE);
   EXPECT_EQ(staff.post_grade(), 6);  // The deck's recommendation, from the policy file.
@@ -65,8 +62,7 @@ TEST_F(EmployeeTest, RefusesBadInputAndWritesNothing) {
   const std::vector<Case> cases = {
       {"employee.employee_number", [](pv1::Employee* e) { e->set_employee_number(""); }},
       {"employee.employee_number", [](pv1::Employee* e) { e->set_employee_number("E 1"); }},
-      {"employee.employee_number",
-       [](pv1::Employee* e) { e->set_employee_number(std::string(33, 'A')); }},
+      {"employee.employee_number", [](pv1::Employee* e) { e->set_employee_number(std::string(33, 'A')); }},
       {"employee.display_name", [](pv1::Employee* e) { e->set_display_name(""); }},
       {"employee.display_name", [](pv1::Employee* e) { e->set_display_name("张\x01三"); }},
       {"employee.county", [](pv1::Employee* e) { e->set_county(""); }},
@@ -75,11 +71,18 @@ TEST_F(EmployeeTest, RefusesBadInputAndWritesNothing) {
       {"employee.team", [](pv1::Employee* e) { e->set_team("teams/999999"); }},
       {"employee.role", [](pv1::Employee* e) { e->set_role(pv1::ROLE_UNSPECIFIED); }},
       {"employee.role", [](pv1::Employee* e) { e->set_role(static_cast<pv1::Role>(77)); }},
-      {"employee.entry_channel",
-       [](pv1::Employee* e) { e->set_entry_channel(pv1::ENTRY_CHANNEL_UNSPECIFIED); }},
+      {"employee.entry_channel", [](pv1::Employee* e) { e->set_entry_channel(pv1::ENTRY_CHANNEL_UNSPECIFIED); }},
       {"employee.hire_date", [](pv1::Employee* e) { e->clear_hire_date(); }},
-      {"employee.hire_date", [](pv1::Employee* e) { e->mutable_hire_date()->set_day(31); e->mutable_hire_date()->set_month(2); }},
-      {"employee.post_grade", [](pv1::Employee* e) { e->set_role(pv1::ROLE_OTHER); e->set_post_grade(31); }},
+      {"employee.hire_date",
+       [](pv1::Employee* e) {
+         e->mutable_hire_date()->set_day(31);
+         e->mutable_hire_date()->set_month(2);
+       }},
+      {"employee.post_grade",
+       [](pv1::Employee* e) {
+         e->set_role(pv1::ROLE_OTHER);
+         e->set_post_grade(31);
+       }},
   };
   for (const Case& c : cases) {
     pv1::CreateEmployeeRequest request = EmployeeRequest(county);
@@ -204,8 +207,7 @@ TEST_F(EmployeeTest, UpdateWritesOnlyTheMaskedFields) {
 
   // The old etag is stale now.
   request.mutable_employee()->set_display_name("再改");
-  EXPECT_THAT(Call(&Stub::UpdateEmployee, request, &updated),
-              FailsWith(grpc::StatusCode::ABORTED, "ETAG_MISMATCH"));
+  EXPECT_THAT(Call(&Stub::UpdateEmployee, request, &updated), FailsWith(grpc::StatusCode::ABORTED, "ETAG_MISMATCH"));
 
   request.mutable_employee()->clear_etag();
   request.mutable_update_mask()->add_paths("level");

@@ -88,8 +88,7 @@ TEST_F(LevelChangeTest, RefusesStaleExpectationsAndBadInput) {
   EXPECT_THAT(Call(&Stub::ChangeLevel, request, &result), RejectsField("policy_version"));
   request.set_policy_version("");
   request.set_name("employees/999999");
-  EXPECT_THAT(Call(&Stub::ChangeLevel, request, &result),
-              FailsWith(grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
+  EXPECT_THAT(Call(&Stub::ChangeLevel, request, &result), FailsWith(grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
 
   pv1::Employee staff = CreateEmployee(county, pv1::ROLE_CUSTOMER_SERVICE_STAFF);
   EXPECT_THAT(ChangeLevel(staff, kNone, kJunior, &result),
@@ -98,8 +97,7 @@ TEST_F(LevelChangeTest, RefusesStaleExpectationsAndBadInput) {
 
 TEST_F(LevelChangeTest, TrialMustEndBeforeTheFirstLevel) {
   const std::string county = CreateCounty().name();
-  pv1::CreateEmployeeRequest create =
-      EmployeeRequest(county, pv1::ROLE_CUSTOMER_MANAGER, pv1::ENTRY_CHANNEL_TRANSFER);
+  pv1::CreateEmployeeRequest create = EmployeeRequest(county, pv1::ROLE_CUSTOMER_MANAGER, pv1::ENTRY_CHANNEL_TRANSFER);
   pv1::Employee employee;
   ASSERT_THAT(Call(&Stub::CreateEmployee, create, &employee), IsOk());
   pv1::ChangeLevelRequest request;
@@ -110,9 +108,9 @@ TEST_F(LevelChangeTest, TrialMustEndBeforeTheFirstLevel) {
   pv1::Employee result;
   EXPECT_THAT(Call(&Stub::ChangeLevel, request, &result),
               FailsWith(grpc::StatusCode::FAILED_PRECONDITION, "TRIAL_NOT_OVER"));
-  const absl::CivilDay day_after =
-      absl::CivilDay(employee.trial_ends_on().year(), employee.trial_ends_on().month(),
-                     employee.trial_ends_on().day()) + 1;
+  const absl::CivilDay day_after = absl::CivilDay(employee.trial_ends_on().year(), employee.trial_ends_on().month(),
+                                                  employee.trial_ends_on().day()) +
+                                   1;
   request.mutable_effective_date()->set_year(static_cast<int>(day_after.year()));
   request.mutable_effective_date()->set_month(day_after.month());
   request.mutable_effective_date()->set_day(day_after.day());
@@ -208,7 +206,7 @@ TEST_F(LevelChangeTest, ExitLeavesCountyOverCapAndBlocksSeniorMoves) {
   const std::string county = CreateCounty().name();
   std::vector<pv1::Employee> juniors;
   for (int i = 0; i < 4; ++i) juniors.push_back(CreateManagerAt(county, kJunior));
-  CreateManagerAt(county, kSenior);                                 // N = 5, cap 1.
+  CreateManagerAt(county, kSenior);                                // N = 5, cap 1.
   pv1::Employee waiting = CreateManagerAt(county, kIntermediate);  // N = 6.
 
   pv1::EndEmploymentRequest end;
@@ -331,10 +329,10 @@ TEST_F(LevelChangeTest, ListCountyQuotasGivesEveryCountyOfTheBranchInPages) {
   std::vector<pv1::OrgUnit> counties;
   for (int i = 0; i < 3; ++i) counties.push_back(CreateCounty(city));
   for (int i = 0; i < 5; ++i) CreateManagerAt(counties[0].name(), kJunior);
-  CreateManagerAt(counties[0].name(), kSenior);                 // N = 6, cap 1, full.
+  CreateManagerAt(counties[0].name(), kSenior);  // N = 6, cap 1, full.
   for (int i = 0; i < 7; ++i) CreateManagerAt(counties[2].name(), kIntermediate);
-  CreateEmployee(counties[2].name());                           // Awaiting: not in N.
-  CreateManagerAt(CreateCounty().name(), kJunior);              // Another branch's county.
+  CreateEmployee(counties[2].name());               // Awaiting: not in N.
+  CreateManagerAt(CreateCounty().name(), kJunior);  // Another branch's county.
 
   pv1::ListCountyQuotasRequest request;
   request.set_parent(city);

@@ -131,8 +131,7 @@ TEST_F(OrgUnitTest, GetRefusesMalformedAndUnknownNames) {
     EXPECT_THAT(Call(&Stub::GetOrgUnit, request, &unit), RejectsField("name")) << bad;
   }
   request.set_name("orgUnits/987654321");
-  EXPECT_THAT(Call(&Stub::GetOrgUnit, request, &unit),
-              FailsWith(grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
+  EXPECT_THAT(Call(&Stub::GetOrgUnit, request, &unit), FailsWith(grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
 }
 
 TEST_F(OrgUnitTest, ListPagesToTheEndWithFilters) {
@@ -242,8 +241,7 @@ TEST_F(TeamTest, RefusesWrongSupervisorsCountiesAndPaths) {
   bad.mutable_team()->set_supervisor(CreateEmployee(county).name());  // A customer manager.
   EXPECT_THAT(Call(&Stub::CreateTeam, bad, &team), RejectsField("team.supervisor"));
 
-  bad.mutable_team()->set_supervisor(
-      CreateEmployee(CreateCounty().name(), pv1::ROLE_GROUP_DATA_SUPERVISOR).name());
+  bad.mutable_team()->set_supervisor(CreateEmployee(CreateCounty().name(), pv1::ROLE_GROUP_DATA_SUPERVISOR).name());
   EXPECT_THAT(Call(&Stub::CreateTeam, bad, &team), RejectsField("team.supervisor"));
 
   pv1::UpdateTeamRequest update;
@@ -253,8 +251,7 @@ TEST_F(TeamTest, RefusesWrongSupervisorsCountiesAndPaths) {
   update.mutable_team()->set_name("teams/999999");
   update.clear_update_mask();
   update.mutable_team()->set_display_name("x");
-  EXPECT_THAT(Call(&Stub::UpdateTeam, update, &team),
-              FailsWith(grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
+  EXPECT_THAT(Call(&Stub::UpdateTeam, update, &team), FailsWith(grpc::StatusCode::NOT_FOUND, "RESOURCE_NOT_FOUND"));
 }
 
 }  // namespace

@@ -37,9 +37,7 @@ class PersonnelServiceTestBase : public ::testing::Test {
     delete database_;
     database_ = nullptr;
   }
-  static std::string DatabasePrefix() {
-    return ::testing::UnitTest::GetInstance()->current_test_suite()->name();
-  }
+  static std::string DatabasePrefix() { return ::testing::UnitTest::GetInstance()->current_test_suite()->name(); }
 
   void SetUp() override {
     ASSERT_NE(server_, nullptr) << "the test server did not start";
@@ -53,8 +51,8 @@ class PersonnelServiceTestBase : public ::testing::Test {
   }
 
   template <typename Request, typename Response>
-  grpc::Status Call(grpc::Status (pv1::PersonnelService::Stub::*method)(grpc::ClientContext*,
-                                                                        const Request&, Response*),
+  grpc::Status Call(grpc::Status (pv1::PersonnelService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                                        Response*),
                     const Request& request, Response* response) {
     auto context = CallContext();
     return (stub_.get()->*method)(context.get(), request, response);
@@ -79,10 +77,8 @@ class PersonnelServiceTestBase : public ::testing::Test {
     return unit;
   }
 
-  pv1::CreateEmployeeRequest EmployeeRequest(const std::string& county,
-                                             pv1::Role role = pv1::ROLE_CUSTOMER_MANAGER,
-                                             pv1::EntryChannel channel =
-                                                 pv1::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT) {
+  pv1::CreateEmployeeRequest EmployeeRequest(const std::string& county, pv1::Role role = pv1::ROLE_CUSTOMER_MANAGER,
+                                             pv1::EntryChannel channel = pv1::ENTRY_CHANNEL_EXTERNAL_RECRUITMENT) {
     pv1::CreateEmployeeRequest request;
     pv1::Employee* employee = request.mutable_employee();
     employee->set_employee_number(Unique("E"));
@@ -96,17 +92,14 @@ class PersonnelServiceTestBase : public ::testing::Test {
     return request;
   }
 
-  pv1::Employee CreateEmployee(const std::string& county,
-                               pv1::Role role = pv1::ROLE_CUSTOMER_MANAGER) {
+  pv1::Employee CreateEmployee(const std::string& county, pv1::Role role = pv1::ROLE_CUSTOMER_MANAGER) {
     pv1::Employee employee;
-    EXPECT_THAT(Call(&pv1::PersonnelService::Stub::CreateEmployee, EmployeeRequest(county, role),
-                     &employee),
-                IsOk());
+    EXPECT_THAT(Call(&pv1::PersonnelService::Stub::CreateEmployee, EmployeeRequest(county, role), &employee), IsOk());
     return employee;
   }
 
-  grpc::Status ChangeLevel(const pv1::Employee& employee, Level from, Level to,
-                           pv1::Employee* result, const std::string& request_id = "") {
+  grpc::Status ChangeLevel(const pv1::Employee& employee, Level from, Level to, pv1::Employee* result,
+                           const std::string& request_id = "") {
     pv1::ChangeLevelRequest request;
     request.set_name(employee.name());
     request.set_expected_level(from);

@@ -20,17 +20,17 @@ google::type::Date MakeDate(int year, int month, int day) {
 }
 
 // Expects INVALID_ARGUMENT naming `field`.
-#define EXPECT_INVALID_FIELD(expr, field)                                   \
-  do {                                                                      \
-    const absl::Status status_ = (expr);                                    \
-    EXPECT_EQ(status_.code(), absl::StatusCode::kInvalidArgument) << status_; \
+#define EXPECT_INVALID_FIELD(expr, field)                                       \
+  do {                                                                          \
+    const absl::Status status_ = (expr);                                        \
+    EXPECT_EQ(status_.code(), absl::StatusCode::kInvalidArgument) << status_;   \
     EXPECT_EQ(::ladder::ViolatedField(status_), std::string(field)) << status_; \
   } while (false)
 
-#define EXPECT_VALID(expr)                     \
-  do {                                         \
-    const absl::Status status_ = (expr);       \
-    EXPECT_TRUE(status_.ok()) << status_;      \
+#define EXPECT_VALID(expr)                \
+  do {                                    \
+    const absl::Status status_ = (expr);  \
+    EXPECT_TRUE(status_.ok()) << status_; \
   } while (false)
 
 constexpr char kRequestId[] = "6f1c2d7e-0a4b-4c55-9d1e-2b7f3c8a9e10";
@@ -51,9 +51,8 @@ TEST(RequestIdTest, IsOptionalButMustBePrintableAsciiUpTo64) {
   EXPECT_VALID(ValidateTransferEmployee(request));  // No request_id: not idempotent, allowed.
   request.set_request_id(std::string(64, 'a'));
   EXPECT_VALID(ValidateTransferEmployee(request));
-  for (const std::string& bad : {std::string(65, 'a'), std::string("has space"),
-                                 std::string("tab\t"), std::string("中文"),
-                                 std::string("nul\0", 4)}) {
+  for (const std::string& bad : {std::string(65, 'a'), std::string("has space"), std::string("tab\t"),
+                                 std::string("中文"), std::string("nul\0", 4)}) {
     request.set_request_id(bad);
     EXPECT_INVALID_FIELD(ValidateTransferEmployee(request), "request_id");
   }
@@ -219,60 +218,38 @@ TEST(ValidateCreateEmployeeTest, RefusesEachBadField) {
   };
   const Case cases[] = {
       {"no employee", [](v1::CreateEmployeeRequest& r) { r.clear_employee(); }, "employee"},
-      {"bad request id", [](v1::CreateEmployeeRequest& r) { r.set_request_id(std::string(65, 'x')); },
-       "request_id"},
-      {"empty number",
-       [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->clear_employee_number(); },
+      {"bad request id", [](v1::CreateEmployeeRequest& r) { r.set_request_id(std::string(65, 'x')); }, "request_id"},
+      {"empty number", [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->clear_employee_number(); },
        "employee.employee_number"},
-      {"number with a space",
-       [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_employee_number("QZ 42"); },
+      {"number with a space", [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_employee_number("QZ 42"); },
        "employee.employee_number"},
-      {"number not ASCII",
-       [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_employee_number("工号42"); },
+      {"number not ASCII", [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_employee_number("工号42"); },
        "employee.employee_number"},
       {"number too long",
-       [](v1::CreateEmployeeRequest& r) {
-         r.mutable_employee()->set_employee_number(std::string(33, '9'));
-       },
+       [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_employee_number(std::string(33, '9')); },
        "employee.employee_number"},
-      {"empty name",
-       [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->clear_display_name(); },
+      {"empty name", [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->clear_display_name(); },
        "employee.display_name"},
       {"name of 101 characters",
-       [](v1::CreateEmployeeRequest& r) {
-         r.mutable_employee()->set_display_name(Repeat("张", 101));
-       },
+       [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_display_name(Repeat("张", 101)); },
        "employee.display_name"},
-      {"name with a newline",
-       [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_display_name("张\n三"); },
+      {"name with a newline", [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_display_name("张\n三"); },
        "employee.display_name"},
-      {"name not UTF-8",
-       [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_display_name("\xff"); },
+      {"name not UTF-8", [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_display_name("\xff"); },
        "employee.display_name"},
-      {"no county", [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->clear_county(); },
-       "employee.county"},
+      {"no county", [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->clear_county(); }, "employee.county"},
       {"county of another collection",
-       [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_county("teams/3"); },
-       "employee.county"},
-      {"bad team", [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_team("teams/0"); },
-       "employee.team"},
-      {"no role",
-       [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_role(v1::ROLE_UNSPECIFIED); },
+       [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_county("teams/3"); }, "employee.county"},
+      {"bad team", [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_team("teams/0"); }, "employee.team"},
+      {"no role", [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_role(v1::ROLE_UNSPECIFIED); },
        "employee.role"},
-      {"role 99",
-       [](v1::CreateEmployeeRequest& r) {
-         r.mutable_employee()->set_role(static_cast<v1::Role>(99));
-       },
+      {"role 99", [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_role(static_cast<v1::Role>(99)); },
        "employee.role"},
       {"manager without entry channel",
-       [](v1::CreateEmployeeRequest& r) {
-         r.mutable_employee()->set_entry_channel(v1::ENTRY_CHANNEL_UNSPECIFIED);
-       },
+       [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_entry_channel(v1::ENTRY_CHANNEL_UNSPECIFIED); },
        "employee.entry_channel"},
       {"entry channel 42",
-       [](v1::CreateEmployeeRequest& r) {
-         r.mutable_employee()->set_entry_channel(static_cast<v1::EntryChannel>(42));
-       },
+       [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_entry_channel(static_cast<v1::EntryChannel>(42)); },
        "employee.entry_channel"},
       {"other role, entry channel 42",
        [](v1::CreateEmployeeRequest& r) {
@@ -280,18 +257,13 @@ TEST(ValidateCreateEmployeeTest, RefusesEachBadField) {
          r.mutable_employee()->set_entry_channel(static_cast<v1::EntryChannel>(42));
        },
        "employee.entry_channel"},
-      {"no hire date",
-       [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->clear_hire_date(); },
+      {"no hire date", [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->clear_hire_date(); },
        "employee.hire_date"},
       {"hire date 30 February",
-       [](v1::CreateEmployeeRequest& r) {
-         *r.mutable_employee()->mutable_hire_date() = MakeDate(2026, 2, 30);
-       },
+       [](v1::CreateEmployeeRequest& r) { *r.mutable_employee()->mutable_hire_date() = MakeDate(2026, 2, 30); },
        "employee.hire_date"},
       {"hire date without a day",
-       [](v1::CreateEmployeeRequest& r) {
-         *r.mutable_employee()->mutable_hire_date() = MakeDate(2026, 3, 0);
-       },
+       [](v1::CreateEmployeeRequest& r) { *r.mutable_employee()->mutable_hire_date() = MakeDate(2026, 3, 0); },
        "employee.hire_date"},
       {"post grade 31",
        [](v1::CreateEmployeeRequest& r) {
@@ -299,8 +271,7 @@ TEST(ValidateCreateEmployeeTest, RefusesEachBadField) {
          r.mutable_employee()->set_post_grade(31);
        },
        "employee.post_grade"},
-      {"post grade -1",
-       [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_post_grade(-1); },
+      {"post grade -1", [](v1::CreateEmployeeRequest& r) { r.mutable_employee()->set_post_grade(-1); },
        "employee.post_grade"},
   };
   for (const Case& c : cases) {
@@ -666,20 +637,15 @@ TEST(EffectiveDateTest, UnsetMeansToday) {
 TEST(EffectiveDateTest, TodayAndPastDaysAreKept) {
   const CivilDay today(2026, 4, 15);
   EXPECT_EQ(*EffectiveDate(MakeDate(2026, 4, 15), "effective_date", today), today);
-  EXPECT_EQ(*EffectiveDate(MakeDate(2025, 12, 31), "effective_date", today),
-            CivilDay(2025, 12, 31));
+  EXPECT_EQ(*EffectiveDate(MakeDate(2025, 12, 31), "effective_date", today), CivilDay(2025, 12, 31));
 }
 
 TEST(EffectiveDateTest, FutureAndInvalidDaysAreRefused) {
   const CivilDay today(2026, 4, 15);
-  EXPECT_INVALID_FIELD(EffectiveDate(MakeDate(2026, 4, 16), "effective_date", today).status(),
-                       "effective_date");
-  EXPECT_INVALID_FIELD(EffectiveDate(MakeDate(2030, 1, 1), "effective_date", today).status(),
-                       "effective_date");
-  EXPECT_INVALID_FIELD(EffectiveDate(MakeDate(2026, 2, 30), "effective_date", today).status(),
-                       "effective_date");
-  EXPECT_INVALID_FIELD(EffectiveDate(MakeDate(2026, 0, 0), "effective_date", today).status(),
-                       "effective_date");
+  EXPECT_INVALID_FIELD(EffectiveDate(MakeDate(2026, 4, 16), "effective_date", today).status(), "effective_date");
+  EXPECT_INVALID_FIELD(EffectiveDate(MakeDate(2030, 1, 1), "effective_date", today).status(), "effective_date");
+  EXPECT_INVALID_FIELD(EffectiveDate(MakeDate(2026, 2, 30), "effective_date", today).status(), "effective_date");
+  EXPECT_INVALID_FIELD(EffectiveDate(MakeDate(2026, 0, 0), "effective_date", today).status(), "effective_date");
 }
 
 }  // namespace

@@ -26,16 +26,15 @@ constexpr char kKey[] = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY
 
 TEST(CheckTokenShapeTest, AcceptsACompactJwsOnly) {
   EXPECT_TRUE(CheckTokenShape(kToken).ok());
-  for (const char* bad : {"", "abc", "a.b", "a.b.c.d", "a..c", "a.b.c d", "a.b.c\n",
-                          "/home/me/token.txt", "a.b+c.d", "Bearer a.b.c"}) {
+  for (const char* bad :
+       {"", "abc", "a.b", "a.b.c.d", "a..c", "a.b.c d", "a.b.c\n", "/home/me/token.txt", "a.b+c.d", "Bearer a.b.c"}) {
     EXPECT_EQ(CheckTokenShape(bad).code(), absl::StatusCode::kInvalidArgument) << bad;
   }
 }
 
 TEST(ReadTokenFileTest, TrimsTheNewlineAndRefusesAnEmptyOrMissingFile) {
   EXPECT_EQ(*ReadTokenFile(WriteTemp("token", std::string(kToken) + "\n")), kToken);
-  EXPECT_EQ(ReadTokenFile(WriteTemp("empty", " \n")).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReadTokenFile(WriteTemp("empty", " \n")).status().code(), absl::StatusCode::kInvalidArgument);
   const absl::Status missing = ReadTokenFile("/nonexistent/token").status();
   EXPECT_EQ(missing.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(absl::StrContains(missing.message(), "/nonexistent/token")) << missing;
@@ -52,8 +51,7 @@ TEST(ChannelCredentialsForTest, RefusesUnusableOptionsBeforeConnecting) {
   EXPECT_TRUE(ChannelCredentialsFor(options).ok());
 
   options.cert_file = ca;  // without its key
-  EXPECT_TRUE(absl::StrContains(ChannelCredentialsFor(options).status().message(),
-                                "go together"));
+  EXPECT_TRUE(absl::StrContains(ChannelCredentialsFor(options).status().message(), "go together"));
   options.key_file = key;
   EXPECT_TRUE(ChannelCredentialsFor(options).ok());
 

@@ -16,8 +16,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 std::string TempFile(const std::string& name, const std::string& content) {
-  const std::string path =
-      ::testing::TempDir() + "/ladderctl_" + std::to_string(::getpid()) + "_" + name;
+  const std::string path = ::testing::TempDir() + "/ladderctl_" + std::to_string(::getpid()) + "_" + name;
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << content;
   return path;
@@ -89,8 +88,7 @@ TEST(CsvReaderTest, HeaderProblemsNameTheColumn) {
               HasSubstr("column 2: the header has an empty name"));
   EXPECT_THAT(CsvReader::FromString("工号,姓名,工号\n")->ReadHeader().status().message(),
               HasSubstr("column 3 (工号): the header names this column twice"));
-  EXPECT_THAT(CsvReader::FromString("\n\n")->ReadHeader().status().message(),
-              HasSubstr("no header row"));
+  EXPECT_THAT(CsvReader::FromString("\n\n")->ReadHeader().status().message(), HasSubstr("no header row"));
   // Stray commas after the last name are dropped.
   auto header = CsvReader::FromString("a,b,,\n")->ReadHeader();
   ASSERT_TRUE(header.ok());
@@ -98,9 +96,12 @@ TEST(CsvReaderTest, HeaderProblemsNameTheColumn) {
 }
 
 TEST(CsvReaderTest, RefusesFilesThatAreNotUtf8Csv) {
-  EXPECT_THAT(CsvReader::Open(TempFile("empty.csv", "")).status().message(),
-              HasSubstr("the file is empty"));
-  EXPECT_THAT(CsvReader::Open(TempFile("utf16.csv", std::string("\xFF\xFE" "a\0,\0", 6))).status().message(),
+  EXPECT_THAT(CsvReader::Open(TempFile("empty.csv", "")).status().message(), HasSubstr("the file is empty"));
+  EXPECT_THAT(CsvReader::Open(TempFile("utf16.csv", std::string("\xFF\xFE"
+                                                                "a\0,\0",
+                                                                6)))
+                  .status()
+                  .message(),
               HasSubstr("UTF-16"));
   EXPECT_THAT(CsvReader::Open("/nonexistent/file.csv").status().message(), HasSubstr("cannot read"));
   auto nul = CsvReader::Open(TempFile("nul.csv", std::string("a,b\n1,\0\n", 8)));

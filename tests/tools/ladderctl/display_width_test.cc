@@ -14,16 +14,18 @@ TEST(DisplayWidthTest, LatinLettersTakeOneColumn) {
 TEST(DisplayWidthTest, CjkAndFullwidthTakeTwo) {
   EXPECT_EQ(DisplayWidth("柯城区"), 6);
   EXPECT_EQ(DisplayWidth("衢州分公司"), 10);
-  EXPECT_EQ(DisplayWidth("ＡＢ"), 4);        // fullwidth Latin
-  EXPECT_EQ(DisplayWidth("，。"), 4);        // fullwidth and ideographic punctuation
+  EXPECT_EQ(DisplayWidth("ＡＢ"), 4);  // fullwidth Latin
+  EXPECT_EQ(DisplayWidth("，。"), 4);  // fullwidth and ideographic punctuation
   EXPECT_EQ(DisplayWidth("KC0042张三"), 10);
-  EXPECT_EQ(DisplayWidth("𠀀"), 2);          // CJK extension B, four bytes
+  EXPECT_EQ(DisplayWidth("𠀀"), 2);  // CJK extension B, four bytes
   EXPECT_EQ(DisplayWidth("한국"), 4);
 }
 
 TEST(DisplayWidthTest, CombiningMarksAndControlsTakeNone) {
-  EXPECT_EQ(DisplayWidth("e\xCC\x81"), 1);   // e + combining acute
-  EXPECT_EQ(DisplayWidth("\xEF\xBB\xBF" "a"), 1);  // a byte-order mark
+  EXPECT_EQ(DisplayWidth("e\xCC\x81"), 1);  // e + combining acute
+  EXPECT_EQ(DisplayWidth("\xEF\xBB\xBF"
+                         "a"),
+            1);  // a byte-order mark
   EXPECT_EQ(DisplayWidth("a\tb"), 2);
 }
 

@@ -63,10 +63,8 @@ TEST(RetryTest, UnavailableAndConcurrentUpdateOnlyForReadsOrWithARequestId) {
 
 TEST(ProgressTest, DescribesRateAndTimeLeft) {
   EXPECT_EQ(Progress::Describe(0, 100, absl::ZeroDuration(), "rows"), "0/100 rows");
-  EXPECT_EQ(Progress::Describe(50, 200, absl::Seconds(10), "rows"),
-            "50/200 rows  5.0 rows/s  0:30 left");
-  EXPECT_EQ(Progress::Describe(200, 200, absl::Seconds(65), "rows"),
-            "200/200 rows  3.1 rows/s  in 1:05");
+  EXPECT_EQ(Progress::Describe(50, 200, absl::Seconds(10), "rows"), "50/200 rows  5.0 rows/s  0:30 left");
+  EXPECT_EQ(Progress::Describe(200, 200, absl::Seconds(65), "rows"), "200/200 rows  3.1 rows/s  in 1:05");
 }
 
 }  // namespace

@@ -24,8 +24,7 @@ int ColumnOf(const std::string& line, const std::string& needle) {
 }
 
 TEST(TableTest, MixedChineseAndLatinNamesLineUp) {
-  Table table({{"county", "county"}, {"n", "N", Align::kRight}, {"team", "team"},
-               {"seniors", "高级", Align::kRight}});
+  Table table({{"county", "county"}, {"n", "N", Align::kRight}, {"team", "team"}, {"seniors", "高级", Align::kRight}});
   const std::vector<std::vector<std::string>> rows = {{"柯城区", "50", "Team A", "10"},
                                                       {"Longyou", "9", "龙游县四组", "2"},
                                                       {"衢州分公司 total", "274", "-", "48"},
@@ -72,8 +71,7 @@ TEST(TableTest, CsvQuotesWhatNeedsIt) {
   Table table({{"name", "姓名"}, {"note", "note"}});
   table.AddRow({"Smith, John", "say \"hi\""});
   table.AddRow({"张三", "two\nlines"});
-  EXPECT_EQ(table.ToCsv(),
-            "name,note\r\n\"Smith, John\",\"say \"\"hi\"\"\"\r\n张三,\"two\nlines\"\r\n");
+  EXPECT_EQ(table.ToCsv(), "name,note\r\n\"Smith, John\",\"say \"\"hi\"\"\"\r\n张三,\"two\nlines\"\r\n");
 }
 
 TEST(TableTest, JsonKeysAndNumbers) {

@@ -35,8 +35,7 @@ std::string ProblemOf(const TokenSpec& spec) {
 }
 
 TEST(CheckClaimsTest, EveryRoleWithItsScopeIsAccepted) {
-  for (const char* role :
-       {"HR_ADMIN", "COUNTY_HR", "SUPERVISOR", "SERVICE_STAFF", "AUDITOR", "EMPLOYEE"}) {
+  for (const char* role : {"HR_ADMIN", "COUNTY_HR", "SUPERVISOR", "SERVICE_STAFF", "AUDITOR", "EMPLOYEE"}) {
     EXPECT_TRUE(IsKnownRole(role)) << role;
     EXPECT_EQ(ProblemOf(Valid(role)), "") << role;
   }
@@ -63,8 +62,8 @@ TEST(CheckClaimsTest, UnknownRolesAndMalformedNamesAreRefused) {
   EXPECT_TRUE(absl::StrContains(ProblemOf(spec), "'ADMIN' is not HR_ADMIN"));
   EXPECT_FALSE(IsKnownRole("hr_admin"));
 
-  for (const char* county : {"orgUnits/", "orgUnits/0", "orgUnits/01", "orgUnits/x", "teams/1",
-                             "orgUnits/1/quota", "2"}) {
+  for (const char* county :
+       {"orgUnits/", "orgUnits/0", "orgUnits/01", "orgUnits/x", "teams/1", "orgUnits/1/quota", "2"}) {
     spec = Valid("COUNTY_HR");
     spec.counties = {"orgUnits/1", county};
     EXPECT_TRUE(absl::StrContains(ProblemOf(spec), "is not orgUnits/<id>")) << county;

@@ -34,14 +34,11 @@ struct PkeyFree {
 };
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
-std::string PrivatePem(EVP_PKEY* key, const EVP_CIPHER* cipher = nullptr,
-                       const char* passphrase = nullptr) {
+std::string PrivatePem(EVP_PKEY* key, const EVP_CIPHER* cipher = nullptr, const char* passphrase = nullptr) {
   BIO* bio = BIO_new(BIO_s_mem());
   // PKCS#8, as scripts/lib/dev-pki.sh writes keys.
-  const int length_of_passphrase =
-      passphrase == nullptr ? 0 : static_cast<int>(std::strlen(passphrase));
-  PEM_write_bio_PKCS8PrivateKey(bio, key, cipher, passphrase, length_of_passphrase, nullptr,
-                                nullptr);
+  const int length_of_passphrase = passphrase == nullptr ? 0 : static_cast<int>(std::strlen(passphrase));
+  PEM_write_bio_PKCS8PrivateKey(bio, key, cipher, passphrase, length_of_passphrase, nullptr, nullptr);
   char* data = nullptr;
   const long length = BIO_get_mem_data(bio, &data);
   std::string pem(data, static_cast<size_t>(length));
@@ -100,10 +97,8 @@ std::string EcdsaDer(const std::string& raw) {
 bool Verifies(EVP_PKEY* key, const std::string& input, const std::string& signature) {
   EVP_MD_CTX* context = EVP_MD_CTX_new();
   bool ok = EVP_DigestVerifyInit(context, nullptr, EVP_sha256(), nullptr, key) == 1 &&
-            EVP_DigestVerify(context, reinterpret_cast<const unsigned char*>(signature.data()),
-                             signature.size(),
-                             reinterpret_cast<const unsigned char*>(input.data()),
-                             input.size()) == 1;
+            EVP_DigestVerify(context, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                             reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
   EVP_MD_CTX_free(context);
   return ok;
 }
@@ -216,11 +211,9 @@ TEST(SignTokenTest, RefusesKeysThatCannotSignEs256OrRs256) {
   EXPECT_EQ(curve.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(curve.message().find("P-256"), absl::string_view::npos) << curve;
   const Pkey small = RsaKey(1024);
-  EXPECT_EQ(SignToken(spec, PrivatePem(small.get())).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(SignToken(spec, PrivatePem(small.get())).status().code(), absl::StatusCode::kInvalidArgument);
   const Pkey ed25519(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
-  EXPECT_EQ(SignToken(spec, PrivatePem(ed25519.get())).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(SignToken(spec, PrivatePem(ed25519.get())).status().code(), absl::StatusCode::kInvalidArgument);
   // An encrypted key is refused, not prompted for.
   const Pkey ec = EcKey();
   EXPECT_EQ(SignToken(spec, PrivatePem(ec.get(), EVP_aes_256_cbc(), "secret")).status().code(),
@@ -231,12 +224,10 @@ TEST(SignTokenTest, RefusesTimesThatAreNoNumericDate) {
   const Pkey key = EcKey();
   TokenSpec spec = FullSpec();
   spec.expires_at = absl::InfiniteFuture();
-  EXPECT_EQ(SignToken(spec, PrivatePem(key.get())).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(SignToken(spec, PrivatePem(key.get())).status().code(), absl::StatusCode::kInvalidArgument);
   spec = FullSpec();
   spec.issued_at = absl::UnixEpoch() - absl::Seconds(1);
-  EXPECT_EQ(SignToken(spec, PrivatePem(key.get())).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(SignToken(spec, PrivatePem(key.get())).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace
