@@ -28,6 +28,8 @@ PACKAGES=(
   googletest
   clang-14
   libclang-rt-14-dev
+  clang-format-14
+  clang-tidy-14
   libjwt-dev
   prometheus-cpp-dev
   libssl-dev
