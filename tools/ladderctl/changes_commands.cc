@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -30,7 +31,7 @@ using Change = pv1::Change;
 // A kind as given on the command line: "level_changed", "KIND_LEVEL_CHANGED".
 std::optional<Change::Kind> KindOf(const std::string& text) {
   std::string name = absl::AsciiStrToUpper(text);
-  if (name.rfind("KIND_", 0) != 0) name = absl::StrCat("KIND_", name);
+  if (!absl::StartsWith(name, "KIND_")) name = absl::StrCat("KIND_", name);
   Change::Kind kind;
   if (!Change::Kind_Parse(name, &kind) || kind == Change::KIND_UNSPECIFIED) return std::nullopt;
   return kind;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -723,7 +724,7 @@ int ListEmployees(Context& context, const Args& args) {
   }
   if (args.Has("team")) {
     std::string team = args.Get("team");
-    if (team.rfind("teams/", 0) != 0) {
+    if (!absl::StartsWith(team, "teams/")) {
       absl::StatusOr<std::vector<pv1::Team>> teams = ListAllTeams(context.services());
       if (!teams.ok()) return context.Fail(teams.status());
       std::string found;

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "common/server/caller_limits.h"
 #include "common/server/stream_watchdog.h"
 #include "common/status/grpc_status.h"
@@ -31,7 +32,7 @@ int ThreadCount() {
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+    if (absl::StartsWith(line, "Threads:")) return std::stoi(line.substr(8));
   }
   return -1;
 }

@@ -183,7 +183,7 @@ TEST_F(ApplyFaultsTest, CapReachedMeanwhileMakesTheCaseWaitWithPersonnelsReason)
   const ev1::Cycle cycle = FinalisedCycle(county, QuarterBefore(1), {{rising.name(), 95}});
   const cv1::ReviewCycleResponse review = Review(cycle.name());
   ASSERT_EQ(review.created_cases_size(), 1);
-  const cv1::Case proposed = review.created_cases(0);
+  const cv1::Case& proposed = review.created_cases(0);
   ASSERT_TRUE(proposed.evidence().eligible());
 
   // Just before careerpath writes, HR promotes someone else directly: the last slot goes.

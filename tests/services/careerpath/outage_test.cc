@@ -20,7 +20,7 @@ TEST_F(UpstreamOutageTest, UnavailableAndTheCaseUnchanged) {
   const ev1::Cycle cycle = FinalisedCycle(county, QuarterBefore(1), {{rising.name(), 91}});
   const cv1::ReviewCycleResponse review = Review(cycle.name());
   ASSERT_EQ(review.created_cases_size(), 1);
-  const cv1::Case proposed = review.created_cases(0);
+  const cv1::Case& proposed = review.created_cases(0);
 
   // ---- Evaluation down.
   StopEvaluation();
