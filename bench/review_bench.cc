@@ -248,6 +248,16 @@ int Run() {
       WalkRanking(*evaluation_stub, cycle, absl::StrCat("orgUnits/", branch.county_ids.front()),
                   common::v1::LEVEL_INTERMEDIATE, 100);
 
+  // A third quarter, open, scored for the whole branch in one ImportScores stream, the
+  // evaluation server's peak resident size measured from outside (VmHWM, reset before).
+  const int64_t open_cycle = Must(LoadCycle(evaluation_db->options(), scorecard_id, branch), "the open quarter");
+  const bool reset = ResetPeakRss(evaluation->pid());
+  const int64_t evaluation_idle_kib = evaluation->RssKib();
+  const double import_seconds = Must(ImportThroughService(*evaluation_stub, absl::StrCat("cycles/", open_cycle), 1,
+                                                          static_cast<int>(branch.employees), 0),
+                                     "ImportScores of the branch");
+  const int64_t evaluation_peak_kib = reset ? evaluation->PeakRssKib() : -1;
+
   std::printf("RunCycleReview of %lld participants (%d counties x %d), batches of %d\n",
               static_cast<long long>(branch.employees), shape.counties, shape.managers_per_county,
               absl::GetFlag(FLAGS_review_batch_size));
@@ -262,6 +272,11 @@ int Run() {
       "%d rows in %.3f s (%.2f ms a page)\n",
       walk_rows, walk_seconds, 1000 * walk_seconds / std::max(1, (walk_rows + 99) / 100));
   std::printf("  GetDistributionReport of the branch: %.1f ms (median of 5)\n", report_ms);
+  std::printf(
+      "  ImportScores of the whole branch in one stream: %lld rows in %.1f s (%.0f rows/s), "
+      "evaluation RSS %lld MiB before, peak %lld MiB\n",
+      static_cast<long long>(branch.employees), import_seconds, branch.employees / import_seconds,
+      static_cast<long long>(evaluation_idle_kib / 1024), static_cast<long long>(evaluation_peak_kib / 1024));
   std::printf("  careerpath RSS: idle %lld MiB, most seen while reviewing %lld MiB, peak (VmHWM) %lld MiB\n",
               static_cast<long long>(idle_kib / 1024),
               static_cast<long long>(std::max(first.max_rss_kib, second.max_rss_kib) / 1024),
@@ -269,12 +284,15 @@ int Run() {
   if (const std::string markdown = absl::GetFlag(FLAGS_markdown); !markdown.empty()) {
     std::FILE* file = std::fopen(markdown.c_str(), "a");
     if (file == nullptr) Must(absl::InternalError(absl::StrCat("cannot append to ", markdown)), "--markdown");
-    std::fprintf(file, "| %lld | %d | %.1f s | %.0f | %d | %.0f | %.1f s | %lld MiB | %lld MiB | %.1f ms | %.2f ms |\n",
-                 static_cast<long long>(branch.employees), shape.counties, first.seconds,
-                 first.result.reviewed_count() / first.seconds, first.result.created_case_count(),
-                 first.result.created_case_count() / first.seconds, second.seconds,
-                 static_cast<long long>(idle_kib / 1024), static_cast<long long>(peak_kib / 1024), report_ms,
-                 1000 * walk_seconds / std::max(1, (walk_rows + 99) / 100));
+    std::fprintf(
+        file,
+        "| %lld | %d | %.1f s | %.0f | %d | %.0f | %.1f s | %lld MiB | %lld MiB | %.1f ms | %.2f ms | %.1f s | %lld "
+        "MiB |\n",
+        static_cast<long long>(branch.employees), shape.counties, first.seconds,
+        first.result.reviewed_count() / first.seconds, first.result.created_case_count(),
+        first.result.created_case_count() / first.seconds, second.seconds, static_cast<long long>(idle_kib / 1024),
+        static_cast<long long>(peak_kib / 1024), report_ms, 1000 * walk_seconds / std::max(1, (walk_rows + 99) / 100),
+        import_seconds, static_cast<long long>(evaluation_peak_kib / 1024));
     std::fclose(file);
   }
   return 0;

@@ -180,8 +180,8 @@ bash "$LADDER_ROOT/tests/integration/galera/with_galera_cluster.sh" \
 # with --large 1,000,000; each on scratch databases and servers of its own.
 reviews="$BENCH_DIR/reviews.md"
 {
-  echo "| managers | counties | RunCycleReview | participants/s | cases made | cases/s | second review (nothing new) | careerpath RSS idle | careerpath peak RSS | GetDistributionReport, branch | ListRankings, per page of 100 |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| managers | counties | RunCycleReview | participants/s | cases made | cases/s | second review (nothing new) | careerpath RSS idle | careerpath peak RSS | GetDistributionReport, branch | ListRankings, per page of 100 | ImportScores, branch in one stream | evaluation peak RSS |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$reviews"
 sizes=(10 100)
 ((large)) && sizes+=(1000)
