@@ -67,10 +67,10 @@ std::string RequestIdOf(const google::protobuf::Message& request) {
 }  // namespace
 
 CallGuard::CallGuard(std::string service, std::shared_ptr<auth::Authenticator> authenticator,
-                     db::ConnectionPool* audit_pool, std::string domain)
+                     RefusalRecorder record_refusal, std::string domain)
     : service_(std::move(service)),
       authenticator_(std::move(authenticator)),
-      audit_pool_(audit_pool),
+      record_refusal_(std::move(record_refusal)),
       domain_(std::move(domain)) {}
 
 void CallGuard::RequireMethod(absl::string_view method) const {
@@ -135,7 +135,7 @@ absl::Status CallGuard::Refuse(const grpc::ServerContext& context, const auth::P
   spdlog::warn("event=permission_denied actor=\"{}\" role={} method={} resource=\"{}\" peer={}",
                LogQuoted(principal.actor), std::string(auth::RoleName(principal.role)), action,
                absl::CHexEscape(resource), context.peer());
-  if (audit_pool_ != nullptr) {
+  if (record_refusal_) {
     db::AuditEvent event;
     event.occurred_at = absl::Now();
     event.actor = principal.actor;
@@ -146,7 +146,7 @@ absl::Status CallGuard::Refuse(const grpc::ServerContext& context, const auth::P
     event.request_id = RequestIdOf(request);
     event.outcome = "PERMISSION_DENIED";
     event.trace_id = observability::TraceIdOf(context);
-    if (absl::Status recorded = db::RecordAuditEvent(*audit_pool_, event); !recorded.ok()) {
+    if (absl::Status recorded = record_refusal_(event); !recorded.ok()) {
       spdlog::error("event=audit_write_failed action={} error=\"{}\"", action, recorded.ToString());
     }
   }

@@ -23,6 +23,7 @@
 #include "absl/strings/string_view.h"
 #include "common/auth/access.h"
 #include "common/auth/authenticator.h"
+#include "common/db/audit_log.h"
 #include "common/db/connection_pool.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/server_context.h"
@@ -47,9 +48,16 @@ struct Access {
 
 class CallGuard {
  public:
+  // Writes the audit event of a refusal (to the service's audit trail).
+  using RefusalRecorder = std::function<absl::Status(const db::AuditEvent& event)>;
+
   // `service` is the fully-qualified proto service name; `audit_pool` the service's database
-  // (refusals are recorded there); `domain` the ErrorInfo domain of its errors.
+  // (refusals are recorded there; may be null: then they are only logged); `domain` the
+  // ErrorInfo domain of its errors. Defined in call_guard_audit.cc, apart from the rest, so
+  // that a unit test of the guard, which gives a recorder of its own, links no database.
   CallGuard(std::string service, std::shared_ptr<auth::Authenticator> authenticator, db::ConnectionPool* audit_pool,
+            std::string domain);
+  CallGuard(std::string service, std::shared_ptr<auth::Authenticator> authenticator, RefusalRecorder record_refusal,
             std::string domain);
 
   const std::string& service() const { return service_; }
@@ -112,7 +120,7 @@ class CallGuard {
  private:
   const std::string service_;
   const std::shared_ptr<auth::Authenticator> authenticator_;  // thread-safe
-  db::ConnectionPool* const audit_pool_;
+  const RefusalRecorder record_refusal_;                      // null: refusals are logged only
   const std::string domain_;
 };
 
