@@ -67,6 +67,7 @@
 #include "common/status/grpc_status.h"
 #include "cppconn/exception.h"
 #include "cppconn/resultset.h"
+#include "google/protobuf/empty.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "ladder/bench/v1/echo.grpc.pb.h"
@@ -497,7 +498,7 @@ class Benchmark {
     std::string url, password;
     if (database != nullptr) {
       const db::DatabaseOptions& options = database->options();
-      url = absl::StrCat("mysql://", options.user, "@localhost/", options.database, "?socket=", options.socket);
+      url = LocalDatabaseUrl(options);
       password = options.password;
     }
     return Must(StartLadderServer(setup, name, binary, health, url, password, std::move(args), certificate),
@@ -1144,9 +1145,8 @@ class Benchmark {
     absl::StatusOr<std::string> token = SignedToken(s_.pki_dir, "slow-reader", "EMPLOYEE", "employees/1");
     if (!token.ok()) Fail(absl::StrCat("minting the slow reader's token: ", token.status().ToString()));
     const std::string body = absl::StrCat(s_.log_dir, "/empty-request.grpc");
-    {
-      std::ofstream out(body, std::ios::binary);
-      out.write("\0\0\0\0\0", 5);  // one uncompressed gRPC message of 0 bytes
+    if (absl::Status written = WriteGrpcMessage(body, google::protobuf::Empty()); !written.ok()) {
+      Fail(written.ToString());
     }
     H2loadCall call;
     call.address = address;

@@ -242,6 +242,10 @@ int64_t ServerProcess::RssKib() const { return ProcStatusKib(pid_, "VmRSS"); }
 int64_t ServerProcess::PeakRssKib() const { return ProcStatusKib(pid_, "VmHWM"); }
 int64_t ServerProcess::Threads() const { return ProcStatusKib(pid_, "Threads"); }
 
+std::string LocalDatabaseUrl(const db::DatabaseOptions& options) {
+  return absl::StrCat("mysql://", options.user, "@localhost/", options.database, "?socket=", options.socket);
+}
+
 absl::StatusOr<std::unique_ptr<ServerProcess>> StartLadderServer(
     const LadderServerSetup& setup, const std::string& name, const std::string& binary,
     const std::string& health_service, const std::string& database_url, const std::string& database_password,

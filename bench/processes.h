@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/db/database_options.h"
 #include "grpcpp/security/credentials.h"
 
 namespace ladder::bench {
@@ -68,6 +69,10 @@ struct LadderServerSetup {
   // How the readiness probe calls (the benchmark's own caller credentials).
   std::shared_ptr<grpc::ChannelCredentials> credentials;
 };
+
+// The URL a server is given for a scratch database on this machine's MariaDB: its user,
+// database and unix socket ("mysql://user@localhost/db?socket=…"); the password goes apart.
+std::string LocalDatabaseUrl(const db::DatabaseOptions& options);
 
 // Starts `binary` (relative to the build directory), e.g. "services/careerpath/careerpath_server",
 // with `args` besides the common ones; `certificate` is the PKI certificate it serves (default:

@@ -73,10 +73,6 @@ void Must(const absl::Status& status, const std::string& what) {
   }
 }
 
-std::string UrlOf(const db::DatabaseOptions& options) {
-  return absl::StrCat("mysql://", options.user, "@localhost/", options.database, "?socket=", options.socket);
-}
-
 struct ReviewRun {
   double seconds = 0;
   cv1::RunCycleReviewResponse result;
@@ -189,19 +185,20 @@ int Run() {
   const Branch branch = Must(LoadBranch(personnel_db->options(), shape), "loading the branch");
   Must(personnel_db->Execute("ANALYZE TABLE employees, org_units, teams"), "ANALYZE");
 
-  auto personnel = Must(StartLadderServer(setup, "personnel", "services/personnel/personnel_server",
-                                          "ladder.personnel.v1.PersonnelService", UrlOf(personnel_db->options()),
-                                          personnel_db->options().password, {}),
-                        "starting personnel");
+  auto personnel =
+      Must(StartLadderServer(setup, "personnel", "services/personnel/personnel_server",
+                             "ladder.personnel.v1.PersonnelService", LocalDatabaseUrl(personnel_db->options()),
+                             personnel_db->options().password, {}),
+           "starting personnel");
   auto evaluation =
       Must(StartLadderServer(setup, "evaluation", "services/evaluation/evaluation_server",
-                             "ladder.evaluation.v1.EvaluationService", UrlOf(evaluation_db->options()),
+                             "ladder.evaluation.v1.EvaluationService", LocalDatabaseUrl(evaluation_db->options()),
                              evaluation_db->options().password, {absl::StrCat("--personnel=", personnel->address())}),
            "starting evaluation");
   auto careerpath = Must(
       StartLadderServer(
           setup, "careerpath", "services/careerpath/careerpath_server", "ladder.careerpath.v1.CareerPathService",
-          UrlOf(careerpath_db->options()), careerpath_db->options().password,
+          LocalDatabaseUrl(careerpath_db->options()), careerpath_db->options().password,
           {absl::StrCat("--personnel=", personnel->address()), absl::StrCat("--evaluation=", evaluation->address()),
            absl::StrCat("--review_batch_size=", absl::GetFlag(FLAGS_review_batch_size))}),
       "starting careerpath");

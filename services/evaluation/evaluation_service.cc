@@ -3,7 +3,6 @@
 #include <optional>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/field_mask.h"
 #include "common/api/pagination.h"

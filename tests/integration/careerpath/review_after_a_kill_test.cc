@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -47,10 +48,6 @@ constexpr int64_t kCareerPathLimitKib = 150 * 1024;
 
 // What makes a case the same case in two databases.
 using CaseKey = std::tuple<int64_t, int, int, int, int>;  // employee, kind, from, to, state
-
-std::string UrlOf(const db::DatabaseOptions& options) {
-  return absl::StrCat("mysql://", options.user, "@localhost/", options.database, "?socket=", options.socket);
-}
 
 std::set<CaseKey> CasesIn(const db::DatabaseOptions& careerpath, int* rows) {
   std::set<CaseKey> cases;
@@ -94,15 +91,15 @@ class ReviewAfterAKillTest : public ::testing::Test {
     ASSERT_TRUE(branch.ok()) << branch.status();
     branch_ = *std::move(branch);
 
-    auto personnel = bench::StartLadderServer(setup_, "personnel", "services/personnel/personnel_server",
-                                              "ladder.personnel.v1.PersonnelService", UrlOf(personnel_db_->options()),
-                                              personnel_db_->options().password, {});
+    auto personnel = bench::StartLadderServer(
+        setup_, "personnel", "services/personnel/personnel_server", "ladder.personnel.v1.PersonnelService",
+        bench::LocalDatabaseUrl(personnel_db_->options()), personnel_db_->options().password, {});
     ASSERT_TRUE(personnel.ok()) << personnel.status();
     personnel_ = *std::move(personnel);
-    auto evaluation = bench::StartLadderServer(setup_, "evaluation", "services/evaluation/evaluation_server",
-                                               "ladder.evaluation.v1.EvaluationService",
-                                               UrlOf(evaluation_db_->options()), evaluation_db_->options().password,
-                                               {absl::StrCat("--personnel=", personnel_->address())});
+    auto evaluation = bench::StartLadderServer(
+        setup_, "evaluation", "services/evaluation/evaluation_server", "ladder.evaluation.v1.EvaluationService",
+        bench::LocalDatabaseUrl(evaluation_db_->options()), evaluation_db_->options().password,
+        {absl::StrCat("--personnel=", personnel_->address())});
     ASSERT_TRUE(evaluation.ok()) << evaluation.status();
     evaluation_ = *std::move(evaluation);
 
@@ -124,7 +121,7 @@ class ReviewAfterAKillTest : public ::testing::Test {
   std::unique_ptr<ServerProcess> StartCareerPath(const std::string& name, const ScratchDatabase& database) {
     auto server = bench::StartLadderServer(
         setup_, name, "services/careerpath/careerpath_server", "ladder.careerpath.v1.CareerPathService",
-        UrlOf(database.options()), database.options().password,
+        bench::LocalDatabaseUrl(database.options()), database.options().password,
         {absl::StrCat("--personnel=", personnel_->address()), absl::StrCat("--evaluation=", evaluation_->address()),
          absl::StrCat("--review_batch_size=", kBatch), "--review_lease=2s"},
         "careerpath");
@@ -132,8 +129,16 @@ class ReviewAfterAKillTest : public ::testing::Test {
     return server.ok() ? *std::move(server) : nullptr;
   }
 
+  // One channel per server, kept: the test polls every 20 ms, and a channel's TLS handshake
+  // would cost more than the poll.
+  std::shared_ptr<grpc::Channel> ChannelTo(const ServerProcess& server) {
+    std::shared_ptr<grpc::Channel>& channel = channels_[server.address()];
+    if (channel == nullptr) channel = grpc::CreateChannel(server.address(), setup_.credentials);
+    return channel;
+  }
+
   lro::Operation StartReview(const ServerProcess& careerpath) {
-    auto career = cv1::CareerPathService::NewStub(grpc::CreateChannel(careerpath.address(), setup_.credentials));
+    auto career = cv1::CareerPathService::NewStub(ChannelTo(careerpath));
     cv1::RunCycleReviewRequest request;
     request.set_cycle(cycle_);
     lro::Operation operation;
@@ -146,7 +151,7 @@ class ReviewAfterAKillTest : public ::testing::Test {
 
   // The operation as `careerpath` reports it now, and its progress.
   lro::Operation Poll(const ServerProcess& careerpath, const std::string& name, cv1::RunCycleReviewMetadata* progress) {
-    auto operations = lro::Operations::NewStub(grpc::CreateChannel(careerpath.address(), setup_.credentials));
+    auto operations = lro::Operations::NewStub(ChannelTo(careerpath));
     lro::GetOperationRequest request;
     request.set_name(name);
     lro::Operation operation;
@@ -181,6 +186,7 @@ class ReviewAfterAKillTest : public ::testing::Test {
   bench::Branch branch_;
   std::unique_ptr<ServerProcess> personnel_, evaluation_;
   std::string cycle_;
+  std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;  // by address
 };
 
 TEST_F(ReviewAfterAKillTest, ResumesFromItsLastBatchAndMakesTheCasesOfAnUninterruptedReview) {
